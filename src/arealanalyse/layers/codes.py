@@ -1,0 +1,187 @@
+"""Code lists of the canonical layers.
+
+Sources:
+
+* SOSI arealformål: the code lists ``KpArealformål`` (kommuneplanens arealdel, PBL § 11-7) and
+  ``RpArealformål`` (reguleringsplan, PBL § 12-5) of the SOSI Plan standard (4.5/5.0), Kartverket.
+  Only the commonly used codes are listed; each maps to a coarse *category* used by metrics and rules.
+* AR5 arealtype: NIBIO, "AR5 klassifikasjonssystem" (2020), attribute ``arealtype``.
+* Service categories and transit modes: this project's own vocabulary, documented in ``docs/``.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+__all__ = [
+    "AR5_ARTYPE",
+    "AR5_FARMLAND",
+    "AREALFORMAL",
+    "AREALFORMAL_CATEGORIES",
+    "DAILY_SERVICES",
+    "GREEN_TYPES",
+    "SERVICE_CATEGORIES",
+    "TRANSIT_MODES",
+    "arealformal_category",
+]
+
+#: SOSI arealformål code -> (Norwegian name, category).
+AREALFORMAL: Final[dict[int, tuple[str, str]]] = {
+    # Bebyggelse og anlegg
+    1001: ("Bebyggelse og anlegg", "bebyggelse"),
+    1110: ("Boligbebyggelse", "bolig"),
+    1111: ("Boligbebyggelse - frittliggende småhusbebyggelse", "bolig"),
+    1112: ("Boligbebyggelse - konsentrert småhusbebyggelse", "bolig"),
+    1113: ("Boligbebyggelse - blokkbebyggelse", "bolig"),
+    1120: ("Fritidsbebyggelse", "fritid"),
+    1130: ("Sentrumsformål", "sentrum"),
+    1140: ("Kjøpesenter", "handel"),
+    1150: ("Forretninger", "handel"),
+    1160: ("Offentlig eller privat tjenesteyting", "offentlig"),
+    1170: ("Fritids- og turistformål", "fritid"),
+    1180: ("Råstoffutvinning", "naering"),
+    1300: ("Næringsvirksomhet", "naering"),
+    1310: ("Kontor", "naering"),
+    1320: ("Hotell/overnatting", "naering"),
+    1330: ("Bevertning", "naering"),
+    1340: ("Industri", "naering"),
+    1350: ("Lager", "naering"),
+    1400: ("Idrettsanlegg", "idrett"),
+    1500: ("Andre typer bebyggelse og anlegg", "bebyggelse"),
+    1600: ("Uteoppholdsareal", "gronn"),
+    1700: ("Grav- og urnelund", "gronn"),
+    1800: ("Kombinert bebyggelse og anleggsformål", "kombinert"),
+    1801: ("Bolig/forretning", "kombinert"),
+    1802: ("Bolig/tjenesteyting", "kombinert"),
+    1803: ("Bolig/forretning/kontor", "kombinert"),
+    1900: ("Angitt bebyggelse og anleggsformål kombinert med andre angitte hovedformål", "kombinert"),
+    # Samferdselsanlegg og teknisk infrastruktur
+    2001: ("Samferdselsanlegg og teknisk infrastruktur", "samferdsel"),
+    2010: ("Veg", "samferdsel"),
+    2011: ("Kjøreveg", "samferdsel"),
+    2015: ("Gang-/sykkelveg", "samferdsel"),
+    2020: ("Bane (nærmere angitt)", "samferdsel"),
+    2021: ("Trasé for jernbane", "samferdsel"),
+    2022: ("Trasé for sporveg/T-bane", "samferdsel"),
+    2025: ("Stasjon/holdeplass", "samferdsel"),
+    2030: ("Lufthavn", "samferdsel"),
+    2040: ("Havn", "samferdsel"),
+    2050: ("Hovednett for sykkel", "samferdsel"),
+    2060: ("Kollektivnett", "samferdsel"),
+    2070: ("Kollektivknutepunkt", "samferdsel"),
+    2080: ("Parkeringsplasser", "samferdsel"),
+    2800: ("Kombinerte formål for samferdselsanlegg og teknisk infrastruktur", "samferdsel"),
+    # Grønnstruktur
+    3001: ("Grønnstruktur", "gronn"),
+    3020: ("Naturområde", "gronn"),
+    3030: ("Turdrag", "gronn"),
+    3031: ("Turveg", "gronn"),
+    3040: ("Friområde", "gronn"),
+    3050: ("Park", "gronn"),
+    3060: ("Kombinerte grønnstrukturformål", "gronn"),
+    # Forsvaret
+    4001: ("Forsvaret", "annet"),
+    # LNFR
+    5001: ("Landbruks-, natur- og friluftsformål samt reindrift", "lnfr"),
+    5100: ("LNFR-areal for nødvendige tiltak for landbruk og reindrift", "lnfr"),
+    5110: ("Landbruksformål", "lnfr"),
+    5120: ("Naturformål", "lnfr"),
+    5130: ("Friluftsformål", "lnfr"),
+    5200: ("LNFR-areal for spredt bolig-, fritids- eller næringsbebyggelse", "lnfr"),
+    # Bruk og vern av sjø og vassdrag
+    6001: ("Bruk og vern av sjø og vassdrag med tilhørende strandsone", "sjo"),
+    6100: ("Ferdsel", "sjo"),
+    6600: ("Naturområde i sjø og vassdrag", "sjo"),
+    6700: ("Friluftsområde i sjø og vassdrag", "sjo"),
+    6800: ("Kombinerte formål i sjø og vassdrag", "sjo"),
+}
+
+#: Categories a code can map to, with Norwegian labels used in reports and map legends.
+AREALFORMAL_CATEGORIES: Final[dict[str, str]] = {
+    "bolig": "Bolig",
+    "sentrum": "Sentrum",
+    "handel": "Forretning/kjøpesenter",
+    "naering": "Næring",
+    "kombinert": "Kombinert",
+    "offentlig": "Offentlig/privat tjenesteyting",
+    "idrett": "Idrett",
+    "fritid": "Fritid",
+    "bebyggelse": "Bebyggelse og anlegg",
+    "samferdsel": "Samferdsel",
+    "gronn": "Grønnstruktur",
+    "lnfr": "LNFR",
+    "sjo": "Sjø og vassdrag",
+    "annet": "Annet",
+}
+
+#: AR5 arealtype code -> Norwegian name (all classes, so a full AR5 extract validates).
+AR5_ARTYPE: Final[dict[int, str]] = {
+    11: "Bebygd",
+    12: "Samferdsel",
+    21: "Fulldyrka jord",
+    22: "Overflatedyrka jord",
+    23: "Innmarksbeite",
+    30: "Skog",
+    50: "Åpen fastmark",
+    60: "Myr",
+    70: "Snøisbre",
+    81: "Ferskvann",
+    82: "Hav",
+    99: "Ikke kartlagt",
+}
+
+#: The AR5 classes that are farmland (jordbruksareal) and form the ``farmland`` layer.
+AR5_FARMLAND: Final[tuple[int, ...]] = (21, 22, 23)
+
+#: Service categories (``services.category``) with Norwegian labels.
+SERVICE_CATEGORIES: Final[dict[str, str]] = {
+    "grocery": "Dagligvare",
+    "school": "Skole",
+    "kindergarten": "Barnehage",
+    "health": "Helse (lege, helsestasjon)",
+    "pharmacy": "Apotek",
+    "library": "Bibliotek",
+    "sports": "Idrettsanlegg",
+    "culture": "Kultur",
+    "elderly_care": "Sykehjem/omsorg",
+    "post": "Post",
+    "restaurant": "Servering",
+    "retail": "Annen handel",
+}
+
+#: The categories that together make up "daily services" (daglige tjenester).
+DAILY_SERVICES: Final[tuple[str, ...]] = ("grocery", "school", "kindergarten", "health")
+
+#: Transit modes (``transit.mode``). Rail, metro and tram are "high-capacity" in SDG 11.2.1.
+TRANSIT_MODES: Final[dict[str, str]] = {
+    "rail": "Tog",
+    "metro": "T-bane",
+    "tram": "Trikk",
+    "bus": "Buss",
+    "ferry": "Båt",
+}
+
+#: Green area types (``green.green_type``).
+GREEN_TYPES: Final[dict[str, str]] = {
+    "park": "Park",
+    "forest": "Skog/Marka",
+    "friluft": "Friluftsområde",
+    "playground": "Lekeplass",
+    "sports_field": "Idrettsplass (åpen)",
+    "cemetery": "Gravlund",
+    "nature": "Naturområde",
+    "other": "Annet grøntområde",
+}
+
+
+def arealformal_category(code: int) -> str:
+    """Return the coarse category of a SOSI arealformål code.
+
+    Examples
+    --------
+    >>> arealformal_category(1300)
+    'naering'
+    >>> arealformal_category(3040)
+    'gronn'
+    """
+    return AREALFORMAL[int(code)][1]

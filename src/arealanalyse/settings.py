@@ -1,0 +1,90 @@
+"""Run settings: one frozen object passed explicitly, never global state.
+
+Every function that needs a parameter takes ``settings: Settings | None = None`` and resolves it at
+call time with :func:`resolve`. Override per run with :meth:`Settings.model_copy` or by building a new
+object::
+
+    >>> from arealanalyse.settings import Settings
+    >>> s = Settings()
+    >>> s.walk_distance_m(5)
+    400.0
+    >>> Settings(walk_speed_kmh=6.0).walk_distance_m(5)
+    500.0
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = ["Settings", "resolve"]
+
+
+class Settings(BaseModel):
+    """Parameters of an analysis run, with documented defaults.
+
+    Distances are network (walking) distances in metres unless a name says otherwise.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    crs: str = Field("EPSG:25832", description="Working CRS (ETRS89 / UTM 32N for Bærum and Asker).")
+    walk_speed_kmh: float = Field(4.8, gt=0, description="Walking speed; 4.8 km/h makes 5 min = 400 m.")
+    service_walk_minutes: float = Field(5.0, gt=0, description="The 'short walk' to daily services.")
+    green_distance_m: float = Field(500.0, gt=0, description="Distance to a green area (SSB-style).")
+    green_min_area_daa: float = Field(5.0, ge=0, description="Smallest green area that counts.")
+    who_green_distance_m: float = Field(300.0, gt=0, description="WHO green space distance.")
+    who_green_min_area_ha: float = Field(0.5, ge=0, description="WHO green space minimum size.")
+    green_entrance_spacing_m: float = Field(
+        50.0, gt=0, description="Spacing of entry points along a green area's boundary."
+    )
+    bus_distance_m: float = Field(500.0, gt=0, description="SDG 11.2.1: distance to a bus stop.")
+    rail_distance_m: float = Field(
+        1000.0, gt=0, description="SDG 11.2.1: distance to rail, metro or tram."
+    )
+    catchment_distances_m: tuple[float, ...] = Field(
+        (500.0, 1000.0), description="Catchment radii around each transit node."
+    )
+    share_distances_m: tuple[float, ...] = Field(
+        (400.0, 500.0, 800.0, 1000.0), description="Distances reported by share-within tables."
+    )
+    max_search_m: float = Field(
+        2500.0, gt=0, description="Bound of the shortest-path searches; farther is 'not reached'."
+    )
+    max_snap_m: float = Field(
+        300.0, gt=0, description="Largest access distance from a home to the walk network."
+    )
+    gravity_beta: float = Field(
+        0.0025, ge=0, description="Distance-decay exp(-beta * d) for the gravity measure (per m)."
+    )
+    persons_per_dwelling: float = Field(
+        2.3, gt=0, description="Bærum average household size, to convert people <-> dwellings."
+    )
+    abc_a_max_m: float = Field(600.0, gt=0, description="ABC: A location within this of rail/metro.")
+    abc_b_max_m: float = Field(1000.0, gt=0, description="ABC: B location within this of rail/metro.")
+    noise_red_lden_db: float = Field(65.0, description="T-1442 red zone, road noise Lden.")
+    noise_yellow_lden_db: float = Field(55.0, description="T-1442 yellow zone, road noise Lden.")
+    grid_cell_m: float = Field(250.0, gt=0, description="SSB grid cell size for per-cell results.")
+
+    @property
+    def walk_speed_m_s(self) -> float:
+        """Walking speed in metres per second."""
+        return self.walk_speed_kmh / 3.6
+
+    def walk_distance_m(self, minutes: float) -> float:
+        """Distance walked in ``minutes`` at the walking speed, rounded to the centimetre."""
+        return round(self.walk_speed_kmh * 1000.0 / 60.0 * minutes, 2)
+
+    @property
+    def service_distance_m(self) -> float:
+        """The 5-minute walk as a distance (400 m at 4.8 km/h)."""
+        return self.walk_distance_m(self.service_walk_minutes)
+
+    @property
+    def who_green_min_area_daa(self) -> float:
+        """WHO minimum green area in daa (1 ha = 10 daa)."""
+        return self.who_green_min_area_ha * 10.0
+
+
+def resolve(settings: Settings | None) -> Settings:
+    """Return ``settings`` or the defaults when it is ``None``."""
+    return settings if settings is not None else Settings()
