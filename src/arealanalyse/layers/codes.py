@@ -22,6 +22,7 @@ __all__ = [
     "GREEN_TYPES",
     "SERVICE_CATEGORIES",
     "TRANSIT_MODES",
+    "AREA_TYPES",
     "arealformal_category",
 ]
 
@@ -159,6 +160,15 @@ TRANSIT_MODES: Final[dict[str, str]] = {
     "tram": "Trikk",
     "bus": "Buss",
     "ferry": "Båt",
+}
+
+#: Named strategic areas (``areas.area_type``) that scenarios and rules refer to by name.
+AREA_TYPES: Final[dict[str, str]] = {
+    "e18_corridor": "Næringsområde i E18-korridoren",
+    "business_park": "Etablert næringspark (volumhandel)",
+    "centre": "Senter (by-/lokalsenter)",
+    "node": "Knutepunkt (stasjonsområde)",
+    "other": "Annet navngitt område",
 }
 
 #: Green area types (``green.green_type``).

@@ -186,6 +186,18 @@ KINDS: dict[str, LayerKind] = {
             ),
         ),
         LayerKind(
+            "areas",
+            "Named strategic areas (E18 corridor business areas, business parks, centres, nodes) "
+            "that scenarios and rules refer to by name.",
+            "polygon",
+            (
+                Column("name", "str", "Unique area name, e.g. 'Ramstadsletta'.", required=True),
+                Column("area_type", "str", "Kind of strategic area.", required=True,
+                       codes=codes.AREA_TYPES),
+                _AREA_DAA,
+            ),
+        ),
+        LayerKind(
             "workplaces",
             "Workplaces: buildings or sites with jobs and business floor space (BRA).",
             "point_or_polygon",

@@ -1,0 +1,59 @@
+"""Shared fixtures. No test may open a network connection: sockets are blocked here."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = Path(__file__).resolve().parent / "data"
+REAL = ROOT.parent / "shared" / "data" / "real"
+
+
+class NetworkBlockedError(RuntimeError):
+    """Raised when a test tries to open a network connection."""
+
+
+_real_connect = socket.socket.connect
+_real_create_connection = socket.create_connection
+
+
+def _is_local(address: object) -> bool:
+    if isinstance(address, tuple) and address:
+        host = str(address[0])
+        return host in {"localhost", "::1"} or host.startswith("127.")
+    return isinstance(address, (str, bytes))  # AF_UNIX sockets (jupyter kernels) are local
+
+
+def _guarded_connect(self: socket.socket, address: object) -> None:
+    if not _is_local(address):
+        raise NetworkBlockedError(f"test tried to connect to {address!r}; tests run offline")
+    return _real_connect(self, address)  # type: ignore[arg-type]
+
+
+def _guarded_create_connection(address: object, *args: object, **kwargs: object) -> socket.socket:
+    if not _is_local(address):
+        raise NetworkBlockedError(f"test tried to connect to {address!r}; tests run offline")
+    return _real_create_connection(address, *args, **kwargs)  # type: ignore[arg-type]
+
+
+@pytest.fixture(autouse=True)
+def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(socket.socket, "connect", _guarded_connect)
+    monkeypatch.setattr(socket, "create_connection", _guarded_create_connection)
+
+
+@pytest.fixture(scope="session")
+def real_data() -> Path:
+    """Path to ../shared/data/real; skips the test with a reason when it is absent."""
+    if not REAL.is_dir():
+        pytest.skip(f"real data folder {REAL} is absent (only a fresh user clone lacks it)")
+    return REAL
+
+
+@pytest.fixture(scope="session")
+def data_dir() -> Path:
+    """Path to tests/data (tiny hand-made inputs)."""
+    return DATA
