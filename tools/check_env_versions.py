@@ -29,8 +29,11 @@ def main() -> int:
         spec = _spec(line)
         if spec:
             env[spec[0]] = spec[1]
-    problems = [f"{n}: pyproject {v!r} != environment.yml {env.get(n)!r}"
-                for n, v in py.items() if env.get(n) != v]
+    problems = [
+        f"{n}: pyproject {v!r} != environment.yml {env.get(n)!r}"
+        for n, v in py.items()
+        if env.get(n) != v
+    ]
     for p in problems:
         print("environment.yml out of step:", p)
     return 1 if problems else 0

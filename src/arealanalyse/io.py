@@ -86,13 +86,13 @@ def write_table(df: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
         elif suffix == ".json":
             tmp.write_text(frame.to_json(orient="table", indent=2, double_precision=10) + "\n")
         else:
-            raise ValueError(f"write_table: unsupported suffix {suffix!r} (use .csv, .parquet, .json)")
+            raise ValueError(
+                f"write_table: unsupported suffix {suffix!r} (use .csv, .parquet, .json)"
+            )
     return target
 
 
-def write_geopackage(
-    layers: Mapping[str, gpd.GeoDataFrame], path: str | os.PathLike[str]
-) -> Path:
+def write_geopackage(layers: Mapping[str, gpd.GeoDataFrame], path: str | os.PathLike[str]) -> Path:
     """Write several layers into one GeoPackage atomically (the whole file is replaced)."""
     target = Path(path)
     with atomic_path(target) as tmp:

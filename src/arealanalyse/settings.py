@@ -27,10 +27,18 @@ class Settings(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    crs: str = Field("EPSG:25832", description="Working CRS (ETRS89 / UTM 32N for Bærum and Asker).")
-    walk_speed_kmh: float = Field(4.8, gt=0, description="Walking speed; 4.8 km/h makes 5 min = 400 m.")
-    service_walk_minutes: float = Field(5.0, gt=0, description="The 'short walk' to daily services.")
-    green_distance_m: float = Field(500.0, gt=0, description="Distance to a green area (SSB-style).")
+    crs: str = Field(
+        "EPSG:25832", description="Working CRS (ETRS89 / UTM 32N for Bærum and Asker)."
+    )
+    walk_speed_kmh: float = Field(
+        4.8, gt=0, description="Walking speed; 4.8 km/h makes 5 min = 400 m."
+    )
+    service_walk_minutes: float = Field(
+        5.0, gt=0, description="The 'short walk' to daily services."
+    )
+    green_distance_m: float = Field(
+        500.0, gt=0, description="Distance to a green area (SSB-style)."
+    )
     green_min_area_daa: float = Field(5.0, ge=0, description="Smallest green area that counts.")
     who_green_distance_m: float = Field(300.0, gt=0, description="WHO green space distance.")
     who_green_min_area_ha: float = Field(0.5, ge=0, description="WHO green space minimum size.")
@@ -59,8 +67,12 @@ class Settings(BaseModel):
     persons_per_dwelling: float = Field(
         2.3, gt=0, description="Bærum average household size, to convert people <-> dwellings."
     )
-    abc_a_max_m: float = Field(600.0, gt=0, description="ABC: A location within this of rail/metro.")
-    abc_b_max_m: float = Field(1000.0, gt=0, description="ABC: B location within this of rail/metro.")
+    abc_a_max_m: float = Field(
+        600.0, gt=0, description="ABC: A location within this of rail/metro."
+    )
+    abc_b_max_m: float = Field(
+        1000.0, gt=0, description="ABC: B location within this of rail/metro."
+    )
     noise_red_lden_db: float = Field(65.0, description="T-1442 red zone, road noise Lden.")
     noise_yellow_lden_db: float = Field(55.0, description="T-1442 yellow zone, road noise Lden.")
     grid_cell_m: float = Field(250.0, gt=0, description="SSB grid cell size for per-cell results.")

@@ -18,11 +18,11 @@ __all__ = [
     "AR5_FARMLAND",
     "AREALFORMAL",
     "AREALFORMAL_CATEGORIES",
+    "AREA_TYPES",
     "DAILY_SERVICES",
     "GREEN_TYPES",
     "SERVICE_CATEGORIES",
     "TRANSIT_MODES",
-    "AREA_TYPES",
     "arealformal_category",
 ]
 
@@ -55,7 +55,10 @@ AREALFORMAL: Final[dict[int, tuple[str, str]]] = {
     1801: ("Bolig/forretning", "kombinert"),
     1802: ("Bolig/tjenesteyting", "kombinert"),
     1803: ("Bolig/forretning/kontor", "kombinert"),
-    1900: ("Angitt bebyggelse og anleggsformål kombinert med andre angitte hovedformål", "kombinert"),
+    1900: (
+        "Angitt bebyggelse og anleggsformål kombinert med andre angitte hovedformål",
+        "kombinert",
+    ),
     # Samferdselsanlegg og teknisk infrastruktur
     2001: ("Samferdselsanlegg og teknisk infrastruktur", "samferdsel"),
     2010: ("Veg", "samferdsel"),

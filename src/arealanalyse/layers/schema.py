@@ -88,18 +88,29 @@ KINDS: dict[str, LayerKind] = {
             "polygon",
             (
                 Column(
-                    "arealformal", "int", "SOSI arealformål code.", required=True,
+                    "arealformal",
+                    "int",
+                    "SOSI arealformål code.",
+                    required=True,
                     codes=codes.AREALFORMAL,
                 ),
                 Column(
-                    "status", "str", "existing (nåværende) or planned (framtidig).",
-                    default="existing", codes=_STATUS,
+                    "status",
+                    "str",
+                    "existing (nåværende) or planned (framtidig).",
+                    default="existing",
+                    codes=_STATUS,
                 ),
                 Column("plan_id", "str", "Plan identifier (planidentifikasjon).", default=""),
                 Column("name", "str", "Area name or field label.", default=""),
                 Column("arealformal_navn", "str", "Name of the code, derived.", derived=True),
-                Column("category", "str", "Coarse category (bolig, naering, ...), derived.",
-                       derived=True, codes=codes.AREALFORMAL_CATEGORIES),
+                Column(
+                    "category",
+                    "str",
+                    "Coarse category (bolig, naering, ...), derived.",
+                    derived=True,
+                    codes=codes.AREALFORMAL_CATEGORIES,
+                ),
                 _AREA_DAA,
             ),
         ),
@@ -108,21 +119,29 @@ KINDS: dict[str, LayerKind] = {
             "AR5 farmland (jordbruksareal): classes 21, 22 and 23; other AR5 classes are dropped.",
             "polygon",
             (
-                Column("arealtype", "int", "AR5 arealtype code.", required=True,
-                       codes=codes.AR5_ARTYPE),
+                Column(
+                    "arealtype", "int", "AR5 arealtype code.", required=True, codes=codes.AR5_ARTYPE
+                ),
                 Column("arealtype_navn", "str", "Name of the AR5 class, derived.", derived=True),
                 _AREA_DAA,
             ),
-            notes=("Rows of AR5 classes other than 21/22/23 are valid AR5 but not farmland: they "
-                   "are dropped and counted in the load report.",),
+            notes=(
+                "Rows of AR5 classes other than 21/22/23 are valid AR5 but not farmland: they "
+                "are dropped and counted in the load report.",
+            ),
         ),
         LayerKind(
             "green",
             "Green areas open to the public: parks, forest (Marka), friluftsområder.",
             "polygon",
             (
-                Column("green_type", "str", "Type of green area.", default="other",
-                       codes=codes.GREEN_TYPES),
+                Column(
+                    "green_type",
+                    "str",
+                    "Type of green area.",
+                    default="other",
+                    codes=codes.GREEN_TYPES,
+                ),
                 Column("name", "str", "Name.", default=""),
                 _AREA_DAA,
             ),
@@ -137,16 +156,23 @@ KINDS: dict[str, LayerKind] = {
                 Column("source", "str", "building, grid or osm_estimate.", default="building"),
             ),
             weight=("dwellings", "population"),
-            notes=("At least one of dwellings or population must be given; the other is "
-                   "derived with Settings.persons_per_dwelling and the load report says so.",),
+            notes=(
+                "At least one of dwellings or population must be given; the other is "
+                "derived with Settings.persons_per_dwelling and the load report says so.",
+            ),
         ),
         LayerKind(
             "services",
             "Service points in a fixed category vocabulary; polygons become representative points.",
             "point",
             (
-                Column("category", "str", "Service category.", required=True,
-                       codes=codes.SERVICE_CATEGORIES),
+                Column(
+                    "category",
+                    "str",
+                    "Service category.",
+                    required=True,
+                    codes=codes.SERVICE_CATEGORIES,
+                ),
                 Column("name", "str", "Name.", default=""),
             ),
         ),
@@ -156,13 +182,18 @@ KINDS: dict[str, LayerKind] = {
             "point",
             (
                 Column("name", "str", "Stop name.", required=True),
-                Column("mode", "str", "rail, metro, tram, bus or ferry.", required=True,
-                       codes=codes.TRANSIT_MODES),
-                Column("nsr_id", "str", "National stop register id (NSR:StopPlace:...).",
-                       default=""),
+                Column(
+                    "mode",
+                    "str",
+                    "rail, metro, tram, bus or ferry.",
+                    required=True,
+                    codes=codes.TRANSIT_MODES,
+                ),
+                Column(
+                    "nsr_id", "str", "National stop register id (NSR:StopPlace:...).", default=""
+                ),
                 Column("departures_per_hour", "float", "Departures per hour (optional)."),
-                Column("status", "str", "existing or planned.", default="existing",
-                       codes=_STATUS),
+                Column("status", "str", "existing or planned.", default="existing", codes=_STATUS),
             ),
         ),
         LayerKind(
@@ -170,8 +201,9 @@ KINDS: dict[str, LayerKind] = {
             "Roads, including the E18 corridor (ref = 'E18').",
             "line",
             (
-                Column("road_class", "str", "motorway, trunk, primary, ... (OSM highway).",
-                       default=""),
+                Column(
+                    "road_class", "str", "motorway, trunk, primary, ... (OSM highway).", default=""
+                ),
                 Column("ref", "str", "Road number, e.g. E18, E16, Fv168.", default=""),
                 Column("name", "str", "Name.", default=""),
             ),
@@ -192,8 +224,13 @@ KINDS: dict[str, LayerKind] = {
             "polygon",
             (
                 Column("name", "str", "Unique area name, e.g. 'Ramstadsletta'.", required=True),
-                Column("area_type", "str", "Kind of strategic area.", required=True,
-                       codes=codes.AREA_TYPES),
+                Column(
+                    "area_type",
+                    "str",
+                    "Kind of strategic area.",
+                    required=True,
+                    codes=codes.AREA_TYPES,
+                ),
                 _AREA_DAA,
             ),
         ),
@@ -204,8 +241,12 @@ KINDS: dict[str, LayerKind] = {
             (
                 Column("jobs", "float", "Number of jobs (arbeidsplasser)."),
                 Column("bra_m2", "float", "Gross floor area (BRA) in m².", default=0.0),
-                Column("use", "str", "Business use (kontor, handel, industri_lager, ...).",
-                       default="blandet"),
+                Column(
+                    "use",
+                    "str",
+                    "Business use (kontor, handel, industri_lager, ...).",
+                    default="blandet",
+                ),
             ),
             weight=("jobs",),
         ),

@@ -18,7 +18,13 @@ import pandas as pd
 import shapely
 from pyproj import CRS, Transformer
 
-from arealanalyse.errors import CodeError, CrsError, EmptyLayerError, GeometryError, MissingColumnError
+from arealanalyse.errors import (
+    CodeError,
+    CrsError,
+    EmptyLayerError,
+    GeometryError,
+    MissingColumnError,
+)
 from arealanalyse.layers.codes import AR5_ARTYPE, AR5_FARMLAND, AREALFORMAL
 from arealanalyse.layers.schema import KINDS, LayerKind
 from arealanalyse.settings import Settings, resolve
@@ -101,7 +107,7 @@ def check_crs(gdf: gpd.GeoDataFrame, name: str) -> CRS:
         "coordinates are really in (EPSG:25832 for UTM 32N metres, EPSG:4326 for degrees)."
     )
     if crs.is_geographic:
-        if not (-180.5 <= minx and maxx <= 180.5 and -90.5 <= miny and maxy <= 90.5):
+        if not (minx >= -180.5 and maxx <= 180.5 and miny >= -90.5 and maxy <= 90.5):
             raise CrsError(hint)
         return crs
     aou = crs.area_of_use
@@ -168,7 +174,8 @@ def _repair(geoms: gpd.GeoSeries, family: str, name: str) -> tuple[gpd.GeoSeries
         out.append(g)
     fixed_arr = np.asarray(out, dtype=object)
     unrepairable = [
-        i for i, g in zip(np.flatnonzero(invalid), fixed_arr, strict=True)
+        i
+        for i, g in zip(np.flatnonzero(invalid), fixed_arr, strict=True)
         if g.is_empty or not g.is_valid or shapely.get_dimensions(g) != keep_dim
     ]
     if unrepairable:
@@ -230,9 +237,7 @@ def normalize(
     """
     s = resolve(settings)
     if kind not in KINDS:
-        raise CodeError(
-            f"Unknown layer kind {kind!r}; use one of: {', '.join(sorted(KINDS))}."
-        )
+        raise CodeError(f"Unknown layer kind {kind!r}; use one of: {', '.join(sorted(KINDS))}.")
     spec: LayerKind = KINDS[kind]
     name = name or kind
     if not isinstance(gdf, gpd.GeoDataFrame) or "geometry" not in gdf or gdf.geometry is None:

@@ -1,0 +1,259 @@
+"""Layer catalogues: one YAML file per study area saying where each layer comes from.
+
+A catalogue is validated strictly (unknown keys are errors, with a suggestion) before anything is
+read. Paths are relative to the catalogue file. Layers are read lazily and cached per
+:class:`Catalogue` object. See ``docs/layers.md`` for the format.
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> d = pathlib.Path(tempfile.mkdtemp())
+>>> _ = (d / "ru250m.csv").write_text("ru250m;pop_tot\\n22365006629250;6\\n")
+>>> _ = (d / "area.yaml").write_text(
+...     "schema_version: 1\\nname: tiny\\nlayers:\\n  homes: {path: ru250m.csv}\\n")
+>>> cat = load_catalogue(d / "area.yaml")
+>>> cat.kinds, int(cat.layer("homes")["population"].sum())
+(['homes'], 6)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+import geopandas as gpd
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from arealanalyse.errors import ArealanalyseError, CatalogueError
+from arealanalyse.layers.readers import FORMATS, read_layer
+from arealanalyse.layers.schema import KINDS, RASTER_KINDS
+from arealanalyse.settings import Settings
+from arealanalyse.yamlfiles import load_model
+
+__all__ = ["Catalogue", "CatalogueModel", "LayerSpec", "load_catalogue"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ClipSpec(_Strict):
+    """Keep only features near another layer of the catalogue (whole features are kept)."""
+
+    to: str = Field("boundary", description="Kind of the catalogue layer to clip to.")
+    tolerance_m: float = Field(0.0, ge=0, description="Buffer around the clip layer, in metres.")
+
+
+class LayerSpec(_Strict):
+    """Where one canonical layer comes from and how its columns map."""
+
+    path: str = Field(description="Source file, relative to the catalogue.")
+    layer: str | None = Field(None, description="Layer inside a multi-layer file.")
+    format: Literal["auto", "vector", "csv", "gtfs", "ssb_grid", "osm"] = "auto"
+    columns: dict[str, str] = Field(default_factory=dict, description="canonical: source column")
+    values: dict[str, Any] = Field(default_factory=dict, description="canonical: constant value")
+    where: str | None = Field(None, description="Attribute filter, pandas query syntax.")
+    crs: str | None = Field(None, description="CRS of a source that has none (CSV).")
+    x: str | None = None
+    y: str | None = None
+    clip: ClipSpec | None = None
+    description: str = ""
+
+
+class RasterSpec(_Strict):
+    """A raster layer (GeoTIFF or anything rasterio reads)."""
+
+    path: str
+    description: str = ""
+
+
+class SourceSpec(_Strict):
+    """A data source with its licence and attribution, shown on maps and reports."""
+
+    name: str
+    licence: str
+    attribution: str = ""
+    url: str = ""
+
+
+class CatalogueModel(_Strict):
+    """The YAML schema of a layer catalogue."""
+
+    schema_version: Literal[1]
+    name: str
+    title: str = ""
+    kommunenummer: str | None = None
+    synthetic: bool = False
+    crs: str = "EPSG:25832"
+    description: str = ""
+    sources: list[SourceSpec] = Field(default_factory=list)
+    layers: dict[str, LayerSpec]
+    rasters: dict[str, RasterSpec] = Field(default_factory=dict)
+
+    @field_validator("layers")
+    @classmethod
+    def _known_kinds(cls, v: dict[str, LayerSpec]) -> dict[str, LayerSpec]:
+        unknown = sorted(set(v) - set(KINDS))
+        if unknown:
+            import difflib
+
+            k = unknown[0]
+            close = difflib.get_close_matches(k, list(KINDS), n=1)
+            hint = f"did you mean {close[0]!r}?" if close else f"use one of {sorted(KINDS)}"
+            raise ValueError(f"unknown layer kind {k!r}; {hint}")
+        return v
+
+    @field_validator("rasters")
+    @classmethod
+    def _known_rasters(cls, v: dict[str, RasterSpec]) -> dict[str, RasterSpec]:
+        unknown = sorted(set(v) - set(RASTER_KINDS))
+        if unknown:
+            raise ValueError(f"unknown raster kind {unknown[0]!r}; use one of {sorted(RASTER_KINDS)}")
+        return v
+
+
+class Catalogue:
+    """A loaded, validated layer catalogue. Layers are read on first use and cached."""
+
+    def __init__(self, model: CatalogueModel, path: Path, *, settings: Settings | None = None):
+        self.model = model
+        self.path = path
+        self.root = path.parent
+        self.settings = settings or Settings(crs=model.crs)
+        self._cache: dict[str, gpd.GeoDataFrame] = {}
+        for kind, spec in model.layers.items():
+            if spec.clip is not None and spec.clip.to not in model.layers:
+                raise CatalogueError(
+                    f"Catalogue {path.name!r}: layers.{kind}.clip.to refers to {spec.clip.to!r}, "
+                    "which is not a layer of this catalogue; add it or remove the clip."
+                )
+            if spec.clip is not None and spec.clip.to == kind:
+                raise CatalogueError(
+                    f"Catalogue {path.name!r}: layers.{kind}.clip.to cannot be the layer itself."
+                )
+
+    # --- metadata -------------------------------------------------------------------------
+    @property
+    def name(self) -> str:
+        """Short name of the study area."""
+        return self.model.name
+
+    @property
+    def title(self) -> str:
+        """Human title (falls back to the name)."""
+        return self.model.title or self.model.name
+
+    @property
+    def synthetic(self) -> bool:
+        """Whether the data is synthetic (demo); shown on every map and report."""
+        return self.model.synthetic
+
+    @property
+    def sources(self) -> list[SourceSpec]:
+        """Data sources with licences."""
+        return list(self.model.sources)
+
+    @property
+    def kinds(self) -> list[str]:
+        """Layer kinds present, in the catalogue's order."""
+        return list(self.model.layers)
+
+    def source_path(self, kind: str) -> Path:
+        """Absolute path of a layer's source file."""
+        return (self.root / self.model.layers[kind].path).resolve()
+
+    def raster_path(self, kind: str) -> Path | None:
+        """Absolute path of a raster (``dem``, ``noise``) or ``None`` when not catalogued."""
+        spec = self.model.rasters.get(kind)
+        return (self.root / spec.path).resolve() if spec else None
+
+    # --- data -----------------------------------------------------------------------------
+    def has(self, kind: str) -> bool:
+        """Whether the catalogue has a layer of ``kind``."""
+        return kind in self.model.layers
+
+    def layer(self, kind: str) -> gpd.GeoDataFrame:
+        """Return the canonical layer ``kind`` (a copy; the cache is never exposed)."""
+        if kind not in self.model.layers:
+            raise CatalogueError(
+                f"Catalogue {self.path.name!r} has no {kind!r} layer; it has {self.kinds}. "
+                f"Add layers.{kind} to the catalogue."
+            )
+        if kind not in self._cache:
+            spec = self.model.layers[kind]
+            clip = None
+            if spec.clip is not None:
+                clip = self.layer(spec.clip.to)
+            self._cache[kind] = read_layer(
+                self.source_path(kind),
+                kind,
+                name=f"{self.name}:{kind}",
+                layer=spec.layer,
+                format=spec.format,
+                columns=spec.columns,
+                values=spec.values,
+                where=spec.where,
+                crs=spec.crs,
+                x=spec.x,
+                y=spec.y,
+                clip=clip,
+                clip_tolerance_m=spec.clip.tolerance_m if spec.clip else 0.0,
+                settings=self.settings,
+            )
+        out = self._cache[kind].copy()
+        out.attrs = dict(self._cache[kind].attrs)
+        return out
+
+    def load_all(self) -> dict[str, gpd.GeoDataFrame]:
+        """Load every layer; returns ``{kind: GeoDataFrame}``."""
+        return {k: self.layer(k) for k in self.kinds}
+
+    def check(self) -> list[dict[str, Any]]:
+        """Load every layer and raster; return one status row each (errors are collected)."""
+        from arealanalyse.layers.validate import load_report
+
+        rows: list[dict[str, Any]] = []
+        for kind in self.kinds:
+            try:
+                gdf = self.layer(kind)
+            except ArealanalyseError as exc:
+                rows.append({"kind": kind, "ok": False, "error": str(exc)})
+                continue
+            rep = load_report(gdf)
+            weight = None
+            for w in KINDS[kind].weight:
+                if w in gdf:
+                    weight = f"{w}={gdf[w].sum():,.0f}"
+                    break
+            rows.append({
+                "kind": kind, "ok": True, "features": len(gdf),
+                "repaired": rep.get("repaired", 0), "dropped": rep.get("dropped", 0),
+                "weight": weight or "", "source": self.model.layers[kind].path, "error": "",
+            })
+        for kind in self.model.rasters:
+            from arealanalyse.layers.rasterinfo import raster_info
+
+            path = self.raster_path(kind)
+            assert path is not None
+            try:
+                info = raster_info(path, name=f"{self.name}:{kind}")
+            except ArealanalyseError as exc:
+                rows.append({"kind": kind, "ok": False, "error": str(exc)})
+                continue
+            rows.append({
+                "kind": kind, "ok": True, "features": info["width"] * info["height"],
+                "repaired": 0, "dropped": 0,
+                "weight": f"min={info['min']:.1f} max={info['max']:.1f}",
+                "source": self.model.rasters[kind].path, "error": "",
+            })
+        return rows
+
+
+def load_catalogue(path: str | Path, /, *, settings: Settings | None = None) -> Catalogue:
+    """Read and validate a layer catalogue; nothing is loaded until a layer is asked for."""
+    p = Path(path)
+    model = load_model(p, CatalogueModel, error=CatalogueError, what=f"Catalogue {p.name!r}")
+    return Catalogue(model, p.resolve(), settings=settings)
+
+
+_ = FORMATS  # the Literal above mirrors readers.FORMATS; tests check they agree

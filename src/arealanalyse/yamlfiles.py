@@ -1,0 +1,127 @@
+"""Strict YAML files validated by pydantic, with one-line errors a planner can act on.
+
+Layer catalogues, scenario files and rule files all load through :func:`load_model`: the YAML is
+parsed (a syntax error names the file, line and column), validated against a pydantic model with
+``extra="forbid"`` (a misspelled key names the key path and suggests the closest valid key), and
+every problem becomes a single line raised as the caller's error class.
+"""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from arealanalyse.errors import ArealanalyseError
+
+__all__ = ["format_validation_error", "load_model", "read_yaml"]
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def read_yaml(path: str | Path, /, *, error: type[ArealanalyseError], what: str) -> dict[str, Any]:
+    """Read a YAML mapping from ``path``; raise ``error`` with a one-line message on any problem."""
+    p = Path(path)
+    if not p.is_file():
+        raise error(f"{what} {str(p)!r} does not exist; check the path (relative to {Path.cwd()}).")
+    try:
+        data = yaml.safe_load(p.read_text(encoding="utf-8"))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown position"
+        raise error(
+            f"{what} {p.name!r} is not valid YAML at {where}: {exc.problem}; "
+            "check indentation and quoting there."
+        ) from None
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise error(
+            f"{what} {p.name!r} cannot be read as YAML: {exc}; save it as UTF-8 YAML."
+        ) from None
+    if not isinstance(data, dict):
+        raise error(
+            f"{what} {p.name!r} must be a YAML mapping (key: value), not {type(data).__name__}."
+        )
+    return data
+
+
+def _loc(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out or "(top level)"
+
+
+def _allowed_keys(model: type[BaseModel], loc: tuple[int | str, ...]) -> list[str]:
+    """Best-effort list of the valid keys at ``loc`` (for 'did you mean' suggestions)."""
+    current: Any = model
+    for part in loc[:-1]:
+        if isinstance(part, int) or current is None:
+            continue
+        fields = getattr(current, "model_fields", None)
+        if not fields or part not in fields:
+            current = None
+            continue
+        ann = fields[part].annotation
+        current = None
+        for cand in (ann, *getattr(ann, "__args__", ())):
+            for inner in (cand, *getattr(cand, "__args__", ())):
+                if isinstance(inner, type) and issubclass(inner, BaseModel):
+                    current = inner
+    fields = getattr(current, "model_fields", None)
+    if not fields:
+        return []
+    return [f.alias or name for name, f in fields.items()]
+
+
+def format_validation_error(exc: ValidationError, model: type[BaseModel], what: str) -> str:
+    """Turn a pydantic ``ValidationError`` into one line: file, key path, problem and fix."""
+    err = exc.errors()[0]
+    loc = tuple(err.get("loc", ()))
+    kind = err.get("type", "")
+    path = _loc(loc)
+    more = f" (and {len(exc.errors()) - 1} more problems)" if len(exc.errors()) > 1 else ""
+    if kind == "extra_forbidden":
+        key = str(loc[-1]) if loc else "?"
+        allowed = _allowed_keys(model, loc)
+        close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+        hint = (
+            f"did you mean {close[0]!r}?"
+            if close
+            else (f"valid keys here: {', '.join(sorted(allowed))}" if allowed else "remove it")
+        )
+        return f"{what}: unknown key {path!r}; {hint}{more}"
+    if kind == "missing":
+        return f"{what}: required key {path!r} is missing; add it{more}"
+    msg = str(err.get("msg", "invalid value")).removeprefix("Value error, ")
+    value = err.get("input")
+    shown = "" if isinstance(value, dict | list) else f" (got {value!r})"
+    return f"{what}: {path}: {msg}{shown}{more}"
+
+
+def load_model(
+    path: str | Path, model: type[M], /, *, error: type[ArealanalyseError], what: str
+) -> M:
+    """Read ``path`` as YAML and validate it against ``model``.
+
+    Parameters
+    ----------
+    path
+        The YAML file.
+    model
+        A pydantic model (use ``extra="forbid"`` so misspelled keys are errors).
+    error
+        The error class to raise (e.g. ``CatalogueError``).
+    what
+        How to call the file in messages, e.g. ``"Catalogue 'baerum.yaml'"``.
+    """
+    data = read_yaml(path, error=error, what=what)
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise error(format_validation_error(exc, model, what)) from None
