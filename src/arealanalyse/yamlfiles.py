@@ -57,22 +57,25 @@ def _loc(loc: tuple[int | str, ...]) -> str:
     return out or "(top level)"
 
 
+def _inner_model(annotation: Any) -> type[BaseModel] | None:
+    """The pydantic model inside an annotation like ``dict[str, M]``, ``list[M]``, ``M | None``."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
 def _allowed_keys(model: type[BaseModel], loc: tuple[int | str, ...]) -> list[str]:
-    """Best-effort list of the valid keys at ``loc`` (for 'did you mean' suggestions)."""
-    current: Any = model
+    """The valid keys at ``loc`` (for 'did you mean' suggestions); empty when unknown."""
+    current: type[BaseModel] | None = model
     for part in loc[:-1]:
-        if isinstance(part, int) or current is None:
-            continue
         fields = getattr(current, "model_fields", None)
-        if not fields or part not in fields:
-            current = None
-            continue
-        ann = fields[part].annotation
-        current = None
-        for cand in (ann, *getattr(ann, "__args__", ())):
-            for inner in (cand, *getattr(cand, "__args__", ())):
-                if isinstance(inner, type) and issubclass(inner, BaseModel):
-                    current = inner
+        if isinstance(part, str) and fields and part in fields:
+            current = _inner_model(fields[part].annotation)
+        # otherwise a list index or a dict key: stay on the element's model
     fields = getattr(current, "model_fields", None)
     if not fields:
         return []
@@ -81,11 +84,13 @@ def _allowed_keys(model: type[BaseModel], loc: tuple[int | str, ...]) -> list[st
 
 def format_validation_error(exc: ValidationError, model: type[BaseModel], what: str) -> str:
     """Turn a pydantic ``ValidationError`` into one line: file, key path, problem and fix."""
-    err = exc.errors()[0]
+    errors = exc.errors()
+    # A misspelled key also makes the real key "missing": report the root cause first.
+    err = next((e for e in errors if e.get("type") == "extra_forbidden"), errors[0])
     loc = tuple(err.get("loc", ()))
     kind = err.get("type", "")
     path = _loc(loc)
-    more = f" (and {len(exc.errors()) - 1} more problems)" if len(exc.errors()) > 1 else ""
+    more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
     if kind == "extra_forbidden":
         key = str(loc[-1]) if loc else "?"
         allowed = _allowed_keys(model, loc)

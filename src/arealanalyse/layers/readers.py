@@ -81,6 +81,7 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
             "arealbruk",
         ),
         "plan_id": ("plan_id", "planidentifikasjon", "planid"),
+        "name": ("name", "feltbetegnelse", "feltnavn"),
         "status": ("status",),
     },
     "farmland": {"arealtype": ("arealtype", "artype", "ARTYPE", "ar5_arealtype")},
@@ -162,8 +163,9 @@ def detect_format(path: Path) -> str:
 
 
 def _read_vector(path: Path, name: str, layer: str | None) -> gpd.GeoDataFrame:
+    is_gml = path.suffix.lower() in {".gml", ".xml"}
     try:
-        if layer is None:
+        if layer is None and not is_gml:  # listing GML layers would write a .gfs sidecar file
             layers = pyogrio.list_layers(path)
             spatial = [row[0] for row in layers if row[1] is not None]
             if len(spatial) > 1:
@@ -171,7 +173,10 @@ def _read_vector(path: Path, name: str, layer: str | None) -> gpd.GeoDataFrame:
                     f"Layer {name!r}: {path.name} has several layers {spatial[:8]}; "
                     "say which one with layer: <name> (or --layer)."
                 )
-        return gpd.read_file(path, layer=layer, engine="pyogrio")
+        # GDAL's GML driver would write a .gfs schema file next to the input: never touch the
+        # user's folder.
+        opts = {"WRITE_GFS": "NO"} if is_gml else {}
+        return gpd.read_file(path, layer=layer, engine="pyogrio", **opts)
     except CatalogueError:
         raise
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:

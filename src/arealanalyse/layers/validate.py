@@ -229,8 +229,8 @@ def normalize(
     --------
     >>> import geopandas as gpd
     >>> from shapely.geometry import box
-    >>> src = gpd.GeoDataFrame({"ARTYPE": [21, 30]}, geometry=[box(0, 0, 100, 100)] * 2,
-    ...                        crs=25832)
+    >>> sq = box(590_000, 6_643_000, 590_100, 6_643_100)
+    >>> src = gpd.GeoDataFrame({"ARTYPE": [21, 30]}, geometry=[sq, sq], crs=25832)
     >>> out = normalize(src, "farmland", columns={"arealtype": "ARTYPE"})
     >>> out[["arealtype", "arealtype_navn", "area_daa"]].to_dict("records")
     [{'arealtype': 21, 'arealtype_navn': 'Fulldyrka jord', 'area_daa': 10.0}]
