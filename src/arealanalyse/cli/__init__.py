@@ -67,7 +67,10 @@ def main(argv: list[str] | None = None) -> int:
         argv = sys.argv[1:]
     _STATE["verbose"] = "--verbose" in argv or "-v" in argv
     try:
-        app(args=argv, prog_name="arealanalyse", standalone_mode=False)
+        # Non-standalone click returns a typer.Exit's code instead of raising it.
+        rv = app(args=argv, prog_name="arealanalyse", standalone_mode=False)
+        if isinstance(rv, int):
+            return rv
     except SystemExit as exc:  # typer.Exit inside commands
         return int(exc.code or 0)
     except ArealanalyseError as exc:
