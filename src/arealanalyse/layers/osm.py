@@ -1,0 +1,774 @@
+"""OpenStreetMap → canonical layers, shared by the PBF/XML reader and the Overpass fetcher.
+
+There is exactly one mapping from OSM data to the canonical kinds, and every OSM source goes
+through it:
+
+* an ``.osm.pbf`` extract, an ``.osm``/``.osm.xml`` file, or the Overpass XML answer saved by
+  :mod:`arealanalyse.fetch.osm` → :func:`read_osm`;
+* a walk graph built by osmnx (``ox.graph_from_*``) → :func:`graph_to_walk_network`;
+* OSM features with tag columns, as ``ox.features_from_*`` returns them →
+  :func:`osm_features_to_layer`.
+
+:func:`read_osm` converts the input to OSM XML with pyosmium (keeping only walkable ways and
+their nodes for the walk network) and hands it to osmnx's own XML readers
+(``ox.graph_from_xml``, ``ox.features_from_xml``), so a PBF and a fetched extract produce the
+same topology and the same columns. The walk network is osmnx's ``"walk"`` network type: the way
+filter string is taken from osmnx (:func:`walk_way_filter`) and evaluated on each way's tags, the
+graph is split at every shared OSM node and simplified (one segment per street between two
+intersections or dead ends), and two-way segments are kept once.
+
+Tag mappings (first match wins):
+
+* ``services``: ``shop=supermarket|convenience|grocery|greengrocer`` → grocery;
+  ``amenity=school`` → school; ``amenity=kindergarten|childcare`` → kindergarten;
+  ``amenity=doctors|clinic|hospital|dentist`` or any ``healthcare=*`` → health;
+  ``amenity=pharmacy`` (or ``healthcare=pharmacy``) → pharmacy; ``amenity=library`` → library;
+  ``leisure=sports_centre|stadium|swimming_pool|fitness_centre`` → sports;
+  ``amenity=theatre|cinema|arts_centre|community_centre`` → culture;
+  ``amenity=nursing_home`` or ``social_facility=nursing_home|assisted_living`` → elderly_care;
+  ``amenity=post_office`` → post; ``amenity=restaurant|cafe|fast_food|pub|bar`` → restaurant;
+  any other ``shop=*`` → retail.
+* ``green`` (polygons only): ``leisure=park|garden`` → park; ``leisure=nature_reserve`` →
+  nature; ``leisure=playground`` → playground; ``leisure=pitch`` and
+  ``landuse=recreation_ground`` → sports_field / friluft; ``landuse=forest`` or
+  ``natural=wood`` → forest; ``landuse=cemetery`` or ``amenity=grave_yard`` → cemetery;
+  ``landuse=grass|village_green``, ``leisure=common`` → other.
+* ``transit`` (points): ``railway=station|halt`` → rail, or metro when ``station=subway`` or
+  ``subway=yes``, tram when ``station=light_rail|tram``; ``railway=tram_stop`` → tram;
+  ``highway=bus_stop`` or ``public_transport=platform`` with ``bus=yes`` → bus;
+  ``amenity=ferry_terminal`` → ferry.
+* ``roads`` (lines): ``highway`` in :data:`ROAD_CLASSES`; ``ref`` with spaces inside E-road
+  numbers removed (OSM ``E 18`` → ``E18``).
+* ``homes``: every building polygon with a dwelling estimate, see :func:`estimate_dwellings`.
+
+© OpenStreetMap contributors, ODbL 1.0: cite it wherever output built from OSM is shown.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import tempfile
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from arealanalyse.errors import CodeError, EmptyLayerError, LayerFileError
+from arealanalyse.layers.validate import normalize
+from arealanalyse.settings import Settings, resolve
+
+__all__ = [
+    "DWELLING_RULES",
+    "OSM_KINDS",
+    "OSM_TAGS",
+    "ROAD_CLASSES",
+    "estimate_dwellings",
+    "graph_to_walk_network",
+    "osm_features_to_layer",
+    "read_osm",
+    "walk_way_filter",
+    "way_filter_predicate",
+    "xml_to_layer",
+]
+
+#: The canonical kinds an OSM source can provide.
+OSM_KINDS: tuple[str, ...] = ("walk_network", "homes", "services", "green", "transit", "roads")
+
+#: Road classes (OSM ``highway`` values) of the ``roads`` layer.
+ROAD_CLASSES: tuple[str, ...] = (
+    "motorway", "motorway_link", "trunk", "trunk_link", "primary", "primary_link",
+    "secondary", "secondary_link", "tertiary", "tertiary_link", "unclassified",
+    "residential", "living_street", "service", "road",
+)  # fmt: skip
+
+_GROCERY = ["supermarket", "convenience", "grocery", "greengrocer"]
+_AMENITY_SERVICES = [
+    "school", "kindergarten", "childcare", "doctors", "clinic", "hospital", "dentist",
+    "pharmacy", "library", "theatre", "cinema", "arts_centre", "community_centre",
+    "nursing_home", "post_office", "restaurant", "cafe", "fast_food", "pub", "bar",
+]  # fmt: skip
+_SPORTS = ["sports_centre", "stadium", "swimming_pool", "fitness_centre"]
+
+#: The tags queried for each feature kind (osmnx ``tags`` argument / Overpass filters).
+OSM_TAGS: dict[str, dict[str, bool | list[str]]] = {
+    "homes": {"building": True},
+    "services": {
+        "shop": True,
+        "amenity": _AMENITY_SERVICES,
+        "healthcare": True,
+        "leisure": _SPORTS,
+        "social_facility": ["nursing_home", "assisted_living"],
+    },
+    "green": {
+        "leisure": ["park", "garden", "nature_reserve", "playground", "pitch", "common"],
+        "landuse": ["forest", "grass", "recreation_ground", "cemetery", "village_green"],
+        "natural": ["wood"],
+        "amenity": ["grave_yard"],
+    },
+    "transit": {
+        "railway": ["station", "halt", "tram_stop"],
+        "highway": ["bus_stop"],
+        "public_transport": ["platform"],
+        "amenity": ["ferry_terminal"],
+    },
+    "roads": {"highway": list(ROAD_CLASSES)},
+}
+
+# osmnx 2.1's "walk" filter, used only if osmnx's private helper moves in a later release.
+_WALK_FILTER_FALLBACK = (
+    '["highway"]["area"!~"yes"]["access"!~"private"]'
+    '["highway"!~"abandoned|bus_guideway|construction|cycleway|motor|no|planned|'
+    'platform|proposed|raceway|razed|rest_area|services"]'
+    '["foot"!~"no"]["service"!~"private"]'
+    '["sidewalk"!~"separate"]["sidewalk:both"!~"separate"]'
+    '["sidewalk:left"!~"separate"]["sidewalk:right"!~"separate"]'
+)
+_FILTER_TERM = re.compile(r'\[\s*"([^"]+)"\s*(?:(!?~|!?=)\s*"([^"]*)"\s*)?\]')
+
+
+def walk_way_filter() -> str:
+    """Return osmnx's Overpass way filter of the ``"walk"`` network type.
+
+    Examples
+    --------
+    >>> walk_way_filter().startswith('["highway"]')
+    True
+    """
+    try:
+        from osmnx import _overpass
+
+        return str(_overpass._get_network_filter("walk"))
+    except (ImportError, AttributeError, TypeError, ValueError):  # pragma: no cover
+        return _WALK_FILTER_FALLBACK
+
+
+def way_filter_predicate(way_filter: str, /) -> Callable[[Mapping[str, str]], bool]:
+    """Turn an Overpass tag filter (``["k"]["k"!~"re"]...``) into a predicate on a tag dict.
+
+    Semantics follow Overpass QL: ``["k"]`` needs the key; ``["k"!~"re"]`` passes when the key is
+    absent or its value does not match the (unanchored) regex; ``["k"~"re"]`` needs a match;
+    ``["k"="v"]`` and ``["k"!="v"]`` compare exactly.
+
+    Examples
+    --------
+    >>> ok = way_filter_predicate(walk_way_filter())
+    >>> ok({"highway": "footway"}), ok({"highway": "motorway"})
+    (True, False)
+    >>> ok({"highway": "path", "foot": "no"})
+    False
+    """
+    terms = _FILTER_TERM.findall(way_filter)
+    if not terms:
+        raise CodeError(f'Way filter {way_filter!r} has no terms; use Overpass syntax ["key"].')
+    compiled = [(k, op, re.compile(v) if "~" in op else v) for k, op, v in terms]
+
+    def predicate(tags: Mapping[str, str]) -> bool:
+        for key, op, val in compiled:
+            has = key in tags
+            if op == "":
+                if not has:
+                    return False
+            elif op == "!~":
+                if has and val.search(tags[key]):
+                    return False
+            elif op == "~":
+                if not (has and val.search(tags[key])):
+                    return False
+            elif op == "=":
+                if tags.get(key) != val:
+                    return False
+            elif op == "!=" and tags.get(key) == val:
+                return False
+        return True
+
+    return predicate
+
+
+# --------------------------------------------------------------------------------------------
+# Dwelling estimate
+# --------------------------------------------------------------------------------------------
+
+#: Dwelling rules per OSM ``building`` value: ``("fixed", n)`` dwellings per building,
+#: ``("per_footprint", m2)`` one dwelling per ``m2`` of footprint (at least 2), or
+#: ``("floor_area", default_levels)`` footprint × levels × efficiency / dwelling size.
+#: Every other value (``yes``, ``garage``, ``commercial``, ``cabin``...) gives 0 dwellings.
+DWELLING_RULES: dict[str, tuple[str, float]] = {
+    "house": ("fixed", 1.0),
+    "detached": ("fixed", 1.0),
+    "bungalow": ("fixed", 1.0),
+    "farm": ("fixed", 1.0),
+    "semidetached_house": ("fixed", 2.0),
+    "terrace": ("per_footprint", 60.0),
+    "apartments": ("floor_area", 4.0),
+    "residential": ("floor_area", 3.0),
+    "dormitory": ("floor_area", 4.0),
+}
+_EFFICIENCY = 0.8  # share of gross floor area (BRA) that is inside dwellings
+_DWELLING_BRA_M2 = 75.0  # mean dwelling size in m² BRA for blocks (boligblokk)
+
+
+def _first_number(value: Any) -> float | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    m = re.search(r"\d+(?:[.,]\d+)?", str(value))
+    return float(m.group(0).replace(",", ".")) if m else None
+
+
+def estimate_dwellings(
+    buildings: gpd.GeoDataFrame,
+    /,
+    *,
+    efficiency: float = _EFFICIENCY,
+    dwelling_bra_m2: float = _DWELLING_BRA_M2,
+) -> pd.Series:
+    """Estimate the number of dwellings in each OSM building.
+
+    The rule, by the building's tags (first match wins):
+
+    1. ``building:flats`` present and numeric → that number.
+    2. ``building`` = ``house``, ``detached``, ``bungalow``, ``farm`` → 1;
+       ``semidetached_house`` → 2.
+    3. ``building=terrace`` (rekkehus) → footprint / 60 m² (one unit per 60 m² of footprint),
+       at least 2.
+    4. ``building`` = ``apartments``, ``residential``, ``dormitory`` → footprint (m²) ×
+       levels × ``efficiency`` / ``dwelling_bra_m2``, at least 1. Levels are
+       ``building:levels`` when present, else 4 (apartments, dormitory) or 3 (residential).
+       Defaults: 80 % of gross floor area is dwelling floor area, 75 m² BRA per dwelling.
+    5. Anything else (``yes``, ``garage``, ``commercial``, ``cabin``, ``roof``...) → 0: a
+       building of unknown use is not counted as a home.
+
+    Footprints are measured in EPSG:25832. The estimate is a fallback for areas without
+    matrikkel/SSB dwelling data; ``docs/data-sources.md`` records its measured error.
+
+    Parameters
+    ----------
+    buildings
+        OSM buildings with a ``building`` column and optional ``building:levels`` and
+        ``building:flats`` columns (as ``ox.features_from_*`` returns them). Not modified.
+    efficiency
+        Share of gross floor area inside dwellings.
+    dwelling_bra_m2
+        Mean dwelling size (m² BRA) for blocks.
+
+    Returns
+    -------
+    pandas.Series
+        Estimated dwellings (float), indexed like ``buildings``.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import box
+    >>> b = gpd.GeoDataFrame(
+    ...     {"building": ["house", "apartments", "garage", "yes"],
+    ...      "building:levels": [None, "5", None, None],
+    ...      "building:flats": [None, None, None, "3"]},
+    ...     geometry=[box(0, 0, 10, 10), box(0, 0, 30, 25), box(0, 0, 5, 5), box(0, 0, 9, 9)],
+    ...     crs=25832)
+    >>> estimate_dwellings(b).round(1).tolist()  # 30 x 25 m x 5 levels x 0.8 / 75 m² = 40
+    [1.0, 40.0, 0.0, 3.0]
+    """
+    if "building" not in buildings.columns:
+        raise EmptyLayerError("OSM buildings have no 'building' column; are they OSM buildings?")
+    geoms = buildings.geometry
+    if buildings.crs is not None and not buildings.crs.equals("EPSG:25832"):
+        geoms = geoms.to_crs(25832)
+    footprint = geoms.area.to_numpy()
+    btype = buildings["building"].astype("string").fillna("").to_numpy()
+    levels_col = buildings.get("building:levels")
+    flats_col = buildings.get("building:flats")
+    out = np.zeros(len(buildings), dtype="float64")
+    for i in range(len(buildings)):
+        flats = _first_number(flats_col.iloc[i]) if flats_col is not None else None
+        if flats is not None:
+            out[i] = flats
+            continue
+        rule = DWELLING_RULES.get(str(btype[i]))
+        if rule is None:
+            continue
+        how, par = rule
+        if how == "fixed":
+            out[i] = par
+        elif how == "per_footprint":
+            out[i] = max(2.0, round(footprint[i] / par))
+        else:
+            lv = _first_number(levels_col.iloc[i]) if levels_col is not None else None
+            levels = lv if lv is not None and lv > 0 else par
+            out[i] = max(1.0, footprint[i] * levels * efficiency / dwelling_bra_m2)
+    return pd.Series(out, index=buildings.index, name="dwellings")
+
+
+# --------------------------------------------------------------------------------------------
+# Features → canonical layers
+# --------------------------------------------------------------------------------------------
+
+
+def _tag(features: pd.DataFrame, key: str) -> pd.Series:
+    if key in features.columns:
+        return features[key].astype("string").fillna("").astype(object)
+    return pd.Series("", index=features.index, dtype=object)
+
+
+def _service_category(f: pd.DataFrame) -> pd.Series:
+    shop, amenity, leisure = _tag(f, "shop"), _tag(f, "amenity"), _tag(f, "leisure")
+    health, social = _tag(f, "healthcare"), _tag(f, "social_facility")
+    conds = [
+        shop.isin(_GROCERY),
+        amenity == "school",
+        amenity.isin(["kindergarten", "childcare"]),
+        amenity.isin(["pharmacy"]) | (health == "pharmacy"),
+        amenity.isin(["doctors", "clinic", "hospital", "dentist"]) | (health != ""),
+        amenity == "library",
+        leisure.isin(_SPORTS),
+        amenity.isin(["theatre", "cinema", "arts_centre", "community_centre"]),
+        (amenity == "nursing_home") | social.isin(["nursing_home", "assisted_living"]),
+        amenity == "post_office",
+        amenity.isin(["restaurant", "cafe", "fast_food", "pub", "bar"]),
+        shop != "",
+    ]
+    cats = [
+        "grocery", "school", "kindergarten", "pharmacy", "health", "library", "sports",
+        "culture", "elderly_care", "post", "restaurant", "retail",
+    ]  # fmt: skip
+    return pd.Series(np.select(conds, cats, default=""), index=f.index, dtype=object)
+
+
+def _green_type(f: pd.DataFrame) -> pd.Series:
+    leisure, landuse = _tag(f, "leisure"), _tag(f, "landuse")
+    natural, amenity = _tag(f, "natural"), _tag(f, "amenity")
+    conds = [
+        leisure.isin(["park", "garden"]),
+        leisure == "nature_reserve",
+        leisure == "playground",
+        leisure == "pitch",
+        landuse == "recreation_ground",
+        (landuse == "forest") | (natural == "wood"),
+        (landuse == "cemetery") | (amenity == "grave_yard"),
+        landuse.isin(["grass", "village_green"]) | (leisure == "common"),
+    ]
+    types = ["park", "nature", "playground", "sports_field", "friluft", "forest", "cemetery",
+             "other"]  # fmt: skip
+    return pd.Series(np.select(conds, types, default=""), index=f.index, dtype=object)
+
+
+def _transit_mode(f: pd.DataFrame) -> pd.Series:
+    railway, station, subway = _tag(f, "railway"), _tag(f, "station"), _tag(f, "subway")
+    highway, pt, bus, amenity = (
+        _tag(f, "highway"), _tag(f, "public_transport"), _tag(f, "bus"), _tag(f, "amenity"),
+    )  # fmt: skip
+    is_station = railway.isin(["station", "halt"])
+    conds = [
+        is_station & ((station == "subway") | (subway == "yes")),
+        is_station & station.isin(["light_rail", "tram"]),
+        is_station,
+        railway == "tram_stop",
+        (highway == "bus_stop") | ((pt == "platform") & (bus == "yes")),
+        amenity == "ferry_terminal",
+    ]
+    modes = ["metro", "tram", "rail", "tram", "bus", "ferry"]
+    return pd.Series(np.select(conds, modes, default=""), index=f.index, dtype=object)
+
+
+def _dedupe_platforms(
+    stops: gpd.GeoDataFrame, is_platform: pd.Series, *, within_m: float = 100.0
+) -> gpd.GeoDataFrame:
+    """Drop platforms lying within ``within_m`` of a stop or station node of the same mode.
+
+    OSM maps a stop several times (``highway=bus_stop`` node, platform ways, stop positions);
+    one point per stop keeps catchment counts honest.
+    """
+    if stops.empty:
+        return stops
+    plat = is_platform.reindex(stops.index).fillna(False).astype(bool)
+    metric = stops.to_crs(25832) if stops.crs is not None and stops.crs.is_geographic else stops
+    anchors = metric[~plat]
+    drop = []
+    for idx, mode, geom in zip(
+        metric.index[plat], metric["mode"][plat], metric.geometry[plat], strict=True
+    ):
+        same = anchors[anchors["mode"] == mode]
+        if not same.empty and same.distance(geom).min() <= within_m:
+            drop.append(idx)
+    return stops.drop(index=drop)
+
+
+def _clean_ref(ref: pd.Series) -> pd.Series:
+    # "E 18" -> "E18", "E 18;E 16" -> "E18;E16"; other refs unchanged.
+    return ref.str.replace(r"\bE\s+(\d+)", r"E\1", regex=True)
+
+
+def _osm_index(features: gpd.GeoDataFrame) -> pd.Index:
+    idx = features.index
+    if isinstance(idx, pd.MultiIndex) and idx.nlevels == 2:
+        return pd.Index([f"{e}/{i}" for e, i in idx], name="osm_id")
+    return idx
+
+
+def osm_features_to_layer(
+    features: gpd.GeoDataFrame,
+    kind: str,
+    /,
+    *,
+    name: str | None = None,
+    source: str = "OpenStreetMap",
+    settings: Settings | None = None,
+) -> gpd.GeoDataFrame:
+    """Map OSM features (tag columns, as ``ox.features_from_*`` returns) to a canonical layer.
+
+    Parameters
+    ----------
+    features
+        OSM features in EPSG:4326 (or any CRS), one column per tag, indexed by
+        ``(element, id)`` as osmnx does (any index works). Not modified.
+    kind
+        ``homes``, ``services``, ``green``, ``transit`` or ``roads``.
+    name
+        Layer name for messages (defaults to ``osm:<kind>``).
+    source
+        Recorded in the load report.
+    settings
+        Run settings (working CRS, persons per dwelling).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The canonical layer (see :mod:`arealanalyse.layers.schema`), indexed ``"way/123"``.
+        Features that do not map to the kind (wrong geometry, unmapped tag) are dropped and
+        counted in ``attrs["arealanalyse"]["dropped"]``.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import Point
+    >>> f = gpd.GeoDataFrame({"shop": ["supermarket", "florist", None],
+    ...                       "amenity": [None, None, "school"], "name": ["Kiwi", "Blomst", "X"]},
+    ...                      geometry=[Point(10.6, 59.9)] * 3, crs=4326)
+    >>> osm_features_to_layer(f, "services")["category"].tolist()
+    ['grocery', 'retail', 'school']
+    """
+    if kind not in OSM_TAGS:
+        raise CodeError(
+            f"OSM kind {kind!r} is not a feature kind; use one of {sorted(OSM_TAGS)} "
+            "(walk_network comes from a graph: graph_to_walk_network)."
+        )
+    name = name or f"osm:{kind}"
+    f = features.copy()
+    f.index = _osm_index(features)
+    n_in = len(f)
+    gtype = f.geometry.geom_type
+    if kind == "homes":
+        keep = gtype.isin(["Polygon", "MultiPolygon"])
+        f = f[keep]
+        if f.empty:
+            raise EmptyLayerError(f"Layer {name!r}: no building polygons in the OSM data.")
+        dwellings = estimate_dwellings(f)
+        frame = gpd.GeoDataFrame(
+            {"dwellings": dwellings, "source": "osm_estimate"}, geometry=f.geometry, crs=f.crs
+        )
+        # Keep the tags the estimate used, so users can check it.
+        frame["building"] = _tag(f, "building")
+    elif kind == "services":
+        cat = _service_category(f)
+        keep = cat != ""
+        frame = gpd.GeoDataFrame(
+            {"category": cat[keep], "name": _tag(f, "name")[keep]},
+            geometry=f.geometry[keep], crs=f.crs,
+        )  # fmt: skip
+    elif kind == "green":
+        gt = _green_type(f)
+        keep = (gt != "") & gtype.isin(["Polygon", "MultiPolygon"])
+        frame = gpd.GeoDataFrame(
+            {"green_type": gt[keep], "name": _tag(f, "name")[keep]},
+            geometry=f.geometry[keep], crs=f.crs,
+        )  # fmt: skip
+    elif kind == "transit":
+        mode = _transit_mode(f)
+        nm = _tag(f, "name")
+        nm = nm.where(nm != "", _tag(f, "ref"))
+        frame = gpd.GeoDataFrame(
+            {"name": nm, "mode": mode, "status": "existing"},
+            geometry=f.geometry.representative_point(), crs=f.crs,
+        )[mode != ""]  # fmt: skip
+        plain_platform = (
+            (_tag(f, "public_transport") == "platform")
+            & (_tag(f, "highway") != "bus_stop")
+            & (_tag(f, "railway").isin(["", "platform"]))
+        )
+        frame = _dedupe_platforms(frame, plain_platform)
+    else:  # roads
+        hw = _tag(f, "highway")
+        keep = hw.isin(ROAD_CLASSES) & gtype.isin(["LineString", "MultiLineString"])
+        frame = gpd.GeoDataFrame(
+            {
+                "road_class": hw[keep],
+                "ref": _clean_ref(_tag(f, "ref")[keep]),
+                "name": _tag(f, "name")[keep],
+            },
+            geometry=f.geometry[keep], crs=f.crs,
+        )  # fmt: skip
+    if frame.empty:
+        raise EmptyLayerError(
+            f"Layer {name!r}: none of the {n_in} OSM features map to kind {kind!r}; "
+            f"check the extract covers the area (tags used: {OSM_TAGS[kind]})."
+        )
+    out = normalize(frame, kind, name=name, source=source, settings=settings)
+    if kind == "homes":
+        out.insert(len(out.columns) - 1, "building", frame["building"])
+    report = dict(out.attrs.get("arealanalyse", {}))
+    report["dropped"] = report.get("dropped", 0) + (n_in - len(frame))
+    if n_in != len(frame):
+        report["dropped_reason"] = f"OSM features that are not {kind} (tags or geometry type)"
+    out.attrs["arealanalyse"] = report
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Walk network from an osmnx graph
+# --------------------------------------------------------------------------------------------
+
+
+def _first(value: Any) -> str:
+    if isinstance(value, (list, tuple)):
+        return str(value[0]) if value else ""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return str(value)
+
+
+def graph_to_walk_network(
+    G: nx.MultiDiGraph,
+    /,
+    *,
+    largest_component: bool = True,
+    name: str = "osm:walk_network",
+    source: str = "OpenStreetMap",
+    settings: Settings | None = None,
+) -> gpd.GeoDataFrame:
+    """Turn an osmnx walk graph into the canonical ``walk_network`` layer.
+
+    Each undirected edge becomes one line segment between two graph nodes (intersections or
+    dead ends in a simplified graph), so the segments' endpoints rebuild the same graph.
+    Two-way edges are kept once (``ox.convert.to_undirected``).
+
+    Parameters
+    ----------
+    G
+        A graph from ``ox.graph_from_*`` or ``ox.graph_from_xml`` (any CRS osmnx uses).
+    largest_component
+        Keep only the largest connected component (by number of nodes). Its share of all
+        nodes is recorded as ``attrs["arealanalyse"]["largest_component_share"]`` either way.
+    name, source
+        For messages and the load report.
+    settings
+        Run settings (working CRS).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Columns ``highway``, ``length_m`` and the line geometry, indexed ``"u-v-key"``.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> G = nx.MultiDiGraph(crs="epsg:4326")
+    >>> for n, (x, y) in enumerate([(10.60, 59.90), (10.601, 59.90), (10.601, 59.901)]):
+    ...     G.add_node(n, x=x, y=y)
+    >>> for u, v in [(0, 1), (1, 0), (1, 2), (2, 1)]:
+    ...     _ = G.add_edge(u, v, highway="footway", osmid=1, length=1.0, oneway=False,
+    ...                    reversed=u > v)
+    >>> net = graph_to_walk_network(G)
+    >>> len(net), net.crs.to_epsg(), round(float(net["length_m"].sum()))
+    (2, 25832, 167)
+    """
+    import osmnx as ox
+
+    if G.number_of_edges() == 0:
+        raise EmptyLayerError(f"Layer {name!r}: the walk graph has no edges.")
+    U = ox.convert.to_undirected(G)
+    comps = list(nx.connected_components(U))
+    biggest = max(comps, key=len)
+    share = len(biggest) / U.number_of_nodes()
+    if largest_component and len(comps) > 1:
+        U = U.subgraph(biggest).copy()
+    edges = ox.convert.graph_to_gdfs(U, nodes=False, fill_edge_geometry=True)
+    hw = edges["highway"] if "highway" in edges.columns else pd.Series("", index=edges.index)
+    frame = gpd.GeoDataFrame(
+        {"highway": hw.map(_first)},
+        geometry=edges.geometry.to_numpy(),
+        crs=edges.crs,
+    )
+    frame.index = pd.Index([f"{u}-{v}-{k}" for u, v, k in edges.index], name="edge_id")
+    out = normalize(frame, "walk_network", name=name, source=source, settings=settings)
+    report = dict(out.attrs.get("arealanalyse", {}))
+    report["largest_component_share"] = share
+    report["components"] = len(comps)
+    out.attrs["arealanalyse"] = report
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Files: PBF / XML → OSM XML → osmnx → canonical
+# --------------------------------------------------------------------------------------------
+
+
+def _osmium_format(path: Path) -> str:
+    name = path.name.lower()
+    if name.endswith(".pbf"):
+        return "pbf"
+    for comp in ("bz2", "gz"):
+        if name.endswith("." + comp):
+            return f"osm.{comp}"
+    return "osm"
+
+
+def _to_xml(src: Path, dst: Path, *, walk_only: bool) -> None:
+    """Write ``src`` (PBF or XML) as OSM XML; with ``walk_only`` keep walkable ways and nodes."""
+    import osmium
+
+    fmt = _osmium_format(src)
+
+    def reader() -> Any:
+        return osmium.FileProcessor(osmium.io.File(str(src), fmt))
+
+    if walk_only:
+        ok = way_filter_predicate(walk_way_filter())
+        ways: set[int] = set()
+        nodes: set[int] = set()
+        for obj in reader().with_filter(osmium.filter.EntityFilter(osmium.osm.WAY)):
+            if ok(dict(obj.tags)):
+                ways.add(obj.id)
+                nodes.update(n.ref for n in obj.nodes)
+        with osmium.SimpleWriter(osmium.io.File(str(dst), "osm")) as w:
+            for obj in reader():
+                if obj.is_node() and obj.id in nodes:
+                    w.add_node(obj)
+                elif obj.is_way() and obj.id in ways:
+                    w.add_way(obj)
+    else:
+        with osmium.SimpleWriter(osmium.io.File(str(dst), "osm")) as w:
+            for obj in reader():
+                if obj.is_node():
+                    w.add_node(obj)
+                elif obj.is_way():
+                    w.add_way(obj)
+                elif obj.is_relation():
+                    w.add_relation(obj)
+
+
+def xml_to_layer(
+    xml_path: str | Path,
+    kind: str,
+    /,
+    *,
+    largest_component: bool = True,
+    name: str | None = None,
+    source: str = "OpenStreetMap",
+    settings: Settings | None = None,
+) -> gpd.GeoDataFrame:
+    """Read an OSM XML file (no further filtering) with osmnx and map it to ``kind``.
+
+    This is the step a PBF (after conversion) and a fetched Overpass answer share.
+    ``walk_network`` expects a file holding only walkable ways (see :func:`read_osm`).
+    """
+    import osmnx as ox
+
+    path = Path(xml_path)
+    name = name or f"{path.name}:{kind}"
+    if kind == "walk_network":
+        try:
+            G = ox.graph_from_xml(path, bidirectional=True, simplify=True, retain_all=True)
+        except (ValueError, KeyError, ox._errors.InsufficientResponseError) as exc:
+            raise EmptyLayerError(
+                f"Layer {name!r}: no walkable ways in {path.name} ({exc}); "
+                "does the extract cover a built-up area?"
+            ) from exc
+        return graph_to_walk_network(
+            G, largest_component=largest_component, name=name, source=source, settings=settings
+        )
+    try:
+        feats = ox.features_from_xml(path, tags=OSM_TAGS[kind])  # type: ignore[arg-type]
+    except ox._errors.InsufficientResponseError as exc:
+        raise EmptyLayerError(
+            f"Layer {name!r}: no OSM features for kind {kind!r} in {path.name}; "
+            f"check the extract covers the area (tags used: {OSM_TAGS[kind]})."
+        ) from exc
+    if feats.empty:
+        raise EmptyLayerError(
+            f"Layer {name!r}: no OSM features for kind {kind!r} in {path.name}; "
+            f"check the extract covers the area (tags used: {OSM_TAGS[kind]})."
+        )
+    return osm_features_to_layer(feats, kind, name=name, source=source, settings=settings)
+
+
+def read_osm(
+    path: str | Path,
+    kind: str,
+    /,
+    *,
+    largest_component: bool = True,
+    settings: Settings | None = None,
+) -> gpd.GeoDataFrame:
+    """Read an OSM extract (``.osm.pbf``, ``.osm``, ``.osm.xml``, ``.osm.bz2``) as a layer.
+
+    The file is converted to OSM XML with pyosmium (only walkable ways and their nodes for
+    ``walk_network``) and read by osmnx's XML readers, exactly as a fetched Overpass extract
+    is (see the module docstring for the tag mappings).
+
+    Parameters
+    ----------
+    path
+        The OSM file.
+    kind
+        One of :data:`OSM_KINDS`: ``walk_network``, ``homes``, ``services``, ``green``,
+        ``transit``, ``roads``.
+    largest_component
+        ``walk_network`` only: keep the largest connected component (its share of all nodes is
+        in ``attrs["arealanalyse"]["largest_component_share"]``).
+    settings
+        Run settings (working CRS, persons per dwelling).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The canonical layer in the working CRS (EPSG:25832 by default).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> xml = pathlib.Path(tempfile.mkdtemp()) / "mini.osm"
+    >>> _ = xml.write_text(
+    ...     '<osm version="0.6"><node id="1" lat="59.9" lon="10.6"/>'
+    ...     '<node id="2" lat="59.9" lon="10.601"/><node id="3" lat="59.901" lon="10.601"/>'
+    ...     '<way id="9"><nd ref="1"/><nd ref="2"/><nd ref="3"/>'
+    ...     '<tag k="highway" v="footway"/></way></osm>')
+    >>> net = read_osm(xml, "walk_network")
+    >>> len(net), net.crs.to_epsg(), net["highway"].iloc[0]
+    (1, 25832, 'footway')
+    """
+    src = Path(path)
+    if kind not in OSM_KINDS:
+        raise CodeError(f"OSM files provide kinds {list(OSM_KINDS)}, not {kind!r}.")
+    if not src.is_file():
+        raise LayerFileError(f"OSM file {str(src)!r} does not exist; check the path.")
+    s = resolve(settings)
+    with tempfile.TemporaryDirectory(prefix="arealanalyse-osm-") as tmp:
+        xml = Path(tmp) / "extract.osm"
+        try:
+            _to_xml(src, xml, walk_only=kind == "walk_network")
+        except RuntimeError as exc:  # osmium's parse errors
+            raise LayerFileError(
+                f"OSM file {src.name!r} cannot be read ({exc}); is it an OSM PBF or XML file?"
+            ) from exc
+        return xml_to_layer(
+            xml,
+            kind,
+            largest_component=largest_component,
+            name=f"{src.name}:{kind}",
+            source=str(src),
+            settings=s,
+        )
