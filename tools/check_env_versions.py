@@ -18,6 +18,7 @@ def _spec(line: str) -> tuple[str, str] | None:
 
 
 def main() -> int:
+    """Print any mismatch and return 1 if there is one."""
     deps = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
     py = {}
     for d in deps:

@@ -1,8 +1,8 @@
 """Run settings: one frozen object passed explicitly, never global state.
 
 Every function that needs a parameter takes ``settings: Settings | None = None`` and resolves it at
-call time with :func:`resolve`. Override per run with :meth:`Settings.model_copy` or by building a new
-object::
+call time with :func:`resolve`. Override per run with :meth:`Settings.model_copy` or by building
+a new object::
 
     >>> from arealanalyse.settings import Settings
     >>> s = Settings()

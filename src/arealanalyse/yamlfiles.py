@@ -58,7 +58,7 @@ def _loc(loc: tuple[int | str, ...]) -> str:
 
 
 def _inner_model(annotation: Any) -> type[BaseModel] | None:
-    """The pydantic model inside an annotation like ``dict[str, M]``, ``list[M]``, ``M | None``."""
+    """Return the model inside ``dict[str, M]``, ``list[M]`` or ``M | None``."""
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     for arg in getattr(annotation, "__args__", ()):
@@ -69,7 +69,7 @@ def _inner_model(annotation: Any) -> type[BaseModel] | None:
 
 
 def _allowed_keys(model: type[BaseModel], loc: tuple[int | str, ...]) -> list[str]:
-    """The valid keys at ``loc`` (for 'did you mean' suggestions); empty when unknown."""
+    """Return the valid keys at ``loc`` (for suggestions); empty when unknown."""
     current: type[BaseModel] | None = model
     for part in loc[:-1]:
         fields = getattr(current, "model_fields", None)

@@ -32,8 +32,12 @@ def _parse_columns(items: list[str]) -> dict[str, str]:
 @app.command("info")
 def info(
     path: Path = typer.Argument(..., help="Layer file (GeoPackage, GeoJSON, CSV, GTFS, OSM...)."),
-    kind: str = typer.Option(..., "--kind", "-k", help=f"Canonical kind: {', '.join(KINDS)}, "
-                             f"or a raster kind: {', '.join(RASTER_KINDS)}."),
+    kind: str = typer.Option(
+        ...,
+        "--kind",
+        "-k",
+        help=f"Canonical kind: {', '.join(KINDS)}, or a raster kind: {', '.join(RASTER_KINDS)}.",
+    ),
     layer: str | None = typer.Option(None, "--layer", help="Layer inside a multi-layer file."),
     fmt: str = typer.Option("auto", "--format", help="auto, vector, csv, gtfs, ssb_grid, osm."),
     column: list[str] = typer.Option([], "--column", "-c", help="Map a column: canonical=source."),
@@ -54,16 +58,21 @@ def info(
     if kind in RASTER_KINDS:
         from arealanalyse.layers.rasterinfo import raster_info
 
-        facts = {"path": str(path), "kind": kind, **raster_info(path, name=path.name)}
-        _print(facts, as_json)
+        _print({"path": str(path), "kind": kind, **raster_info(path, name=path.name)}, as_json)
         return
     if kind not in KINDS:
         raise CatalogueError(
             f"Unknown kind {kind!r}; use one of {', '.join(KINDS)} or {', '.join(RASTER_KINDS)}."
         )
     gdf = read_layer(
-        path, kind, name=path.name, layer=layer, format=fmt, columns=_parse_columns(column),
-        where=where, crs=crs,
+        path,
+        kind,
+        name=path.name,
+        layer=layer,
+        format=fmt,
+        columns=_parse_columns(column),
+        where=where,
+        crs=crs,
     )
     rep = load_report(gdf)
     facts: dict[str, object] = {
@@ -119,17 +128,36 @@ def check(
     with console.status(f"Loading {len(cat.kinds) + len(cat.model.rasters)} layers..."):
         rows = cat.check()
     if as_json:
-        typer.echo(json.dumps({"catalogue": str(catalogue), "synthetic": cat.synthetic,
-                               "layers": rows}, ensure_ascii=False, indent=2))
+        typer.echo(
+            json.dumps(
+                {"catalogue": str(catalogue), "synthetic": cat.synthetic, "layers": rows},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     else:
         table = Table(title=f"{cat.title} ({catalogue})")
-        for col in ("kind", "status", "features", "repaired", "dropped", "weight / values",
-                    "source"):
+        for col in (
+            "kind",
+            "status",
+            "features",
+            "repaired",
+            "dropped",
+            "weight / values",
+            "source",
+        ):
             table.add_column(col)
         for r in rows:
             if r["ok"]:
-                table.add_row(r["kind"], "[green]ok[/green]", f"{r['features']:,}",
-                              str(r["repaired"]), str(r["dropped"]), r["weight"], r["source"])
+                table.add_row(
+                    r["kind"],
+                    "[green]ok[/green]",
+                    f"{r['features']:,}",
+                    str(r["repaired"]),
+                    str(r["dropped"]),
+                    r["weight"],
+                    r["source"],
+                )
             else:
                 table.add_row(r["kind"], "[red]error[/red]", "", "", "", "", "")
         console.print(table)

@@ -108,7 +108,9 @@ class CatalogueModel(_Strict):
     def _known_rasters(cls, v: dict[str, RasterSpec]) -> dict[str, RasterSpec]:
         unknown = sorted(set(v) - set(RASTER_KINDS))
         if unknown:
-            raise ValueError(f"unknown raster kind {unknown[0]!r}; use one of {sorted(RASTER_KINDS)}")
+            raise ValueError(
+                f"unknown raster kind {unknown[0]!r}; use one of {sorted(RASTER_KINDS)}"
+            )
         return v
 
 
@@ -225,11 +227,18 @@ class Catalogue:
                 if w in gdf:
                     weight = f"{w}={gdf[w].sum():,.0f}"
                     break
-            rows.append({
-                "kind": kind, "ok": True, "features": len(gdf),
-                "repaired": rep.get("repaired", 0), "dropped": rep.get("dropped", 0),
-                "weight": weight or "", "source": self.model.layers[kind].path, "error": "",
-            })
+            rows.append(
+                {
+                    "kind": kind,
+                    "ok": True,
+                    "features": len(gdf),
+                    "repaired": rep.get("repaired", 0),
+                    "dropped": rep.get("dropped", 0),
+                    "weight": weight or "",
+                    "source": self.model.layers[kind].path,
+                    "error": "",
+                }
+            )
         for kind in self.model.rasters:
             from arealanalyse.layers.rasterinfo import raster_info
 
@@ -240,12 +249,18 @@ class Catalogue:
             except ArealanalyseError as exc:
                 rows.append({"kind": kind, "ok": False, "error": str(exc)})
                 continue
-            rows.append({
-                "kind": kind, "ok": True, "features": info["width"] * info["height"],
-                "repaired": 0, "dropped": 0,
-                "weight": f"min={info['min']:.1f} max={info['max']:.1f}",
-                "source": self.model.rasters[kind].path, "error": "",
-            })
+            rows.append(
+                {
+                    "kind": kind,
+                    "ok": True,
+                    "features": info["width"] * info["height"],
+                    "repaired": 0,
+                    "dropped": 0,
+                    "weight": f"min={info['min']:.1f} max={info['max']:.1f}",
+                    "source": self.model.rasters[kind].path,
+                    "error": "",
+                }
+            )
         return rows
 
 

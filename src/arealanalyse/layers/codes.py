@@ -4,7 +4,8 @@ Sources:
 
 * SOSI arealformål: the code lists ``KpArealformål`` (kommuneplanens arealdel, PBL § 11-7) and
   ``RpArealformål`` (reguleringsplan, PBL § 12-5) of the SOSI Plan standard (4.5/5.0), Kartverket.
-  Only the commonly used codes are listed; each maps to a coarse *category* used by metrics and rules.
+  Only the commonly used codes are listed; each maps to a coarse *category* used by metrics
+  and rules.
 * AR5 arealtype: NIBIO, "AR5 klassifikasjonssystem" (2020), attribute ``arealtype``.
 * Service categories and transit modes: this project's own vocabulary, documented in ``docs/``.
 """

@@ -6,8 +6,8 @@ Supported formats (``format=``):
     Anything GDAL reads through pyogrio: GeoPackage, GeoJSON, Shapefile (also zipped), FlatGeobuf,
     GML (AR5 and SOSI-GML plans), KML.
 ``csv``
-    A table with coordinate columns (``x``/``y``, ``lon``/``lat``, ``easting``/``northing``...) and a
-    declared ``crs``.
+    A table with coordinate columns (``x``/``y``, ``lon``/``lat``, ``easting``/``northing``...)
+    and a declared ``crs``.
 ``gtfs``
     GTFS ``stops.txt``, plain or inside a GTFS zip. Stations and stand-alone stops are kept; quays
     that belong to a station are folded into it. ``mode`` comes from Entur's ``vehicle_type`` column
@@ -133,8 +133,8 @@ def detect_format(path: Path) -> str:
     Examples
     --------
     >>> from pathlib import Path
-    >>> detect_format(Path("stops.txt")), detect_format(Path("x.osm.pbf")), detect_format(Path("a.gpkg"))
-    ('gtfs', 'osm', 'vector')
+    >>> [detect_format(Path(n)) for n in ("stops.txt", "x.osm.pbf", "a.gpkg")]
+    ['gtfs', 'osm', 'vector']
     """
     name = path.name.lower()
     if name.endswith((".osm.pbf", ".pbf", ".osm", ".osm.xml")):
@@ -336,8 +336,9 @@ def read_source(
         if gdf.crs is None:
             gdf = gdf.set_crs(declared)
         elif not CRS.from_user_input(gdf.crs).equals(declared):
+            own = CRS.from_user_input(gdf.crs).to_string()
             raise CrsError(
-                f"Layer {name!r}: the file says its CRS is {CRS.from_user_input(gdf.crs).to_string()}"
+                f"Layer {name!r}: the file says its CRS is {own}"
                 f" but {declared.to_string()} was declared; remove the declaration or reproject "
                 "the file."
             )

@@ -6,7 +6,7 @@ from these objects, so the documentation cannot drift from the code::
 
     >>> from arealanalyse.layers.schema import KINDS
     >>> sorted(KINDS)[:4]
-    ['boundary', 'farmland', 'green', 'homes']
+    ['areas', 'boundary', 'farmland', 'green']
     >>> KINDS["farmland"].required_columns
     ('arealtype',)
 """

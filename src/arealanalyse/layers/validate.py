@@ -86,7 +86,7 @@ def check_crs(gdf: gpd.GeoDataFrame, name: str) -> CRS:
     >>> check_crs(bad, "demo")
     Traceback (most recent call last):
     ...
-    arealanalyse.errors.CrsError: Layer 'demo': coordinates (590000, 6640000) cannot be in EPSG:4326 ...
+    arealanalyse.errors.CrsError: Layer 'demo': coordinates (590000, 6640000) cannot be in ...
     """
     if gdf.crs is None:
         raise CrsError(
@@ -376,10 +376,10 @@ def normalize(
         elif result["population"].isna().all() and result["dwellings"].notna().any():
             result["population"] = result["dwellings"] * pp
             report.derived.append(f"population = dwellings * {pp}")
-        for col in ("dwellings", "population"):
-            if (result[col] < 0).any():
-                raise CodeError(f"Layer {name!r}: negative {col}; weights must be >= 0.")
-            result[col] = result[col].fillna(0.0)
+        for wcol in ("dwellings", "population"):
+            if (result[wcol] < 0).any():
+                raise CodeError(f"Layer {name!r}: negative {wcol}; weights must be >= 0.")
+            result[wcol] = result[wcol].fillna(0.0)
     if kind == "workplaces":
         if result["jobs"].isna().all():
             result["jobs"] = 0.0
