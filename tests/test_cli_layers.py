@@ -131,3 +131,10 @@ def test_console_script_has_no_traceback() -> None:
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     assert proc.stderr.strip().startswith("error: Layer 'file.gpkg'")
+
+
+def test_version_and_usage_errors(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.startswith("arealanalyse ")
+    assert main(["layers", "info"]) == 2  # missing argument: click's usage error
+    assert main(["no-such-command"]) == 2

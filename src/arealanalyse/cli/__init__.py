@@ -32,18 +32,27 @@ app = typer.Typer(
 _STATE = {"verbose": False}
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from arealanalyse import __version__
+
+        typer.echo(f"arealanalyse {__version__}")
+        raise typer.Exit(0)
+
+
 @app.callback()
 def _root(
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Show full tracebacks on errors."),
-    version: bool = typer.Option(False, "--version", help="Print the version and exit."),
+    version: bool = typer.Option(
+        False,
+        "--version",
+        help="Print the version and exit.",
+        is_eager=True,
+        callback=_print_version,
+    ),
 ) -> None:
     """Arealanalyse: land-use analysis for Norwegian municipalities."""
     _STATE["verbose"] = verbose
-    if version:
-        from arealanalyse import __version__
-
-        typer.echo(__version__)
-        raise typer.Exit(0)
 
 
 def _register() -> None:
@@ -67,12 +76,12 @@ def main(argv: list[str] | None = None) -> int:
         argv = sys.argv[1:]
     _STATE["verbose"] = "--verbose" in argv or "-v" in argv
     try:
-        # Non-standalone click returns a typer.Exit's code instead of raising it.
-        rv = app(args=argv, prog_name="arealanalyse", standalone_mode=False)
-        if isinstance(rv, int):
-            return rv
-    except SystemExit as exc:  # typer.Exit inside commands
-        return int(exc.code or 0)
+        # Standalone mode: click handles usage errors itself (message, exit 2) and every command
+        # ends in SystemExit; our own errors propagate to here.
+        app(args=argv, prog_name="arealanalyse", standalone_mode=True)
+    except SystemExit as exc:
+        code = exc.code
+        return code if isinstance(code, int) else (0 if code is None else _fail(str(code)))
     except ArealanalyseError as exc:
         if _STATE["verbose"]:
             traceback.print_exc()
@@ -83,17 +92,6 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(f"{exc}; check the path.")
     except KeyboardInterrupt:
         return _fail("interrupted; outputs written so far are complete files (writes are atomic).")
-    except Exception as exc:  # click's usage errors and friends
-        import click
-
-        if isinstance(exc, click.exceptions.Exit):
-            return int(exc.exit_code)
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            return 2
-        if isinstance(exc, click.exceptions.Abort):
-            return _fail("aborted.")
-        raise
     return 0
 
 
