@@ -1,0 +1,662 @@
+"""Review reports of an arealstrategi check: HTML, Markdown and JSON.
+
+The report shows what :func:`arealanalyse.rules.evaluate` computed, and nothing else: every number
+in it comes from the :class:`~arealanalyse.rules.Evaluation` (its result table and the scenario
+run's own site table, rezonings and totals). Three renderings of the same content:
+
+* ``review.html``: a self-contained page (no network needed) with an overview map of the sites
+  coloured by their worst verdict (inline SVG), the interactive web map from
+  :mod:`arealanalyse.maps` when available (embedded, offline), and the tables;
+* ``review.md``: the same tables as Markdown, for the case file (saksdokument);
+* ``review.json``: everything, for machines (non-finite numbers become ``null``).
+
+Planner-facing text is Norwegian bokmål by default and English with ``lang="en"``.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import jinja2
+import numpy as np
+import pandas as pd
+import shapely
+
+from arealanalyse.io import write_json, write_text
+from arealanalyse.rules.evaluate import VERDICTS, Evaluation
+from arealanalyse.rules.measures import MEASURES, fmt_number
+
+__all__ = [
+    "VERDICT_COLOURS",
+    "render_html",
+    "render_markdown",
+    "review_dict",
+    "site_verdict_table",
+    "write_review",
+]
+
+#: Colours of the verdicts on maps and in tables (the same as the web maps').
+VERDICT_COLOURS: dict[str, str] = {
+    "pass": "#1a9850",
+    "warn": "#f4a11d",
+    "fail": "#d73027",
+    "not_applicable": "#bdbdbd",
+}
+
+_T: dict[str, tuple[str, str]] = {
+    "title": ("Planvurdering mot arealstrategien", "Plan review against the land-use strategy"),
+    "proposal": ("Forslag", "Proposal"),
+    "rules_file": ("Regelsett", "Rule set"),
+    "status_fail": (
+        "Forslaget bryter minst én regel i arealstrategien.",
+        "The proposal breaks at least one rule of the land-use strategy.",
+    ),
+    "status_warn": (
+        "Forslaget bryter ingen absolutte regler, men har avvik som bør vurderes.",
+        "The proposal breaks no strict rule, but has deviations to consider.",
+    ),
+    "status_pass": (
+        "Forslaget følger alle regler i arealstrategien.",
+        "The proposal follows every rule of the land-use strategy.",
+    ),
+    "summary": ("Sammendrag per regel", "Summary by rule"),
+    "map": (
+        "Kart: tomtene farget etter dårligste vurdering",
+        "Map: sites coloured by worst verdict",
+    ),
+    "interactive": ("Interaktivt kart", "Interactive map"),
+    "details": ("Vurdering per regel og tomt", "Verdict by rule and site"),
+    "clauses": ("Hjemmel (bestemmelser og retningslinjer)", "Clauses (provisions and guidelines)"),
+    "sites": ("Tomter i forslaget", "Sites of the proposal"),
+    "totals": ("Totaler", "Totals"),
+    "rezonings": ("Omreguleringer", "Rezonings"),
+    "rule": ("Regel", "Rule"),
+    "severity": ("Alvorlighet", "Severity"),
+    "verdict": ("Vurdering", "Verdict"),
+    "site": ("Tomt", "Site"),
+    "value": ("Verdi", "Value"),
+    "threshold": ("Krav", "Limit"),
+    "margin": ("Margin", "Margin"),
+    "message": ("Begrunnelse", "Reason"),
+    "clause": ("Bestemmelse", "Clause"),
+    "ref": ("Kilde", "Reference"),
+    "whole": ("hele forslaget", "whole proposal"),
+    "paraphrase": ("(omskrevet, ikke ordrett sitat)", "(paraphrase, not a verbatim quote)"),
+    "verbatim": ("(ordrett sitat)", "(verbatim quote)"),
+    "na_hidden": (
+        "Rader der regelen ikke gjelder er utelatt her (se review.json).",
+        "Rows where the rule does not apply are left out here (see review.json).",
+    ),
+    "synthetic": (
+        "SYNTETISKE DATA: beregnet på et oppdiktet demoområde, ikke på virkelige forhold.",
+        "SYNTHETIC DATA: computed on an invented demo study area, not on real conditions.",
+    ),
+    "margin_note": (
+        "Margin: positiv = innenfor kravet med så mye, negativ = utenfor. En verdi nøyaktig på "
+        "grensen er oppfylt for ≤, ≥ og =; for < og > (f.eks. rød støysone) er den ikke det.",
+        "Margin: positive = inside the limit by that much, negative = outside. A value exactly at "
+        "the limit passes for ≤, ≥ and =; for < and > (e.g. the red noise zone) it does not.",
+    ),
+    "notes": ("Merknader", "Notes"),
+    "n_sites": ("tomter", "sites"),
+    "counts": ("Oppfylt / varsel / brudd / gjelder ikke", "Pass / warn / fail / not applicable"),
+    "generated": ("Laget med arealanalyse", "Made with arealanalyse"),
+    "legend": ("Tegnforklaring", "Legend"),
+}
+_VERDICT_TEXT = {
+    "pass": ("Oppfylt", "Pass"),
+    "warn": ("Varsel", "Warning"),
+    "fail": ("Brudd", "Fail"),
+    "not_applicable": ("Gjelder ikke", "Not applicable"),
+}
+_SEVERITY_TEXT = {"fail": ("absolutt (brudd)", "strict (fail)"), "warn": ("varsel", "warning")}
+_OP = {"<=": "≤", "<": "<", ">=": "≥", ">": ">", "==": "=", "!=": "≠", "in": "∈", "not_in": "∉"}
+_SITE_COLUMNS = (
+    "site_id", "name", "use", "bra_m2", "dwellings", "jobs", "dist_rail_m", "abc_class",
+    "in_area", "farmland_daa", "green_daa", "noise_max_db", "dist_green_m",
+)  # fmt: skip
+_SITE_HEAD = {
+    "site_id": ("Id", "Id"),
+    "name": ("Navn", "Name"),
+    "use": ("Bruk", "Use"),
+    "bra_m2": ("BRA (m²)", "BRA (m²)"),
+    "dwellings": ("Boliger", "Dwellings"),
+    "jobs": ("Arbeidsplasser", "Jobs"),
+    "dist_rail_m": ("Til bane (m)", "To rail (m)"),
+    "abc_class": ("ABC", "ABC"),
+    "in_area": ("Område", "Area"),
+    "farmland_daa": ("Jord (daa)", "Farmland (daa)"),
+    "green_daa": ("Grønt (daa)", "Green (daa)"),
+    "noise_max_db": ("Støy maks (dB)", "Noise max (dB)"),
+    "dist_green_m": ("Til grønt (m)", "To green (m)"),
+}
+_SITE_DECIMALS = {"farmland_daa": 2, "green_daa": 2, "noise_max_db": 1}
+
+
+def _t(key: str, lang: str) -> str:
+    return _T[key][1 if lang == "en" else 0]
+
+
+def _verdict(v: str, lang: str) -> str:
+    return _VERDICT_TEXT[v][1 if lang == "en" else 0]
+
+
+def _json_safe(value: Any) -> Any:
+    """Plain JSON values: numpy scalars to Python, NaN/inf to None."""
+    if isinstance(value, Mapping):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return [_json_safe(v) for v in value]
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        f = float(value)
+        return f if math.isfinite(f) else None
+    if value is None or isinstance(value, str):
+        return value
+    if value is pd.NA or value is pd.NaT:
+        return None
+    return str(value)
+
+
+def site_verdict_table(evaluation: Evaluation, /) -> gpd.GeoDataFrame:
+    """Return the site table plus the worst `verdict` and a `verdict_<rule_id>` per rule.
+
+    Indexed like the scenario run's site table; the measured columns are that table's own.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import box
+    >>> from arealanalyse.rules import ProposalTables, evaluate, parse_rules
+    >>> sites = gpd.GeoDataFrame({"site_id": ["S1"], "name": ["Lysaker"], "use": ["kontor"],
+    ...     "dist_rail_m": [1450.0]}, geometry=[box(0, 0, 10, 10)], crs=25832)
+    >>> rs = parse_rules({"schema_version": 1, "name": "d", "title": {"nb": "D", "en": "D"},
+    ...     "rules": [{"id": "r1", "title": {"nb": "K", "en": "O"},
+    ...                "clause": {"text": "Kontor nær bane.", "ref": "KPA"},
+    ...                "measure": "dist_rail_m", "operator": "<=", "threshold": 1000}]})
+    >>> table = site_verdict_table(evaluate(ProposalTables(sites), rs))
+    >>> table[["verdict", "verdict_r1"]].iloc[0].tolist()
+    ['fail', 'fail']
+    """
+    sites = evaluation.tables.sites
+    out = sites.copy()
+    out["verdict"] = evaluation.site_verdicts()
+    table = evaluation.table[evaluation.table["site_id"] != ""]
+    sid = sites["site_id"].astype(str)
+    for rule in evaluation.rules.rules:
+        sub = table[table["rule_id"] == rule.id]
+        if sub.empty:
+            continue
+        by_site = dict(zip(sub["site_id"], sub["verdict"], strict=True))
+        out[f"verdict_{rule.id}"] = sid.map(by_site).fillna("not_applicable")
+    return out
+
+
+def _fmt(value: Any, unit: str, lang: str) -> str:
+    if isinstance(value, list):
+        return ", ".join(_fmt(v, unit, lang) for v in value)
+    if isinstance(value, str):
+        return value or ("(none)" if lang == "en" else "(ingen)")
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    decimals = {"daa": 2, "dB": 1, "%": 1, "°": 1}.get(unit, 0)
+    text = fmt_number(value, lang, decimals)
+    if isinstance(value, float) and math.isinf(value):
+        return text
+    unit_text = {"m²/år": "m²/year", "boliger/år": "dwellings/year"}.get(unit, unit)
+    return f"{text} {unit_text if lang == 'en' else unit}".strip()
+
+
+def _threshold_text(rule_op: str, thr: Any, unit: str, lang: str) -> str:
+    return f"{_OP[rule_op]} {_fmt(thr, unit, lang)}"
+
+
+def _summary_rows(evaluation: Evaluation, lang: str) -> list[dict[str, Any]]:
+    summary = evaluation.rule_summary()
+    rows = []
+    for rule, (_, s) in zip(evaluation.rules.rules, summary.iterrows(), strict=True):
+        m = MEASURES[rule.measure]
+        rows.append(
+            {
+                "rule_id": rule.id,
+                "title": rule.title.get(lang),
+                "severity": _SEVERITY_TEXT[rule.severity][1 if lang == "en" else 0],
+                "verdict": str(s["verdict"]),
+                "verdict_text": _verdict(str(s["verdict"]), lang),
+                "limit": f"{m.label(lang)} "
+                + _threshold_text(rule.operator, rule.threshold, m.unit, lang),
+                "counts": " / ".join(str(s[f"n_{v}"]) for v in VERDICTS),
+                "scope": _t("whole", lang) if rule.applies_to.scope == "proposal" else "",
+            }
+        )
+    return rows
+
+
+def _detail_rows(evaluation: Evaluation, lang: str) -> list[dict[str, Any]]:
+    rows = []
+    msg = "message_en" if lang == "en" else "message_nb"
+    for r in evaluation.table.to_dict("records"):
+        verdict, site_id, unit = str(r["verdict"]), str(r["site_id"]), str(r["unit"])
+        if verdict == "not_applicable" and site_id != "":
+            continue
+        rule = evaluation.rules.rule(str(r["rule_id"]))
+        site = f"{site_id} {r['site_name']}".strip() if site_id else _t("whole", lang)
+        rows.append(
+            {
+                "rule_id": rule.id,
+                "site": site,
+                "verdict": verdict,
+                "verdict_text": _verdict(verdict, lang),
+                "value": _fmt(r["value"], unit, lang),
+                "threshold": _threshold_text(rule.operator, r["threshold"], unit, lang),
+                "margin": _fmt(r["margin"], unit, lang),
+                "message": r[msg],
+            }
+        )
+    return rows
+
+
+def _clause_rows(evaluation: Evaluation, lang: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "rule_id": r.id,
+            "title": r.title.get(lang),
+            "text": r.clause.text,
+            "ref": r.clause.ref,
+            "kind": _t("verbatim" if r.clause.verbatim else "paraphrase", lang),
+            "advice": r.advice.get(lang) if r.advice else "",
+        }
+        for r in evaluation.rules.rules
+    ]
+
+
+def _site_rows(evaluation: Evaluation, lang: str) -> tuple[list[str], list[dict[str, Any]]]:
+    sites = site_verdict_table(evaluation)
+    cols = [c for c in _SITE_COLUMNS if c in sites.columns]
+    head = [_SITE_HEAD[c][1 if lang == "en" else 0] for c in cols]
+    rows = []
+    for _, s in sites.iterrows():
+        cells = []
+        for c in cols:
+            v = s[c]
+            if isinstance(v, str):
+                cells.append(v or "–")
+            elif c in ("site_id", "name", "use", "abc_class", "in_area"):
+                cells.append("–" if pd.isna(v) else str(v))
+            else:
+                cells.append(fmt_number(None if pd.isna(v) else float(v), lang,
+                                        _SITE_DECIMALS.get(c, 0)))  # fmt: skip
+        rows.append({"cells": cells, "verdict": str(s["verdict"]),
+                     "verdict_text": _verdict(str(s["verdict"]), lang)})  # fmt: skip
+    return head, rows
+
+
+def _totals_rows(evaluation: Evaluation, lang: str) -> list[tuple[str, str]]:
+    out = []
+    for k, v in evaluation.tables.totals.items():
+        if isinstance(v, Mapping):
+            for k2, v2 in v.items():
+                out.append((f"{k}.{k2}", _fmt_total(v2, lang)))
+        else:
+            out.append((str(k), _fmt_total(v, lang)))
+    return out
+
+
+def _fmt_total(v: Any, lang: str) -> str:
+    if isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool):
+        f = float(v)
+        return fmt_number(f, lang, 0 if f == round(f) or abs(f) >= 100 else 2)
+    return str(v)
+
+
+def _svg_map(evaluation: Evaluation, lang: str, *, width: int = 760, height: int = 460) -> str:
+    """Draw an inline SVG overview of the sites coloured by their worst verdict."""
+    sites = site_verdict_table(evaluation)
+    sites = sites[sites.geometry.notna() & ~sites.geometry.is_empty]
+    if sites.empty:
+        return ""
+    minx, miny, maxx, maxy = sites.total_bounds
+    span = max(maxx - minx, maxy - miny, 200.0)
+    pad = 0.08 * span
+    minx, miny = minx - pad, miny - pad
+    w = max(maxx - minx + pad, span * width / height * 0.5)
+    h = max(maxy - miny + pad, 1.0)
+    scale = min((width - 20) / w, (height - 40) / h)
+
+    def xy(x: float, y: float) -> str:
+        return f"{10 + (x - minx) * scale:.1f},{height - 30 - (y - miny) * scale:.1f}"
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="100%" role="img" aria-label="{html.escape(_t("map", lang))}" '
+        'style="background:#f7f7f2;border:1px solid #ccc">'
+    ]
+    for _, s in sites.iterrows():
+        colour = VERDICT_COLOURS[str(s["verdict"])]
+        geom = s.geometry
+        polys = list(geom.geoms) if geom.geom_type == "MultiPolygon" else [geom]
+        d = ""
+        for poly in polys:
+            if poly.geom_type != "Polygon":
+                continue
+            for ring in (poly.exterior, *poly.interiors):
+                coords = list(ring.coords)
+                d += "M" + " L".join(xy(x, y) for x, y in coords) + " Z "
+        label = f"{s['site_id']} {s['name']}: {_verdict(str(s['verdict']), lang)}"
+        if d:
+            parts.append(
+                f'<path d="{d.strip()}" fill="{colour}" fill-opacity="0.75" stroke="#333" '
+                f'stroke-width="1" fill-rule="evenodd"><title>{html.escape(label)}</title></path>'
+            )
+        c = shapely.get_coordinates(geom.representative_point())[0]
+        parts.append(
+            f'<text x="{xy(c[0], c[1]).split(",")[0]}" y="{xy(c[0], c[1]).split(",")[1]}" '
+            f'font-size="11" text-anchor="middle" font-family="sans-serif">'
+            f"{html.escape(str(s['site_id']))}</text>"
+        )
+    # Scale bar: a round length near a fifth of the width.
+    target = (width / 5) / scale
+    bar = 10 ** math.floor(math.log10(target))
+    for f in (5, 2, 1):
+        if f * bar <= target:
+            bar *= f
+            break
+    px = bar * scale
+    parts.append(
+        f'<line x1="12" y1="{height - 12}" x2="{12 + px:.1f}" y2="{height - 12}" '
+        'stroke="#000" stroke-width="3"/>'
+        f'<text x="{16 + px:.1f}" y="{height - 8}" font-size="11" font-family="sans-serif">'
+        f"{fmt_number(bar, lang)} m</text>"
+    )
+    x = width - 150
+    for i, v in enumerate(VERDICTS):
+        y = 12 + 16 * i
+        parts.append(
+            f'<rect x="{x}" y="{y}" width="12" height="12" fill="{VERDICT_COLOURS[v]}" '
+            f'stroke="#333"/><text x="{x + 18}" y="{y + 10}" font-size="11" '
+            f'font-family="sans-serif">{html.escape(_verdict(v, lang))}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _interactive_map(evaluation: Evaluation, lang: str, *, offline: bool, synthetic: bool) -> str:
+    """Render the web map of :mod:`arealanalyse.maps` as an HTML document."""
+    from arealanalyse.maps import map_html, scenario_map
+
+    sites = site_verdict_table(evaluation)
+    popup = ["name", "use", "bra_m2", "dwellings", "abc_class", "dist_rail_m", "verdict"]
+    popup += [c for c in sites.columns if c.startswith("verdict_")]
+    popup = [c for c in popup if c in sites.columns]
+    labels = {f"verdict_{r.id}": r.title.get(lang) for r in evaluation.rules.rules}
+    tables = evaluation.tables
+    m = scenario_map(
+        sites,
+        title=f"{_t('title', lang)}: {tables.title or tables.name}",
+        color_by="verdict",
+        popup_columns=popup,
+        labels=labels,
+        synthetic=synthetic,
+        lang="en" if lang == "en" else "nb",
+    )
+    return map_html(m, offline=offline)
+
+
+def _env() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("arealanalyse", "templates"),
+        autoescape=jinja2.select_autoescape(["html.j2"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+
+
+def _context(
+    evaluation: Evaluation, lang: str, synthetic: bool, notes: Sequence[str]
+) -> dict[str, Any]:
+    from arealanalyse import __version__
+
+    tables = evaluation.tables
+    head, site_rows = _site_rows(evaluation, lang)
+    rz = tables.rezonings
+    return {
+        "lang": lang,
+        "t": {k: _t(k, lang) for k in _T},
+        "status": evaluation.status,
+        "status_text": _t(f"status_{evaluation.status}", lang),
+        "proposal": tables.title or tables.name,
+        "proposal_name": tables.name,
+        "rules_title": evaluation.rules.title.get(lang),
+        "rules_label": evaluation.rules.label,
+        "summary": _summary_rows(evaluation, lang),
+        "details": _detail_rows(evaluation, lang),
+        "clauses": _clause_rows(evaluation, lang),
+        "site_head": head,
+        "sites": site_rows,
+        "totals": _totals_rows(evaluation, lang),
+        "rezonings": []
+        if rz is None or rz.empty
+        else [
+            {k: _fmt_total(v, lang) if not isinstance(v, str) else v for k, v in r.items()}
+            for r in rz.to_dict("records")
+        ],
+        "rezoning_head": [] if rz is None else list(rz.columns),
+        "synthetic": synthetic,
+        "notes": list(notes),
+        "colours": VERDICT_COLOURS,
+        "version": __version__,
+        "n_sites": len(tables.sites),
+    }
+
+
+def render_markdown(
+    evaluation: Evaluation,
+    /,
+    *,
+    lang: str = "nb",
+    synthetic: bool = False,
+    notes: Sequence[str] = (),
+) -> str:
+    """Render the review as Markdown for the case file.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import box
+    >>> from arealanalyse.rules import ProposalTables, evaluate, parse_rules
+    >>> sites = gpd.GeoDataFrame({"site_id": ["S1"], "name": ["Lysaker"], "use": ["kontor"],
+    ...     "dist_rail_m": [640.0]}, geometry=[box(0, 0, 10, 10)], crs=25832)
+    >>> rs = parse_rules({"schema_version": 1, "name": "d", "title": {"nb": "D", "en": "D"},
+    ...     "rules": [{"id": "r1", "title": {"nb": "Kontor ved bane", "en": "Offices"},
+    ...                "clause": {"text": "Kontor nær bane.", "ref": "KPA"},
+    ...                "measure": "dist_rail_m", "operator": "<=", "threshold": 1000}]})
+    >>> md = render_markdown(evaluate(ProposalTables(sites), rs))
+    >>> "Forslaget følger alle regler" in md, "| S1 Lysaker | Oppfylt | 640 m |" in md
+    (True, True)
+    """
+    ctx = _context(evaluation, lang, synthetic, notes)
+    ctx["md"] = _md_cell
+    return _env().get_template("review.md.j2").render(**ctx)
+
+
+def _md_cell(value: Any) -> str:
+    return str(value).replace("|", "\\|").replace("\n", " ")
+
+
+def render_html(
+    evaluation: Evaluation,
+    /,
+    *,
+    lang: str = "nb",
+    synthetic: bool = False,
+    notes: Sequence[str] = (),
+    interactive_map: bool = True,
+    offline: bool = True,
+) -> str:
+    """Render the review as one self-contained HTML page.
+
+    Parameters
+    ----------
+    evaluation
+        The evaluation to show.
+    lang
+        ``nb`` (default) or ``en``.
+    synthetic
+        Show the synthetic-data banner (demo study area).
+    notes
+        Extra lines shown under "Notes" (e.g. how a proposal file was read).
+    interactive_map
+        Embed the web map of :mod:`arealanalyse.maps` (when that module is available).
+    offline
+        Inline the web map's scripts so the page works without a network.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import box
+    >>> from arealanalyse.rules import ProposalTables, evaluate, parse_rules
+    >>> sites = gpd.GeoDataFrame({"site_id": ["S1"], "name": ["Rud"], "use": ["kontor"],
+    ...     "dist_rail_m": [1450.0]}, geometry=[box(0, 0, 10, 10)], crs=25832)
+    >>> rs = parse_rules({"schema_version": 1, "name": "d", "title": {"nb": "D", "en": "D"},
+    ...     "rules": [{"id": "r1", "title": {"nb": "K", "en": "O"},
+    ...                "clause": {"text": "Kontor nær bane.", "ref": "KPA"},
+    ...                "measure": "dist_rail_m", "operator": "<=", "threshold": 1000}]})
+    >>> page = render_html(evaluate(ProposalTables(sites), rs), lang="en", interactive_map=False)
+    >>> "<svg" in page, "breaks at least one rule" in page
+    (True, True)
+    """
+    ctx = _context(evaluation, lang, synthetic, notes)
+    ctx["svg_map"] = _svg_map(evaluation, lang)
+    ctx["web_map"] = (
+        _interactive_map(evaluation, lang, offline=offline, synthetic=synthetic)
+        if interactive_map
+        else ""
+    )
+    return _env().get_template("review.html.j2").render(**ctx)
+
+
+def review_dict(
+    evaluation: Evaluation,
+    /,
+    *,
+    lang: str = "nb",
+    synthetic: bool = False,
+    notes: Sequence[str] = (),
+) -> dict[str, Any]:
+    """Return everything in the review as plain JSON-ready data.
+
+    ``results`` is the evaluation table; ``sites``, ``rezonings`` and ``totals`` are the scenario
+    run's own tables (without geometry), so their numbers are the run's numbers.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import box
+    >>> from arealanalyse.rules import ProposalTables, evaluate, parse_rules
+    >>> sites = gpd.GeoDataFrame({"site_id": ["S1"], "name": ["Rud"], "use": ["kontor"],
+    ...     "dist_rail_m": [float("inf")]}, geometry=[box(0, 0, 10, 10)], crs=25832)
+    >>> rs = parse_rules({"schema_version": 1, "name": "d", "title": {"nb": "D", "en": "D"},
+    ...     "rules": [{"id": "r1", "title": {"nb": "K", "en": "O"},
+    ...                "clause": {"text": "Kontor nær bane.", "ref": "KPA"},
+    ...                "measure": "dist_rail_m", "operator": "<=", "threshold": 1000}]})
+    >>> d = review_dict(evaluate(ProposalTables(sites), rs))
+    >>> d["status"], d["exit_code"], d["results"][0]["value"], d["sites"][0]["dist_rail_m"]
+    ('fail', 1, None, None)
+    """
+    from arealanalyse import __version__
+
+    ev = evaluation
+    tables = ev.tables
+    sites = pd.DataFrame(site_verdict_table(ev).drop(columns="geometry", errors="ignore"))
+    rz = tables.rezonings if tables.rezonings is not None else pd.DataFrame()
+    rules = [
+        {
+            **r.model_dump(mode="json", by_alias=True),
+            "unit": MEASURES[r.measure].unit,
+            "measure_label": MEASURES[r.measure].label(lang),
+        }
+        for r in ev.rules.rules
+    ]
+    return _json_safe(
+        {
+            "schema": "arealanalyse.review/1",
+            "arealanalyse_version": __version__,
+            "lang": lang,
+            "proposal": {"name": tables.name, "title": tables.title},
+            "rules_file": {
+                "name": ev.rules.name,
+                "title": ev.rules.title.get(lang),
+                "path": ev.rules.label,
+            },
+            "status": ev.status,
+            "exit_code": ev.exit_code,
+            "synthetic": synthetic,
+            "notes": list(notes),
+            "summary": ev.rule_summary().to_dict("records"),
+            "rules": rules,
+            "results": ev.table.to_dict("records"),
+            "sites": sites.to_dict("records"),
+            "rezonings": rz.to_dict("records"),
+            "totals": dict(tables.totals),
+        }
+    )
+
+
+def write_review(
+    evaluation: Evaluation,
+    out_dir: str | os.PathLike[str],
+    /,
+    *,
+    lang: str = "nb",
+    synthetic: bool = False,
+    notes: Iterable[str] = (),
+    interactive_map: bool = True,
+    offline: bool = True,
+) -> dict[str, Path]:
+    """Write ``review.html``, ``review.md`` and ``review.json`` into ``out_dir`` (atomically).
+
+    Returns
+    -------
+    dict
+        ``{"html": path, "md": path, "json": path}``.
+
+    Examples
+    --------
+    >>> import tempfile, geopandas as gpd
+    >>> from shapely.geometry import box
+    >>> from arealanalyse.rules import ProposalTables, evaluate, parse_rules
+    >>> sites = gpd.GeoDataFrame({"site_id": ["S1"], "name": ["Rud"], "use": ["kontor"],
+    ...     "dist_rail_m": [640.0]}, geometry=[box(0, 0, 10, 10)], crs=25832)
+    >>> rs = parse_rules({"schema_version": 1, "name": "d", "title": {"nb": "D", "en": "D"},
+    ...     "rules": [{"id": "r1", "title": {"nb": "K", "en": "O"},
+    ...                "clause": {"text": "Kontor nær bane.", "ref": "KPA"},
+    ...                "measure": "dist_rail_m", "operator": "<=", "threshold": 1000}]})
+    >>> paths = write_review(evaluate(ProposalTables(sites), rs), tempfile.mkdtemp(),
+    ...                      interactive_map=False)
+    >>> sorted(p.name for p in paths.values())
+    ['review.html', 'review.json', 'review.md']
+    """
+    if lang not in ("nb", "en"):
+        raise ValueError(f"lang must be 'nb' or 'en', not {lang!r}")
+    out = Path(out_dir)
+    notes = list(notes)
+    kw: dict[str, Any] = {"lang": lang, "synthetic": synthetic, "notes": notes}
+    return {
+        "html": write_text(
+            out / "review.html",
+            render_html(evaluation, interactive_map=interactive_map, offline=offline, **kw),
+        ),
+        "md": write_text(out / "review.md", render_markdown(evaluation, **kw)),
+        "json": write_json(out / "review.json", review_dict(evaluation, **kw)),
+    }

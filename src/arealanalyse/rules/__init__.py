@@ -1,0 +1,58 @@
+"""Arealstrategi compliance checks: rule files, measures and evaluation.
+
+A rule file (YAML, see ``docs/rules.md``) lists rules; each compares a *measure* of a proposal
+(read from the tables of a scenario run) with a threshold. :func:`evaluate` gives a verdict per
+rule and site. A rule that a plan breaks is a result, not an exception.
+
+    >>> from arealanalyse.rules import load_rules, default_rules_path
+    >>> load_rules(default_rules_path()).name
+    'baerum-arealstrategi'
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from arealanalyse.rules.evaluate import RESULT_COLUMNS, VERDICTS, Evaluation, compare, evaluate
+from arealanalyse.rules.measures import (
+    BUSINESS_USES,
+    MEASURES,
+    USES,
+    Measure,
+    ProposalTables,
+    as_tables,
+)
+from arealanalyse.rules.model import Rule, RuleSet, load_rules, parse_rules
+
+__all__ = [
+    "BUSINESS_USES",
+    "MEASURES",
+    "RESULT_COLUMNS",
+    "USES",
+    "VERDICTS",
+    "Evaluation",
+    "Measure",
+    "ProposalTables",
+    "Rule",
+    "RuleSet",
+    "as_tables",
+    "compare",
+    "default_rules_path",
+    "evaluate",
+    "load_rules",
+    "parse_rules",
+]
+
+
+def default_rules_path() -> Path:
+    """Path of the shipped Bærum arealstrategi rule file.
+
+    Looks in the source tree (``scenarios/rules/baerum-arealstrategi.yaml``).
+
+    Examples
+    --------
+    >>> default_rules_path().name
+    'baerum-arealstrategi.yaml'
+    """
+    root = Path(__file__).resolve().parents[3]
+    return root / "scenarios" / "rules" / "baerum-arealstrategi.yaml"

@@ -1,0 +1,412 @@
+"""Evaluate a rule set on the tables of a scenario run.
+
+The result is a table with one row per (rule, site) for site-level rules and one row per rule for
+proposal-level rules. Verdicts:
+
+* ``pass``: the value satisfies ``value <operator> threshold``. A value *exactly at* the threshold
+  passes for the inclusive operators ``<=``, ``>=``, ``==`` (compared with a tolerance of
+  1e-9 × max(1, |threshold|), so that floating-point noise in a computed distance does not flip a
+  verdict). The strict operators ``<`` and ``>`` exist for limits a law states as "≥ X is not
+  allowed" (e.g. the T-1442 red noise zone, Lden ≥ 65 dB): at the threshold they fail.
+* ``fail`` / ``warn``: the value breaks the limit; ``warn`` when the rule's severity is ``warn``.
+* ``not_applicable``: the rule does not select this site (use or site filter), or the measure has
+  no value for it (e.g. road noise on a site without homes, or an unknown plan period).
+
+``margin`` is signed and in the measure's unit: positive means inside the limit by that much,
+negative means outside (``threshold - value`` for ``<=``/``<``, ``value - threshold`` for
+``>=``/``>``, ``-|value - threshold|`` for ``==``); it is empty for category measures.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+
+from arealanalyse.errors import MissingColumnError
+from arealanalyse.rules.measures import MEASURES, Measure, ProposalTables, as_tables, fmt_number
+from arealanalyse.rules.model import Rule, RuleSet
+
+__all__ = ["RESULT_COLUMNS", "VERDICTS", "Evaluation", "compare", "evaluate", "margin_of"]
+
+#: Verdicts, from worst to best (``not_applicable`` last).
+VERDICTS: tuple[str, ...] = ("fail", "warn", "pass", "not_applicable")
+
+#: Columns of :attr:`Evaluation.table`.
+RESULT_COLUMNS: tuple[str, ...] = (
+    "rule_id", "site_id", "site_name", "verdict", "value", "threshold", "margin", "unit",
+    "severity", "clause_ref", "clause_text", "message_nb", "message_en",
+)  # fmt: skip
+
+_REL_TOL = 1e-9
+_DECIMALS = {"m": 0, "daa": 2, "dB": 1, "%": 1, "m²/år": 0, "boliger/år": 0, "m²": 0, "°": 1}
+_OP_TEXT = {
+    "<=": ("høyst", "at most"),
+    "<": ("under", "below"),
+    ">=": ("minst", "at least"),
+    ">": ("over", "above"),
+    "==": ("lik", "equal to"),
+    "!=": ("ikke lik", "not equal to"),
+    "in": ("én av", "one of"),
+    "not_in": ("ingen av", "none of"),
+}
+_VERDICT_WORD = {
+    "pass": ("Oppfylt", "Passes"),
+    "warn": ("Avvik (varsel)", "Breach (warning)"),
+    "fail": ("Brudd", "Fails"),
+    "not_applicable": ("Gjelder ikke", "Not applicable"),
+}
+_UNIT_EN = {"m²/år": "m²/year", "boliger/år": "dwellings/year"}
+
+
+def _is_missing(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return bool(pd.isna(value)) if not isinstance(value, (list, tuple, str)) else False
+
+
+def _norm(value: Any) -> Any:
+    """Names compare ignoring case, surrounding blanks and dash style (– — -)."""
+    if isinstance(value, str):
+        return " ".join(value.replace("\u2013", "-").replace("\u2014", "-").split()).casefold()
+    return value
+
+
+def _close(a: float, b: float) -> bool:
+    if math.isinf(a) or math.isinf(b):
+        return a == b
+    return abs(a - b) <= _REL_TOL * max(1.0, abs(b))
+
+
+def compare(value: Any, operator: str, threshold: Any) -> bool:
+    """Return whether ``value <operator> threshold`` holds (the rule is satisfied).
+
+    Values at the threshold satisfy the inclusive operators, within a tiny tolerance. Names
+    compare ignoring case and dash style, so ``Rud-Hauger`` matches ``Rud–Hauger``.
+
+    Examples
+    --------
+    >>> compare(1000.0, "<=", 1000), compare(1000.0000000001, "<=", 1000), compare(65.0, "<", 65)
+    (True, True, False)
+    >>> compare("B", "in", ["A", "B"]), compare("", "in", ["Grini"])
+    (True, False)
+    >>> compare("Rud-Hauger", "in", ["Rud–Hauger"])
+    True
+    """
+    if operator in ("in", "not_in"):
+        members = list(threshold)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            inside = any(
+                isinstance(t, (int, float)) and _close(float(value), float(t)) for t in members
+            )
+        else:
+            inside = _norm(value) in [_norm(t) for t in members]
+        return inside if operator == "in" else not inside
+    if isinstance(value, str) or isinstance(threshold, str):
+        eq = _norm(str(value)) == _norm(str(threshold))
+        if operator in ("==", "!="):
+            return eq if operator == "==" else not eq
+        raise ValueError(f"operator {operator!r} needs numbers, got {value!r} and {threshold!r}")
+    v, t = float(value), float(threshold)
+    close = _close(v, t)
+    if operator == "<=":
+        return v <= t or close
+    if operator == ">=":
+        return v >= t or close
+    if operator == "<":
+        return v < t and not close
+    if operator == ">":
+        return v > t and not close
+    if operator == "==":
+        return close
+    if operator == "!=":
+        return not close
+    raise ValueError(f"unknown operator {operator!r}")
+
+
+def margin_of(value: Any, operator: str, threshold: Any) -> float:
+    """Signed margin in the measure's unit: positive inside the limit, negative outside.
+
+    Examples
+    --------
+    >>> margin_of(640.0, "<=", 1000), margin_of(3.5, ">=", 20), margin_of("A", "in", ["A"])
+    (360.0, -16.5, nan)
+    """
+    if isinstance(value, str) or isinstance(threshold, (str, list)) or _is_missing(value):
+        return math.nan
+    v, t = float(value), float(threshold)
+    if operator in ("<=", "<"):
+        return t - v
+    if operator in (">=", ">"):
+        return v - t
+    if operator == "==":
+        return -abs(v - t)
+    if operator == "!=":
+        return abs(v - t)
+    return math.nan
+
+
+def _fmt_value(value: Any, unit: str, lang: str) -> str:
+    if isinstance(value, list):
+        return ", ".join(_fmt_value(v, unit, lang) for v in value)
+    if isinstance(value, str):
+        return value if value else ("(none)" if lang == "en" else "(ingen)")
+    text = fmt_number(value, lang, _DECIMALS.get(unit, 1))
+    if _is_missing(value) or (isinstance(value, float) and math.isinf(value)) or not unit:
+        return text
+    return f"{text} {_UNIT_EN.get(unit, unit) if lang == 'en' else unit}"
+
+
+def _message(
+    rule: Rule,
+    measure: Measure,
+    verdict: str,
+    value: Any,
+    margin: float,
+    detail: str,
+    reason: str,
+    lang: str,
+) -> str:
+    i = 1 if lang == "en" else 0
+    word = _VERDICT_WORD[verdict][i]
+    if verdict == "not_applicable":
+        return f"{word}: {reason}."
+    label = measure.label(lang)
+    is_ = "is" if lang == "en" else "er"
+    limit = "limit" if lang == "en" else "krav"
+    text = (
+        f"{word}: {label} {is_} {_fmt_value(value, measure.unit, lang)} "
+        f"({limit}: {_OP_TEXT[rule.operator][i]} {_fmt_value(rule.threshold, measure.unit, lang)}"
+    )
+    if not math.isnan(margin) and not math.isinf(margin):
+        text += f"; margin {_fmt_value(margin, measure.unit, lang)}"
+    text += ")"
+    if detail:
+        text += f"; {detail}"
+    return text + "."
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """The verdicts of a rule set on one proposal.
+
+    Attributes
+    ----------
+    table
+        One row per (rule, site) or per proposal-level rule; columns :data:`RESULT_COLUMNS`.
+    rules
+        The rule set evaluated.
+    tables
+        The proposal tables the verdicts were computed from (the scenario run's own tables).
+    """
+
+    table: pd.DataFrame
+    rules: RuleSet
+    tables: ProposalTables
+
+    @property
+    def status(self) -> str:
+        """``fail`` if any row fails, else ``warn`` if any row warns, else ``pass``."""
+        verdicts = set(self.table["verdict"])
+        for v in ("fail", "warn"):
+            if v in verdicts:
+                return v
+        return "pass"
+
+    @property
+    def exit_code(self) -> int:
+        """1 when a fail-severity rule is broken, else 0 (warnings are allowed)."""
+        return 1 if self.status == "fail" else 0
+
+    def rule_summary(self) -> pd.DataFrame:
+        """One row per rule: its worst verdict and how many sites got each verdict."""
+        rows = []
+        for rule in self.rules.rules:
+            sub = self.table[self.table["rule_id"] == rule.id]
+            counts = sub["verdict"].value_counts()
+            worst = next((v for v in VERDICTS if counts.get(v, 0) > 0), "not_applicable")
+            rows.append(
+                {
+                    "rule_id": rule.id,
+                    "title_nb": rule.title.nb,
+                    "title_en": rule.title.en,
+                    "severity": rule.severity,
+                    "scope": rule.applies_to.scope,
+                    "verdict": worst,
+                    **{f"n_{v}": int(counts.get(v, 0)) for v in VERDICTS},
+                }
+            )
+        return pd.DataFrame(rows)
+
+    def site_verdicts(self) -> pd.Series:
+        """Return the worst site-level verdict of each site, indexed like the site table."""
+        sites = self.tables.sites
+        sub = self.table[self.table["site_id"] != ""]
+        rank = {v: i for i, v in enumerate(VERDICTS)}
+        worst: dict[str, str] = {}
+        for sid, verdict in zip(sub["site_id"], sub["verdict"], strict=True):
+            cur = worst.get(sid)
+            if cur is None or rank[verdict] < rank[cur]:
+                worst[sid] = verdict
+        out = sites["site_id"].astype(str).map(worst).fillna("not_applicable")
+        return out.rename("verdict")
+
+
+def _check_columns(tables: ProposalTables, rules: RuleSet) -> None:
+    need = {"site_id", "name", "use"}
+    for r in rules.rules:
+        need |= set(MEASURES[r.measure].columns)
+    missing = sorted(need - set(tables.sites.columns))
+    if missing:
+        raise MissingColumnError(
+            f"Site table of {tables.name!r} lacks {missing}, which rules in "
+            f"{rules.label!r} need; evaluate rules on a scenario run's site table."
+        )
+
+
+def _selected(sites: gpd.GeoDataFrame, rule: Rule) -> pd.Series:
+    sel = pd.Series(True, index=sites.index)
+    if rule.applies_to.uses is not None:
+        sel &= sites["use"].isin(rule.applies_to.uses)
+    if rule.applies_to.sites is not None:
+        sel &= sites["site_id"].astype(str).isin([str(s) for s in rule.applies_to.sites])
+    return sel
+
+
+def _plain(value: Any) -> Any:
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def _row(
+    rule: Rule,
+    measure: Measure,
+    site_id: str,
+    site_name: str,
+    value: Any,
+    info: Mapping[str, Any],
+    params: Mapping[str, Any],
+    reason: tuple[str, str] | None,
+) -> dict[str, Any]:
+    if reason is None and _is_missing(value):
+        reason = ("verdien mangler for denne", "the value is missing for this")
+    if reason is not None:
+        verdict, margin = "not_applicable", math.nan
+    else:
+        ok = compare(value, rule.operator, rule.threshold)
+        verdict = "pass" if ok else rule.severity
+        margin = margin_of(value, rule.operator, rule.threshold)
+    details = {
+        lang: (measure.detail(info, params, lang) if measure.detail and reason is None else "")
+        for lang in ("nb", "en")
+    }
+    return {
+        "rule_id": rule.id,
+        "site_id": site_id,
+        "site_name": site_name,
+        "verdict": verdict,
+        "value": _plain(value),
+        "threshold": _plain(rule.threshold),
+        "margin": margin,
+        "unit": measure.unit,
+        "severity": rule.severity,
+        "clause_ref": rule.clause.ref,
+        "clause_text": rule.clause.text,
+        "message_nb": _message(
+            rule, measure, verdict, value, margin, details["nb"], reason[0] if reason else "", "nb"
+        ),
+        "message_en": _message(
+            rule, measure, verdict, value, margin, details["en"], reason[1] if reason else "", "en"
+        ),
+    }
+
+
+def evaluate(result: Any, rules: RuleSet, /) -> Evaluation:
+    """Evaluate ``rules`` on the tables of a scenario run.
+
+    Parameters
+    ----------
+    result
+        A ``ScenarioResult`` (its ``sites``, ``rezonings`` and ``totals`` are used as they are,
+        so the report shows the run's own numbers) or :class:`ProposalTables`.
+    rules
+        A validated rule set (:func:`~arealanalyse.rules.load_rules`).
+
+    Returns
+    -------
+    Evaluation
+        ``table`` has one row per (rule, site) for site-level rules and one row per
+        proposal-level rule (``site_id`` empty), columns :data:`RESULT_COLUMNS`.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import box
+    >>> from arealanalyse.rules import ProposalTables, parse_rules
+    >>> sites = gpd.GeoDataFrame(
+    ...     {"site_id": ["S1", "S2"], "name": ["Lysaker", "Rud"], "use": ["kontor", "kontor"],
+    ...      "dist_rail_m": [640.0, 1450.0]},
+    ...     geometry=[box(0, 0, 10, 10), box(20, 0, 30, 10)], crs=25832)
+    >>> rs = parse_rules({"schema_version": 1, "name": "demo", "title": {"nb": "D", "en": "D"},
+    ...     "rules": [{"id": "kontor-ved-bane", "title": {"nb": "K", "en": "O"},
+    ...                "clause": {"text": "Kontor nær bane.", "ref": "KPA"},
+    ...                "applies_to": {"uses": ["kontor"]},
+    ...                "measure": "dist_rail_m", "operator": "<=", "threshold": 1000}]})
+    >>> ev = evaluate(ProposalTables(sites), rs)
+    >>> ev.table[["site_id", "verdict", "margin"]].values.tolist()
+    [['S1', 'pass', 360.0], ['S2', 'fail', -450.0]]
+    >>> ev.exit_code
+    1
+    """
+    tables = as_tables(result)
+    _check_columns(tables, rules)
+    sites = tables.sites
+    rows: list[dict[str, Any]] = []
+    for rule in rules.rules:
+        measure = MEASURES[rule.measure]
+        params = {**measure.params, **rule.params}
+        sel = _selected(sites, rule)
+        if measure.level == "site":
+            values = measure.site_values(tables, rule.params)
+            for idx in sites.index:
+                site = sites.loc[idx]
+                reason = None
+                if not sel.loc[idx]:
+                    reason = (
+                        f"regelen gjelder ikke arealbruken {site['use']!r} eller denne tomten",
+                        f"the rule does not cover use {site['use']!r} or this site",
+                    )
+                elif _is_missing(values.loc[idx]):
+                    reason = (
+                        "ingen verdi for denne tomten (f.eks. ingen boliger eller ingen data)",
+                        "no value for this site (e.g. no homes, or no data)",
+                    )
+                rows.append(
+                    _row(rule, measure, str(site["site_id"]), str(site["name"]),
+                         values.loc[idx], site.to_dict(), params, reason)
+                )  # fmt: skip
+        else:
+            value, info = measure.proposal_value(tables, sites[sel], rule.params)
+            reason = None
+            if _is_missing(value):
+                reason = (
+                    "kan ikke beregnes for forslaget (ingen BRA eller ukjent planperiode)",
+                    "cannot be computed for the proposal (no floor space or unknown plan period)",
+                )
+            name = tables.title or tables.name
+            rows.append(_row(rule, measure, "", name, value, info, params, reason))
+    table = pd.DataFrame(rows, columns=list(RESULT_COLUMNS))
+    table["margin"] = table["margin"].astype("float64")
+    return Evaluation(table, rules, tables)

@@ -1,0 +1,441 @@
+"""The measure registry: what a rule can compare with a threshold.
+
+A measure *reads* the tables of a scenario run (the site table, the rezonings table and the
+totals; see :class:`ProposalTables`); it never recomputes a distance, an overlay or a zonal
+statistic. That keeps one computation behind both the scenario outputs and the review report.
+
+Site-level measures return a :class:`pandas.Series` indexed like the site table (``NaN`` means
+"does not apply to this site", e.g. road noise for a site without homes). Proposal-level measures
+return one value for the sites the rule selects, plus a short detail text.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal, cast
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from arealanalyse.scenarios.jobs import BUSINESS_USES as _SCENARIO_BUSINESS_USES
+from arealanalyse.scenarios.jobs import USES as _SCENARIO_USES
+
+__all__ = [
+    "BUSINESS_USES",
+    "MEASURES",
+    "SITE_COLUMNS",
+    "USES",
+    "Measure",
+    "ProposalTables",
+    "as_tables",
+    "fmt_number",
+]
+
+#: Land uses of development sites and the uses whose BRA is business floor space: the scenario
+#: vocabulary, imported so that rules and scenario totals can never disagree.
+USES: tuple[str, ...] = tuple(_SCENARIO_USES)
+BUSINESS_USES: tuple[str, ...] = tuple(_SCENARIO_BUSINESS_USES)
+
+#: Columns of the scenario site table that measures read (besides ``geometry``).
+SITE_COLUMNS: tuple[str, ...] = (
+    "site_id", "name", "use", "bra_m2", "dwellings", "jobs", "year", "area_m2", "dist_rail_m",
+    "abc_class", "in_area", "in_area_type", "farmland_21_daa", "farmland_22_daa",
+    "farmland_23_daa", "farmland_daa", "green_daa", "noise_mean_db", "noise_max_db",
+    "slope_mean_deg", "dist_e18_m", "dist_green_m", "zone_category",
+)  # fmt: skip
+
+REZONING_COLUMNS: tuple[str, ...] = (
+    "rezone_id", "from_code", "to_code", "from_category", "to_category", "area_daa", "bra_m2_lost",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ProposalTables:
+    """The tables of one scenario run that rules are evaluated on.
+
+    Parameters
+    ----------
+    sites
+        The site table (one row per development site, columns :data:`SITE_COLUMNS`).
+    rezonings
+        One row per rezoning (columns ``rezone_id, from_code, to_code, from_category,
+        to_category, area_daa, bra_m2_lost``); may be empty.
+    totals
+        Proposal totals (``period_years``, ``new_dwellings``, ``new_jobs``, ...).
+    name, title
+        The proposal's name and title, shown in reports.
+    """
+
+    sites: gpd.GeoDataFrame
+    rezonings: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=REZONING_COLUMNS))
+    totals: Mapping[str, Any] = field(default_factory=dict)
+    name: str = "proposal"
+    title: str = ""
+
+
+def as_tables(obj: Any) -> ProposalTables:
+    """Return the :class:`ProposalTables` of a scenario result (or pass tables through).
+
+    Accepts a :class:`ProposalTables`, or any object with ``sites`` (the site table),
+    ``rezonings`` and ``totals`` attributes, such as ``arealanalyse.scenarios.ScenarioResult``.
+    The tables are used as they are: nothing is recomputed.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> t = as_tables(ProposalTables(gpd.GeoDataFrame({"site_id": []}, geometry=[])))
+    >>> len(t.sites)
+    0
+    """
+    if isinstance(obj, ProposalTables):
+        return obj
+    sites = getattr(obj, "sites", None)
+    if sites is None:
+        raise TypeError(
+            f"cannot evaluate rules on {type(obj).__name__}: expected a ScenarioResult "
+            "(with .sites, .rezonings, .totals) or ProposalTables"
+        )
+    rezonings = getattr(obj, "rezonings", None)
+    if rezonings is None:
+        rezonings = pd.DataFrame(columns=REZONING_COLUMNS)
+    totals = getattr(obj, "totals", None) or {}
+    scenario = getattr(obj, "scenario", None)
+    name = str(getattr(obj, "name", None) or getattr(scenario, "name", None) or "proposal")
+    title = str(getattr(obj, "title", None) or getattr(scenario, "title", None) or "")
+    return ProposalTables(sites, rezonings, dict(totals), name=name, title=title)
+
+
+SiteFunc = Callable[[ProposalTables, Mapping[str, Any]], pd.Series]
+ProposalFunc = Callable[
+    [ProposalTables, gpd.GeoDataFrame, Mapping[str, Any]], tuple[float, dict[str, Any]]
+]
+#: ``detail(info, params, lang)``: info is the site row (site level) or the proposal measure's
+#: details dict (proposal level); returns a short text for the report, or "".
+DetailFunc = Callable[[Mapping[str, Any], Mapping[str, Any], str], str]
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A named measure that rules can refer to.
+
+    Attributes
+    ----------
+    name
+        Registry key, used as ``measure:`` in rule files.
+    level
+        ``site`` (one value per site) or ``proposal`` (one value for the whole proposal).
+    kind
+        ``number`` (compared with ``<=``, ``>=``, ...) or ``category`` (``==``, ``in``, ...).
+    unit
+        Unit of the value (``m``, ``daa``, ``dB``, ``%``, ``m²/år``, ``boliger/år``, or ``""``).
+    label_nb, label_en
+        What the value is, for reports.
+    description
+        One sentence for ``docs/rules.md``.
+    params
+        Parameters a rule may set under ``params:``, with their defaults.
+    columns
+        Site-table columns the measure reads.
+    """
+
+    name: str
+    level: Literal["site", "proposal"]
+    kind: Literal["number", "category"]
+    unit: str
+    label_nb: str
+    label_en: str
+    description: str
+    func: SiteFunc | ProposalFunc
+    params: Mapping[str, Any] = field(default_factory=dict)
+    columns: tuple[str, ...] = ()
+    detail: DetailFunc | None = None
+
+    def label(self, lang: str) -> str:
+        """Return the label in ``lang``."""
+        return self.label_en if lang == "en" else self.label_nb
+
+    def site_values(self, tables: ProposalTables, params: Mapping[str, Any]) -> pd.Series:
+        """Values per site (site-level measures), indexed like the site table."""
+        if self.level != "site":
+            raise TypeError(f"{self.name} is a proposal-level measure")
+        func = cast(SiteFunc, self.func)
+        return func(tables, {**self.params, **params})
+
+    def proposal_value(
+        self, tables: ProposalTables, selected: gpd.GeoDataFrame, params: Mapping[str, Any]
+    ) -> tuple[float, dict[str, Any]]:
+        """Value for the whole proposal over the ``selected`` sites, and its details."""
+        if self.level != "proposal":
+            raise TypeError(f"{self.name} is a site-level measure")
+        func = cast(ProposalFunc, self.func)
+        return func(tables, selected, {**self.params, **params})
+
+
+def _column(name: str, *, numeric: bool = True) -> SiteFunc:
+    def f(tables: ProposalTables, params: Mapping[str, Any]) -> pd.Series:
+        s = tables.sites[name]
+        if numeric:
+            return pd.to_numeric(s, errors="coerce").astype("float64")
+        return s.astype(object).where(s.notna(), None)
+
+    return f
+
+
+def _farmland_classes(tables: ProposalTables, params: Mapping[str, Any]) -> pd.Series:
+    classes = [int(c) for c in params["classes"]]
+    cols = [f"farmland_{c}_daa" for c in classes]
+    missing = [c for c in cols if c not in tables.sites.columns]
+    if missing:
+        raise KeyError(f"site table lacks {missing}; farmland classes are 21, 22 and 23")
+    return tables.sites[cols].apply(pd.to_numeric, errors="coerce").fillna(0.0).sum(axis=1)
+
+
+def _farmland_detail(site: Mapping[str, Any], params: Mapping[str, Any], lang: str) -> str:
+    names = {
+        21: ("fulldyrka", "fully cultivated"),
+        22: ("overflatedyrka", "surface cultivated"),
+        23: ("innmarksbeite", "infield pasture"),
+    }
+    parts = []
+    for c in params["classes"]:
+        v = float(site.get(f"farmland_{int(c)}_daa", 0.0) or 0.0)
+        nb, en = names.get(int(c), (str(c), str(c)))
+        parts.append(f"{c} {en if lang == 'en' else nb}: {fmt_number(v, lang, 2)} daa")
+    return "; ".join(parts)
+
+
+def _is_home_site(sites: pd.DataFrame) -> pd.Series:
+    dwell = pd.to_numeric(sites["dwellings"], errors="coerce").fillna(0.0)
+    return (dwell > 0) | (sites["use"] == "bolig")
+
+
+def _noise_homes(tables: ProposalTables, params: Mapping[str, Any]) -> pd.Series:
+    noise = pd.to_numeric(tables.sites["noise_max_db"], errors="coerce").astype("float64")
+    return noise.where(_is_home_site(tables.sites), np.nan)
+
+
+def _period_years(tables: ProposalTables, params: Mapping[str, Any]) -> float:
+    period = params.get("period_years")
+    if period is None:
+        period = tables.totals.get("period_years")
+    try:
+        p = float(period) if period is not None else math.nan
+    except (TypeError, ValueError):
+        return math.nan
+    return p if p > 0 else math.nan
+
+
+def _annual_business(
+    tables: ProposalTables, selected: gpd.GeoDataFrame, params: Mapping[str, Any]
+) -> tuple[float, dict[str, Any]]:
+    period = _period_years(tables, params)
+    business = selected[selected["use"].isin(BUSINESS_USES)]
+    total = float(pd.to_numeric(business["bra_m2"], errors="coerce").fillna(0.0).sum())
+    return total / period, {"total": total, "period_years": period}
+
+
+def _annual_dwellings(
+    tables: ProposalTables, selected: gpd.GeoDataFrame, params: Mapping[str, Any]
+) -> tuple[float, dict[str, Any]]:
+    period = _period_years(tables, params)
+    total = float(pd.to_numeric(selected["dwellings"], errors="coerce").fillna(0.0).sum())
+    return total / period, {"total": total, "period_years": period}
+
+
+def _period_detail(unit_nb: str, unit_en: str) -> DetailFunc:
+    def f(info: Mapping[str, Any], params: Mapping[str, Any], lang: str) -> str:
+        total, period = info.get("total", math.nan), info.get("period_years", math.nan)
+        if math.isnan(period):
+            if lang == "en":
+                return "the plan period is unknown (set params.period_years)"
+            return "planperioden er ukjent (sett params.period_years)"
+        unit = unit_en if lang == "en" else unit_nb
+        years = "years" if lang == "en" else "år"
+        return f"{fmt_number(total, lang)} {unit} / {fmt_number(period, lang, 0)} {years}"
+
+    return f
+
+
+def _share_centres_nodes(
+    tables: ProposalTables, selected: gpd.GeoDataFrame, params: Mapping[str, Any]
+) -> tuple[float, dict[str, Any]]:
+    bra = pd.to_numeric(selected["bra_m2"], errors="coerce").fillna(0.0)
+    total = float(bra.sum())
+    inside = selected["in_area_type"].isin(list(params["area_types"]))
+    if params.get("abc_classes"):
+        inside |= selected["abc_class"].isin(list(params["abc_classes"]))
+    part = float(bra[inside].sum())
+    if total <= 0:
+        return math.nan, {"inside_bra_m2": part, "total_bra_m2": total}
+    return 100.0 * part / total, {"inside_bra_m2": part, "total_bra_m2": total}
+
+
+def _share_detail(info: Mapping[str, Any], params: Mapping[str, Any], lang: str) -> str:
+    part, total = info.get("inside_bra_m2", 0.0), info.get("total_bra_m2", 0.0)
+    if lang == "en":
+        return f"{fmt_number(part, lang)} of {fmt_number(total, lang)} m² BRA"
+    return f"{fmt_number(part, lang)} av {fmt_number(total, lang)} m² BRA"
+
+
+def _rezoning(
+    tables: ProposalTables, selected: gpd.GeoDataFrame, params: Mapping[str, Any]
+) -> tuple[float, dict[str, Any]]:
+    rz = tables.rezonings
+    if rz is None or len(rz) == 0:
+        return 0.0, {"rezone_ids": [], "bra_m2_lost": 0.0}
+    hit = rz["from_category"].isin(list(params["from_categories"])) & rz["to_category"].isin(
+        list(params["to_categories"])
+    )
+    if params.get("from_codes"):
+        hit &= rz["from_code"].astype(int).isin([int(c) for c in params["from_codes"]])
+    if params.get("to_codes"):
+        hit &= rz["to_code"].astype(int).isin([int(c) for c in params["to_codes"]])
+    rows = rz[hit]
+    daa = float(pd.to_numeric(rows["area_daa"], errors="coerce").fillna(0.0).sum())
+    lost = 0.0
+    if "bra_m2_lost" in rows.columns:
+        lost = float(pd.to_numeric(rows["bra_m2_lost"], errors="coerce").fillna(0.0).sum())
+    return daa, {"rezone_ids": [str(i) for i in rows["rezone_id"]], "bra_m2_lost": lost}
+
+
+def _rezoning_detail(info: Mapping[str, Any], params: Mapping[str, Any], lang: str) -> str:
+    ids = list(info.get("rezone_ids", []))
+    if not ids:
+        return ""
+    lost = fmt_number(info.get("bra_m2_lost", 0.0), lang)
+    if lang == "en":
+        return f"rezonings {', '.join(ids)}; {lost} m² business BRA lost"
+    return f"omreguleringer {', '.join(ids)}; {lost} m² nærings-BRA går tapt"
+
+
+def fmt_number(value: Any, lang: str = "nb", decimals: int = 0) -> str:
+    """Format a number for reports: ``1 234,5`` in bokmål, ``1,234.5`` in English.
+
+    Examples
+    --------
+    >>> fmt_number(1234.5, "nb", 1), fmt_number(1234.5, "en", 1), fmt_number(float("inf"))
+    ('1\\xa0234,5', '1,234.5', 'ikke nådd')
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if isinstance(value, str):
+        return value
+    v = float(value)
+    if math.isinf(v):
+        return ("not reached" if lang == "en" else "ikke nådd") if v > 0 else "-inf"
+    s = f"{v:,.{decimals}f}"
+    if s.startswith("-") and float(s.replace(",", "")) == 0:
+        s = s[1:]
+    if lang == "en":
+        return s
+    return s.replace(",", "\xa0").replace(".", ",")
+
+
+def _m(
+    name: str,
+    level: Literal["site", "proposal"],
+    kind: Literal["number", "category"],
+    unit: str,
+    label_nb: str,
+    label_en: str,
+    description: str,
+    func: Any,
+    *,
+    params: Mapping[str, Any] | None = None,
+    columns: tuple[str, ...] = (),
+    detail: DetailFunc | None = None,
+) -> Measure:
+    return Measure(
+        name, level, kind, unit, label_nb, label_en, description, func,
+        dict(params or {}), columns, detail,
+    )  # fmt: skip
+
+
+#: Every measure a rule file can name, by name.
+MEASURES: dict[str, Measure] = {
+    m.name: m
+    for m in (
+        _m("dist_rail_m", "site", "number", "m",
+           "gangavstand til nærmeste bane-/T-banestasjon",
+           "walking distance to the nearest rail/metro station",
+           "Network (walking) distance from the site to the nearest open rail or metro node.",
+           _column("dist_rail_m"), columns=("dist_rail_m",)),
+        _m("abc_class", "site", "category", "", "ABC-lokaliseringsklasse", "ABC location class",
+           "ABC location class (A, B or C) from the walking distance to rail/metro.",
+           _column("abc_class", numeric=False), columns=("abc_class",)),
+        _m("in_area", "site", "category", "", "strategisk område", "strategic area",
+           "Name of the strategic area (areas layer) the site lies in; empty when none.",
+           _column("in_area", numeric=False), columns=("in_area",)),
+        _m("in_area_type", "site", "category", "", "type strategisk område",
+           "type of strategic area",
+           "Type of that area: e18_corridor, business_park, centre, node, other or empty.",
+           _column("in_area_type", numeric=False), columns=("in_area_type",)),
+        _m("zone_category", "site", "category", "", "arealformål-kategori i gjeldende plan",
+           "land-use category in the current plan",
+           "Category of the current arealformål under the site (bolig, naering, lnfr, ...).",
+           _column("zone_category", numeric=False), columns=("zone_category",)),
+        _m("farmland_daa_classes", "site", "number", "daa",
+           "jordbruksareal som bygges ned", "farmland built on",
+           "Farmland taken by the site (daa), summed over the AR5 classes in `classes`.",
+           _farmland_classes, params={"classes": [21, 22]},
+           columns=("farmland_21_daa", "farmland_22_daa", "farmland_23_daa"),
+           detail=_farmland_detail),
+        _m("farmland_daa", "site", "number", "daa", "jordbruksareal (AR5 21–23) som bygges ned",
+           "farmland (AR5 21–23) built on", "All farmland taken by the site (daa).",
+           _column("farmland_daa"), columns=("farmland_daa",)),
+        _m("green_daa", "site", "number", "daa", "grøntareal som bygges ned", "green area built on",
+           "Green area taken by the site (daa).", _column("green_daa"), columns=("green_daa",)),
+        _m("dist_green_m", "site", "number", "m", "avstand til nærmeste grøntområde",
+           "distance to the nearest green area",
+           "Distance from the site's edge to the nearest green area (0 when they touch).",
+           _column("dist_green_m"), columns=("dist_green_m",)),
+        _m("dist_e18_m", "site", "number", "m", "avstand til E18", "distance to E18",
+           "Distance from the site to the E18.", _column("dist_e18_m"), columns=("dist_e18_m",)),
+        _m("noise_max_db", "site", "number", "dB", "høyeste vegstøy (Lden)",
+           "highest road noise (Lden)", "Highest road noise Lden over the site.",
+           _column("noise_max_db"), columns=("noise_max_db",)),
+        _m("noise_mean_db", "site", "number", "dB", "gjennomsnittlig vegstøy (Lden)",
+           "mean road noise (Lden)", "Mean road noise Lden over the site.",
+           _column("noise_mean_db"), columns=("noise_mean_db",)),
+        _m("noise_max_db_homes", "site", "number", "dB", "høyeste vegstøy (Lden) på boligtomt",
+           "highest road noise (Lden) on a housing site",
+           "Highest road noise Lden over sites with new homes (dwellings > 0 or use bolig); "
+           "not applicable to other sites.",
+           _noise_homes, columns=("noise_max_db", "dwellings", "use")),
+        _m("slope_mean_deg", "site", "number", "°", "gjennomsnittlig helning", "mean slope",
+           "Mean terrain slope over the site.", _column("slope_mean_deg"),
+           columns=("slope_mean_deg",)),
+        _m("bra_m2", "site", "number", "m²", "bruksareal (BRA)", "gross floor area (BRA)",
+           "The site's gross floor area (BRA).", _column("bra_m2"), columns=("bra_m2",)),
+        _m("share_floorspace_in_centres_nodes", "proposal", "number", "%",
+           "andel av ny BRA i senter eller knutepunkt",
+           "share of new floor space in centres or nodes",
+           "Share of the selected sites' BRA in areas of the types in `area_types`, or (when "
+           "`abc_classes` is given) in those ABC location classes.",
+           _share_centres_nodes, params={"area_types": ["centre", "node"], "abc_classes": []},
+           columns=("bra_m2", "in_area_type", "abc_class"), detail=_share_detail),
+        _m("annual_business_bra", "proposal", "number", "m²/år", "ny nærings-BRA per år",
+           "new business floor space per year",
+           "BRA of the selected business sites (kontor, handel, volumhandel, industri_lager, "
+           "blandet) "
+           "divided by the plan period (`period_years`, default: the scenario's).",
+           _annual_business, params={"period_years": None}, columns=("bra_m2", "use"),
+           detail=_period_detail("m² BRA", "m² BRA")),
+        _m("annual_dwellings", "proposal", "number", "boliger/år", "nye boliger per år",
+           "new dwellings per year",
+           "Dwellings of the selected sites divided by the plan period (`period_years`, "
+           "default: the scenario's).",
+           _annual_dwellings, params={"period_years": None}, columns=("dwellings",),
+           detail=_period_detail("boliger", "dwellings")),
+        _m("rezoning_from_to", "proposal", "number", "daa",
+           "areal omregulert fra næring til bolig", "area rezoned from business to housing",
+           "Area (daa) of rezonings from a category in `from_categories` to one in "
+           "`to_categories` (optionally narrowed by `from_codes`/`to_codes`).",
+           _rezoning, params={"from_categories": ["naering", "handel"], "to_categories": ["bolig"],
+                              "from_codes": [], "to_codes": []},
+           detail=_rezoning_detail),
+    )
+}  # fmt: skip

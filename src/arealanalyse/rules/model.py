@@ -1,0 +1,263 @@
+"""The rule-file schema: strict pydantic models and the loader.
+
+A rule file is YAML with ``schema_version: 1``, a title and a list of rules. Unknown keys are
+rejected (``extra="forbid"``), every rule's ``measure`` must be a name in the measure registry
+(:data:`arealanalyse.rules.measures.MEASURES`) and its operator and threshold must suit that
+measure. Any problem becomes one :class:`~arealanalyse.errors.RuleError` line that names the file,
+the key path and the fix. ``docs/rules.md`` documents every key.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from arealanalyse.errors import RuleError
+from arealanalyse.rules.measures import MEASURES, USES
+from arealanalyse.yamlfiles import format_validation_error, read_yaml
+
+__all__ = [
+    "OPERATORS",
+    "AppliesTo",
+    "Clause",
+    "Rule",
+    "RuleSet",
+    "load_rules",
+    "parse_rules",
+]
+
+#: Comparison operators a rule may use: ``value <op> threshold`` must hold for a pass.
+OPERATORS: tuple[str, ...] = ("<=", "<", ">=", ">", "==", "!=", "in", "not_in")
+
+Operator = Literal["<=", "<", ">=", ">", "==", "!=", "in", "not_in"]
+Scalar = float | int | str
+ThresholdValue = float | int | str | list[float | int | str]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(_Strict):
+    """A text in Norwegian bokmål (``nb``) and English (``en``)."""
+
+    nb: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+    def get(self, lang: str) -> str:
+        """Return the text in ``lang`` (``nb`` or ``en``)."""
+        return self.en if lang == "en" else self.nb
+
+
+class Clause(_Strict):
+    """The clause of the municipal strategy that a rule implements."""
+
+    text: str = Field(min_length=1, description="The clause, quoted or paraphrased.")
+    ref: str = Field(
+        min_length=1, description="Document and section, e.g. 'KPA 2022–2042, kap. 3'."
+    )
+    verbatim: bool = Field(
+        False, description="True only when `text` is a verbatim quote; otherwise a paraphrase."
+    )
+
+
+class AppliesTo(_Strict):
+    """Which part of a proposal a rule is checked on.
+
+    ``scope: site`` checks each development site (filtered by ``uses`` and ``sites`` when given;
+    the other sites get ``not_applicable``). ``scope: proposal`` checks the proposal as a whole;
+    ``uses`` and ``sites`` then select the sites the measure is computed over.
+    """
+
+    scope: Literal["site", "proposal"] = "site"
+    uses: list[str] | None = None
+    sites: list[str] | None = None
+
+    @field_validator("uses")
+    @classmethod
+    def _known_uses(cls, v: list[str] | None) -> list[str] | None:
+        if v is None:
+            return v
+        bad = [u for u in v if u not in USES]
+        if bad:
+            raise ValueError(f"unknown use(s) {bad}; use one or more of {list(USES)}")
+        if not v:
+            raise ValueError("an empty list selects nothing; leave the key out to select all")
+        return v
+
+
+class Rule(_Strict):
+    """One rule: a measure compared with a threshold, and what breaking it means."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$", description="Unique rule id (kebab-case).")
+    title: Text
+    clause: Clause
+    applies_to: AppliesTo = Field(default_factory=AppliesTo)
+    measure: str
+    params: dict[str, Any] = Field(default_factory=dict)
+    operator: Operator
+    threshold: ThresholdValue
+    severity: Literal["fail", "warn"] = "fail"
+    advice: Text | None = None
+
+    @model_validator(mode="after")
+    def _check_measure(self) -> Rule:
+        if self.measure not in MEASURES:
+            close = difflib.get_close_matches(self.measure, list(MEASURES), n=1, cutoff=0.6)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            raise ValueError(
+                f"measure: unknown measure {self.measure!r}; {hint}measures are listed in "
+                "docs/rules.md"
+            )
+        m = MEASURES[self.measure]
+        if m.level != self.applies_to.scope:
+            raise ValueError(
+                f"applies_to.scope: measure {self.measure!r} is a {m.level}-level measure; "
+                f"set scope: {m.level}"
+            )
+        unknown = set(self.params) - set(m.params)
+        if unknown:
+            raise ValueError(
+                f"params: {sorted(unknown)} are not parameters of {self.measure!r}; "
+                f"its parameters are {sorted(m.params) or 'none'}"
+            )
+        listy = self.operator in ("in", "not_in")
+        if listy != isinstance(self.threshold, list):
+            want = "a list" if listy else "a single value"
+            raise ValueError(f"threshold: operator {self.operator!r} needs {want}")
+        if m.kind == "number":
+            vals = self.threshold if isinstance(self.threshold, list) else [self.threshold]
+            if any(isinstance(v, str) for v in vals):
+                raise ValueError(
+                    f"threshold: measure {self.measure!r} is numeric ({m.unit}); give a number"
+                )
+        elif self.operator not in ("==", "!=", "in", "not_in"):
+            raise ValueError(
+                f"operator: measure {self.measure!r} gives categories; use ==, !=, in or not_in"
+            )
+        return self
+
+
+class RuleSet(_Strict):
+    """A rule file: metadata and the rules, checked in the order given."""
+
+    schema_version: Literal[1]
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$")
+    title: Text
+    municipality: str = ""
+    kommunenummer: str = Field("", pattern=r"^(\d{4})?$")
+    source: str = ""
+    rules: list[Rule] = Field(min_length=1)
+    path: Path | None = Field(None, exclude=True, description="File read from (set by loader).")
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> RuleSet:
+        seen: set[str] = set()
+        for i, r in enumerate(self.rules):
+            if r.id in seen:
+                raise ValueError(
+                    f"rules[{i}].id: duplicate rule id {r.id!r}; give each rule its own id"
+                )
+            seen.add(r.id)
+        return self
+
+    def rule(self, rule_id: str) -> Rule:
+        """Return the rule called ``rule_id``."""
+        for r in self.rules:
+            if r.id == rule_id:
+                return r
+        raise KeyError(rule_id)
+
+    @property
+    def label(self) -> str:
+        """The file name (or the set's name when it was not read from a file)."""
+        return self.path.name if self.path is not None else self.name
+
+
+def _with_rule_ids(message: str, data: Any) -> str:
+    """Write ``rules[3]`` as ``rules[3](kontor-ved-bane)``: friendlier than an index."""
+    rules = data.get("rules") if isinstance(data, dict) else None
+    if not isinstance(rules, list):
+        return message
+
+    def sub(m: re.Match[str]) -> str:
+        i = int(m.group(1))
+        rid = rules[i].get("id") if i < len(rules) and isinstance(rules[i], dict) else None
+        return f"rules[{i}]({rid})" if rid else m.group(0)
+
+    return re.sub(r"rules\[(\d+)\]", sub, message)
+
+
+def parse_rules(data: Any, *, label: str = "<rules>", path: Path | None = None) -> RuleSet:
+    """Validate a parsed rule file (a dict) and return the :class:`RuleSet`.
+
+    Examples
+    --------
+    >>> rs = parse_rules({
+    ...     "schema_version": 1, "name": "demo", "title": {"nb": "Demo", "en": "Demo"},
+    ...     "rules": [{"id": "kontor-ved-bane",
+    ...                "title": {"nb": "Kontor nær bane", "en": "Offices near rail"},
+    ...                "clause": {"text": "Kontor nær stasjon.", "ref": "KPA kap. 3"},
+    ...                "applies_to": {"uses": ["kontor"]},
+    ...                "measure": "dist_rail_m", "operator": "<=", "threshold": 1000}]})
+    >>> rs.rules[0].severity
+    'fail'
+    >>> parse_rules({"schema_version": 1, "name": "x", "title": {"nb": "x", "en": "x"},
+    ...              "rules": [], "colour": "red"}, label="x.yaml")
+    Traceback (most recent call last):
+    ...
+    arealanalyse.errors.RuleError: Rule file 'x.yaml': unknown key 'colour'; valid keys here: ...
+    """
+    what = f"Rule file {label!r}"
+    if not isinstance(data, dict):
+        raise RuleError(
+            f"{what}: the top level must be a mapping with schema_version, name, title and "
+            "rules; see docs/rules.md."
+        )
+    if "schema_version" in data and data["schema_version"] != 1:
+        raise RuleError(
+            f"Rule file {label!r}: schema_version: {data['schema_version']!r} is not supported; "
+            "fix: set schema_version: 1."
+        )
+    try:
+        rs = RuleSet.model_validate(data)
+    except ValidationError as exc:
+        line = format_validation_error(exc, RuleSet, what).replace("(top level): ", "")
+        line = _with_rule_ids(line, data)
+        raise RuleError(" ".join(line.split()) + " (see docs/rules.md)") from None
+    return rs.model_copy(update={"path": path}) if path is not None else rs
+
+
+def load_rules(path: str | os.PathLike[str]) -> RuleSet:
+    """Read and validate a rule file.
+
+    Parameters
+    ----------
+    path
+        A YAML rule file (see ``docs/rules.md``).
+
+    Returns
+    -------
+    RuleSet
+        The validated rules, with ``path`` set.
+
+    Raises
+    ------
+    RuleError
+        One line naming the file, the key path and the fix.
+
+    Examples
+    --------
+    >>> from arealanalyse.rules import default_rules_path
+    >>> rs = load_rules(default_rules_path())
+    >>> rs.schema_version, len(rs.rules) >= 9
+    (1, True)
+    """
+    p = Path(path)
+    data = read_yaml(p, error=RuleError, what="Rule file")
+    return parse_rules(data, label=p.name, path=p)
