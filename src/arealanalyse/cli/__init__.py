@@ -59,6 +59,12 @@ def _register() -> None:
     from arealanalyse.cli import layers as _layers
 
     app.add_typer(_layers.app, name="layers")
+    from arealanalyse.cli import scenario as _scenario
+
+    app.add_typer(_scenario.app, name="scenario")
+    from arealanalyse.cli import map as _map
+
+    app.command("map")(_map.map_command)
 
 
 _register()

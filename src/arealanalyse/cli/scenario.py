@@ -1,0 +1,166 @@
+"""``arealanalyse scenario``: validate, run and compare næringsareal scenario files."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from arealanalyse.errors import ScenarioError
+
+__all__ = ["app"]
+
+app = typer.Typer(
+    help="Næringsareal scenarios: validate, run (before/after metrics, site table) and compare.",
+    no_args_is_help=True,
+)
+
+
+def _console() -> Console:
+    return Console(stderr=True, highlight=False)
+
+
+def _validate_all(files: list[Path], console: Console) -> None:
+    from arealanalyse.scenarios.evaluate import validate_files
+
+    with console.status("Validerer scenariofiler") as status:
+        problems = validate_files(files, progress=lambda m: status.update(m))
+    bad = {f: p for f, p in problems.items() if p}
+    for f, lines in problems.items():
+        if not lines:
+            console.print(f"[green]ok[/green]    {f}")
+        for line in lines:
+            console.print(f"[red]error[/red] {line}", soft_wrap=True)
+    if bad:
+        n = sum(len(p) for p in bad.values())
+        raise ScenarioError(
+            f"{n} problem(s) in {len(bad)} of {len(files)} scenario file(s); fix them (listed "
+            "above) and run again. Nothing was computed."
+        )
+
+
+@app.command("validate")
+def validate(
+    files: list[Path] = typer.Argument(..., help="Scenario YAML files."),
+) -> None:
+    """Check scenario files: keys, types, land uses, codes, files, extends, and the study area.
+
+    Every problem is printed as one line naming the file, the key path and the fix. Exit code 2
+    when any file has a problem.
+
+    Example: arealanalyse scenario validate scenarios/*.yaml
+    """
+    _validate_all(files, _console())
+
+
+def _progress(console: Console, t0: float):
+    def say(message: str) -> None:
+        console.log(f"{message}  [dim]({time.perf_counter() - t0:.1f} s)[/dim]")
+
+    return say
+
+
+def _summary_table(results: list) -> Table:
+    table = Table(title="Scenarier")
+    for col in (
+        "scenario",
+        "nytt nærings-BRA m²",
+        "tapt BRA m²",
+        "nye arb.pl.",
+        "andel ≤1000 m bane",
+        "nye boliger",
+        "jordbruk daa",
+        "grønt daa",
+    ):
+        table.add_column(col, justify="right" if col != "scenario" else "left")
+    for r in results:
+        t = r.totals
+        share_key = next((k for k in t if k.startswith("share_new_jobs_within_")), "")
+        share = t.get(share_key)
+        table.add_row(
+            r.name,
+            f"{t['business_bra_m2_new']:,.0f}",
+            f"{t['bra_m2_lost']:,.0f}",
+            f"{t['new_jobs']:,.0f}",
+            "–" if share is None else f"{100 * share:.0f} %",
+            f"{t['new_dwellings']:,}",
+            f"{t['farmland_daa']:,.1f}",
+            f"{t['green_daa']:,.1f}",
+        )
+    return table
+
+
+def _evaluate(files: list[Path], console: Console):
+    from arealanalyse.scenarios.evaluate import evaluators_for
+    from arealanalyse.scenarios.model import load_scenario
+
+    _validate_all(files, console)
+    t0 = time.perf_counter()
+    say = _progress(console, t0)
+    scenarios = [load_scenario(f) for f in files]
+    evaluators = evaluators_for(scenarios, progress=say)
+    results = []
+    for sc in scenarios:
+        assert sc.catalogue is not None
+        results.append(evaluators[sc.catalogue].evaluate(sc))
+    return results
+
+
+@app.command("run")
+def run(
+    file: Path = typer.Argument(..., help="Scenario YAML file."),
+    out: Path = typer.Option(Path("output/scenarios"), "--out", "-o", help="Output folder."),
+) -> None:
+    """Apply one scenario and write before/after metrics, the site table and provenance.
+
+    Writes into OUT/<scenario name>/: metrics_before_after.csv, sites.csv, sites.gpkg,
+    rezonings.csv, totals.json, scenario.resolved.yaml and manifest.json (input hashes, version).
+
+    Example: arealanalyse scenario run scenarios/knutepunkt.yaml --out output/scenarios
+    """
+    console = _console()
+    (result,) = _evaluate([file], console)
+    folder = out / result.name
+    written = result.write(folder)
+    console.print(_summary_table([result]))
+    typer.echo(f"Wrote {len(written)} files to {folder}")
+
+
+@app.command("compare")
+def compare(
+    files: list[Path] = typer.Argument(..., help="Scenario YAML files (two or more)."),
+    weights: str | None = typer.Option(
+        None,
+        "--weights",
+        "-w",
+        help="Criterion weights: a YAML file or inline key=value,... (e.g. farmland=5,green=1).",
+    ),
+    out: Path = typer.Option(Path("output/scenarios"), "--out", "-o", help="Output folder."),
+) -> None:
+    """Run several scenarios and rank them by weighted criteria (ranking.md/.csv/.json).
+
+    Criteria (min-max normalised, 1 = best): jobs_near_rail (+), farmland (−), green (−),
+    services_after (+), noise_new_homes (−), business_floor_space (+). See docs/scenarios.md.
+
+    Example: arealanalyse scenario compare scenarios/*.yaml --weights farmland=5 --out output/cmp
+    """
+    from arealanalyse.scenarios.compare import parse_weights, rank, write_ranking
+
+    w = parse_weights(weights)  # fail on bad weights before any work
+    console = _console()
+    results = _evaluate(files, console)
+    for r in results:
+        r.write(out / r.name)
+    table = rank(results, weights=w)
+    written = write_ranking(table, out)
+    console.print(_summary_table(results))
+    ranking = Table(title="Rangering")
+    for col in ("rang", "scenario", "poeng"):
+        ranking.add_column(col)
+    for name, row in table.iterrows():
+        ranking.add_row(str(row["rank"]), str(name), f"{row['score']:.3f}")
+    console.print(ranking)
+    typer.echo(f"Wrote {', '.join(p.name for p in written)} and one folder per scenario to {out}")

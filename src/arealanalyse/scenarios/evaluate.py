@@ -1,0 +1,616 @@
+"""Evaluate a scenario: the site table, every suite metric before and after, totals, provenance.
+
+An :class:`Evaluator` holds what all scenarios on one study area share (the layers, the walk
+network, the rasters, the accessibility cache and the baseline metric suite), so evaluating a
+second scenario, or the same one after a change to one site, reuses them. Baseline layers are
+never modified: :func:`~arealanalyse.scenarios.apply.apply_scenario` returns new frames.
+
+The site table has exactly the columns of :data:`SITE_TABLE_COLUMNS` (the rules module builds on
+them); see ``docs/scenarios.md`` for their meaning.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from arealanalyse.errors import ScenarioError
+from arealanalyse.io import write_geopackage, write_json, write_table, write_text
+from arealanalyse.layers.rasters import Raster, read_raster, slope_degrees, zonal_stats
+from arealanalyse.scenarios.apply import (
+    Applied,
+    apply_scenario,
+    open_rail_nodes,
+    resolve_sites,
+)
+from arealanalyse.scenarios.jobs import BUSINESS_USES, USES
+from arealanalyse.scenarios.model import Scenario, load_scenario
+from arealanalyse.settings import Settings
+
+__all__ = [
+    "SITE_TABLE_COLUMNS",
+    "Evaluator",
+    "ScenarioResult",
+    "abc_class",
+    "evaluate_scenario",
+    "site_table",
+]
+
+#: Columns of the site table, in order (a contract with ``arealanalyse.rules``).
+SITE_TABLE_COLUMNS: tuple[str, ...] = (
+    "site_id",
+    "name",
+    "use",
+    "bra_m2",
+    "dwellings",
+    "jobs",
+    "year",
+    "area_m2",
+    "dist_rail_m",
+    "abc_class",
+    "in_area",
+    "in_area_type",
+    "farmland_21_daa",
+    "farmland_22_daa",
+    "farmland_23_daa",
+    "farmland_daa",
+    "green_daa",
+    "noise_mean_db",
+    "noise_max_db",
+    "slope_mean_deg",
+    "dist_e18_m",
+    "dist_green_m",
+    "zone_category",
+    "geometry",
+)
+
+#: Columns of the rezonings table.
+REZONING_COLUMNS: tuple[str, ...] = (
+    "rezone_id",
+    "from_code",
+    "to_code",
+    "from_category",
+    "to_category",
+    "area_daa",
+    "bra_m2_lost",
+)
+
+#: Search bound (m) for a site's network distance to rail/metro (longer than the suite's).
+SITE_SEARCH_M = 20_000.0
+
+Progress = Callable[[str], None]
+
+
+def _quiet(_: str) -> None:
+    return None
+
+
+def abc_class(dist_m: float, /, *, a_max_m: float, b_max_m: float) -> str:
+    """ABC location class from the network distance to rail/metro.
+
+    Examples
+    --------
+    >>> [abc_class(d, a_max_m=600, b_max_m=1000) for d in (450, 600, 999, 1500, float("inf"))]
+    ['A', 'A', 'B', 'C', 'C']
+    """
+    if dist_m <= a_max_m:
+        return "A"
+    if dist_m <= b_max_m:
+        return "B"
+    return "C"
+
+
+def _e18(roads: gpd.GeoDataFrame | None) -> shapely.Geometry:
+    if roads is None or roads.empty:
+        return shapely.LineString()
+    ref = roads["ref"].fillna("").astype(str).str.replace(" ", "").str.upper()
+    hit = ref.str.split(";").map(lambda parts: "E18" in parts)
+    return shapely.union_all(roads.loc[hit].geometry.values) if hit.any() else shapely.LineString()
+
+
+def _largest_overlap(
+    geoms: gpd.GeoSeries, layer: gpd.GeoDataFrame | None, column: str
+) -> list[tuple[str, Any]]:
+    """Return (value of ``column``, row) of the ``layer`` feature covering most of each geometry."""
+    out: list[tuple[str, Any]] = [("", None)] * len(geoms)
+    if layer is None or layer.empty:
+        return out
+    lg = np.asarray(layer.geometry.values, dtype=object)
+    tree = shapely.STRtree(lg)
+    g_i, l_i = tree.query(np.asarray(geoms.values, dtype=object), predicate="intersects")
+    best: dict[int, tuple[float, int]] = {}
+    for gi, li in zip(g_i, l_i, strict=True):
+        area = shapely.area(shapely.intersection(geoms.values[gi], lg[li]))
+        if area > best.get(gi, (0.0, -1))[0]:
+            best[gi] = (area, li)
+    for gi, (_, li) in best.items():
+        out[gi] = (str(layer[column].iloc[li]), layer.iloc[li])
+    return out
+
+
+def site_table(
+    sites: gpd.GeoDataFrame,
+    applied_layers: dict[str, gpd.GeoDataFrame],
+    baseline_layers: dict[str, gpd.GeoDataFrame],
+    /,
+    *,
+    dist_rail_m: pd.Series,
+    noise: Raster | None,
+    slope: Raster | None,
+    abc: tuple[float, float],
+) -> gpd.GeoDataFrame:
+    """Assemble the site table (columns :data:`SITE_TABLE_COLUMNS`), indexed like ``sites``.
+
+    Land taken (farmland per AR5 class, green) is measured against the *baseline* layers; the
+    distance to green uses the green areas *after* the scenario (what the sites did not take).
+    """
+    from arealanalyse.metrics.landtake import land_take
+
+    t = sites.copy()
+    t["area_m2"] = t.geometry.area.round(1)
+    t["dist_rail_m"] = dist_rail_m.reindex(t.index).round(1)
+    t["abc_class"] = [abc_class(d, a_max_m=abc[0], b_max_m=abc[1]) for d in t["dist_rail_m"]]
+    picks = _largest_overlap(t.geometry, baseline_layers.get("areas"), "name")
+    t["in_area"] = [p[0] for p in picks]
+    t["in_area_type"] = ["" if p[1] is None else str(p[1]["area_type"]) for p in picks]
+    taken = land_take(t, baseline_layers.get("farmland"), baseline_layers.get("green"))
+    for c in taken.columns:
+        t[c] = taken[c].round(3)
+    if noise is not None:
+        nz = zonal_stats(noise, t, stats=("mean", "max"))
+        t["noise_mean_db"] = nz["mean"].round(2)
+        t["noise_max_db"] = nz["max"].round(2)
+    else:
+        t["noise_mean_db"] = np.nan
+        t["noise_max_db"] = np.nan
+    t["slope_mean_deg"] = (
+        zonal_stats(slope, t, stats=("mean",))["mean"].round(2) if slope is not None else np.nan
+    )
+    e18 = _e18(baseline_layers.get("roads"))
+    t["dist_e18_m"] = t.geometry.distance(e18).round(1) if not e18.is_empty else np.inf
+    green = applied_layers.get("green")
+    if green is not None and not green.empty:
+        gu = shapely.union_all(green.geometry.values)
+        t["dist_green_m"] = t.geometry.distance(gu).round(1)
+    else:
+        t["dist_green_m"] = np.inf
+    picks = _largest_overlap(t.geometry, applied_layers.get("zoning"), "category")
+    t["zone_category"] = [p[0] for p in picks]
+    return gpd.GeoDataFrame(t[list(SITE_TABLE_COLUMNS)], geometry="geometry", crs=sites.crs)
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+@dataclass
+class ScenarioResult:
+    """Everything a scenario run produces; :meth:`write` puts it in a folder."""
+
+    scenario: Scenario
+    sites: gpd.GeoDataFrame
+    metrics_before_after: pd.DataFrame
+    rezonings: pd.DataFrame
+    totals: dict[str, Any]
+    inputs: dict[str, str] = field(default_factory=dict)
+    suite_before: Any = None
+    suite_after: Any = None
+    layers_after: dict[str, gpd.GeoDataFrame] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        """The scenario's name."""
+        return self.scenario.name
+
+    def manifest(self) -> dict[str, Any]:
+        """Provenance: package version, input hashes (sha256) and settings."""
+        from arealanalyse import __version__
+
+        return {
+            "scenario": self.scenario.name,
+            "arealanalyse_version": __version__,
+            "inputs_sha256": dict(sorted(self.inputs.items())),
+        }
+
+    def write(self, out_dir: str | os.PathLike[str], /) -> list[Path]:
+        """Write the outputs (atomic) and return their paths.
+
+        Files: ``scenario.resolved.yaml``, ``manifest.json``, ``metrics_before_after.csv``,
+        ``sites.csv``, ``sites.gpkg``, ``rezonings.csv``, ``totals.json``.
+        """
+        out = Path(out_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        scenario_dir = self.scenario.path.parent if self.scenario.path else out
+        written = [
+            write_text(
+                out / "scenario.resolved.yaml",
+                "# resolved scenario (after extends); paths relative to "
+                f"{scenario_dir.name}/\n" + self.scenario.to_yaml(),
+            ),
+            write_json(out / "manifest.json", self.manifest()),
+            write_table(self.metrics_before_after, out / "metrics_before_after.csv"),
+            write_table(self.sites.set_index("site_id"), out / "sites.csv"),
+            write_table(self.rezonings.set_index("rezone_id"), out / "rezonings.csv"),
+            write_json(out / "totals.json", self.totals),
+        ]
+        if not self.sites.empty:
+            gpkg = self.sites.copy()
+            for col in ("dist_rail_m", "dist_e18_m", "dist_green_m"):
+                gpkg[col] = gpkg[col].replace([np.inf], np.nan)
+            written.append(write_geopackage({"sites": gpkg}, out / "sites.gpkg"))
+        return written
+
+
+class Evaluator:
+    """The shared baseline of one study area, reused by every scenario evaluated on it.
+
+    Parameters
+    ----------
+    layers
+        Canonical baseline layers ``{kind: GeoDataFrame}`` (never modified).
+    net
+        The walk network (:class:`arealanalyse.network.WalkNetwork`).
+    noise, dem
+        Rasters (:func:`~arealanalyse.layers.rasters.read_raster`), or None.
+    settings
+        Run settings.
+    inputs
+        ``{label: sha256}`` of the files the baseline came from (for manifests).
+    progress
+        Called with a short message at each step.
+    """
+
+    def __init__(
+        self,
+        layers: dict[str, gpd.GeoDataFrame],
+        net: Any,
+        /,
+        *,
+        noise: Raster | None = None,
+        dem: Raster | None = None,
+        settings: Settings | None = None,
+        inputs: dict[str, str] | None = None,
+        progress: Progress | None = None,
+    ) -> None:
+        from arealanalyse.metrics import AccessCache
+
+        self.layers = dict(layers)
+        self.net = net
+        self.noise = noise
+        self.dem = dem
+        self.slope = slope_degrees(dem) if dem is not None else None
+        self.settings = settings or Settings()
+        self.inputs = dict(inputs or {})
+        self.progress = progress or _quiet
+        self.cache = AccessCache()
+        self._baseline_suite: Any = None
+        self._baseline_extra: pd.DataFrame | None = None
+        self._workplace_access: Any = None
+
+    @classmethod
+    def from_catalogue(
+        cls,
+        path: str | os.PathLike[str],
+        /,
+        *,
+        settings: Settings | None = None,
+        progress: Progress | None = None,
+    ) -> Evaluator:
+        """Load a catalogue's layers, rasters and walk network (with the network file cache)."""
+        from arealanalyse.layers.catalogue import load_catalogue
+        from arealanalyse.network import WalkNetwork
+
+        say = progress or _quiet
+        cat = load_catalogue(Path(path), settings=settings)
+        s = settings or cat.settings
+        say(f"Leser lag fra {cat.path.name}")
+        layers = cat.load_all()
+        inputs = {f"catalogue:{cat.path.name}": _sha256(cat.path)}
+        for kind in cat.kinds:
+            src = cat.source_path(kind)
+            if src.is_file():
+                inputs[f"layer:{kind}:{src.name}"] = _sha256(src)
+        rasters: dict[str, Raster | None] = {}
+        for kind in ("noise", "dem"):
+            rp = cat.raster_path(kind)
+            rasters[kind] = read_raster(rp, name=kind, settings=s) if rp is not None else None
+            if rp is not None:
+                inputs[f"raster:{kind}:{rp.name}"] = _sha256(rp)
+        say(f"Bygger gangnettet ({len(layers.get('walk_network', []))} segmenter)")
+        net = WalkNetwork.from_edges(layers["walk_network"], settings=s)
+        return cls(
+            layers,
+            net,
+            noise=rasters["noise"],
+            dem=rasters["dem"],
+            settings=s,
+            inputs=inputs,
+            progress=say,
+        )
+
+    # ------------------------------------------------------------------ pieces
+    def _abc(self, scenario: Scenario) -> tuple[float, float]:
+        if scenario.abc is not None:
+            return scenario.abc.a_max_m, scenario.abc.b_max_m
+        return self.settings.abc_a_max_m, self.settings.abc_b_max_m
+
+    def _suite(self, layers: dict[str, gpd.GeoDataFrame]) -> Any:
+        from arealanalyse.metrics import run_suite
+
+        return run_suite(
+            layers, self.net, settings=self.settings, cache=self.cache, euclidean=False
+        )
+
+    def baseline_suite(self) -> Any:
+        """Return the metric suite on the baseline layers (computed once)."""
+        if self._baseline_suite is None:
+            self.progress("Beregner nøkkeltall for dagens situasjon")
+            self._baseline_suite = self._suite(self.layers)
+        return self._baseline_suite
+
+    def _rail_distance(
+        self, points: gpd.GeoDataFrame, transit: gpd.GeoDataFrame | None, *, limit: float
+    ) -> pd.Series:
+        from arealanalyse.metrics import Accessibility
+
+        rail = open_rail_nodes(transit)
+        if rail.empty or points.empty:
+            return pd.Series(np.inf, index=points.index)
+        acc = Accessibility(
+            self.net, points, settings=self.settings, cache=self.cache, name="sites"
+        )
+        return acc.distance_to(rail, key="rail", max_distance_m=limit)
+
+    def _extra_metrics(self, layers: dict[str, gpd.GeoDataFrame]) -> pd.DataFrame:
+        """Land and floor-space totals of a set of layers (rows added to the metric table)."""
+        rows: list[tuple[str, float, str, str]] = []
+        wp = layers.get("workplaces")
+        if wp is not None:
+            business = wp["use"].isin(BUSINESS_USES)
+            rows.append(
+                (
+                    "business_bra_m2",
+                    float(wp.loc[business, "bra_m2"].fillna(0).sum()),
+                    "m2",
+                    "Næringsareal (BRA)",
+                )
+            )
+            rows.append(("jobs_total", float(wp["jobs"].fillna(0).sum()), "jobs", "Arbeidsplasser"))
+        homes = layers.get("homes")
+        if homes is not None:
+            rows.append(
+                (
+                    "dwellings_total",
+                    float(homes["dwellings"].fillna(0).sum()),
+                    "dwellings",
+                    "Boliger",
+                )
+            )
+        for kind, label in (("farmland", "Jordbruksareal"), ("green", "Grøntareal")):
+            layer = layers.get(kind)
+            if layer is not None:
+                rows.append(
+                    (f"{kind}_daa", float(layer.geometry.area.sum() / 1000.0), "daa", label)
+                )
+        zoning = layers.get("zoning")
+        if zoning is not None and "category" in zoning:
+            areas = zoning.geometry.area.groupby(zoning["category"]).sum() / 1000.0
+            for cat in ("naering", "handel", "bolig", "sentrum", "kombinert"):
+                rows.append(
+                    (f"zoning_{cat}_daa", float(areas.get(cat, 0.0)), "daa", f"Arealformål {cat}")
+                )
+        return pd.DataFrame(rows, columns=["metric", "value", "unit", "label_nb"])
+
+    def _metric_frame(self, suite: Any, extra: pd.DataFrame) -> pd.DataFrame:
+        summary = suite.summary if suite is not None else pd.DataFrame()
+        cols = ["metric", "value", "unit", "label_nb"]
+        if summary is None or summary.empty:
+            base = pd.DataFrame(columns=cols)
+        else:
+            base = summary.reindex(columns=cols).copy()
+        extra = extra[~extra["metric"].isin(base["metric"])]
+        frames = [f for f in (base, extra) if not f.empty]
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=cols)
+
+    # ------------------------------------------------------------------ public
+    def check(self, scenario: Scenario, /) -> gpd.GeoDataFrame:
+        """Validate ``scenario`` against the study area; returns the placed sites."""
+        return resolve_sites(scenario, self.layers, settings=self.settings)
+
+    def evaluate(
+        self, scenario: Scenario, /, *, sites: gpd.GeoDataFrame | None = None
+    ) -> ScenarioResult:
+        """Apply and evaluate one scenario (baseline work is reused across calls)."""
+        s = self.settings
+        if sites is None:
+            sites = self.check(scenario)
+        self.progress(f"{scenario.name}: legger inn {len(sites)} tomter og endringer")
+        applied: Applied = apply_scenario(scenario, self.layers, sites=sites, settings=s)
+        self.progress(f"{scenario.name}: tomtetabell")
+        dist = self._rail_distance(sites, applied.layers.get("transit"), limit=SITE_SEARCH_M)
+        table = site_table(
+            sites,
+            applied.layers,
+            self.layers,
+            dist_rail_m=dist,
+            noise=self.noise,
+            slope=self.slope,
+            abc=self._abc(scenario),
+        )
+        before_suite = self.baseline_suite()
+        if self._baseline_extra is None:
+            self._baseline_extra = self._extra_metrics(self.layers)
+        self.progress(f"{scenario.name}: nøkkeltall etter")
+        after_suite = self._suite(applied.layers)
+        before = self._metric_frame(before_suite, self._baseline_extra)
+        after = self._metric_frame(after_suite, self._extra_metrics(applied.layers))
+        merged = before.merge(
+            after[["metric", "value"]],
+            on="metric",
+            how="outer",
+            suffixes=("_before", "_after"),
+            sort=False,
+        )
+        merged = merged.rename(columns={"value_before": "before", "value_after": "after"})
+        merged["diff"] = merged["after"] - merged["before"]
+        metrics = merged[["metric", "before", "after", "diff", "unit", "label_nb"]]
+        metrics = metrics.set_index("metric")
+        inputs = dict(self.inputs)
+        for p in scenario.chain:
+            inputs[f"scenario:{p.name}"] = _sha256(p)
+        for site in scenario.sites:
+            if site.file:
+                inputs[f"site_file:{Path(site.file).name}"] = _sha256(Path(site.file))
+        return ScenarioResult(
+            scenario=scenario,
+            sites=table,
+            metrics_before_after=metrics,
+            rezonings=applied.rezonings[list(REZONING_COLUMNS)],
+            totals=totals(scenario, table, applied, settings=s),
+            inputs=inputs,
+            suite_before=before_suite,
+            suite_after=after_suite,
+            layers_after=applied.layers,
+        )
+
+
+def totals(
+    scenario: Scenario, table: gpd.GeoDataFrame, applied: Applied, /, *, settings: Settings
+) -> dict[str, Any]:
+    """Scenario totals: floor space by use, jobs, dwellings, land take, share near rail."""
+    by_use = table.groupby("use")["bra_m2"].sum()
+    jobs = float(table["jobs"].sum())
+    near = float(table.loc[table["dist_rail_m"] <= settings.rail_distance_m, "jobs"].sum())
+    business_new = float(table.loc[table["use"].isin(BUSINESS_USES), "bra_m2"].sum())
+    lost = float(applied.rezonings["bra_m2_lost"].sum()) if not applied.rezonings.empty else 0.0
+    years = scenario.period.years if scenario.period else None
+    key = f"share_new_jobs_within_{settings.rail_distance_m:.0f}m_rail"
+    return {
+        "scenario": scenario.name,
+        "title": scenario.title,
+        "period_years": years,
+        "bra_m2_by_use": {u: round(float(by_use.get(u, 0.0)), 1) for u in USES},
+        "bra_m2_new": round(float(table["bra_m2"].sum()), 1),
+        "business_bra_m2_new": round(business_new, 1),
+        "bra_m2_lost": round(lost, 1),
+        "business_bra_m2_net": round(business_new - lost, 1),
+        "business_bra_m2_net_per_year": round((business_new - lost) / years, 1) if years else None,
+        "new_jobs": round(jobs, 1),
+        "new_jobs_per_year": round(jobs / years, 1) if years else None,
+        "new_dwellings": int(table["dwellings"].sum() + applied.rezonings["dwellings"].sum()),
+        key: round(near / jobs, 4) if jobs > 0 else None,
+        "farmland_daa": round(float(table["farmland_daa"].sum()), 3),
+        "farmland_21_22_daa": round(
+            float((table["farmland_21_daa"] + table["farmland_22_daa"]).sum()), 3
+        ),
+        "green_daa": round(float(table["green_daa"].sum()), 3),
+        "rezoned_daa": round(float(applied.rezonings["area_daa"].sum()), 3),
+        "sites": len(table),
+    }
+
+
+def evaluate_scenario(
+    path: str | os.PathLike[str],
+    /,
+    *,
+    settings: Settings | None = None,
+    evaluator: Evaluator | None = None,
+) -> ScenarioResult:
+    """Load, validate and evaluate one scenario file.
+
+    The evaluator (layers, network, baseline metrics) is built from the scenario's catalogue
+    unless one is given; pass the same evaluator to evaluate many scenarios fast.
+    """
+    scenario = load_scenario(path)
+    if evaluator is None:
+        assert scenario.catalogue is not None
+        evaluator = Evaluator.from_catalogue(scenario.catalogue, settings=settings)
+    sites = evaluator.check(scenario)
+    return evaluator.evaluate(scenario, sites=sites)
+
+
+def evaluators_for(
+    scenarios: Iterable[Scenario],
+    /,
+    *,
+    settings: Settings | None = None,
+    progress: Progress | None = None,
+) -> dict[str, Evaluator]:
+    """One evaluator per distinct catalogue among ``scenarios`` (keyed by catalogue path)."""
+    out: dict[str, Evaluator] = {}
+    for sc in scenarios:
+        if sc.catalogue is None:
+            raise ScenarioError(f"Scenario {sc.name!r} names no catalogue; add catalogue: to it.")
+        if sc.catalogue not in out:
+            out[sc.catalogue] = Evaluator.from_catalogue(
+                sc.catalogue, settings=settings, progress=progress
+            )
+    return out
+
+
+#: Light layers needed to check scenarios against the study area (no network is built).
+CHECK_KINDS: tuple[str, ...] = (
+    "boundary",
+    "areas",
+    "transit",
+    "green",
+    "services",
+    "zoning",
+    "farmland",
+    "workplaces",
+    "homes",
+)
+
+
+def validate_files(
+    paths: Iterable[str | os.PathLike[str]],
+    /,
+    *,
+    settings: Settings | None = None,
+    progress: Progress | None = None,
+) -> dict[str, list[str]]:
+    """Validate scenario files (schema, then against their study area); ``{file: problems}``.
+
+    Every file is checked; an empty list means the file is valid. No network or metric is
+    computed, so this is cheap enough to run before any heavy work.
+    """
+    from arealanalyse.errors import ArealanalyseError
+    from arealanalyse.layers.catalogue import load_catalogue
+
+    say = progress or _quiet
+    out: dict[str, list[str]] = {}
+    loaded: dict[str, Scenario] = {}
+    for p in paths:
+        key = str(p)
+        try:
+            loaded[key] = load_scenario(p)
+            out[key] = []
+        except ScenarioError as exc:
+            out[key] = list(getattr(exc, "problems", [str(exc)]))
+    light: dict[str, dict[str, gpd.GeoDataFrame]] = {}
+    for key, sc in loaded.items():
+        assert sc.catalogue is not None
+        if sc.catalogue not in light:
+            say(f"Leser studieområdet {Path(sc.catalogue).name}")
+            cat = load_catalogue(Path(sc.catalogue), settings=settings)
+            light[sc.catalogue] = {k: cat.layer(k) for k in CHECK_KINDS if cat.has(k)}
+        layers = light[sc.catalogue]
+        try:
+            sites = resolve_sites(sc, layers, settings=settings)
+            apply_scenario(sc, layers, sites=sites, settings=settings)
+        except ArealanalyseError as exc:
+            out[key] = list(getattr(exc, "problems", [str(exc)]))
+    return out
