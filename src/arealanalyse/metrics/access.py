@@ -1,0 +1,774 @@
+"""The accessibility engine: network and straight-line distances from homes to targets.
+
+:class:`Accessibility` snaps each home once to the nearest point on the nearest walkable edge
+(keeping the edge, the position along it and the access distance). A target set is snapped the
+same way; polygon targets (green areas) get *entry points* where the network meets their boundary
+(edges crossing it, and boundary points every ``settings.green_entrance_spacing_m`` snapped to an
+edge within that distance), all counting as one target. Then:
+
+* :meth:`Accessibility.distance_to` runs ONE bounded multi-source Dijkstra from all targets at once
+  (a virtual source joined to both ends of each target's edge with the along-edge offsets) and
+  reads each home's distance as ``access + min(d[u] + pos, d[v] + len - pos)``; a home on the
+  same edge as a target also gets the direct along-edge distance, and a home inside a target
+  polygon gets 0. The result is the exact shortest walking distance on the graph.
+* :meth:`Accessibility.pairs` gives every (home, target) pair within a distance, from one bounded
+  search per target over the targets only; cumulative opportunities, gravity and catchments are
+  aggregations of it.
+* Every measure has a straight-line (Euclidean) variant (``euclidean=True``).
+
+Node distance fields and target preparations are memoised in an :class:`AccessCache` keyed by a
+hash of the target geometry and parameters, so a scenario that changes one site, or adds homes,
+reuses everything else (pass the same cache, or use :meth:`Accessibility.extended`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from scipy.sparse import csc_matrix
+from scipy.spatial import cKDTree
+
+from arealanalyse.errors import CrsError, GeometryError, NetworkError
+from arealanalyse.network import Snap, WalkNetwork, point_geometries
+from arealanalyse.network.nearest import SegmentIndex
+from arealanalyse.settings import Settings, resolve
+
+__all__ = ["AccessCache", "Accessibility", "TargetSet", "euclidean_distance"]
+
+_FloatArray = np.ndarray[Any, np.dtype[np.float64]]
+_IntArray = np.ndarray[Any, np.dtype[np.int64]]
+
+
+class AccessCache:
+    """Memo of snapped layers, prepared targets and distance fields on one network.
+
+    Share one cache between :class:`Accessibility` objects (and :func:`run_suite` calls) on the
+    same :class:`~arealanalyse.network.WalkNetwork`; entries are keyed by hashes of the inputs, so
+    a stale entry can never be returned. At most ``max_entries`` of each kind are kept.
+    """
+
+    def __init__(self, max_entries: int = 256) -> None:
+        self.max_entries = max_entries
+        self.net_key = ""
+        self.snaps: OrderedDict[str, Snap] = OrderedDict()
+        self.targets: OrderedDict[str, TargetSet] = OrderedDict()
+        self.fields: OrderedDict[str, tuple[float, np.ndarray]] = OrderedDict()
+        self.group_fields: OrderedDict[str, tuple[float, csc_matrix]] = OrderedDict()
+        self.hits = 0
+        self.misses = 0
+
+    def bind(self, net: WalkNetwork) -> None:
+        """Tie the cache to ``net``; clears it when a different network is used."""
+        if self.net_key != net.key:
+            self.snaps.clear()
+            self.targets.clear()
+            self.fields.clear()
+            self.group_fields.clear()
+            self.net_key = net.key
+
+    def get(self, store: OrderedDict[str, Any], key: str) -> Any:
+        """Return a memoised value or ``None`` (and count the hit or miss)."""
+        value = store.get(key)
+        if value is None:
+            self.misses += 1
+        else:
+            self.hits += 1
+            store.move_to_end(key)
+        return value
+
+    def put(self, store: OrderedDict[str, Any], key: str, value: Any) -> None:
+        """Memoise ``value`` under ``key``, evicting the oldest entries beyond the limit."""
+        store[key] = value
+        while len(store) > self.max_entries:
+            store.popitem(last=False)
+
+
+@dataclass(frozen=True)
+class TargetSet:
+    """A prepared target layer: where each target meets the network.
+
+    ``entry_*`` arrays list the points on edges where a target can be reached (one per point
+    target; several per polygon target), with ``entry_group`` the target's position in the layer.
+    """
+
+    key: str
+    n: int
+    index: pd.Index
+    entry_group: _IntArray
+    entry_edge: _IntArray
+    entry_pos_m: _FloatArray
+    entry_access_m: _FloatArray
+    polygons: np.ndarray | None  # the target polygons (None for point targets)
+    points: np.ndarray  # representative points (point targets: the points themselves)
+    boundary_index: SegmentIndex | None = None  # polygon targets: their boundaries
+
+    @property
+    def is_polygon(self) -> bool:
+        """True for polygon targets (green areas)."""
+        return self.polygons is not None
+
+
+def _hash(*parts: Any) -> str:
+    h = hashlib.sha256()
+    for p in parts:
+        if isinstance(p, np.ndarray):
+            h.update(np.ascontiguousarray(p).tobytes())
+            h.update(str(p.dtype).encode())
+        else:
+            h.update(repr(p).encode())
+        h.update(b"|")
+    return h.hexdigest()[:24]
+
+
+def _geom_hash(geoms: np.ndarray) -> str:
+    h = hashlib.sha256()
+    for b in shapely.to_wkb(geoms):
+        h.update(b)
+    return h.hexdigest()[:24]
+
+
+def _expand(indptr: np.ndarray, keys: np.ndarray) -> tuple[_IntArray, _IntArray]:
+    """For each key i, every position in ``indptr[keys[i]]:indptr[keys[i] + 1]``."""
+    start = indptr[keys]
+    cnt = indptr[keys + 1] - start
+    rep = np.repeat(np.arange(len(keys), dtype=np.int64), cnt)
+    if len(rep) == 0:
+        return rep, rep.copy()
+    offs = np.arange(len(rep), dtype=np.int64) - np.repeat(np.cumsum(cnt) - cnt, cnt)
+    return rep, (np.repeat(start, cnt) + offs).astype(np.int64)
+
+
+def _min_pairs(
+    h: _IntArray, g: _IntArray, d: _FloatArray, n_groups: int
+) -> tuple[_IntArray, _IntArray, _FloatArray]:
+    """Reduce duplicate (h, g) pairs to their minimum distance."""
+    if len(h) == 0:
+        return h, g, d
+    key = h * max(n_groups, 1) + g
+    order = np.argsort(key, kind="stable")
+    key, d = key[order], d[order]
+    first = np.ones(len(key), dtype=bool)
+    first[1:] = key[1:] != key[:-1]
+    starts = np.flatnonzero(first)
+    dmin = np.minimum.reduceat(d, starts)
+    k = key[starts]
+    return k // max(n_groups, 1), k % max(n_groups, 1), dmin
+
+
+class Accessibility:
+    """Homes snapped once to a walk network, ready for any number of target layers.
+
+    Parameters
+    ----------
+    net
+        The walk network.
+    homes
+        Origins (points, or polygons which use a representative point) in the network's CRS.
+    settings
+        ``max_snap_m``, ``max_search_m``, ``green_entrance_spacing_m``, ``gravity_beta``.
+    cache
+        An :class:`AccessCache` to share with other runs on the same network.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import LineString, Point
+    >>> net = WalkNetwork.from_edges(gpd.GeoDataFrame(
+    ...     geometry=[LineString([(0, 0), (100, 0)]), LineString([(100, 0), (100, 100)])],
+    ...     crs=25832))
+    >>> homes = gpd.GeoDataFrame(geometry=[Point(10, 5), Point(100, 90)], index=["a", "b"],
+    ...                          crs=25832)
+    >>> shops = gpd.GeoDataFrame(geometry=[Point(100, 50)], crs=25832)
+    >>> acc = Accessibility(net, homes)
+    >>> acc.distance_to(shops, key="shop").round(1).to_dict()
+    {'a': 145.0, 'b': 40.0}
+    >>> acc.distance_to(shops, key="shop", euclidean=True).round(1).to_dict()
+    {'a': 100.6, 'b': 40.0}
+    """
+
+    def __init__(
+        self,
+        net: WalkNetwork,
+        homes: gpd.GeoDataFrame | gpd.GeoSeries,
+        /,
+        *,
+        settings: Settings | None = None,
+        cache: AccessCache | None = None,
+        name: str = "homes",
+    ) -> None:
+        if not isinstance(net, WalkNetwork):
+            raise NetworkError(
+                "Accessibility needs a WalkNetwork; build one with WalkNetwork.from_edges."
+            )
+        self.net = net
+        self.settings = resolve(settings)
+        self.cache = cache if cache is not None else AccessCache()
+        self.cache.bind(net)
+        _check_layer_crs(homes, name, net)
+        self.index = homes.index.copy()
+        self.points = point_geometries(homes.geometry, name=name)
+        self.snap = self._snap(self.points)
+
+    # ------------------------------------------------------------------ set-up
+    def _snap(self, points: np.ndarray) -> Snap:
+        key = _hash("snap", _geom_hash(points), self.settings.max_snap_m)
+        snap = self.cache.get(self.cache.snaps, key)
+        if snap is None:
+            snap = self.net.snap(points, max_snap_m=self.settings.max_snap_m)
+            self.cache.put(self.cache.snaps, key, snap)
+        return snap
+
+    def extended(self, new_homes: gpd.GeoDataFrame | gpd.GeoSeries, /) -> Accessibility:
+        """Return an Accessibility for these homes plus ``new_homes``, snapping only the new ones.
+
+        The cache (distance fields, prepared targets) is shared, so re-evaluating a scenario
+        that adds homes costs one snap of the new homes and the per-home arithmetic.
+        """
+        _check_layer_crs(new_homes, "new_homes", self.net)
+        new_pts = point_geometries(new_homes.geometry, name="new_homes")
+        other = object.__new__(Accessibility)
+        other.net, other.settings, other.cache = self.net, self.settings, self.cache
+        other.index = self.index.append(new_homes.index)
+        other.points = np.concatenate([self.points, new_pts])
+        add = self._snap(new_pts)
+        other.snap = Snap(
+            np.concatenate([self.snap.edge, add.edge]),
+            np.concatenate([self.snap.pos_m, add.pos_m]),
+            np.concatenate([self.snap.access_m, add.access_m]),
+            None
+            if self.snap.xy is None or add.xy is None
+            else np.concatenate([self.snap.xy, add.xy]),
+        )
+        return other
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    @cached_property
+    def xy(self) -> np.ndarray:
+        """Coordinates of the (representative) home points, shape (n, 2)."""
+        return shapely.get_coordinates(self.points)
+
+    @cached_property
+    def snapped_points(self) -> np.ndarray:
+        """The points on the network where each home was snapped (None where not reached)."""
+        out = np.full(len(self), None, dtype=object)
+        ok = self.snap.reached
+        if self.snap.xy is not None:
+            out[ok] = shapely.points(self.snap.xy[ok])
+        else:
+            out[ok] = shapely.line_interpolate_point(
+                self.net.edge_geoms[self.snap.edge[ok]], self.snap.pos_m[ok]
+            )
+        return out
+
+    @cached_property
+    def _home_edge_index(self) -> tuple[np.ndarray, np.ndarray]:
+        order = np.argsort(self.snap.edge, kind="stable")
+        return order, self.snap.edge[order]
+
+    def targets(self, targets: gpd.GeoDataFrame | gpd.GeoSeries | TargetSet, /) -> TargetSet:
+        """Prepare (or fetch from the cache) a target layer's entry points on the network."""
+        if isinstance(targets, TargetSet):
+            return targets
+        _check_layer_crs(targets, "targets", self.net)
+        geoms = np.asarray(targets.geometry.values, dtype=object)
+        if len(geoms) and (shapely.is_missing(geoms) | shapely.is_empty(geoms)).any():
+            raise GeometryError(
+                "Target layer has missing or empty geometries; drop them before computing access."
+            )
+        s = self.settings
+        key = _hash(
+            "targets",
+            _geom_hash(geoms),
+            s.max_snap_m,
+            s.green_entrance_spacing_m,
+            np.asarray(targets.index.astype(str), dtype=str),
+        )
+        ts = self.cache.get(self.cache.targets, key)
+        if ts is None:
+            ts = _prepare_targets(self.net, geoms, targets.index, key=key, settings=s)
+            self.cache.put(self.cache.targets, key, ts)
+        return ts
+
+    # ------------------------------------------------------------------ nearest target
+    def distance_to(
+        self,
+        targets: gpd.GeoDataFrame | gpd.GeoSeries | TargetSet,
+        /,
+        *,
+        key: str | None = None,
+        max_distance_m: float | None = None,
+        euclidean: bool = False,
+    ) -> pd.Series:
+        """Distance (m) from each home to the nearest target; ``inf`` where none is within reach.
+
+        Parameters
+        ----------
+        targets
+            Points, or polygons (each polygon is one target with several entry points; homes
+            inside it have distance 0).
+        key
+            Names the Series ``dist_<key>_m``.
+        max_distance_m
+            Search bound (default ``settings.max_search_m``); farther is ``inf``.
+        euclidean
+            Straight-line distance instead of the walk network.
+        """
+        limit = float(max_distance_m if max_distance_m is not None else self.settings.max_search_m)
+        ts = self.targets(targets)
+        if ts.n == 0:
+            out = np.full(len(self), np.inf)
+        elif euclidean:
+            out = self._euclid_nearest(ts, limit)
+        else:
+            out = self._network_nearest(ts, limit)
+        out[out > limit] = np.inf
+        name = f"dist_{key}_m" if key else "dist_m"
+        return pd.Series(out, index=self.index.copy(), name=name)
+
+    def node_field(self, targets: gpd.GeoDataFrame | TargetSet, /, *, limit: float) -> np.ndarray:
+        """Bounded distance from the nearest target to every network node (memoised)."""
+        ts = self.targets(targets)
+        fkey = _hash("field", ts.key)
+        hit = self.cache.get(self.cache.fields, fkey)
+        if hit is not None and hit[0] >= limit:
+            field = hit[1]
+            return np.where(field <= limit, field, np.inf) if hit[0] > limit else field
+        e = ts.entry_edge
+        node = np.concatenate([self.net.u[e], self.net.v[e]])
+        cost = np.concatenate(
+            [
+                ts.entry_access_m + ts.entry_pos_m,
+                ts.entry_access_m + self.net.length[e] - ts.entry_pos_m,
+            ]
+        )
+        field = self.net.node_field(node, cost, limit=limit)
+        field.setflags(write=False)
+        self.cache.put(self.cache.fields, fkey, (limit, field))
+        return field
+
+    def _network_nearest(self, ts: TargetSet, limit: float) -> _FloatArray:
+        field = self.node_field(ts, limit=limit)
+        out = self.net.point_distances(field, self.snap)
+        h, _, d = self._same_edge_pairs(ts)
+        if len(h):
+            np.minimum.at(out, h, d)
+        if ts.is_polygon:
+            h, _, d = self._inside_pairs(ts)
+            if len(h):
+                np.minimum.at(out, h, d)
+        return out
+
+    def _same_edge_pairs(self, ts: TargetSet) -> tuple[_IntArray, _IntArray, _FloatArray]:
+        """(home, target, direct along-edge distance) for homes on the same edge as an entry."""
+        order, edges_sorted = self._home_edge_index
+        e = ts.entry_edge
+        lo = np.searchsorted(edges_sorted, e, "left")
+        hi = np.searchsorted(edges_sorted, e, "right")
+        ptr = np.empty(len(e) + 1, dtype=np.int64)
+        # entries -> homes on the same edge
+        cnt = hi - lo
+        ptr[0] = 0
+        ptr[1:] = np.cumsum(cnt)
+        rep = np.repeat(np.arange(len(e), dtype=np.int64), cnt)
+        if len(rep) == 0:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty, np.zeros(0)
+        offs = np.arange(len(rep)) - np.repeat(ptr[:-1], cnt)
+        homes = order[np.repeat(lo, cnt) + offs]
+        d = (
+            self.snap.access_m[homes]
+            + ts.entry_access_m[rep]
+            + np.abs(self.snap.pos_m[homes] - ts.entry_pos_m[rep])
+        )
+        return homes.astype(np.int64), ts.entry_group[rep], d
+
+    def _inside_pairs(self, ts: TargetSet) -> tuple[_IntArray, _IntArray, _FloatArray]:
+        """Homes inside a target polygon (0) or snapped to a point inside it (access distance)."""
+        memo = self.__dict__.setdefault("_inside_memo", {})
+        if ts.key in memo:
+            return memo[ts.key]
+        assert ts.polygons is not None
+        tree = shapely.STRtree(ts.polygons)
+        h1, g1 = tree.query(self.points, predicate="intersects")
+        ok = np.flatnonzero(self.snap.reached)
+        h2, g2 = tree.query(self.snapped_points[ok], predicate="intersects")
+        h2 = ok[h2]
+        h = np.concatenate([h1, h2]).astype(np.int64)
+        g = np.concatenate([g1, g2]).astype(np.int64)
+        d = np.concatenate([np.zeros(len(h1)), self.snap.access_m[h2]])
+        memo[ts.key] = (h, g, d)
+        memo[("homes", ts.key)] = h1.astype(np.int64)
+        return h, g, d
+
+    def _euclid_nearest(self, ts: TargetSet, limit: float) -> _FloatArray:
+        if ts.polygons is not None and ts.boundary_index is not None:
+            _, _, out, _ = ts.boundary_index.nearest(self.xy, max_distance=limit)
+            self._inside_pairs(ts)
+            out[self.__dict__["_inside_memo"][("homes", ts.key)]] = 0.0
+            return out
+        return _euclid_nearest(self.points, ts.polygons, ts.points, limit)
+
+    # ------------------------------------------------------------------ all pairs
+    def pairs(
+        self,
+        targets: gpd.GeoDataFrame | gpd.GeoSeries | TargetSet,
+        /,
+        *,
+        max_distance_m: float,
+        euclidean: bool = False,
+    ) -> pd.DataFrame:
+        """Every (home, target) pair within ``max_distance_m``, with its distance.
+
+        Returns a DataFrame with columns ``home`` and ``target`` (positions in the two layers)
+        and ``distance_m``, sorted by home then target. One bounded search per target, over the
+        targets only (never one per home).
+        """
+        limit = float(max_distance_m)
+        ts = self.targets(targets)
+        if ts.n == 0:
+            h = g = np.zeros(0, dtype=np.int64)
+            d = np.zeros(0)
+        elif euclidean:
+            h, g, d = self._euclid_pairs(ts, limit)
+        else:
+            h, g, d = self._network_pairs(ts, limit)
+        keep = d <= limit
+        frame = pd.DataFrame({"home": h[keep], "target": g[keep], "distance_m": d[keep]})
+        return frame.sort_values(["home", "target"], kind="stable").reset_index(drop=True)
+
+    def group_node_fields(
+        self, targets: gpd.GeoDataFrame | TargetSet, /, *, limit: float
+    ) -> csc_matrix:
+        """Sparse (nodes x targets) matrix of bounded per-target node distances (memoised).
+
+        Stored entries are reachable distances; zero distances are stored as a tiny epsilon.
+        """
+        ts = self.targets(targets)
+        fkey = _hash("groups", ts.key)
+        hit = self.cache.get(self.cache.group_fields, fkey)
+        if hit is not None and hit[0] >= limit:
+            mat = hit[1]
+            if hit[0] > limit:
+                mat = mat.copy()
+                mat.data[mat.data > limit + 1e-9] = 0.0
+                mat.eliminate_zeros()
+            return mat
+        e = ts.entry_edge
+        group = np.concatenate([ts.entry_group, ts.entry_group])
+        node = np.concatenate([self.net.u[e], self.net.v[e]])
+        cost = np.concatenate(
+            [
+                ts.entry_access_m + ts.entry_pos_m,
+                ts.entry_access_m + self.net.length[e] - ts.entry_pos_m,
+            ]
+        )
+        rows: list[np.ndarray] = []
+        cols: list[np.ndarray] = []
+        vals: list[np.ndarray] = []
+        for ids, block in self.net.group_fields(group, node, cost, n_groups=ts.n, limit=limit):
+            r, c = np.nonzero(np.isfinite(block))
+            rows.append(c)
+            cols.append(ids[r])
+            vals.append(np.maximum(block[r, c], 1e-9))
+        mat = csc_matrix(
+            (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
+            shape=(self.net.n_nodes, ts.n),
+        ).tocsr()
+        self.cache.put(self.cache.group_fields, fkey, (limit, mat))
+        return mat
+
+    def _network_pairs(
+        self, ts: TargetSet, limit: float
+    ) -> tuple[_IntArray, _IntArray, _FloatArray]:
+        mat = self.group_node_fields(ts, limit=limit)  # CSR: node rows
+        ok = np.flatnonzero(self.snap.reached)
+        e = self.snap.edge[ok]
+        pos, acc = self.snap.pos_m[ok], self.snap.access_m[ok]
+        hs, gs, ds = [], [], []
+        for end, off in ((self.net.u[e], pos), (self.net.v[e], self.net.length[e] - pos)):
+            rep, p = _expand(mat.indptr, end)
+            hs.append(ok[rep])
+            gs.append(mat.indices[p].astype(np.int64))
+            ds.append(acc[rep] + off[rep] + mat.data[p])
+        h, g, d = self._same_edge_pairs(ts)
+        hs.append(h)
+        gs.append(g)
+        ds.append(d)
+        if ts.is_polygon:
+            h, g, d = self._inside_pairs(ts)
+            hs.append(h)
+            gs.append(g)
+            ds.append(d)
+        hh, gg, dd = np.concatenate(hs), np.concatenate(gs), np.concatenate(ds)
+        keep = dd <= limit
+        return _min_pairs(hh[keep], gg[keep], dd[keep], ts.n)
+
+    def _euclid_pairs(
+        self, ts: TargetSet, limit: float
+    ) -> tuple[_IntArray, _IntArray, _FloatArray]:
+        if ts.is_polygon:
+            assert ts.polygons is not None
+            tree = shapely.STRtree(ts.polygons)
+            h, g = tree.query(self.points, predicate="dwithin", distance=limit)
+            d = shapely.distance(self.points[h], ts.polygons[g])
+            return h.astype(np.int64), g.astype(np.int64), d
+        kt = cKDTree(shapely.get_coordinates(ts.points))
+        kh = cKDTree(self.xy)
+        coo = kh.sparse_distance_matrix(kt, limit, output_type="coo_matrix")
+        # sparse_distance_matrix drops exact zeros; add coincident points back
+        zero_h, zero_g = _coincident(kh, kt)
+        h = np.concatenate([coo.row, zero_h]).astype(np.int64)
+        g = np.concatenate([coo.col, zero_g]).astype(np.int64)
+        d = np.concatenate([coo.data, np.zeros(len(zero_h))])
+        return _min_pairs(h, g, d, ts.n)
+
+    # ------------------------------------------------------------------ aggregates
+    def opportunities(
+        self,
+        targets: gpd.GeoDataFrame | gpd.GeoSeries | TargetSet,
+        /,
+        *,
+        distances_m: Sequence[float],
+        key: str = "targets",
+        weight: Sequence[float] | np.ndarray | None = None,
+        euclidean: bool = False,
+    ) -> pd.DataFrame:
+        """Cumulative opportunities: number (or weight sum) of targets within each distance.
+
+        Columns ``n_within_<d>m_<key>``; indexed like the homes. A polygon target counts once.
+        """
+        ts = self.targets(targets)
+        dists = sorted(float(d) for d in distances_m)
+        p = self.pairs(ts, max_distance_m=max(dists), euclidean=euclidean)
+        w = np.ones(ts.n) if weight is None else np.asarray(weight, dtype=np.float64)
+        out = {}
+        for d in dists:
+            sel = p["distance_m"].to_numpy() <= d
+            vals = np.bincount(
+                p["home"].to_numpy()[sel],
+                weights=w[p["target"].to_numpy()[sel]],
+                minlength=len(self),
+            )
+            out[f"n_within_{d:g}m_{key}"] = vals
+        return pd.DataFrame(out, index=self.index.copy())
+
+    def gravity(
+        self,
+        targets: gpd.GeoDataFrame | gpd.GeoSeries | TargetSet,
+        /,
+        *,
+        beta: float | None = None,
+        max_distance_m: float | None = None,
+        key: str = "targets",
+        weight: Sequence[float] | np.ndarray | None = None,
+        euclidean: bool = False,
+    ) -> pd.Series:
+        """Gravity access: sum over targets within reach of ``weight * exp(-beta * d)``."""
+        ts = self.targets(targets)
+        b = self.settings.gravity_beta if beta is None else float(beta)
+        limit = float(max_distance_m if max_distance_m is not None else self.settings.max_search_m)
+        p = self.pairs(ts, max_distance_m=limit, euclidean=euclidean)
+        w = np.ones(ts.n) if weight is None else np.asarray(weight, dtype=np.float64)
+        vals = w[p["target"].to_numpy()] * np.exp(-b * p["distance_m"].to_numpy())
+        out = np.bincount(p["home"].to_numpy(), weights=vals, minlength=len(self))
+        return pd.Series(out, index=self.index.copy(), name=f"gravity_{key}")
+
+    def catchments(
+        self,
+        targets: gpd.GeoDataFrame | gpd.GeoSeries | TargetSet,
+        /,
+        *,
+        distances_m: Sequence[float],
+        weights: pd.DataFrame | None = None,
+        euclidean: bool = False,
+    ) -> pd.DataFrame:
+        """Per target: homes (count and each weight column's sum) within each distance.
+
+        ``weights`` is a DataFrame indexed like the homes (e.g. dwellings, population, jobs).
+        Columns ``homes_within_<d>m`` and ``<col>_within_<d>m``; indexed like the targets.
+        """
+        ts = self.targets(targets)
+        dists = sorted(float(d) for d in distances_m)
+        p = self.pairs(ts, max_distance_m=max(dists), euclidean=euclidean)
+        out: dict[str, np.ndarray] = {}
+        w = weights.reindex(self.index) if weights is not None else pd.DataFrame(index=self.index)
+        for d in dists:
+            sel = p["distance_m"].to_numpy() <= d
+            hh, gg = p["home"].to_numpy()[sel], p["target"].to_numpy()[sel]
+            out[f"homes_within_{d:g}m"] = np.bincount(gg, minlength=ts.n).astype(np.float64)
+            for col in w.columns:
+                vals = np.nan_to_num(w[col].to_numpy(dtype=np.float64))
+                out[f"{col}_within_{d:g}m"] = np.bincount(gg, weights=vals[hh], minlength=ts.n)
+        return pd.DataFrame(out, index=ts.index.copy())
+
+
+def _euclid_nearest(
+    points: np.ndarray, polygons: np.ndarray | None, target_points: np.ndarray, limit: float
+) -> _FloatArray:
+    """Straight-line distance from each point to the nearest polygon (0 inside) or point."""
+    out = np.full(len(points), np.inf)
+    if polygons is not None:
+        tree = shapely.STRtree(polygons)
+        (h, _), d = tree.query_nearest(
+            points, max_distance=limit, return_distance=True, all_matches=False
+        )
+        out[h] = d
+        return out
+    if len(target_points) == 0:
+        return out
+    kd = cKDTree(shapely.get_coordinates(target_points))
+    d, _ = kd.query(shapely.get_coordinates(points), k=1, distance_upper_bound=limit)
+    return np.asarray(d, dtype=np.float64)
+
+
+def euclidean_distance(
+    origins: gpd.GeoDataFrame | gpd.GeoSeries,
+    targets: gpd.GeoDataFrame | gpd.GeoSeries,
+    /,
+    *,
+    max_distance_m: float = np.inf,
+) -> pd.Series:
+    """Straight-line distance from each origin to the nearest target (no network needed).
+
+    Polygon origins use a representative point; polygon targets give 0 inside.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import Point, box
+    >>> o = gpd.GeoSeries([Point(0, 0), Point(50, 50)], crs=25832)
+    >>> euclidean_distance(o, gpd.GeoSeries([box(40, 0, 60, 60)], crs=25832)).tolist()
+    [40.0, 0.0]
+    """
+    for name, layer in (("origins", origins), ("targets", targets)):
+        if layer.crs is None:
+            raise CrsError(f"Layer {name!r} has no CRS; set one (e.g. EPSG:25832) first.")
+    if not origins.crs.equals(targets.crs):
+        targets = targets.to_crs(origins.crs)
+    pts = point_geometries(origins.geometry, name="origins")
+    geoms = np.asarray(targets.geometry.values, dtype=object)
+    is_poly = np.isin(shapely.get_type_id(geoms), (3, 6))
+    polys = geoms if len(geoms) and is_poly.all() else None
+    tpts = point_geometries(geoms, name="targets") if polys is None else np.zeros(0, dtype=object)
+    out = _euclid_nearest(pts, polys, tpts, float(max_distance_m))
+    out[out > max_distance_m] = np.inf
+    return pd.Series(out, index=origins.index.copy(), name="dist_m")
+
+
+def _coincident(kh: cKDTree, kt: cKDTree) -> tuple[np.ndarray, np.ndarray]:
+    pairs = kh.query_ball_tree(kt, r=0.0)
+    h = np.repeat(np.arange(len(pairs)), [len(p) for p in pairs])
+    g = np.fromiter((j for p in pairs for j in p), dtype=np.int64, count=len(h))
+    return h.astype(np.int64), g
+
+
+def _check_layer_crs(gdf: gpd.GeoDataFrame | gpd.GeoSeries, name: str, net: WalkNetwork) -> None:
+    if not isinstance(gdf, gpd.GeoDataFrame | gpd.GeoSeries):
+        raise GeometryError(f"Layer {name!r} must be a GeoDataFrame or GeoSeries.")
+    if gdf.crs is None:
+        raise CrsError(f"Layer {name!r} has no CRS; set one (e.g. EPSG:25832) before using it.")
+    if not gdf.crs.equals(net.crs):
+        raise CrsError(
+            f"Layer {name!r} is in {gdf.crs.to_string()}, the walk network in "
+            f"{net.crs.to_string()}; reproject it with .to_crs(...) first."
+        )
+
+
+def _prepare_targets(
+    net: WalkNetwork, geoms: np.ndarray, index: pd.Index, *, key: str, settings: Settings
+) -> TargetSet:
+    types = shapely.get_type_id(geoms)
+    is_poly = np.isin(types, (3, 6))
+    n = len(geoms)
+    if n and is_poly.all():
+        return _prepare_polygons(net, geoms, index, key=key, settings=settings)
+    if is_poly.any():
+        raise GeometryError(
+            "Target layer mixes points and polygons; use points (services, stops) or polygons "
+            "(green areas), not both."
+        )
+    pts = point_geometries(geoms, name="targets")
+    snap = net.snap(pts, max_snap_m=settings.max_snap_m)
+    ok = np.flatnonzero(snap.reached)
+    return TargetSet(
+        key=key,
+        n=n,
+        index=index.copy(),
+        entry_group=ok.astype(np.int64),
+        entry_edge=snap.edge[ok],
+        entry_pos_m=snap.pos_m[ok],
+        entry_access_m=snap.access_m[ok],
+        polygons=None,
+        points=pts,
+    )
+
+
+def _prepare_polygons(
+    net: WalkNetwork, polys: np.ndarray, index: pd.Index, *, key: str, settings: Settings
+) -> TargetSet:
+    """Entry points of polygon targets: edge crossings of the boundary, snapped boundary points."""
+    spacing = settings.green_entrance_spacing_m
+    boundary = shapely.boundary(polys)
+    groups, edges, pos, acc = [], [], [], []
+    # 1. where edges cross (or touch) the boundary
+    g_i, e_i = net.tree.query(boundary, predicate="intersects")
+    if len(g_i):
+        inter = shapely.intersection(net.edge_geoms[e_i], boundary[g_i])
+        xy, which = shapely.get_coordinates(inter, return_index=True)
+        if len(xy):
+            pts = shapely.points(xy)
+            ee = e_i[which]
+            groups.append(g_i[which])
+            edges.append(ee)
+            pos.append(shapely.line_locate_point(net.edge_geoms[ee], pts))
+            acc.append(np.zeros(len(xy)))
+    # 2. boundary points every `spacing` metres (per ring), snapped to an edge within `spacing`
+    rings, ring_of = shapely.get_parts(boundary, return_index=True)
+    lengths = shapely.length(rings)
+    counts = np.maximum(np.ceil(lengths / spacing).astype(np.int64), 1)
+    ring = np.repeat(np.arange(len(rings)), counts)
+    step = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    bpts = shapely.line_interpolate_point(rings[ring], step * (lengths[ring] / counts[ring]))
+    grp = ring_of[ring]
+    # ... plus the boundary vertices (corners) ...
+    vxy, v_of = shapely.get_coordinates(boundary, return_index=True)
+    bpts = np.concatenate([bpts, shapely.points(vxy)])
+    grp = np.concatenate([grp, v_of])
+    # ... plus, for each edge within `spacing`, its point nearest to the boundary
+    g_n, e_n = net.tree.query(boundary, predicate="dwithin", distance=spacing)
+    if len(g_n):
+        line = shapely.shortest_line(net.edge_geoms[e_n], boundary[g_n])
+        on_edge = shapely.get_point(line, 0)
+        groups.append(g_n)
+        edges.append(e_n)
+        pos.append(shapely.line_locate_point(net.edge_geoms[e_n], on_edge))
+        acc.append(shapely.length(line))
+    snap = net.snap(bpts, max_snap_m=spacing)
+    ok = np.flatnonzero(snap.reached)
+    groups.append(grp[ok])
+    edges.append(snap.edge[ok])
+    pos.append(snap.pos_m[ok])
+    acc.append(snap.access_m[ok])
+    return TargetSet(
+        key=key,
+        n=len(polys),
+        index=index.copy(),
+        entry_group=np.concatenate(groups).astype(np.int64),
+        entry_edge=np.concatenate(edges).astype(np.int64),
+        entry_pos_m=np.concatenate(pos).astype(np.float64),
+        entry_access_m=np.concatenate(acc).astype(np.float64),
+        polygons=np.asarray(polys, dtype=object),
+        points=shapely.point_on_surface(polys),
+        boundary_index=SegmentIndex(boundary, piece_m=50.0),
+    )

@@ -1,0 +1,611 @@
+"""The planner's metric suite: green, services, transit, jobs near rail, land taken.
+
+:func:`run_suite` takes canonical layers (``homes`` required; ``green``, ``services``,
+``transit``, ``workplaces``, ``zoning``, ``farmland`` optional) and a
+:class:`~arealanalyse.network.WalkNetwork`, and returns a :class:`SuiteResult` with results per
+home, per 250 m grid cell, per zoning category and a summary table. Parameters come from
+:class:`~arealanalyse.settings.Settings` and can be overridden per run.
+
+Re-evaluating a scenario: pass the previous result's cache, ``run_suite(new_layers, net,
+cache=result.cache)``. Snaps of unchanged layers, target preparations and node distance fields of
+unchanged target sets are reused (they are keyed by hashes of their geometry and parameters).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from arealanalyse.errors import EmptyLayerError, MissingColumnError
+from arealanalyse.io import write_geopackage, write_table
+from arealanalyse.layers.codes import DAILY_SERVICES, SERVICE_CATEGORIES
+from arealanalyse.metrics.access import AccessCache, Accessibility
+from arealanalyse.metrics.grid import cell_ids, cell_polygons
+from arealanalyse.metrics.landtake import land_take
+from arealanalyse.network import WalkNetwork
+from arealanalyse.settings import Settings, resolve
+
+__all__ = ["SuiteResult", "home_weights", "run_suite", "weighted_share"]
+
+#: Modes counted as high-capacity transit in SDG 11.2.1.
+HIGH_CAPACITY = ("rail", "metro", "tram")
+#: Modes whose stations count for "jobs and floor space near rail/metro".
+RAIL_METRO = ("rail", "metro")
+#: Zoning categories whose planned areas count as development for the default land-take table.
+BUILD_CATEGORIES = (
+    "bolig",
+    "sentrum",
+    "handel",
+    "naering",
+    "kombinert",
+    "offentlig",
+    "idrett",
+    "fritid",
+    "bebyggelse",
+)
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class SuiteResult:
+    """Everything :func:`run_suite` computed.
+
+    Attributes
+    ----------
+    summary
+        One row per metric: ``metric``, ``value``, ``unit``, ``label_nb``, ``label_en``, ``weight``.
+    per_home
+        GeoDataFrame indexed like the homes: weights, ``dist_<key>_m`` (network),
+        ``eucl_<key>_m`` (straight line) and ``within_<d>m_<key>`` (bool).
+    per_cell
+        GeoDataFrame of 250 m cells (see :mod:`arealanalyse.metrics.grid`) with homes, dwellings,
+        population and the dwelling-weighted share within each headline distance.
+    per_zone
+        DataFrame per zoning category (homes are matched to the zone they stand in).
+    catchments
+        GeoDataFrame of transit nodes with homes, dwellings, population, jobs and BRA within each
+        catchment distance.
+    land_take
+        Land taken per development polygon (planned zoning by default), or None.
+    cache
+        The :class:`AccessCache` to pass to the next :func:`run_suite` call on the same network.
+    timings_s
+        Wall time per step, in seconds.
+    """
+
+    summary: pd.DataFrame
+    per_home: gpd.GeoDataFrame
+    per_cell: gpd.GeoDataFrame
+    per_zone: pd.DataFrame
+    catchments: gpd.GeoDataFrame
+    land_take: pd.DataFrame | None
+    cache: AccessCache
+    accessibility: Accessibility
+    timings_s: dict[str, float] = field(default_factory=dict)
+
+    def write(self, out_dir: str | os.PathLike[str], /) -> dict[str, Path]:
+        """Write all tables to ``out_dir`` (GeoPackage + CSV + Parquet, atomic, stable bytes).
+
+        Returns the paths written, by name.
+        """
+        import pyogrio
+
+        out = Path(out_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        paths: dict[str, Path] = {}
+        layers = {"per_home": self.per_home, "per_cell": self.per_cell}
+        if len(self.catchments):
+            layers["catchments"] = self.catchments
+        old = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
+        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": "2000-01-01T00:00:00.000Z"})
+        try:
+            paths["gpkg"] = write_geopackage(
+                {k: _gpkg_safe(v) for k, v in layers.items()}, out / "metrics.gpkg"
+            )
+        finally:
+            pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": old})
+        tables: dict[str, pd.DataFrame] = {
+            "summary": self.summary.set_index("metric"),
+            "per_home": self.per_home,
+            "per_cell": self.per_cell,
+            "per_zone": self.per_zone,
+            "catchments": self.catchments,
+        }
+        if self.land_take is not None:
+            tables["land_take"] = self.land_take
+        for name, table in tables.items():
+            paths[f"{name}_csv"] = write_table(table, out / f"{name}.csv")
+            paths[f"{name}_parquet"] = write_table(table, out / f"{name}.parquet")
+        return paths
+
+
+def _gpkg_safe(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """GeoPackage cannot store inf: write it as NULL."""
+    out = gdf.copy()
+    for col in out.columns:
+        if col != "geometry" and pd.api.types.is_float_dtype(out[col]):
+            out[col] = out[col].where(np.isfinite(out[col]))
+    return out.reset_index()
+
+
+def home_weights(homes: gpd.GeoDataFrame, /, *, settings: Settings | None = None) -> pd.DataFrame:
+    """Dwellings and population of each home, deriving a missing one from the other.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import Point
+    >>> h = gpd.GeoDataFrame({"population": [4.6, None]}, geometry=[Point(0, 0)] * 2, crs=25832)
+    >>> home_weights(h).round(2).to_dict("list")
+    {'dwellings': [2.0, 0.0], 'population': [4.6, 0.0]}
+    """
+    s = resolve(settings)
+    ppd = s.persons_per_dwelling
+    dw = homes["dwellings"].astype(float) if "dwellings" in homes.columns else None
+    pop = homes["population"].astype(float) if "population" in homes.columns else None
+    if dw is None and pop is None:
+        dw = pd.Series(1.0, index=homes.index)
+    if dw is None:
+        assert pop is not None
+        dw = pop / ppd
+    if pop is None:
+        pop = dw * ppd
+    dw = dw.fillna(pop / ppd)
+    pop = pop.fillna(dw * ppd)
+    return pd.DataFrame({"dwellings": dw.fillna(0.0), "population": pop.fillna(0.0)})
+
+
+def weighted_share(within: pd.Series | np.ndarray, weight: pd.Series | np.ndarray | None) -> float:
+    """Weighted share (0-1) of True values; NaN when the total weight is 0.
+
+    Examples
+    --------
+    >>> weighted_share(np.array([True, False]), np.array([3.0, 1.0]))
+    0.75
+    """
+    w_in = np.asarray(within, dtype=bool)
+    w = np.ones(len(w_in)) if weight is None else np.asarray(weight, dtype=np.float64)
+    total = float(w.sum())
+    return float(w[w_in].sum() / total) if total > 0 else float("nan")
+
+
+class _Summary:
+    def __init__(self) -> None:
+        self.rows: list[dict[str, Any]] = []
+
+    def add(self, metric: str, value: float, unit: str, nb: str, en: str, weight: str = "") -> None:
+        self.rows.append(
+            {
+                "metric": metric,
+                "value": float(value),
+                "unit": unit,
+                "label_nb": nb,
+                "label_en": en,
+                "weight": weight,
+            }
+        )
+
+    def shares(self, metric: str, within: pd.Series, w: pd.DataFrame, nb: str, en: str) -> None:
+        for col, nb_w, en_w in (
+            ("dwellings", "boliger", "dwellings"),
+            ("population", "bosatte", "residents"),
+        ):
+            self.add(
+                f"{metric}_{col}",
+                100.0 * weighted_share(within, w[col]),
+                "%",
+                f"Andel {nb_w} {nb}",
+                f"Share of {en_w} {en}",
+                col,
+            )
+
+    def frame(self) -> pd.DataFrame:
+        cols = ["metric", "value", "unit", "label_nb", "label_en", "weight"]
+        return pd.DataFrame(self.rows, columns=cols)
+
+
+def _area_daa(gdf: gpd.GeoDataFrame) -> pd.Series:
+    if "area_daa" in gdf.columns:
+        return gdf["area_daa"].astype(float).fillna(gdf.geometry.area / 1000.0)
+    return gdf.geometry.area / 1000.0
+
+
+def run_suite(
+    layers: Mapping[str, gpd.GeoDataFrame],
+    net: WalkNetwork,
+    /,
+    *,
+    settings: Settings | None = None,
+    include_planned_transit: bool = False,
+    sites: gpd.GeoDataFrame | None = None,
+    euclidean: bool = True,
+    cache: AccessCache | None = None,
+    progress: Progress | None = None,
+) -> SuiteResult:
+    """Compute the planner's metric suite on canonical layers and a walk network.
+
+    Parameters
+    ----------
+    layers
+        Canonical layers by kind, in the working CRS: ``homes`` (required), and any of
+        ``green``, ``services``, ``transit``, ``workplaces``, ``zoning``, ``farmland``.
+    net
+        The walk network.
+    settings
+        Distances and thresholds (see :class:`~arealanalyse.settings.Settings`).
+    include_planned_transit
+        Count transit nodes with ``status == "planned"`` too (default: existing only).
+    sites
+        Development polygons for the land-take table (default: planned zoning in built-up
+        categories, if a ``zoning`` layer is given).
+    euclidean
+        Also compute straight-line distances (``eucl_<key>_m``) next to the network ones.
+    cache
+        An :class:`AccessCache` from a previous run on the same network (scenarios).
+    progress
+        Called with a short description before each step.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import LineString, Point, box
+    >>> net = WalkNetwork.from_edges(gpd.GeoDataFrame(
+    ...     geometry=[LineString([(0, 0), (1000, 0)])], crs=25832))
+    >>> homes = gpd.GeoDataFrame({"dwellings": [1.0, 3.0]},
+    ...     geometry=[Point(100, 10), Point(900, 10)], crs=25832)
+    >>> green = gpd.GeoDataFrame(geometry=[box(0, -200, 100, -5)], crs=25832)
+    >>> r = run_suite({"homes": homes, "green": green}, net)
+    >>> r.per_home["dist_green_m"].round(1).tolist()
+    [15.0, 815.0]
+    >>> float(r.summary.set_index("metric").loc["green_500m_dwellings", "value"])
+    25.0
+    """
+    s = resolve(settings)
+    say = progress or (lambda _msg: None)
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    if "homes" not in layers or layers["homes"] is None or len(layers["homes"]) == 0:
+        raise EmptyLayerError(
+            "Layer 'homes' is missing or empty; the metric suite needs homes (buildings with "
+            "dwellings or an SSB population grid) in the catalogue."
+        )
+    homes = layers["homes"]
+    say("snapping homes")
+    acc = Accessibility(net, homes, settings=s, cache=cache)
+    cache = acc.cache
+    w = home_weights(homes, settings=s)
+    cols: dict[str, Any] = {"dwellings": w["dwellings"], "population": w["population"]}
+    summ = _Summary()
+    summ.add("homes", len(homes), "count", "Antall boligpunkter", "Number of home features")
+    summ.add("dwellings", w["dwellings"].sum(), "count", "Antall boliger", "Dwellings")
+    summ.add("population", w["population"].sum(), "count", "Bosatte", "Residents")
+    summ.add(
+        "homes_not_on_network",
+        100.0 * weighted_share(~acc.snap.reached, w["dwellings"]),
+        "%",
+        f"Andel boliger lenger enn {s.max_snap_m:g} m fra gangnettet",
+        f"Share of dwellings farther than {s.max_snap_m:g} m from the walk network",
+        "dwellings",
+    )
+    headline: list[str] = []
+    timings["snap_homes"] = time.perf_counter() - t0
+
+    def measure(key: str, targets: gpd.GeoDataFrame, distance: float) -> pd.Series:
+        dist = acc.distance_to(targets, key=key)
+        cols[f"dist_{key}_m"] = dist
+        if euclidean:
+            cols[f"eucl_{key}_m"] = acc.distance_to(targets, key=key, euclidean=True).rename(
+                f"eucl_{key}_m"
+            )
+        within = dist <= distance
+        cols[f"within_{distance:g}m_{key}"] = within
+        return within
+
+    # ---------------------------------------------------------------- green
+    t = time.perf_counter()
+    green = layers.get("green")
+    if green is not None and len(green):
+        say("green areas")
+        area = _area_daa(green)
+        big = green.loc[area.to_numpy() >= s.green_min_area_daa]
+        within = measure("green", big, s.green_distance_m)
+        headline.append(f"within_{s.green_distance_m:g}m_green")
+        summ.shares(
+            f"green_{s.green_distance_m:g}m",
+            within,
+            w,
+            f"innen {s.green_distance_m:g} m gange fra grøntområde ≥ {s.green_min_area_daa:g} daa",
+            f"within a {s.green_distance_m:g} m walk of a green area ≥ "
+            f"{s.green_min_area_daa:g} daa",
+        )
+        who = green.loc[area.to_numpy() >= s.who_green_min_area_daa]
+        within = measure("green_who", who, s.who_green_distance_m)
+        summ.shares(
+            f"green_who_{s.who_green_distance_m:g}m",
+            within,
+            w,
+            f"innen {s.who_green_distance_m:g} m gange fra grøntområde ≥ "
+            f"{s.who_green_min_area_ha:g} ha (WHO)",
+            f"within a {s.who_green_distance_m:g} m walk of a green area ≥ "
+            f"{s.who_green_min_area_ha:g} ha (WHO)",
+        )
+    timings["green"] = time.perf_counter() - t
+
+    # ---------------------------------------------------------------- services
+    t = time.perf_counter()
+    services = layers.get("services")
+    sd = s.service_distance_m
+    if services is not None and len(services):
+        if "category" not in services.columns:
+            raise MissingColumnError(
+                "Layer 'services' has no 'category' column; load it as kind 'services'."
+            )
+        say("services")
+        cat = services["category"].astype(str)
+        present = [c for c in SERVICE_CATEGORIES if (cat == c).any()]
+        for c in present:
+            within = measure(c, services.loc[(cat == c).to_numpy()], sd)
+            label = SERVICE_CATEGORIES[c].lower()
+            summ.shares(
+                f"service_{c}_{sd:g}m",
+                within,
+                w,
+                f"innen {sd:g} m gange (5 min) fra {label}",
+                f"within a {sd:g} m (5-minute) walk of {c.replace('_', ' ')}",
+            )
+        daily = [c for c in DAILY_SERVICES if c in present]
+        if daily:
+            dist = pd.concat([cols[f"dist_{c}_m"] for c in daily], axis=1).max(axis=1)
+            cols["dist_daily_m"] = dist.rename("dist_daily_m")
+            within = dist <= sd
+            cols[f"within_{sd:g}m_daily"] = within
+            headline.append(f"within_{sd:g}m_daily")
+            summ.shares(
+                f"daily_services_{sd:g}m",
+                within,
+                w,
+                f"innen {sd:g} m gange fra alle daglige tjenester ({', '.join(daily)})",
+                f"within a {sd:g} m walk of all daily services ({', '.join(daily)})",
+            )
+    timings["services"] = time.perf_counter() - t
+
+    # ---------------------------------------------------------------- transit
+    t = time.perf_counter()
+    transit = layers.get("transit")
+    catchments = gpd.GeoDataFrame(geometry=[], crs=net.crs)
+    jobs_acc: Accessibility | None = None
+    workplaces = layers.get("workplaces")
+    if transit is not None and len(transit):
+        say("transit")
+        if not include_planned_transit and "status" in transit.columns:
+            transit = transit.loc[(transit["status"].astype(str) == "existing").to_numpy()]
+        mode = (
+            transit["mode"].astype(str)
+            if "mode" in transit.columns
+            else pd.Series("bus", index=transit.index)
+        )
+        if len(transit):
+            within = measure("transit", transit, sd)
+            summ.shares(
+                f"transit_{sd:g}m",
+                within,
+                w,
+                f"innen {sd:g} m gange fra holdeplass",
+                f"within a {sd:g} m walk of a transit stop",
+            )
+            bus = transit.loc[(mode == "bus").to_numpy()]
+            high = transit.loc[mode.isin(HIGH_CAPACITY).to_numpy()]
+            w_bus = measure("bus", bus, s.bus_distance_m)
+            w_high = measure("rail", high, s.rail_distance_m)
+            sdg = w_bus | w_high
+            cols["sdg_11_2_1"] = sdg
+            headline.append("sdg_11_2_1")
+            summ.shares(
+                "sdg_11_2_1",
+                sdg,
+                w,
+                f"med god kollektivtilgang (SDG 11.2.1: {s.bus_distance_m:g} m til buss, "
+                f"{s.rail_distance_m:g} m til tog/T-bane/trikk)",
+                f"with convenient access to public transport (SDG 11.2.1: "
+                f"{s.bus_distance_m:g} m to bus, {s.rail_distance_m:g} m to rail/metro/tram)",
+            )
+            # catchments of each node
+            say("transit catchments")
+            dists = s.catchment_distances_m
+            catch = acc.catchments(transit, distances_m=dists, weights=w)
+            if workplaces is not None and len(workplaces):
+                jobs_acc = Accessibility(
+                    net, workplaces, settings=s, cache=cache, name="workplaces"
+                )
+                wj = _job_weights(workplaces)
+                catch = catch.join(
+                    jobs_acc.catchments(transit, distances_m=dists, weights=wj).drop(
+                        columns=[f"homes_within_{d:g}m" for d in dists]
+                    )
+                )
+            keep = [c for c in ("name", "mode", "nsr_id", "status") if c in transit.columns]
+            catchments = gpd.GeoDataFrame(
+                transit[keep].join(catch), geometry=transit.geometry.values, crs=transit.crs
+            )
+            # jobs and floor space near rail/metro stations
+            rail = transit.loc[mode.isin(RAIL_METRO).to_numpy()]
+            if jobs_acc is not None and len(rail):
+                say("jobs near rail")
+                wj = _job_weights(workplaces)
+                dj = jobs_acc.distance_to(rail, key="rail_metro")
+                near = (dj <= s.rail_distance_m).to_numpy()
+                d = f"{s.rail_distance_m:g}"
+                summ.add(
+                    f"jobs_within_{d}m_rail_metro",
+                    wj["jobs"][near].sum(),
+                    "jobs",
+                    f"Arbeidsplasser innen {d} m gange fra tog/T-bane",
+                    f"Jobs within a {d} m walk of rail/metro",
+                    "jobs",
+                )
+                summ.add(
+                    f"jobs_share_within_{d}m_rail_metro",
+                    100.0 * weighted_share(near, wj["jobs"]),
+                    "%",
+                    f"Andel arbeidsplasser innen {d} m gange fra tog/T-bane",
+                    f"Share of jobs within a {d} m walk of rail/metro",
+                    "jobs",
+                )
+                summ.add(
+                    f"bra_within_{d}m_rail_metro",
+                    wj["bra_m2"][near].sum(),
+                    "m2",
+                    f"Nærings-BRA innen {d} m gange fra tog/T-bane",
+                    f"Business floor space (BRA) within a {d} m walk of rail/metro",
+                    "bra_m2",
+                )
+                summ.add(
+                    f"bra_share_within_{d}m_rail_metro",
+                    100.0 * weighted_share(near, wj["bra_m2"]),
+                    "%",
+                    f"Andel nærings-BRA innen {d} m gange fra tog/T-bane",
+                    f"Share of business floor space within a {d} m walk of rail/metro",
+                    "bra_m2",
+                )
+    timings["transit"] = time.perf_counter() - t
+
+    # ---------------------------------------------------------------- land take
+    t = time.perf_counter()
+    zoning = layers.get("zoning")
+    if (
+        sites is None
+        and zoning is not None
+        and len(zoning)
+        and {"status", "category"} <= set(zoning.columns)
+    ):
+        planned = (zoning["status"].astype(str) == "planned") & zoning["category"].isin(
+            BUILD_CATEGORIES
+        )
+        sites = zoning.loc[planned.to_numpy()]
+    taken: pd.DataFrame | None = None
+    if sites is not None:
+        say("land take")
+        taken = land_take(sites, layers.get("farmland"), layers.get("green"))
+        summ.add(
+            "farmland_taken_daa",
+            taken["farmland_daa"].sum(),
+            "daa",
+            "Jordbruksareal i utbyggingsområder",
+            "Farmland inside development areas",
+        )
+        for code in (21, 22, 23):
+            summ.add(
+                f"farmland_{code}_taken_daa",
+                taken[f"farmland_{code}_daa"].sum(),
+                "daa",
+                f"AR5 {code} i utbyggingsområder",
+                f"AR5 class {code} inside development areas",
+            )
+        summ.add(
+            "green_taken_daa",
+            taken["green_daa"].sum(),
+            "daa",
+            "Grøntområder i utbyggingsområder",
+            "Green areas inside development areas",
+        )
+    timings["land_take"] = time.perf_counter() - t
+
+    # ---------------------------------------------------------------- per home / cell / zone
+    t = time.perf_counter()
+    say("tables")
+    per_home = gpd.GeoDataFrame(
+        pd.DataFrame(cols, index=homes.index.copy()), geometry=homes.geometry.values, crs=homes.crs
+    )
+    per_home.insert(2, "access_m", acc.snap.access_m)
+    per_cell = _per_cell(per_home, acc, headline, s)
+    per_zone = _per_zone(per_home, acc, zoning, headline)
+    timings["tables"] = time.perf_counter() - t
+    timings["total"] = time.perf_counter() - t0
+    return SuiteResult(
+        summary=summ.frame(),
+        per_home=per_home,
+        per_cell=per_cell,
+        per_zone=per_zone,
+        catchments=catchments,
+        land_take=taken,
+        cache=cache,
+        accessibility=acc,
+        timings_s=timings,
+    )
+
+
+def _job_weights(workplaces: gpd.GeoDataFrame) -> pd.DataFrame:
+    jobs = (
+        workplaces["jobs"].astype(float)
+        if "jobs" in workplaces.columns
+        else pd.Series(0.0, index=workplaces.index)
+    )
+    bra = (
+        workplaces["bra_m2"].astype(float)
+        if "bra_m2" in workplaces.columns
+        else pd.Series(0.0, index=workplaces.index)
+    )
+    return pd.DataFrame({"jobs": jobs.fillna(0.0), "bra_m2": bra.fillna(0.0)})
+
+
+def _grouped_shares(
+    per_home: pd.DataFrame, groups: pd.Series, headline: Sequence[str]
+) -> pd.DataFrame:
+    frame = pd.DataFrame(
+        {
+            "group": groups.to_numpy(),
+            "dwellings": per_home["dwellings"].to_numpy(),
+            "population": per_home["population"].to_numpy(),
+        }
+    )
+    for col in headline:
+        frame[f"w_{col}"] = per_home[col].to_numpy(dtype=bool) * frame["dwellings"].to_numpy()
+    agg = frame.groupby("group", sort=True).agg(
+        homes=("dwellings", "size"),
+        dwellings=("dwellings", "sum"),
+        population=("population", "sum"),
+        **{f"w_{c}": (f"w_{c}", "sum") for c in headline},
+    )
+    for col in headline:
+        share = agg.pop(f"w_{col}") / agg["dwellings"].where(agg["dwellings"] > 0)
+        agg[f"share_{col}"] = share.round(6)
+    agg["homes"] = agg["homes"].astype(np.int64)
+    return agg
+
+
+def _per_cell(
+    per_home: gpd.GeoDataFrame, acc: Accessibility, headline: Sequence[str], s: Settings
+) -> gpd.GeoDataFrame:
+    ids = cell_ids(acc.xy, cell_m=s.grid_cell_m)
+    agg = _grouped_shares(per_home, ids, headline)
+    agg.index.name = "cell_id"
+    geom = cell_polygons(agg.index, cell_m=s.grid_cell_m, crs=per_home.crs)
+    return gpd.GeoDataFrame(agg, geometry=geom.values, crs=per_home.crs)
+
+
+def _per_zone(
+    per_home: gpd.GeoDataFrame,
+    acc: Accessibility,
+    zoning: gpd.GeoDataFrame | None,
+    headline: Sequence[str],
+) -> pd.DataFrame:
+    cat = np.full(len(per_home), "outside_zoning", dtype=object)
+    if zoning is not None and len(zoning) and "category" in zoning.columns:
+        zgeoms = np.asarray(zoning.geometry.values, dtype=object)
+        tree = shapely.STRtree(zgeoms)
+        h, z = tree.query(acc.points, predicate="intersects")
+        first = np.unique(h, return_index=True)[1]
+        cat[h[first]] = zoning["category"].astype(str).to_numpy()[z[first]]
+    agg = _grouped_shares(per_home, pd.Series(cat), headline)
+    agg.index.name = "category"
+    return agg

@@ -1,0 +1,22 @@
+"""The walk network: build, cache, snap points to it, bounded shortest paths, service areas.
+
+:class:`WalkNetwork` is the graph (nodes are segment endpoints, edge weight is geometry length,
+all in the working CRS). :func:`snap_points` puts points on the nearest point of the nearest edge.
+The accessibility engine that turns these into per-home distances lives in
+:mod:`arealanalyse.metrics.access` (:class:`~arealanalyse.metrics.Accessibility`).
+
+Examples
+--------
+>>> import geopandas as gpd
+>>> from shapely.geometry import LineString
+>>> lines = [LineString([(0, 0), (100, 0)]), LineString([(100, 0), (100, 50)])]
+>>> net = WalkNetwork.from_edges(gpd.GeoDataFrame(geometry=lines, crs=25832))
+>>> net.n_nodes, net.n_edges, net.largest_component_share
+(3, 2, 1.0)
+"""
+
+from __future__ import annotations
+
+from arealanalyse.network.graph import Snap, WalkNetwork, point_geometries, snap_points
+
+__all__ = ["Snap", "WalkNetwork", "point_geometries", "snap_points"]
