@@ -65,6 +65,9 @@ def _register() -> None:
     from arealanalyse.cli import map as _map
 
     app.command("map")(_map.map_command)
+    from arealanalyse.cli import map as _map
+
+    app.command("map")(_map.map_command)
 
 
 _register()

@@ -1,0 +1,248 @@
+"""``arealanalyse map``: one shareable HTML map from a catalogue, a scenario or saved results."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import typer
+from rich.console import Console
+
+from arealanalyse.errors import CatalogueError
+
+if TYPE_CHECKING:
+    from arealanalyse.maps._style import Lang
+
+__all__ = ["detect_input", "map_command"]
+
+_console = Console(stderr=True)
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise CatalogueError(f"{path}: not valid YAML ({exc}); fix the file.") from exc
+    return data if isinstance(data, dict) else {}
+
+
+def detect_input(path: Path) -> str:
+    """Say what ``path`` is: ``catalogue``, ``scenario``, ``results`` or ``compare``.
+
+    A layer catalogue YAML has ``layers:``; a scenario YAML has ``schema_version`` and ``sites``
+    or ``extends``; a results folder holds ``metrics.gpkg`` (a metric suite) or ``sites.gpkg`` (a
+    scenario run), or sub-folders with ``sites.gpkg`` (several scenario runs: ``compare``); a
+    GeoPackage is read for its ``per_cell`` or ``sites`` layer.
+    """
+    if not path.exists():
+        raise FileNotFoundError(f"{path} does not exist")
+    if path.is_dir():
+        if (path / "sites.gpkg").is_file() or (path / "metrics.gpkg").is_file():
+            return "results"
+        if len([p for p in path.iterdir() if (p / "sites.gpkg").is_file()]) >= 1:
+            return "compare"
+        raise CatalogueError(
+            f"{path}: folder has no metrics.gpkg or sites.gpkg (nor sub-folders with sites.gpkg); "
+            "pass a catalogue, a scenario YAML or a results folder."
+        )
+    suffix = path.suffix.lower()
+    if suffix == ".gpkg":
+        return "results"
+    if suffix in {".yaml", ".yml"}:
+        data = _read_yaml(path)
+        if "layers" in data:
+            return "catalogue"
+        if "schema_version" in data and ("sites" in data or "extends" in data):
+            return "scenario"
+        raise CatalogueError(
+            f"{path}: neither a layer catalogue (no 'layers:') nor a scenario (no "
+            "'schema_version' with 'sites' or 'extends'); check the file."
+        )
+    raise CatalogueError(
+        f"{path}: unknown input type {suffix!r}; pass a catalogue or scenario YAML, a results "
+        "folder or a GeoPackage."
+    )
+
+
+def _context(catalogue: Path | None) -> dict[str, Any]:
+    """Title, banner, sources and outline from a catalogue (for result and scenario maps)."""
+    if catalogue is None:
+        return {"title": None, "synthetic": False, "sources": (), "boundary": None}
+    from arealanalyse.layers.catalogue import load_catalogue
+
+    cat = load_catalogue(catalogue)
+    boundary = cat.layer("boundary") if cat.has("boundary") else None
+    return {
+        "title": cat.title,
+        "synthetic": cat.synthetic,
+        "sources": cat.sources,
+        "boundary": boundary,
+    }
+
+
+def _catalogue_map(path: Path, lang: Lang, status: Any) -> Any:
+    from arealanalyse import maps
+    from arealanalyse.errors import NetworkError
+    from arealanalyse.layers.catalogue import load_catalogue
+    from arealanalyse.settings import Settings
+
+    cat = load_catalogue(path)
+    status.update("Leser lagene …" if lang == "nb" else "Loading layers …")
+    layers = cat.load_all()
+    service_areas = None
+    transit = layers.get("transit")
+    if transit is not None and len(transit) and "walk_network" in layers:
+        from arealanalyse.network import WalkNetwork
+
+        status.update("Beregner gangavstander …" if lang == "nb" else "Computing walk areas …")
+        try:
+            settings = Settings()
+            net = WalkNetwork.from_catalogue(cat, settings=settings)
+            service_areas = net.service_areas(transit, distance_m=settings.service_distance_m)
+        except NetworkError as exc:
+            _console.print(f"[yellow]note:[/] no walk areas: {exc}")
+    status.update("Tegner kartet …" if lang == "nb" else "Drawing the map …")
+    return maps.study_area_map(
+        layers,
+        title=cat.title,
+        synthetic=cat.synthetic,
+        sources=cat.sources,
+        service_areas=service_areas,
+        lang=lang,
+    )
+
+
+def _results_map(path: Path, lang: Lang, ctx: dict[str, Any], color_by: str) -> Any:
+    import geopandas as gpd
+    import pyogrio
+
+    from arealanalyse import maps
+
+    gpkgs = (
+        [path]
+        if path.is_file()
+        else [p for p in (path / "sites.gpkg", path / "metrics.gpkg") if p.is_file()]
+    )
+    sites = per_cell = None
+    for gpkg in gpkgs:
+        names = [str(n) for n in pyogrio.list_layers(gpkg)[:, 0]]
+        if "sites" in names and sites is None:
+            sites = gpd.read_file(gpkg, layer="sites", engine="pyogrio")
+        if "per_cell" in names and per_cell is None:
+            per_cell = gpd.read_file(gpkg, layer="per_cell", engine="pyogrio")
+    common = {
+        "synthetic": ctx["synthetic"],
+        "sources": ctx["sources"],
+        "lang": lang,
+        "boundary": ctx["boundary"],
+    }
+    if sites is not None:
+        title = ctx["title"] or path.stem
+        return maps.scenario_map(sites, title=title, color_by=color_by, scenario=per_cell, **common)
+    if per_cell is not None:
+        title = ctx["title"] or ("Tilgang" if lang == "nb" else "Access")
+        return maps.access_map(per_cell, title=title, **common)
+    raise CatalogueError(
+        f"{path}: no 'sites' or 'per_cell' layer found; pass the output of a scenario run or a "
+        "metric suite."
+    )
+
+
+def _compare_map(path: Path, lang: Lang, ctx: dict[str, Any], color_by: str) -> Any:
+    import geopandas as gpd
+
+    from arealanalyse import maps
+
+    scenarios = {
+        p.name: gpd.read_file(p / "sites.gpkg", layer="sites", engine="pyogrio")
+        for p in sorted(path.iterdir())
+        if (p / "sites.gpkg").is_file()
+    }
+    title = ctx["title"] or (
+        "Sammenligning av scenarioer" if lang == "nb" else "Scenario comparison"
+    )
+    return maps.compare_map(
+        scenarios,
+        title=title,
+        color_by=color_by,
+        lang=lang,
+        synthetic=ctx["synthetic"],
+        sources=ctx["sources"],
+        boundary=ctx["boundary"],
+    )
+
+
+def _scenario_map(path: Path, lang: Lang, color_by: str, status: Any) -> Any:
+    from arealanalyse import maps
+    from arealanalyse.scenarios.evaluate import evaluate_scenario
+
+    status.update("Beregner scenarioet …" if lang == "nb" else "Evaluating the scenario …")
+    res = evaluate_scenario(path)
+    ctx = _context(Path(res.scenario.catalogue) if res.scenario.catalogue else None)
+    before = getattr(res.suite_before, "per_cell", None)
+    after = getattr(res.suite_after, "per_cell", None)
+    title = f"{ctx['title']} – {res.name}" if ctx["title"] else res.name
+    status.update("Tegner kartet …" if lang == "nb" else "Drawing the map …")
+    return maps.scenario_map(
+        res.sites,
+        title=title,
+        color_by=color_by,
+        baseline=before,
+        scenario=after,
+        boundary=ctx["boundary"],
+        synthetic=ctx["synthetic"],
+        sources=ctx["sources"],
+        lang=lang,
+    )
+
+
+def map_command(
+    path: Path = typer.Argument(
+        ..., help="Layer catalogue YAML, scenario YAML, or results folder/GeoPackage."
+    ),
+    out: Path | None = typer.Option(
+        None, "--out", "-o", help="HTML file to write (default: <input name>_map.html here)."
+    ),
+    offline: bool = typer.Option(
+        False, "--offline", help="Self-contained file: Leaflet inlined, no internet needed."
+    ),
+    lang: str = typer.Option("nb", "--lang", help="Label language: nb (bokmål) or en."),
+    color_by: str = typer.Option(
+        "abc_class", "--color-by", help="Colour scenario sites by abc_class or verdict."
+    ),
+    catalogue: Path | None = typer.Option(
+        None, "--catalogue", help="For results: take title, sources, banner and outline from it."
+    ),
+) -> None:
+    """Draw an interactive HTML map planners can share.
+
+    The input decides the map: a layer catalogue gives the study-area map (zoning, farmland,
+    green areas, transit with 5-minute walk areas, E18); a scenario YAML is evaluated and its
+    sites drawn with before/after access; a results folder or GeoPackage gives the access
+    choropleth (metrics.gpkg) or the scenario sites (sites.gpkg); a folder of scenario runs gives
+    the comparison map.
+
+    Example: arealanalyse map layers/baerum-demo.yaml --offline --out output/baseline.html
+    """
+    from arealanalyse import maps
+
+    if lang not in {"nb", "en"}:
+        raise CatalogueError(f"--lang {lang!r} is not supported; use nb or en.")
+    lang_: Lang = "en" if lang == "en" else "nb"
+    kind = detect_input(path)
+    target = out or Path(f"{path.stem if path.is_file() else path.name}_map.html")
+    with _console.status("Lager kartet …" if lang == "nb" else "Making the map …") as status:
+        if kind == "catalogue":
+            m = _catalogue_map(path, lang_, status)
+        elif kind == "scenario":
+            m = _scenario_map(path, lang_, color_by, status)
+        elif kind == "compare":
+            m = _compare_map(path, lang_, _context(catalogue), color_by)
+        else:
+            m = _results_map(path, lang_, _context(catalogue), color_by)
+        status.update("Skriver HTML …" if lang == "nb" else "Writing HTML …")
+        written = maps.save_map(m, target, offline=offline)
+    size_mb = written.stat().st_size / 1e6
+    typer.echo(f"map written: {written} ({size_mb:.1f} MB{', offline' if offline else ''})")

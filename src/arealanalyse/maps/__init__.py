@@ -1,0 +1,51 @@
+"""Interactive HTML maps planners share (Folium/Leaflet).
+
+Each map function takes GeoDataFrames (any CRS; shown in lon/lat) and plain objects and returns a
+:class:`folium.Map`; nothing here computes analysis results. Write a map with :func:`save_map`
+(``offline=True`` makes a self-contained file that works without internet).
+
+* :func:`study_area_map` – boundary, zoning in plan colours, farmland, green areas, named areas,
+  transit nodes with their 5-minute walk areas, E18.
+* :func:`access_map` – access shares as a grid choropleth, one layer per indicator.
+* :func:`scenario_map` – scenario sites by ABC class or verdict, before/after/difference.
+* :func:`compare_map` – several scenarios' sites, one layer per scenario.
+
+Every map has a title, a legend, the data sources and licences, a "synthetic demo data" banner
+when ``synthetic=True`` and readable notes instead of failures for empty layers or data far from
+Norway. Labels are Norwegian bokmål by default (``lang="en"`` for English). See ``docs/maps.md``.
+"""
+
+from __future__ import annotations
+
+from arealanalyse.maps._base import READY_FLAG
+from arealanalyse.maps._style import (
+    ABC_COLOURS,
+    AR5_COLOURS,
+    VERDICT_COLOURS,
+    ZONING_COLOURS,
+    column_label,
+    format_number,
+)
+from arealanalyse.maps.access import access_map, share_columns
+from arealanalyse.maps.save import OfflineAssetError, map_html, save_map
+from arealanalyse.maps.scenario import compare_map, default_popup_columns, scenario_map
+from arealanalyse.maps.study import study_area_map
+
+__all__ = [
+    "ABC_COLOURS",
+    "AR5_COLOURS",
+    "READY_FLAG",
+    "VERDICT_COLOURS",
+    "ZONING_COLOURS",
+    "OfflineAssetError",
+    "access_map",
+    "column_label",
+    "compare_map",
+    "default_popup_columns",
+    "format_number",
+    "map_html",
+    "save_map",
+    "scenario_map",
+    "share_columns",
+    "study_area_map",
+]
