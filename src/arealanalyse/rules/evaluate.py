@@ -398,7 +398,10 @@ def evaluate(result: Any, rules: RuleSet, /) -> Evaluation:
                          values.loc[idx], site.to_dict(), params, reason)
                 )  # fmt: skip
         else:
-            value, info = measure.proposal_value(tables, sites[sel], rule.params)
+            unfiltered = rule.applies_to.uses is None and rule.applies_to.sites is None
+            # The unfiltered selection is the site table itself, so measures can use totals.
+            selected = sites if unfiltered else sites[sel]
+            value, info = measure.proposal_value(tables, selected, rule.params)
             reason = None
             if _is_missing(value):
                 reason = (

@@ -228,10 +228,28 @@ def _period_years(tables: ProposalTables, params: Mapping[str, Any]) -> float:
     return p if p > 0 else math.nan
 
 
+def _total(tables: ProposalTables, key: str) -> float | None:
+    value = tables.totals.get(key)
+    if value is None:
+        return None
+    try:
+        f = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(f) else f
+
+
 def _annual_business(
     tables: ProposalTables, selected: gpd.GeoDataFrame, params: Mapping[str, Any]
 ) -> tuple[float, dict[str, Any]]:
     period = _period_years(tables, params)
+    net = _total(tables, "business_bra_m2_net")
+    if selected is tables.sites and net is not None:
+        # The whole proposal: the run's own net figure (new business BRA minus BRA lost to
+        # rezoning), so the report shows the scenario's number.
+        new = _total(tables, "business_bra_m2_new")
+        lost = _total(tables, "bra_m2_lost") or 0.0
+        return net / period, {"total": net, "new": new, "lost": lost, "period_years": period}
     business = selected[selected["use"].isin(BUSINESS_USES)]
     total = float(pd.to_numeric(business["bra_m2"], errors="coerce").fillna(0.0).sum())
     return total / period, {"total": total, "period_years": period}
@@ -241,6 +259,10 @@ def _annual_dwellings(
     tables: ProposalTables, selected: gpd.GeoDataFrame, params: Mapping[str, Any]
 ) -> tuple[float, dict[str, Any]]:
     period = _period_years(tables, params)
+    new = _total(tables, "new_dwellings")
+    if selected is tables.sites and new is not None:
+        # The run's own count, which includes dwellings that rezonings make room for.
+        return new / period, {"total": new, "period_years": period}
     total = float(pd.to_numeric(selected["dwellings"], errors="coerce").fillna(0.0).sum())
     return total / period, {"total": total, "period_years": period}
 
@@ -254,7 +276,14 @@ def _period_detail(unit_nb: str, unit_en: str) -> DetailFunc:
             return "planperioden er ukjent (sett params.period_years)"
         unit = unit_en if lang == "en" else unit_nb
         years = "years" if lang == "en" else "år"
-        return f"{fmt_number(total, lang)} {unit} / {fmt_number(period, lang, 0)} {years}"
+        text = f"{fmt_number(total, lang)} {unit} / {fmt_number(period, lang, 0)} {years}"
+        if info.get("lost"):
+            new, lost = fmt_number(info.get("new"), lang), fmt_number(info["lost"], lang)
+            if lang == "en":
+                text += f" (net: {new} new minus {lost} lost to rezoning)"
+            else:
+                text += f" (netto: {new} nytt minus {lost} tapt ved omregulering)"
+        return text
 
     return f
 
@@ -417,17 +446,19 @@ MEASURES: dict[str, Measure] = {
            "`abc_classes` is given) in those ABC location classes.",
            _share_centres_nodes, params={"area_types": ["centre", "node"], "abc_classes": []},
            columns=("bra_m2", "in_area_type", "abc_class"), detail=_share_detail),
-        _m("annual_business_bra", "proposal", "number", "m²/år", "ny nærings-BRA per år",
-           "new business floor space per year",
-           "BRA of the selected business sites (kontor, handel, volumhandel, industri_lager, "
-           "blandet) "
-           "divided by the plan period (`period_years`, default: the scenario's).",
+        _m("annual_business_bra", "proposal", "number", "m²/år", "netto ny nærings-BRA per år",
+           "net new business floor space per year",
+           "Net new business BRA per year of the plan period (`period_years`, default: the "
+           "scenario's). For the whole proposal this is the scenario's `business_bra_m2_net` "
+           "(BRA of business uses minus BRA lost to rezoning); when `applies_to` selects sites, "
+           "the BRA of the selected business sites.",
            _annual_business, params={"period_years": None}, columns=("bra_m2", "use"),
            detail=_period_detail("m² BRA", "m² BRA")),
         _m("annual_dwellings", "proposal", "number", "boliger/år", "nye boliger per år",
            "new dwellings per year",
-           "Dwellings of the selected sites divided by the plan period (`period_years`, "
-           "default: the scenario's).",
+           "New dwellings per year of the plan period. For the whole proposal this is the "
+           "scenario's `new_dwellings` (sites and rezonings); when `applies_to` selects sites, "
+           "the dwellings of the selected sites.",
            _annual_dwellings, params={"period_years": None}, columns=("dwellings",),
            detail=_period_detail("boliger", "dwellings")),
         _m("rezoning_from_to", "proposal", "number", "daa",

@@ -18,6 +18,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from arealanalyse.errors import RuleError
+from arealanalyse.layers.codes import AREA_TYPES, AREALFORMAL, AREALFORMAL_CATEGORIES
 from arealanalyse.rules.measures import MEASURES, USES
 from arealanalyse.yamlfiles import format_validation_error, read_yaml
 
@@ -37,6 +38,34 @@ OPERATORS: tuple[str, ...] = ("<=", "<", ">=", ">", "==", "!=", "in", "not_in")
 Operator = Literal["<=", "<", ">=", ">", "==", "!=", "in", "not_in"]
 Scalar = float | int | str
 ThresholdValue = float | int | str | list[float | int | str]
+
+
+def _subset_of(allowed: Any) -> Any:
+    return lambda v: isinstance(v, list) and all(x in allowed for x in v)
+
+
+_PARAM_CHECKS: dict[str, tuple[Any, str]] = {
+    "classes": (
+        lambda v: isinstance(v, list) and bool(v) and all(c in (21, 22, 23) for c in v),
+        "a non-empty list of AR5 farmland classes (21, 22, 23)",
+    ),
+    "area_types": (_subset_of(AREA_TYPES), f"a list of area types from {list(AREA_TYPES)}"),
+    "abc_classes": (_subset_of(("A", "B", "C")), "a list of ABC classes (A, B, C)"),
+    "from_categories": (
+        _subset_of(AREALFORMAL_CATEGORIES),
+        f"a list of arealformål categories from {list(AREALFORMAL_CATEGORIES)}",
+    ),
+    "to_categories": (
+        _subset_of(AREALFORMAL_CATEGORIES),
+        f"a list of arealformål categories from {list(AREALFORMAL_CATEGORIES)}",
+    ),
+    "from_codes": (_subset_of(AREALFORMAL), "a list of SOSI arealformål codes"),
+    "to_codes": (_subset_of(AREALFORMAL), "a list of SOSI arealformål codes"),
+    "period_years": (
+        lambda v: v is None or (isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0),
+        "a number of years > 0",
+    ),
+}
 
 
 class _Strict(BaseModel):
@@ -126,6 +155,14 @@ class Rule(_Strict):
                 f"params: {sorted(unknown)} are not parameters of {self.measure!r}; "
                 f"its parameters are {sorted(m.params) or 'none'}"
             )
+        for key, value in self.params.items():
+            ok, want = _PARAM_CHECKS.get(key, (lambda _v: True, ""))
+            if not ok(value):
+                raise ValueError(f"params.{key}: {value!r} is not valid; give {want}")
+        if m.kind == "category" and self.operator not in ("==", "!=", "in", "not_in"):
+            raise ValueError(
+                f"operator: measure {self.measure!r} gives categories; use ==, !=, in or not_in"
+            )
         listy = self.operator in ("in", "not_in")
         if listy != isinstance(self.threshold, list):
             want = "a list" if listy else "a single value"
@@ -136,10 +173,6 @@ class Rule(_Strict):
                 raise ValueError(
                     f"threshold: measure {self.measure!r} is numeric ({m.unit}); give a number"
                 )
-        elif self.operator not in ("==", "!=", "in", "not_in"):
-            raise ValueError(
-                f"operator: measure {self.measure!r} gives categories; use ==, !=, in or not_in"
-            )
         return self
 
 

@@ -37,6 +37,7 @@ import pyogrio
 
 from arealanalyse.errors import (
     CodeError,
+    CrsError,
     EmptyLayerError,
     GeometryError,
     LayerFileError,
@@ -97,29 +98,29 @@ def _find(columns: list[str], key: str) -> str | None:
 
 
 def _read(path: Path, layer: str | None) -> gpd.GeoDataFrame:
+    label = str(path)
     if not path.exists():
-        raise LayerFileError(f"Proposal file {str(path)!r} does not exist; check the path.")
+        raise LayerFileError(f"Proposal file {label!r} does not exist; check the path.")
+    is_gml = path.suffix.lower() in (".gml", ".xml")
     try:
-        layers = pyogrio.list_layers(path)
+        # Listing a GML file's layers would make GDAL write a .gfs schema file next to it.
+        if layer is None and not is_gml:
+            spatial = [str(n) for n, g in pyogrio.list_layers(path) if g is not None]
+            if len(spatial) > 1:
+                raise LayerFileError(
+                    f"Proposal file {label!r} has several layers {spatial[:8]}; choose one with "
+                    "--layer."
+                )
+            layer = spatial[0] if spatial else None
+        opts = {"WRITE_GFS": "NO"} if is_gml else {}
+        return gpd.read_file(path, layer=layer, engine="pyogrio", **opts)
+    except LayerFileError:
+        raise
     except Exception as exc:
+        first = " ".join(str(exc).split())[:160]
         raise LayerFileError(
-            f"Proposal file {str(path)!r} cannot be read as GeoPackage/GeoJSON/GML "
-            f"({' '.join(str(exc).split())[:120]}); export it again from the planning system."
-        ) from None
-    if layer is None:
-        spatial = [str(n) for n, g in layers if g is not None]
-        if len(spatial) > 1:
-            raise LayerFileError(
-                f"Proposal file {str(path)!r} has several layers {spatial}; choose one with "
-                "--layer."
-            )
-        layer = spatial[0] if spatial else None
-    try:
-        return gpd.read_file(path, layer=layer, engine="pyogrio")
-    except Exception as exc:
-        raise LayerFileError(
-            f"Proposal file {str(path)!r}: layer {layer!r} cannot be read "
-            f"({' '.join(str(exc).split())[:120]}); check the layer name."
+            f"Proposal file {label!r} cannot be read as GeoPackage/GeoJSON/GML ({first}); "
+            "export it again from the planning system (or check --layer)."
         ) from None
 
 
@@ -170,7 +171,12 @@ def read_proposal(
     raw = _read(p, layer)
     if len(raw) == 0:
         raise EmptyLayerError(f"Proposal file {label!r} has no features; is it the right file?")
-    check_crs(raw, label)  # CrsError: no CRS, or coordinates that cannot be in the CRS
+    if raw.crs is None:
+        raise CrsError(
+            f"Proposal file {label!r} has no CRS; export it with its coordinate system "
+            "(e.g. EPSG:25832, ETRS89 / UTM 32N) from the planning system."
+        )
+    check_crs(raw, label)  # CrsError: coordinates that cannot be in the declared CRS
     cols = [c for c in raw.columns if c != raw.geometry.name]
     code_col = _find(cols, "arealformal")
     if code_col is None:
@@ -188,7 +194,10 @@ def read_proposal(
     codes = pd.to_numeric(raw[code_col], errors="coerce")
     bad_code = codes.isna() | ~codes.isin(list(AREALFORMAL))
     if bad_code.any():
-        vals = ", ".join(repr(v) for v in pd.unique(raw.loc[bad_code, code_col])[:5])
+        vals = ", ".join(
+            str(v.item() if hasattr(v, "item") else v)
+            for v in pd.unique(raw.loc[bad_code, code_col])[:5]
+        )
         raise CodeError(
             f"Proposal file {label!r}: unknown arealformål code(s) {vals} in column {code_col!r} "
             f"({int(bad_code.sum())} areas); use SOSI KpArealformål/RpArealformål codes "

@@ -1,0 +1,118 @@
+"""``arealanalyse check``: review a proposal against the arealstrategi rules."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+__all__ = ["check"]
+
+_STYLE = {"pass": "green", "warn": "yellow", "fail": "bold red", "not_applicable": "dim"}
+_WORD = {
+    "nb": {"pass": "oppfylt", "warn": "varsel", "fail": "brudd", "not_applicable": "gjelder ikke"},
+    "en": {"pass": "pass", "warn": "warning", "fail": "fail", "not_applicable": "not applicable"},
+}
+
+
+def check(
+    proposal: Path = typer.Argument(
+        ...,
+        help="Scenario file (.yaml) or plan proposal (.gpkg, .geojson, .gml) with arealformål "
+        "codes and BRA.",
+    ),
+    rules: Path | None = typer.Option(
+        None, "--rules", help="Rule file (default: scenarios/rules/baerum-arealstrategi.yaml)."
+    ),
+    out: Path = typer.Option(Path("review"), "--out", help="Folder for review.html/.md/.json."),
+    lang: str = typer.Option("nb", "--lang", help="Report language: nb (bokmål) or en."),
+    catalogue: Path | None = typer.Option(
+        None,
+        "--catalogue",
+        help="Study area of a proposal file (default: the demo, layers/baerum-demo.yaml); "
+        "overrides a scenario's catalogue.",
+    ),
+    period: str | None = typer.Option(
+        None, "--period", help="Plan period START-END (e.g. 2026-2040) for the per-year targets."
+    ),
+    layer: str | None = typer.Option(None, "--layer", help="Layer of a multi-layer proposal."),
+    online_map: bool = typer.Option(
+        False, "--online-map", help="Load the web map's scripts from the internet (smaller file)."
+    ),
+) -> None:
+    """Check a proposal against the arealstrategi rules and write a review report.
+
+    Writes review.html (map of the sites coloured by verdict, tables), review.md (for the case
+    file) and review.json. Exit code 0 when no fail-severity rule is broken (warnings allowed),
+    1 when one is, 2 on invalid input.
+
+    Example: arealanalyse check scenarios/knutepunkt.yaml --out review --lang en
+    """
+    from arealanalyse.report import write_review
+    from arealanalyse.rules.review import check as run_check
+
+    if lang not in ("nb", "en"):
+        raise typer.BadParameter(f"{lang!r}: use nb or en.", param_hint="--lang")
+    console = Console()
+    t0 = time.perf_counter()
+    with console.status(
+        "Leser og kontrollerer …" if lang == "nb" else "Reading and checking …"
+    ) as st:
+
+        def say(msg: str) -> None:
+            st.update(f"{msg} ({time.perf_counter() - t0:.0f} s)")
+
+        res = run_check(
+            proposal, rules=rules, catalogue=catalogue, period=period, layer=layer, progress=say
+        )
+        say("Skriver rapporten" if lang == "nb" else "Writing the report")
+        paths = write_review(
+            res.evaluation,
+            out,
+            lang=lang,
+            synthetic=res.synthetic,
+            notes=res.notes,
+            offline=not online_map,
+        )
+    ev = res.evaluation
+    words = _WORD[lang]
+    table = Table(title=ev.rules.title.get(lang), show_lines=False)
+    for head in (
+        ("Regel", "Rule"),
+        ("Alvorlighet", "Severity"),
+        ("Vurdering", "Verdict"),
+        ("oppfylt/varsel/brudd/gjelder ikke", "pass/warn/fail/n.a."),
+    ):
+        table.add_column(head[1] if lang == "en" else head[0])
+    for _, r in ev.rule_summary().iterrows():
+        v = str(r["verdict"])
+        sev = words["fail"] if r["severity"] == "fail" else words["warn"]
+        counts = f"{r['n_pass']}/{r['n_warn']}/{r['n_fail']}/{r['n_not_applicable']}"
+        table.add_row(str(r["rule_id"]), sev, f"[{_STYLE[v]}]{words[v]}[/]", counts)
+    console.print(table)
+    if res.synthetic:
+        console.print(
+            "[yellow]Syntetiske demodata: tallene er ikke Bærums.[/yellow]"
+            if lang == "nb"
+            else "[yellow]Synthetic demo data: the numbers are not Bærum's.[/yellow]"
+        )
+    status = ev.status
+    summary = {
+        "nb": {
+            "pass": "Forslaget følger alle regler.",
+            "warn": "Ingen brudd, men varsler å vurdere.",
+            "fail": "Forslaget bryter minst én absolutt regel.",
+        },
+        "en": {
+            "pass": "The proposal follows every rule.",
+            "warn": "No failures, but warnings to consider.",
+            "fail": "The proposal breaks at least one strict rule.",
+        },
+    }[lang][status]
+    console.print(f"[{_STYLE[status]}]{summary}[/]")
+    for p in paths.values():
+        console.print(f"{'skrev' if lang == 'nb' else 'wrote'} {p}")
+    raise typer.Exit(ev.exit_code)

@@ -1,0 +1,318 @@
+"""Check a proposal against a rule set: one scenario run, then the rules on its tables.
+
+:func:`check` is what ``arealanalyse check`` calls. A *scenario file* is loaded as it is; a *plan
+proposal file* (GeoPackage, GeoJSON, SOSI-GML) is read with
+:func:`~arealanalyse.rules.proposal.read_proposal` and turned into a scenario whose sites are the
+plan's development areas (:func:`proposal_scenario`). Either way the scenario engine evaluates it
+once (:class:`arealanalyse.scenarios.evaluate.Evaluator`) and the rules read that run's site table,
+rezonings and totals: the review report and the scenario outputs show the same numbers.
+
+Everything is validated before any heavy work: the rule file, the proposal or scenario, and the
+catalogue's existence.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+from pydantic import ValidationError
+
+from arealanalyse.errors import CatalogueError, ScenarioError
+from arealanalyse.rules.evaluate import Evaluation, evaluate
+from arealanalyse.rules.model import RuleSet, load_rules
+from arealanalyse.rules.proposal import PROPOSAL_SUFFIXES, read_proposal
+from arealanalyse.settings import Settings, resolve
+
+__all__ = [
+    "BRA_PER_DWELLING_M2",
+    "CheckResult",
+    "check",
+    "default_catalogue_path",
+    "load_proposal",
+    "proposal_scenario",
+]
+
+#: Gross floor area per dwelling used to estimate dwellings of housing areas in a proposal file
+#: without a dwellings column (a rule of thumb for flats in Bærum's growth areas; give a
+#: ``dwellings`` column to use the plan's own numbers).
+BRA_PER_DWELLING_M2: float = 90.0
+
+Progress = Callable[[str], None]
+
+
+def _root() -> Path:
+    return Path(__file__).resolve().parents[3]
+
+
+def default_catalogue_path() -> Path:
+    """Return the demo study area's catalogue (``layers/baerum-demo.yaml``) for proposals.
+
+    Examples
+    --------
+    >>> default_catalogue_path().name
+    'baerum-demo.yaml'
+    """
+    return _root() / "layers" / "baerum-demo.yaml"
+
+
+@dataclass
+class CheckResult:
+    """A checked proposal: the verdicts and the scenario run they were computed from."""
+
+    evaluation: Evaluation
+    result: Any  # arealanalyse.scenarios.evaluate.ScenarioResult
+    kind: str  # "scenario" or "proposal"
+    synthetic: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        """0 when no fail-severity rule is broken (warnings allowed), else 1."""
+        return self.evaluation.exit_code
+
+
+def _safe_name(stem: str) -> str:
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "-", stem).strip("-.")
+    return name or "proposal"
+
+
+def _parse_period(period: str | tuple[int, int] | None, label: str) -> dict[str, int] | None:
+    if period is None:
+        return None
+    if isinstance(period, tuple):
+        start, end = period
+    else:
+        m = re.fullmatch(r"\s*(\d{4})\s*[-–]\s*(\d{4})\s*", period)
+        if not m:
+            raise ScenarioError(
+                f"{label}: period {period!r} is not START-END; write it like 2026-2040."
+            )
+        start, end = int(m.group(1)), int(m.group(2))
+    if end < start:
+        raise ScenarioError(f"{label}: period {start}-{end} ends before it starts; swap them.")
+    return {"start": start, "end": end}
+
+
+def proposal_scenario(
+    sites: gpd.GeoDataFrame,
+    /,
+    *,
+    name: str,
+    catalogue: str | os.PathLike[str],
+    title: str = "",
+    period: str | tuple[int, int] | None = None,
+    settings: Settings | None = None,
+) -> tuple[Any, list[str]]:
+    """Turn a proposal's development areas into a scenario (sites with inline geometry).
+
+    Parameters
+    ----------
+    sites
+        From :func:`~arealanalyse.rules.proposal.read_proposal` (working CRS).
+    name, title
+        The scenario's name and title.
+    catalogue
+        Layer catalogue of the study area the proposal lies in.
+    period
+        Plan period ``"2026-2040"`` (or a tuple); without it the per-year targets are
+        not applicable.
+    settings
+        Run settings (working CRS).
+
+    Returns
+    -------
+    tuple
+        The validated :class:`~arealanalyse.scenarios.model.Scenario` and notes for the report
+        (e.g. how many dwellings were estimated).
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import box
+    >>> sites = gpd.GeoDataFrame({"site_id": ["P1"], "name": ["B1"], "use": ["bolig"],
+    ...     "bra_m2": [9000.0], "dwellings": [float("nan")], "year": [float("nan")]},
+    ...     geometry=[box(0, 0, 50, 50)], crs=25832)
+    >>> sc, notes = proposal_scenario(sites, name="plan", catalogue="cat.yaml")
+    >>> sc.sites[0].use, sc.sites[0].dwellings, sc.period is None
+    ('bolig', 100, True)
+    """
+    s = resolve(settings)
+    label = f"Proposal {name!r}"
+    notes: list[str] = []
+    estimated = 0
+    rows = []
+    for r in sites.itertuples(index=False):
+        dwellings = r.dwellings
+        if dwellings is None or (isinstance(dwellings, float) and math.isnan(dwellings)):
+            if r.use == "bolig":
+                dwellings = round(float(r.bra_m2) / BRA_PER_DWELLING_M2)
+                estimated += 1
+            else:
+                dwellings = 0
+        year = r.year
+        row: dict[str, Any] = {
+            "id": str(r.site_id),
+            "name": str(r.name),
+            "use": str(r.use),
+            "bra_m2": float(r.bra_m2),
+            "dwellings": int(dwellings),
+            "geometry": r.geometry.wkt,
+        }
+        if year is not None and not (isinstance(year, float) and math.isnan(year)):
+            row["year"] = int(year)
+        rows.append(row)
+    if estimated:
+        notes.append(
+            f"dwellings estimated for {estimated} housing areas at {BRA_PER_DWELLING_M2:g} m² "
+            "BRA per dwelling (the file has no dwellings column / value)"
+        )
+    raw: dict[str, Any] = {
+        "schema_version": 1,
+        "name": _safe_name(name),
+        "title": title,
+        "catalogue": str(catalogue),
+        "crs": s.crs,
+        "sites": rows,
+    }
+    per = _parse_period(period, label)
+    if per is not None:
+        raw["period"] = per
+    from arealanalyse.scenarios.model import Scenario
+    from arealanalyse.yamlfiles import format_validation_error
+
+    try:
+        scenario = Scenario.model_validate(raw)
+    except ValidationError as exc:
+        raise ScenarioError(format_validation_error(exc, Scenario, label)) from None
+    return scenario, notes
+
+
+def load_proposal(
+    path: str | os.PathLike[str],
+    /,
+    *,
+    catalogue: str | os.PathLike[str] | None = None,
+    period: str | tuple[int, int] | None = None,
+    layer: str | None = None,
+    settings: Settings | None = None,
+) -> tuple[Any, str, list[str]]:
+    """Load and validate what a reviewer received: a scenario file or a plan proposal file.
+
+    Returns
+    -------
+    tuple
+        ``(scenario, kind, notes)`` with kind ``"scenario"`` or ``"proposal"``.
+    """
+    from arealanalyse.scenarios.model import load_scenario
+
+    p = Path(path)
+    notes: list[str] = []
+    if p.suffix.lower() in (".yaml", ".yml"):
+        scenario = load_scenario(p)
+        updates: dict[str, Any] = {}
+        if catalogue is not None:
+            updates["catalogue"] = str(Path(catalogue).resolve())
+        per = _parse_period(period, p.name)
+        if per is not None:
+            from arealanalyse.scenarios.model import Period
+
+            updates["period"] = Period(**per)
+        if updates:
+            changed = scenario.model_copy(update=updates)
+            changed._path, changed._chain = scenario._path, scenario._chain
+            changed._origins = scenario._origins
+            scenario = changed
+        return scenario, "scenario", notes
+    if p.suffix.lower() not in PROPOSAL_SUFFIXES:
+        raise ScenarioError(
+            f"{p.name!r}: unknown kind of file; give a scenario (.yaml) or a plan proposal "
+            f"({', '.join(PROPOSAL_SUFFIXES)})."
+        )
+    cat = Path(catalogue) if catalogue is not None else default_catalogue_path()
+    sites = read_proposal(p, layer=layer, settings=settings)
+    left_out = sites.attrs.get("arealanalyse", {}).get("left_out_non_building", 0)
+    if left_out:
+        notes.append(f"{left_out} areas with non-building arealformål left out of the check")
+    scenario, more = proposal_scenario(
+        sites,
+        name=p.stem,
+        title=p.name,
+        catalogue=cat.resolve(),
+        period=period,
+        settings=settings,
+    )
+    return scenario, "proposal", notes + more
+
+
+def check(
+    proposal: str | os.PathLike[str],
+    /,
+    *,
+    rules: RuleSet | str | os.PathLike[str] | None = None,
+    catalogue: str | os.PathLike[str] | None = None,
+    period: str | tuple[int, int] | None = None,
+    layer: str | None = None,
+    settings: Settings | None = None,
+    evaluator: Any = None,
+    progress: Progress | None = None,
+) -> CheckResult:
+    """Check a scenario file or plan proposal file against a rule set.
+
+    Parameters
+    ----------
+    proposal
+        Scenario YAML, or a plan proposal as GeoPackage/GeoJSON/SOSI-GML.
+    rules
+        A rule set or rule file; default the shipped Bærum arealstrategi.
+    catalogue
+        Study area of a proposal file (default: the demo catalogue); for a scenario file,
+        overrides its ``catalogue``.
+    period
+        Plan period ``"2026-2040"`` (proposal files have none; scenario files may override).
+    layer
+        Layer of a multi-layer proposal file.
+    settings
+        Run settings.
+    evaluator
+        A ready :class:`~arealanalyse.scenarios.evaluate.Evaluator` on the same catalogue (reuses
+        its network and baseline; handy for many checks in one session).
+    progress
+        Called with a short message at each step.
+
+    Returns
+    -------
+    CheckResult
+        The evaluation and the scenario run it was computed from.
+    """
+    from arealanalyse.layers.catalogue import load_catalogue
+    from arealanalyse.rules import default_rules_path
+    from arealanalyse.scenarios.evaluate import Evaluator
+
+    say = progress or (lambda _msg: None)
+    if not isinstance(rules, RuleSet):
+        rules = load_rules(rules if rules is not None else default_rules_path())
+    scenario, kind, notes = load_proposal(
+        proposal, catalogue=catalogue, period=period, layer=layer, settings=settings
+    )
+    cat_path = Path(str(scenario.catalogue))
+    if not cat_path.is_file():
+        raise CatalogueError(
+            f"Catalogue {str(cat_path)!r} does not exist; build the demo study area "
+            "(arealanalyse demo build) or give one with --catalogue."
+        )
+    cat = load_catalogue(cat_path, settings=settings)
+    if evaluator is None:
+        evaluator = Evaluator.from_catalogue(cat_path, settings=settings, progress=say)
+    say(f"Kontrollerer {scenario.name} mot studieområdet")
+    sites = evaluator.check(scenario)
+    result = evaluator.evaluate(scenario, sites=sites)
+    say(f"Vurderer {len(rules.rules)} regler")
+    ev = evaluate(result, rules)
+    return CheckResult(ev, result, kind, synthetic=bool(cat.synthetic), notes=notes)
