@@ -67,12 +67,12 @@ def _summary_table(results: list) -> Table:
     table = Table(title="Scenarier")
     for col in (
         "scenario",
-        "nytt nærings-BRA m²",
-        "tapt BRA m²",
-        "nye arb.pl.",
-        "andel ≤1000 m bane",
-        "nye boliger",
-        "jordbruk daa",
+        "nytt BRA",
+        "tapt BRA",
+        "arb.pl.",
+        "≤1 km bane",
+        "boliger",
+        "jord daa",
         "grønt daa",
     ):
         table.add_column(col, justify="right" if col != "scenario" else "left")
@@ -161,6 +161,6 @@ def compare(
     for col in ("rang", "scenario", "poeng"):
         ranking.add_column(col)
     for name, row in table.iterrows():
-        ranking.add_row(str(row["rank"]), str(name), f"{row['score']:.3f}")
+        ranking.add_row(str(int(row["rank"])), str(name), f"{row['score']:.3f}")
     console.print(ranking)
     typer.echo(f"Wrote {', '.join(p.name for p in written)} and one folder per scenario to {out}")

@@ -9,14 +9,15 @@ with the scenario's changes:
 * sites take land: the parts of ``farmland`` and ``green`` under a site are removed;
 * ``rezone`` changes ``zoning.arealformal`` inside the rezoned geometry (polygons are split at its
   edge); when business land (category naering/handel) becomes non-business land, the workplaces
-  inside it move out: their floor space is reported as ``bra_m2_lost``;
+  inside it move out: their business floor space is reported as ``bra_m2_lost``;
 * ``transit.open`` sets planned nodes to ``existing``; ``transit.close`` removes nodes;
 * ``green`` and ``services`` entries add features or remove them by name.
 
 Footprint rule (``footprint_m2`` on an ``area`` site): the site is the part of the named area
-nearest its node, i.e. the area clipped by a circle around the nearest open rail/metro node (any
-transit node when there is no rail/metro), with the radius grown until the clipped part has the
-requested size (±0.5 %). Footprints already placed in the same area (earlier in the file) are left
+nearest its node, i.e. the area clipped by a circle around the rail/metro node nearest the area
+(existing *or planned*, so a site keeps its place when a scenario opens a line; any transit node
+when there is no rail/metro), with the radius grown until the clipped part has the requested size
+(±0.5 %). Footprints already placed in the same area (earlier in the file) are left
 out first, so several footprint sites in one area never overlap.
 """
 
@@ -35,7 +36,7 @@ from pyproj import CRS, Transformer
 
 from arealanalyse.errors import ArealanalyseError
 from arealanalyse.layers.codes import AREALFORMAL, arealformal_category
-from arealanalyse.scenarios.jobs import BUSINESS_USES, rates
+from arealanalyse.scenarios.jobs import NON_BUSINESS_USES, rates
 from arealanalyse.scenarios.model import Scenario, ScenarioValidationError, parse_geometry
 from arealanalyse.settings import Settings, resolve
 
@@ -67,6 +68,7 @@ class Applied:
     layers: dict[str, gpd.GeoDataFrame]
     sites: gpd.GeoDataFrame
     rezonings: pd.DataFrame
+    rezone_geometries: list[shapely.Geometry] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
 
@@ -232,8 +234,10 @@ def resolve_sites(
     ]
 
     transit_after = _apply_transit(scenario, layers.get("transit"))
-    rail = open_rail_nodes(transit_after)
-    nodes = rail if not rail.empty else (transit_after if transit_after is not None else None)
+    nodes = transit_after
+    if transit_after is not None and not transit_after.empty:
+        rail = transit_after[transit_after["mode"].isin(HIGH_CAPACITY_MODES)]
+        nodes = rail if not rail.empty else transit_after
     rate = rates(scenario.jobs_per_1000m2)
     taken: dict[str, shapely.Geometry] = {}
     rows: list[dict[str, Any]] = []
@@ -429,6 +433,7 @@ def apply_scenario(
 
     # Rezoning (before sites, so lost floor space is the baseline's).
     rez_rows: list[dict[str, Any]] = []
+    rez_geoms: list[shapely.Geometry] = []
     workplaces = layers.get("workplaces")
     zoning = layers.get("zoning")
     new_homes: list[dict[str, Any]] = []
@@ -485,8 +490,9 @@ def apply_scenario(
             and (to_cat not in BUSINESS_CATEGORIES)
         ):
             pts = wp.geometry.representative_point()
-            inside = pts.within(changed) & wp["use"].isin((*BUSINESS_USES, "offentlig"))
-            bra_lost = float(wp.loc[inside, "bra_m2"].fillna(0).sum())
+            inside = pts.within(changed)
+            business = inside & ~wp["use"].isin(NON_BUSINESS_USES)
+            bra_lost = float(wp.loc[business, "bra_m2"].fillna(0).sum())
             jobs_lost = float(wp.loc[inside, "jobs"].fillna(0).sum())
             out["workplaces"] = wp[~inside]
         if rz.dwellings:
@@ -498,6 +504,7 @@ def apply_scenario(
                 }
             )
             new_home_geoms.append(changed.representative_point())
+        rez_geoms.append(changed)
         rez_rows.append(
             {
                 "rezone_id": rid,
@@ -581,4 +588,6 @@ def apply_scenario(
             _like(out.get("services"), "services", rows, geoms, s.crs),
             f"{scenario.name}:svc:",
         )
-    return Applied(layers=out, sites=sites, rezonings=rezonings, notes=notes)
+    return Applied(
+        layers=out, sites=sites, rezonings=rezonings, rezone_geometries=rez_geoms, notes=notes
+    )

@@ -16,6 +16,7 @@ farmland               −     3       farmland (AR5 21/22/23) taken by sites, d
 green                  −     1       green area taken by sites, daa
 services_after         \\+    1       share of homes within a 5-min walk of daily services, after
 noise_new_homes        −     1       dwelling-weighted mean road noise (Lden dB) at new homes
+                                     (sites and rezonings with dwellings)
 business_floor_space   \\+    1       net new business floor space (BRA m²; rezoning losses count)
 =====================  ====  ======  ==========================================================
 """
@@ -153,13 +154,18 @@ def criteria_values(result: ScenarioResult, /) -> dict[str, float]:
     share_key = next((k for k in tot if k.startswith("share_new_jobs_within_")), "")
     share = tot.get(share_key)
     homes = t[t["dwellings"] > 0]
-    if len(homes) and homes["noise_mean_db"].notna().any():
-        w = homes["dwellings"].to_numpy(dtype=float)
-        v = homes["noise_mean_db"].to_numpy(dtype=float)
-        ok = ~np.isnan(v)
-        noise = float(np.average(v[ok], weights=w[ok])) if w[ok].sum() > 0 else float("nan")
-    else:
-        noise = float("nan")
+    rz = result.rezonings
+    rz = rz[rz["dwellings"] > 0] if "dwellings" in rz else rz.iloc[0:0]
+    w = np.concatenate(
+        [homes["dwellings"].to_numpy(dtype=float), rz["dwellings"].to_numpy(dtype=float)]
+    )
+    v = np.concatenate(
+        [homes["noise_mean_db"].to_numpy(dtype=float), rz["noise_mean_db"].to_numpy(dtype=float)]
+    )
+    ok = ~np.isnan(v)
+    noise = (
+        float(np.average(v[ok], weights=w[ok])) if ok.any() and w[ok].sum() > 0 else float("nan")
+    )
     return {
         "jobs_near_rail": float(share) if share is not None else float("nan"),
         "farmland": float(tot.get("farmland_daa", 0.0)),
@@ -243,7 +249,9 @@ def _markdown(table: pd.DataFrame, weights: Mapping[str, float]) -> str:
         for key in CRITERIA:
             v = row[key]
             cells.append("–" if pd.isna(v) else f"{v:,.3g}")
-        lines.append(f"| {row['rank']} | {name} | {row['score']:.3f} | " + " | ".join(cells) + " |")
+        lines.append(
+            f"| {int(row['rank'])} | {name} | {row['score']:.3f} | " + " | ".join(cells) + " |"
+        )
     lines += ["", "| kriterium | retning | vekt | beskrivelse |", "|---|---|---:|---|"]
     for key, crit in CRITERIA.items():
         sign = "+" if crit.direction > 0 else "−"

@@ -32,7 +32,7 @@ from arealanalyse.scenarios.apply import (
     open_rail_nodes,
     resolve_sites,
 )
-from arealanalyse.scenarios.jobs import BUSINESS_USES, USES
+from arealanalyse.scenarios.jobs import BUSINESS_USES, NON_BUSINESS_USES, USES
 from arealanalyse.scenarios.model import Scenario, load_scenario
 from arealanalyse.settings import Settings
 
@@ -73,7 +73,7 @@ SITE_TABLE_COLUMNS: tuple[str, ...] = (
     "geometry",
 )
 
-#: Columns of the rezonings table.
+#: Columns of the rezonings table (the first seven are the contract; the rest are extras).
 REZONING_COLUMNS: tuple[str, ...] = (
     "rezone_id",
     "from_code",
@@ -82,6 +82,10 @@ REZONING_COLUMNS: tuple[str, ...] = (
     "to_category",
     "area_daa",
     "bra_m2_lost",
+    "jobs_lost",
+    "dwellings",
+    "noise_mean_db",
+    "noise_max_db",
 )
 
 #: Search bound (m) for a site's network distance to rail/metro (longer than the suite's).
@@ -159,7 +163,13 @@ def site_table(
     t["area_m2"] = t.geometry.area.round(1)
     t["dist_rail_m"] = dist_rail_m.reindex(t.index).round(1)
     t["abc_class"] = [abc_class(d, a_max_m=abc[0], b_max_m=abc[1]) for d in t["dist_rail_m"]]
-    picks = _largest_overlap(t.geometry, baseline_layers.get("areas"), "name")
+    areas = baseline_layers.get("areas")
+    picks = _largest_overlap(t.geometry, areas, "name")
+    if areas is not None and "area_type" in areas:
+        # Station catchments (area_type node) overlap the plan areas: prefer a plan area.
+        plan = areas[areas["area_type"] != "node"]
+        plan_picks = _largest_overlap(t.geometry, plan, "name")
+        picks = [pp if pp[1] is not None else p for p, pp in zip(picks, plan_picks, strict=True)]
     t["in_area"] = [p[0] for p in picks]
     t["in_area_type"] = ["" if p[1] is None else str(p[1]["area_type"]) for p in picks]
     taken = land_take(t, baseline_layers.get("farmland"), baseline_layers.get("green"))
@@ -379,7 +389,7 @@ class Evaluator:
         rows: list[tuple[str, float, str, str]] = []
         wp = layers.get("workplaces")
         if wp is not None:
-            business = wp["use"].isin(BUSINESS_USES)
+            business = ~wp["use"].isin(NON_BUSINESS_USES)
             rows.append(
                 (
                     "business_bra_m2",
@@ -474,11 +484,23 @@ class Evaluator:
         for site in scenario.sites:
             if site.file:
                 inputs[f"site_file:{Path(site.file).name}"] = _sha256(Path(site.file))
+        rezonings = applied.rezonings.copy()
+        if self.noise is not None and len(rezonings):
+            nz = zonal_stats(
+                self.noise,
+                gpd.GeoSeries(applied.rezone_geometries, crs=s.crs),
+                stats=("mean", "max"),
+            )
+            rezonings["noise_mean_db"] = nz["mean"].round(2).to_numpy()
+            rezonings["noise_max_db"] = nz["max"].round(2).to_numpy()
+        else:
+            rezonings["noise_mean_db"] = np.nan
+            rezonings["noise_max_db"] = np.nan
         return ScenarioResult(
             scenario=scenario,
             sites=table,
             metrics_before_after=metrics,
-            rezonings=applied.rezonings[list(REZONING_COLUMNS)],
+            rezonings=rezonings[list(REZONING_COLUMNS)],
             totals=totals(scenario, table, applied, settings=s),
             inputs=inputs,
             suite_before=before_suite,

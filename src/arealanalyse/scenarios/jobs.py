@@ -25,7 +25,15 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Final
 
-__all__ = ["BUSINESS_USES", "JOBS_PER_1000M2", "USES", "USE_LABELS", "jobs_for", "rates"]
+__all__ = [
+    "BUSINESS_USES",
+    "JOBS_PER_1000M2",
+    "NON_BUSINESS_USES",
+    "USES",
+    "USE_LABELS",
+    "jobs_for",
+    "rates",
+]
 
 #: Default jobs per 1,000 m² BRA, per use.
 JOBS_PER_1000M2: Final[Mapping[str, float]] = MappingProxyType(
@@ -51,6 +59,10 @@ BUSINESS_USES: Final[tuple[str, ...]] = (
     "industri_lager",
     "blandet",
 )
+
+#: Workplace uses (``workplaces.use``, also other vocabularies) that are *not* business floor space;
+#: every other use of a workplace counts as næringsareal in the before/after totals.
+NON_BUSINESS_USES: Final[tuple[str, ...]] = ("bolig", "offentlig", "undervisning", "helse")
 
 #: Norwegian labels for reports.
 USE_LABELS: Final[Mapping[str, str]] = MappingProxyType(
