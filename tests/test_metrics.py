@@ -476,3 +476,140 @@ def test_run_suite_services_need_category(area):
     net = WalkNetwork.from_edges(layers["walk_network"])
     with pytest.raises(MissingColumnError):
         run_suite(layers, net)
+
+
+# ----------------------------------------------------------------------- CLI
+def utm_layers(area):
+    """suite_layers moved into Bærum (the readers check coordinates against the CRS)."""
+    out = {}
+    for k, v in suite_layers(area).items():
+        moved = v.copy()
+        moved.geometry = v.geometry.translate(590_000, 6_640_000)
+        out[k] = moved
+    return out
+
+
+def _tiny_catalogue(tmp_path, area):
+    layers = utm_layers(area)
+    gpkg = tmp_path / "tiny.gpkg"
+    for kind in ("walk_network", "homes", "services", "green", "transit"):
+        layers[kind].to_file(gpkg, layer=kind, driver="GPKG")
+    yaml = [
+        "schema_version: 1",
+        "name: tiny",
+        "title: Tiny test area",
+        "synthetic: true",
+        "crs: EPSG:25832",
+        "layers:",
+    ]
+    yaml += [
+        f"  {k}: {{path: tiny.gpkg, layer: {k}}}"
+        for k in ("walk_network", "homes", "services", "green", "transit")
+    ]
+    path = tmp_path / "tiny.yaml"
+    path.write_text("\n".join(yaml) + "\n")
+    return path
+
+
+def test_cli_metrics_catalogue_positional_and_run(tmp_path, area, capsys):
+    import json
+
+    from arealanalyse.cli import main
+
+    cat = _tiny_catalogue(tmp_path, area)
+    assert main(["metrics", str(cat), "--out", str(tmp_path / "out"), "--json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    metrics = {row["metric"]: row["value"] for row in payload["summary"]}
+    assert "green_500m_dwellings" in metrics and "sdg_11_2_1_population" in metrics
+    assert (tmp_path / "out" / "metrics.gpkg").exists()
+    assert main(["metrics", "run", str(cat), "--out", str(tmp_path / "o2")]) == 0
+    out = capsys.readouterr().out
+    assert "outputs written to" in out
+    assert (tmp_path / "o2" / "summary.csv").read_bytes() == (
+        tmp_path / "out" / "summary.csv"
+    ).read_bytes()
+
+
+def test_cli_share_within_euclidean_and_network(tmp_path, area, capsys):
+    import json
+
+    from arealanalyse.cli import main
+
+    cat = _tiny_catalogue(tmp_path, area)
+    layers = utm_layers(area)
+    homes = tmp_path / "homes.gpkg"
+    layers["homes"].assign(population=2.0).to_file(homes, driver="GPKG")
+    stops = tmp_path / "stops.geojson"
+    layers["transit"].assign(code=[100] * 5 + [700] * 5).to_file(stops, driver="GeoJSON")
+    base = [
+        "metrics",
+        "share-within",
+        "--homes",
+        str(homes),
+        "--homes-kind",
+        "homes",
+        "--weight",
+        "population",
+        "--targets",
+        str(stops),
+        "--targets-kind",
+        "transit",
+        "--filter",
+        "code == 100",
+        "--distance",
+        "300,600",
+        "--json",
+    ]
+    assert main([*base, "--euclidean"]) == 0
+    eu = json.loads(capsys.readouterr().out)
+    assert main([*base, "--network", str(cat)]) == 0
+    nw = json.loads(capsys.readouterr().out)
+    assert [r["distance_m"] for r in eu["rows"]] == [300.0, 600.0]
+    assert eu["n_targets"] == 5 and eu["method"] == "euclidean" and nw["method"] == "network"
+    # the network share can never exceed the straight-line share
+    for a, b in zip(eu["rows"], nw["rows"], strict=True):
+        assert b["share"] <= a["share"]
+    # independent euclidean check with shapely
+    h = shapely.points(layers["homes"].get_coordinates().to_numpy())
+    t = shapely.points(layers["transit"].get_coordinates().to_numpy())[:5]
+    d = shapely.distance(h[:, None], t[None, :]).min(axis=1)
+    assert eu["rows"][0]["share"] == pytest.approx((d <= 300).mean())
+    assert main([*base]) == 2  # neither --euclidean nor --network
+    capsys.readouterr()
+
+
+def test_cli_share_within_real_ssb_grid_and_rail(real_data, capsys):
+    import json
+
+    from arealanalyse.cli import main
+
+    args = [
+        "metrics",
+        "share-within",
+        "--homes",
+        str(real_data / "geoforum-ssb-grid/ru250m_2015_baerum_asker_raw.csv"),
+        "--homes-kind",
+        "homes",
+        "--weight",
+        "population",
+        "--targets",
+        str(real_data / "vy-gtfs-stops-2019/stops_vy_2019_full_norway.txt"),
+        "--targets-kind",
+        "transit",
+        "--filter",
+        "vehicle_type == 100",
+        "--within-boundary",
+        str(real_data / "robhop-kommuner/kommuner_baerum_asker_oslo_M.geojson"),
+        "--kommune",
+        "3201",
+        "--distance",
+        "500,800,1000",
+        "--euclidean",
+        "--json",
+    ]
+    assert main(args) == 0
+    payload = json.loads(capsys.readouterr().out)
+    shares = [r["share"] for r in payload["rows"]]
+    assert shares == sorted(shares) and 0 < shares[0] < shares[-1] < 1
+    # Bærum's 2015 population on the grid is about 120,000 (cell centres inside the outline)
+    assert 110_000 < payload["rows"][0]["weight_total"] < 125_000

@@ -1,0 +1,295 @@
+"""``arealanalyse metrics``: the metric suite on a catalogue, and one-off share-within questions.
+
+``arealanalyse metrics CATALOGUE`` is shorthand for ``arealanalyse metrics run CATALOGUE``: the
+group routes anything that is not a sub-command name to ``run``, so both a positional catalogue
+and the ``share-within`` sub-command work.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from typer.core import TyperGroup
+
+from arealanalyse.errors import CatalogueError, EmptyLayerError, MissingColumnError
+
+__all__ = ["app"]
+
+
+class _DefaultRunGroup(TyperGroup):
+    """A group whose first argument, when not a sub-command, goes to the ``run`` command."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
+            args = ["run", *args]
+        return super().parse_args(ctx, args)
+
+
+app = typer.Typer(
+    cls=_DefaultRunGroup,
+    help=(
+        "Access metrics: the full suite on a catalogue, or the share of homes within given "
+        "distances of any target layer.\n\n"
+        "Example: arealanalyse metrics layers/baerum-demo.yaml --out output/metrics"
+    ),
+    no_args_is_help=True,
+)
+
+
+@contextmanager
+def _progress(console: Console, enabled: bool) -> Iterator[Callable[[str], None]]:
+    """Show a rich status line with the current step and the elapsed time."""
+    t0 = time.perf_counter()
+    if not enabled:
+        yield lambda _msg: None
+        return
+    with console.status("starting") as status:
+
+        def say(msg: str) -> None:
+            status.update(f"[bold]{msg}[/] ({time.perf_counter() - t0:.1f} s)")
+
+        yield say
+
+
+@app.command("run")
+def run(
+    catalogue: Path = typer.Argument(..., help="Layer catalogue YAML (layers/<area>.yaml)."),
+    out: Path = typer.Option(Path("output/metrics"), "--out", "-o", help="Output folder."),
+    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+    include_planned: bool = typer.Option(
+        False, "--include-planned-transit", help="Count planned transit nodes too."
+    ),
+) -> None:
+    """Run the metric suite (green, services, transit, jobs near rail, land take) on a catalogue.
+
+    Writes metrics.gpkg (per home, per cell, catchments) and CSV + Parquet tables to --out.
+
+    Example: arealanalyse metrics layers/baerum-demo.yaml --out output/metrics
+    """
+    from arealanalyse.layers.catalogue import load_catalogue
+    from arealanalyse.metrics import run_suite
+    from arealanalyse.network import WalkNetwork
+
+    console = Console(stderr=True)
+    t0 = time.perf_counter()
+    with _progress(console, not as_json) as say:
+        say(f"reading {catalogue.name}")
+        cat = load_catalogue(catalogue)
+        layers = cat.load_all()
+        if "walk_network" not in layers:
+            raise CatalogueError(
+                f"Catalogue {str(catalogue)!r} has no walk_network layer; add one (the demo and "
+                "the OSM fetcher provide it)."
+            )
+        say(f"building the walk network ({len(layers['walk_network'])} segments)")
+        net = WalkNetwork.from_edges(layers["walk_network"], settings=cat.settings)
+        result = run_suite(
+            layers,
+            net,
+            settings=cat.settings,
+            include_planned_transit=include_planned,
+            progress=say,
+        )
+        say("writing outputs")
+        paths = result.write(out)
+    elapsed = time.perf_counter() - t0
+    if as_json:
+        payload = {
+            "catalogue": str(catalogue),
+            "synthetic": bool(getattr(cat, "synthetic", False)),
+            "network": {
+                "n_nodes": net.n_nodes,
+                "n_edges": net.n_edges,
+                "largest_component_share": net.largest_component_share,
+            },
+            "summary": result.summary.to_dict(orient="records"),
+            "outputs": {k: str(v) for k, v in paths.items()},
+            "seconds": round(elapsed, 2),
+        }
+        typer.echo(json.dumps(payload, ensure_ascii=False, indent=2, default=float))
+        return
+    out_console = Console()
+    title = f"{getattr(cat, 'title', '') or catalogue.name}"
+    if getattr(cat, "synthetic", False):
+        title += " (SYNTHETIC)"
+    table = Table(title=title)
+    for col in ("metric", "value", "unit", "label"):
+        table.add_column(col, justify="right" if col == "value" else "left")
+    for row in result.summary.itertuples():
+        table.add_row(str(row.metric), f"{row.value:,.1f}", str(row.unit), str(row.label_nb))
+    out_console.print(table)
+    out_console.print(
+        f"walk network: {net.n_nodes} nodes, {net.n_edges} edges, largest component "
+        f"{100 * net.largest_component_share:.1f} %; done in {elapsed:.1f} s"
+    )
+    out_console.print(f"outputs written to {out}/ ({len(paths)} files, e.g. {paths['gpkg'].name})")
+
+
+_NUMBER = re.compile(r"(==|!=)\s*(-?\d+(?:\.\d+)?)(?![\w.'\"])")
+
+
+def _read_filtered(path: Path, kind: str, *, fmt: str, where: str | None, **kw: Any) -> Any:
+    """read_layer with a filter; CSV/GTFS columns are text, so ``x == 100`` also tries ``'100'``."""
+    from arealanalyse.layers.readers import read_layer
+
+    try:
+        return read_layer(path, kind, format=fmt, where=where, **kw)
+    except EmptyLayerError:
+        if where is None or not _NUMBER.search(where):
+            raise
+        quoted = _NUMBER.sub(r"\1 '\2'", where)
+        return read_layer(path, kind, format=fmt, where=quoted, **kw)
+
+
+@app.command("share-within")
+def share_within_command(
+    homes: Path = typer.Option(..., "--homes", help="Homes layer file (e.g. SSB grid CSV)."),
+    homes_kind: str = typer.Option("homes", "--homes-kind", help="Canonical kind of --homes."),
+    homes_format: str = typer.Option("auto", "--homes-format", help="auto, vector, csv, ..."),
+    weight: str | None = typer.Option(None, "--weight", help="Weight column (e.g. population)."),
+    targets: Path = typer.Option(..., "--targets", help="Target layer file (e.g. GTFS stops)."),
+    targets_kind: str = typer.Option(..., "--targets-kind", help="Canonical kind of --targets."),
+    targets_format: str = typer.Option("auto", "--targets-format", help="auto, gtfs, ..."),
+    filter_expr: str | None = typer.Option(
+        None, "--filter", help="Filter on the targets, pandas query syntax."
+    ),
+    within_boundary: Path | None = typer.Option(
+        None, "--within-boundary", help="Boundary file; only homes inside it count."
+    ),
+    kommune: str | None = typer.Option(
+        None, "--kommune", help="Municipality number in the boundary file, e.g. 3201."
+    ),
+    distance: str = typer.Option(
+        "400,500,800,1000", "--distance", help="Comma-separated distances in metres."
+    ),
+    euclidean: bool = typer.Option(False, "--euclidean", help="Straight-line distances."),
+    network: Path | None = typer.Option(
+        None, "--network", help="Catalogue whose walk_network gives network distances."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Share of homes (weighted) within each distance of the nearest target.
+
+    Homes are restricted to the municipality (cell/feature centre inside the boundary); targets
+    just outside it still count (they are kept within the largest distance of the boundary).
+
+    Example: arealanalyse metrics share-within --homes ru250m.csv --homes-kind homes
+    --weight population --targets stops.txt --targets-kind transit
+    --filter "vehicle_type == 100" --within-boundary kommuner.geojson --kommune 3201
+    --distance 500,800,1000 --euclidean
+    """
+    import numpy as np
+    import shapely
+
+    from arealanalyse.layers.readers import read_layer
+    from arealanalyse.metrics import share_within
+    from arealanalyse.network import WalkNetwork, point_geometries
+
+    if euclidean == (network is not None):
+        raise typer.BadParameter(
+            "give exactly one of --euclidean or --network CATALOGUE.", param_hint="--euclidean"
+        )
+    try:
+        dists = sorted({float(d) for d in distance.split(",") if d.strip()})
+    except ValueError:
+        raise typer.BadParameter(
+            f"{distance!r}: use numbers, e.g. 500,800,1000.", param_hint="--distance"
+        ) from None
+    if not dists or min(dists) <= 0:
+        raise typer.BadParameter(
+            "use positive distances in metres, e.g. 500,1000.", param_hint="--distance"
+        )
+    if (within_boundary is None) != (kommune is None):
+        raise typer.BadParameter(
+            "--within-boundary and --kommune go together.", param_hint="--kommune"
+        )
+    console = Console(stderr=True)
+    t0 = time.perf_counter()
+    with _progress(console, not as_json) as say:
+        say(f"reading {homes.name}")
+        h = read_layer(homes, homes_kind, format=homes_format, name="homes")
+        say(f"reading {targets.name}")
+        clip = None
+        area_label = ""
+        if within_boundary is not None:
+            b = read_layer(within_boundary, "boundary", name="boundary")
+            sel = b[b["kommunenummer"].astype(str) == str(kommune)]
+            if sel.empty:
+                raise EmptyLayerError(
+                    f"Layer 'boundary' ({within_boundary.name}) has no kommunenummer {kommune}; "
+                    f"it has {sorted(b['kommunenummer'].astype(str).unique())}."
+                )
+            area_label = str(sel["name"].iloc[0]) if "name" in sel.columns else str(kommune)
+            clip = shapely.union_all(sel.geometry.values)
+            inside = shapely.intersects(clip, point_geometries(h.geometry, name="homes"))
+            h = h.loc[np.asarray(inside, dtype=bool)]
+            if h.empty:
+                raise EmptyLayerError(f"Layer 'homes' has no features inside kommune {kommune}.")
+        t = _read_filtered(
+            targets,
+            targets_kind,
+            fmt=targets_format,
+            where=filter_expr,
+            name="targets",
+            clip=clip,
+            clip_tolerance_m=max(dists),
+        )
+        if weight is not None and weight not in h.columns:
+            raise MissingColumnError(
+                f"Layer 'homes' has no column {weight!r}; choose one of "
+                f"{[c for c in h.columns if c != 'geometry']}."
+            )
+        net = None
+        if network is not None:
+            from arealanalyse.layers.catalogue import load_catalogue
+
+            say("building the walk network")
+            cat = load_catalogue(network)
+            net = WalkNetwork.from_edges(cat.layer("walk_network"), settings=cat.settings)
+        say("computing distances")
+        table = share_within(h, t, distances_m=dists, weight=weight, network=net)
+    method = "network" if net is not None else "euclidean"
+    if as_json:
+        payload = {
+            "homes": str(homes),
+            "targets": str(targets),
+            "filter": filter_expr,
+            "kommune": kommune,
+            "method": method,
+            "n_homes": len(h),
+            "n_targets": len(t),
+            "weight": weight,
+            "rows": [
+                {"distance_m": d, **{k: v for k, v in row.items() if k != "method"}}
+                for d, row in table.to_dict(orient="index").items()
+            ],
+        }
+        typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
+    out = Console()
+    where = f" in {area_label} ({kommune})" if kommune else ""
+    tab = Table(
+        title=f"Share of {weight or 'homes'}{where} within distance of {len(t)} "
+        f"{targets_kind} features ({method})"
+    )
+    for col in ("distance (m)", "homes within", f"{weight or 'count'} within", "total", "share"):
+        tab.add_column(col, justify="right")
+    for d, row in table.iterrows():
+        tab.add_row(
+            f"{d:g}",
+            f"{row['homes_within']:,}",
+            f"{row['weight_within']:,.0f}",
+            f"{row['weight_total']:,.0f}",
+            f"{100 * row['share']:.1f} %",
+        )
+    out.print(tab)
+    out.print(f"{len(h)} homes, {len(t)} targets; done in {time.perf_counter() - t0:.1f} s")
