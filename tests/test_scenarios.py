@@ -597,3 +597,95 @@ def test_criteria_values_from_result(world: Path, evaluator: Evaluator) -> None:
     assert values["noise_new_homes"] == pytest.approx(expected, abs=0.05)
     assert math.isnan(values["jobs_near_rail"])
     assert 0.0 <= values["services_after"] <= 1.0
+
+
+# ---------------------------------------------------------------- the shipped scenarios on the demo
+SHIPPED = ("baseline", "knutepunkt", "spredt", "fornebubanen", "omregulering")
+
+
+@pytest.fixture(scope="session")
+def demo_scenarios(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped scenario files, pointing at the demo (built once into a tmp dir if absent)."""
+    shipped = ROOT / "layers" / "baerum-demo.yaml"
+    folder = tmp_path_factory.mktemp("shipped")
+    if (ROOT / "layers" / "baerum-demo" / "baerum-demo.gpkg").is_file() and shipped.is_file():
+        catalogue = shipped
+    else:
+        from arealanalyse.demo import build_demo
+
+        root = tmp_path_factory.mktemp("demo")
+        catalogue = build_demo(root / "baerum-demo", catalogue=root / "baerum-demo.yaml")
+    for name in SHIPPED:
+        text = (ROOT / "scenarios" / f"{name}.yaml").read_text(encoding="utf-8")
+        if name == "baseline":
+            assert "catalogue: ../layers/baerum-demo.yaml" in text
+            text = text.replace("../layers/baerum-demo.yaml", catalogue.as_posix())
+        (folder / f"{name}.yaml").write_text(text, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="session")
+def shipped_results(demo_scenarios: Path) -> dict:
+    from arealanalyse.scenarios.evaluate import validate_files
+
+    files = [demo_scenarios / f"{n}.yaml" for n in SHIPPED]
+    assert validate_files(files) == {str(f): [] for f in files}
+    scenarios = [load_scenario(f) for f in files]
+    ev = Evaluator.from_catalogue(scenarios[0].catalogue)
+    return {s.name: ev.evaluate(s) for s in scenarios}
+
+
+@pytest.mark.slow
+def test_story_farmland(shipped_results: dict) -> None:
+    assert shipped_results["spredt"].totals["farmland_daa"] > 0
+    assert shipped_results["spredt"].totals["farmland_21_22_daa"] > 0
+    assert shipped_results["knutepunkt"].totals["farmland_daa"] == 0
+    assert shipped_results["knutepunkt"].sites["farmland_daa"].eq(0).all()
+
+
+@pytest.mark.slow
+def test_story_jobs_near_rail(shipped_results: dict) -> None:
+    key = "share_new_jobs_within_1000m_rail"
+    share = {n: r.totals[key] for n, r in shipped_results.items() if r.totals[key] is not None}
+    assert share["knutepunkt"] > share["spredt"]
+    assert share["fornebubanen"] > share["knutepunkt"]
+    # The same sites in both: only the opened line differs.
+    k, f = shipped_results["knutepunkt"].sites, shipped_results["fornebubanen"].sites
+    assert k.geometry.geom_equals(f.geometry).all()
+    m = shipped_results["fornebubanen"].metrics_before_after
+    assert (
+        m.loc["jobs_share_within_1000m_rail_metro", "diff"]
+        > (
+            shipped_results["knutepunkt"].metrics_before_after.loc[
+                "jobs_share_within_1000m_rail_metro", "diff"
+            ]
+        )
+    )
+
+
+@pytest.mark.slow
+def test_story_omregulering_lowers_business_floor_space(shipped_results: dict) -> None:
+    r = shipped_results["omregulering"]
+    assert r.metrics_before_after.loc["business_bra_m2", "diff"] < 0
+    assert r.totals["business_bra_m2_net"] < 0
+    assert (r.rezonings["to_category"] == "bolig").all() and r.rezonings["bra_m2_lost"].gt(0).all()
+    assert r.metrics_before_after.loc["dwellings", "diff"] == pytest.approx(900)
+
+
+@pytest.mark.slow
+def test_knutepunkt_is_designed_to_comply(shipped_results: dict) -> None:
+    t = shipped_results["knutepunkt"].sites
+    assert t["bra_m2"].sum() == 225_000
+    kontor = t[t["use"] == "kontor"]
+    assert (kontor["dist_rail_m"] <= 1000).all()
+    assert (t["in_area_type"] == "e18_corridor").all()
+    assert (t["dist_green_m"] >= 20).all()
+    assert (t["dwellings"] == 0).all()
+    assert set(t["in_area"]) == {
+        "Lysaker",
+        "Fornebu nord",
+        "Sandvika – Elias Smiths vei",
+        "Sandvika – Industriveien",
+    }
+    baseline = shipped_results["baseline"]
+    assert baseline.sites.empty and (baseline.metrics_before_after["diff"].fillna(0) == 0).all()
