@@ -529,6 +529,7 @@ def test_rerun_is_byte_identical(world: Path, evaluator: Evaluator, tmp_path: Pa
         "totals.json",
         "manifest.json",
         "scenario.resolved.yaml",
+        "surfaces/dist_rail_after_m.tif",
     ):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
     manifest = yaml.safe_load((tmp_path / "a" / "manifest.json").read_text())
@@ -689,3 +690,89 @@ def test_knutepunkt_is_designed_to_comply(shipped_results: dict) -> None:
     }
     baseline = shipped_results["baseline"]
     assert baseline.sites.empty and (baseline.metrics_before_after["diff"].fillna(0) == 0).all()
+
+
+# ---------------------------------------------------------------- CLI
+def test_cli_validate_lists_every_problem(capsys: pytest.CaptureFixture[str]) -> None:
+    from arealanalyse.cli import main
+
+    code = main(
+        [
+            "scenario",
+            "validate",
+            str(FIX / "unknown_use.yaml"),
+            str(FIX / "child_ok.yaml"),
+            str(FIX / "negative_bra.yaml"),
+        ]
+    )
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "unknown_use.yaml: sites[0].use: unknown land use 'kontr'" in err
+    assert "negative_bra.yaml: sites[2].bra_m2: negative BRA" in err
+    assert "Nothing was computed" in err
+
+
+def test_cli_run_and_compare(
+    world: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from arealanalyse.cli import main
+
+    a = write_scenario(
+        world,
+        "cli_a",
+        {
+            "sites": [
+                {"id": "k", "use": "kontor", "bra_m2": 10000, "geometry": _wkt(400, 900, 600, 1100)}
+            ]
+        },
+    )
+    b = write_scenario(
+        world,
+        "cli_b",
+        {
+            "sites": [
+                {
+                    "id": "j",
+                    "use": "kontor",
+                    "bra_m2": 10000,
+                    "geometry": _wkt(1850, 250, 2150, 450),
+                }
+            ]
+        },
+    )
+    assert main(["scenario", "run", str(a), "--out", str(tmp_path / "run")]) == 0
+    files = {
+        p.relative_to(tmp_path / "run" / "cli_a").as_posix()
+        for p in (tmp_path / "run" / "cli_a").rglob("*")
+        if p.is_file()
+    }
+    assert {
+        "metrics_before_after.csv",
+        "sites.csv",
+        "sites.gpkg",
+        "rezonings.csv",
+        "totals.json",
+        "scenario.resolved.yaml",
+        "manifest.json",
+        "surfaces/dist_rail_after_m.tif",
+    } <= files
+    assert "Wrote" in capsys.readouterr().out
+    code = main(
+        [
+            "scenario",
+            "compare",
+            str(a),
+            str(b),
+            "--weights",
+            "farmland=5",
+            "--out",
+            str(tmp_path / "cmp"),
+        ]
+    )
+    assert code == 0
+    ranking = pd.read_csv(tmp_path / "cmp" / "ranking.csv", index_col=0)
+    assert ranking.index[0] == "cli_a"  # on the station, no farmland
+    assert (tmp_path / "cmp" / "ranking.md").read_text().startswith("# Rangering")
+    data = yaml.safe_load((tmp_path / "cmp" / "ranking.json").read_text())
+    assert data["weights"]["farmland"] == 5.0 and data["ranking"][0]["scenario"] == "cli_a"
+    assert main(["scenario", "compare", str(a), "--weights", "farmlnd=5"]) == 2

@@ -25,7 +25,13 @@ import shapely
 
 from arealanalyse.errors import ScenarioError
 from arealanalyse.io import write_geopackage, write_json, write_table, write_text
-from arealanalyse.layers.rasters import Raster, read_raster, slope_degrees, zonal_stats
+from arealanalyse.layers.rasters import (
+    Raster,
+    read_raster,
+    slope_degrees,
+    surface_from_points,
+    zonal_stats,
+)
 from arealanalyse.scenarios.apply import (
     Applied,
     apply_scenario,
@@ -87,6 +93,12 @@ REZONING_COLUMNS: tuple[str, ...] = (
     "noise_mean_db",
     "noise_max_db",
 )
+
+#: Per-home distances written as GeoTIFF surfaces next to a scenario's outputs.
+SURFACE_COLUMNS: tuple[str, ...] = ("dist_rail_m", "dist_daily_m", "dist_green_m")
+
+#: Cell size (m) of those surfaces.
+SURFACE_CELL_M = 100.0
 
 #: Search bound (m) for a site's network distance to rail/metro (longer than the suite's).
 SITE_SEARCH_M = 20_000.0
@@ -239,7 +251,9 @@ class ScenarioResult:
         """Write the outputs (atomic) and return their paths.
 
         Files: ``scenario.resolved.yaml``, ``manifest.json``, ``metrics_before_after.csv``,
-        ``sites.csv``, ``sites.gpkg``, ``rezonings.csv``, ``totals.json``.
+        ``sites.csv``, ``sites.gpkg``, ``rezonings.csv``, ``totals.json`` and, for QGIS,
+        ``surfaces/<distance>_after.tif``: per-home walking distances after the scenario
+        (:data:`SURFACE_COLUMNS`) as mean-per-cell GeoTIFF surfaces (:data:`SURFACE_CELL_M`).
         """
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
@@ -261,6 +275,14 @@ class ScenarioResult:
             for col in ("dist_rail_m", "dist_e18_m", "dist_green_m"):
                 gpkg[col] = gpkg[col].replace([np.inf], np.nan)
             written.append(write_geopackage({"sites": gpkg}, out / "sites.gpkg"))
+        per_home = getattr(self.suite_after, "per_home", None)
+        if per_home is not None and len(per_home):
+            for col in SURFACE_COLUMNS:
+                if col in per_home.columns and np.isfinite(per_home[col]).any():
+                    surface = surface_from_points(per_home, col, cell_m=SURFACE_CELL_M)
+                    written.append(
+                        surface.write(out / "surfaces" / f"{col.removesuffix('_m')}_after_m.tif")
+                    )
         return written
 
 
