@@ -71,6 +71,9 @@ def _register() -> None:
     from arealanalyse.cli import check as _check
 
     app.command("check")(_check.check)
+    from arealanalyse.cli import fetch as _fetch
+
+    app.command("fetch")(_fetch.fetch)
     from arealanalyse.cli import metrics as _metrics
 
     app.add_typer(_metrics.app, name="metrics")

@@ -1,0 +1,155 @@
+"""``arealanalyse fetch``: download a municipality's real layers and write a catalogue."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    SpinnerColumn,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+
+from arealanalyse.errors import FetchError
+
+__all__ = ["fetch"]
+
+_LABELS = {
+    "boundary": "Kommunegrense (Kartverket)",
+    "walk_network": "Gangnett (OpenStreetMap)",
+    "services": "Tjenester (OpenStreetMap)",
+    "green": "Grøntområder (OpenStreetMap)",
+    "roads": "Veger (OpenStreetMap)",
+    "osm_buildings": "Bygninger (OpenStreetMap)",
+    "ssb_grid": "Befolkning 250 m (SSB)",
+    "homes": "Boliger (OSM × SSB)",
+    "transit": "Holdeplasser (Entur NSR)",
+    "farmland": "Jordbruksareal AR5 (NIBIO)",
+    "zoning": "Kommuneplan (fil)",
+}
+
+
+def _parse_endpoints(items: list[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in items:
+        if "=" not in item:
+            raise FetchError(
+                f"--endpoint {item!r} must look like name=URL, e.g. "
+                "--endpoint overpass=https://overpass.kumi.systems/api/interpreter."
+            )
+        k, v = item.split("=", 1)
+        out[k.strip()] = v.strip()
+    return out
+
+
+def fetch(
+    kommune: str = typer.Option(
+        ..., "--kommune", "-k", help="Kommunenummer: 3201 (Bærum), 3203 (Asker), ..."
+    ),
+    out: Path = typer.Option(Path("data"), "--out", "-o", help="Folder for catalogue + layers."),
+    cache: Path | None = typer.Option(
+        None, "--cache", help="HTTP cache folder (default: OUT/.cache); reused between runs."
+    ),
+    homes: str = typer.Option(
+        "osm_ssb",
+        "--homes",
+        help="osm_ssb: SSB people shared among OSM buildings; osm: OSM dwelling estimate; "
+        "ssb: 250 m grid cells.",
+    ),
+    plan: Path | None = typer.Option(
+        None, "--plan", help="Kommuneplanens arealdel as a file (SOSI-GML, GeoPackage...)."
+    ),
+    skip: list[str] = typer.Option([], "--skip", help="Leave a step out, e.g. --skip farmland."),
+    endpoint: list[str] = typer.Option(
+        [], "--endpoint", help="Override a service URL: name=URL (overpass, ar5, ssb_grid...)."
+    ),
+    refresh: bool = typer.Option(False, "--refresh", help="Redo all steps (cache still used)."),
+    timeout: float = typer.Option(300.0, "--timeout", help="Read timeout per request, seconds."),
+) -> None:
+    """Download a municipality's real layers and write a layer catalogue for them.
+
+    Boundary (Kartverket), walk network, buildings, services, green areas and roads
+    (OpenStreetMap via Overpass), the 250 m population grid (SSB), stops and stations (Entur),
+    AR5 farmland (NIBIO). Downloads are cached and resume after an interruption; a second run
+    downloads nothing. Without a network it stops at once: the demo works offline (make demo).
+
+    Example: arealanalyse fetch --kommune 3201 --out data
+    """
+    from arealanalyse.fetch.http import HttpClient
+    from arealanalyse.fetch.run import fetch_kommune
+
+    err = Console(stderr=True)
+    console = Console()
+    progress = Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    )
+    tasks: dict[str, TaskID] = {}
+    current: list[str] = []
+
+    def on_step(step: str, status: str) -> None:
+        if status == "start":
+            current[:] = [step]
+            tasks[step] = progress.add_task(_LABELS.get(step, step), total=None)
+        elif status in ("done", "resumed", "skipped") and step in tasks:
+            progress.update(tasks[step], completed=1, total=1)
+            progress.remove_task(tasks.pop(step))
+        if status in ("done", "resumed", "skipped") and err.is_terminal:
+            mark = {"done": "✓", "resumed": "↺", "skipped": "–"}[status]
+            err.print(f"{mark} {_LABELS.get(step, step)}")
+
+    def on_bytes(_service: str, done: int, total: int | None) -> None:
+        if current and current[0] in tasks:
+            progress.update(tasks[current[0]], completed=done, total=total)
+
+    client = HttpClient(
+        cache if cache is not None else out / ".cache",
+        timeout_s=(5.0, float(timeout)),
+        progress=on_bytes,
+    )
+    with progress:
+        result = fetch_kommune(
+            kommune,
+            out_dir=out,
+            client=client,
+            homes=homes,
+            plan=plan,
+            skip=skip,
+            endpoints=_parse_endpoints(endpoint),
+            refresh=refresh,
+            on_step=on_step,
+        )
+    table = Table(title=f"Fetched {result.name} ({kommune})")
+    table.add_column("layer")
+    table.add_column("features", justify="right")
+    table.add_column("file")
+    for step, path in result.layers.items():
+        table.add_row(step, f"{result.counts.get(step, 0):,}", str(path))
+    console.print(table)
+    cmp = result.dwelling_comparison
+    if cmp:
+        console.print(
+            f"OSM dwelling estimate vs SSB: {cmp['est_people']:,.0f} estimated people vs "
+            f"{cmp['ssb_people']:,.0f} in SSB's grid (ratio {cmp['ratio']:.2f}, "
+            f"WAPE {cmp['wape']:.0%} per 250 m cell)."
+        )
+    for step, why in result.skipped.items():
+        console.print(f"[yellow]not fetched[/yellow] {step}: {why}")
+    console.print(
+        f"Catalogue: {result.catalogue} ({result.requests_sent} requests, "
+        f"{result.cache_hits} answered from the cache)."
+    )
+    console.print(f"Check it with: arealanalyse layers check {result.catalogue}")

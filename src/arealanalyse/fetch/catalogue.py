@@ -1,0 +1,131 @@
+"""The services the fetchers use, their licences, and the catalogue YAML a fetch writes.
+
+Every endpoint is listed once in :data:`ENDPOINTS` and can be overridden per run
+(``fetch_kommune(..., endpoints={"overpass": "https://my.mirror/api/interpreter"})``, or
+``arealanalyse fetch --endpoint overpass=URL``), e.g. for a mirror, a proxy or a newer address.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from arealanalyse.io import write_text
+
+__all__ = ["ENDPOINTS", "SOURCES", "Source", "catalogue_dict", "write_catalogue"]
+
+
+@dataclass(frozen=True)
+class Source:
+    """A data source as the catalogue's ``sources`` list records it."""
+
+    name: str
+    licence: str
+    attribution: str
+    url: str
+
+    def as_dict(self) -> dict[str, str]:
+        """Return the catalogue entry."""
+        return {
+            "name": self.name,
+            "licence": self.licence,
+            "attribution": self.attribution,
+            "url": self.url,
+        }
+
+
+#: Default endpoints (override any of them per run).
+ENDPOINTS: dict[str, str] = {
+    # Kartverket's open API for administrative units ("kommuneinfo"); JSON with a GeoJSON geometry.
+    "kommuneinfo": "https://api.kartverket.no/kommuneinfo/v1/kommuner/{kommunenummer}/omrade",
+    # Overpass API (the same default as osmnx's settings.overpass_url).
+    "overpass": "https://overpass-api.de/api/interpreter",
+    # NIBIO's WFS for AR5 (GML 3.2); the feature type is discovered from GetCapabilities.
+    "ar5": "https://wfs.nibio.no/cgi-bin/ar5",
+    # SSB population on the 250 m grid, national file (CSV "ru250m;pop_tot" or GML, zipped).
+    "ssb_grid": (
+        "https://nedlasting.geonorge.no/geonorge/Befolkning/"
+        "BefolkningsstatistikkRutenett250m2025/GML/"
+        "Befolkning_0000_Norge_25833_BefolkningsstatistikkRutenett250m2025_GML.zip"
+    ),
+    # Entur's national stop register (NSR) NeTEx export, per county ({county} = "32_Akershus").
+    "entur_nsr": "https://storage.googleapis.com/marduk-production/tiamat/{county}_latest.zip",
+}
+
+#: Sources and licences recorded in a fetched catalogue (shown on maps and reports).
+SOURCES: dict[str, Source] = {
+    "osm": Source(
+        "OpenStreetMap (walk network, buildings, services, green areas, roads)",
+        "ODbL-1.0",
+        "© OpenStreetMap contributors",
+        "https://www.openstreetmap.org/copyright",
+    ),
+    "kartverket": Source(
+        "Kartverket, administrative enheter (kommunegrense)",
+        "CC-BY-4.0",
+        "© Kartverket",
+        "https://api.kartverket.no/kommuneinfo/v1/",
+    ),
+    "nibio": Source(
+        "NIBIO, AR5 arealressurskart (jordbruksareal)",
+        "NLOD-2.0",
+        "© NIBIO",
+        "https://wfs.nibio.no/cgi-bin/ar5",
+    ),
+    "ssb": Source(
+        "SSB, befolkning på rutenett 250 m",
+        "CC-BY-4.0",
+        "© SSB",
+        "https://www.ssb.no/natur-og-miljo/geodata",
+    ),
+    "entur": Source(
+        "Entur, nasjonalt stoppestedsregister (NSR)",
+        "NLOD-2.0",
+        "Entur",
+        "https://developer.entur.org/stops-and-timetable-data",
+    ),
+}
+
+
+def catalogue_dict(
+    *,
+    name: str,
+    title: str,
+    kommunenummer: str,
+    layers: Mapping[str, Mapping[str, Any]],
+    sources: list[str],
+    description: str = "",
+) -> dict[str, Any]:
+    """Return a catalogue (``docs/architecture.md`` format) as a plain dict.
+
+    Examples
+    --------
+    >>> d = catalogue_dict(name="baerum", title="Bærum", kommunenummer="3201",
+    ...                    layers={"boundary": {"path": "baerum/boundary.gpkg"}},
+    ...                    sources=["kartverket"])
+    >>> d["sources"][0]["licence"], d["synthetic"]
+    ('CC-BY-4.0', False)
+    """
+    return {
+        "schema_version": 1,
+        "name": name,
+        "title": title,
+        "kommunenummer": kommunenummer,
+        "synthetic": False,
+        "crs": "EPSG:25832",
+        "description": description,
+        "sources": [SOURCES[s].as_dict() for s in sources],
+        "layers": {k: dict(v) for k, v in layers.items()},
+    }
+
+
+def write_catalogue(path: str | os.PathLike[str], catalogue: Mapping[str, Any]) -> Path:
+    """Write a catalogue YAML atomically and return its path."""
+    text = yaml.safe_dump(dict(catalogue), sort_keys=False, allow_unicode=True, width=100)
+    header = "# Written by `arealanalyse fetch`; sources and licences are listed under `sources`.\n"
+    return write_text(path, header + text)

@@ -1,0 +1,153 @@
+"""Stops and stations from Entur's national stop register (NSR), NeTEx export.
+
+Entur publishes the register per county as zipped NeTEx
+(``https://storage.googleapis.com/marduk-production/tiamat/32_Akershus_latest.zip``). Each
+``StopPlace`` has an ``NSR:StopPlace:…`` id, a ``Name``, a ``Centroid/Location`` in WGS 84 and a
+``StopPlaceType`` (``railStation``, ``metroStation``, ``tramStation``, ``onstreetBus``,
+``busStation``, ``ferryStop``...). Parent (multimodal) stop places without a type are skipped;
+their children carry the types. Stops are kept within 300 m of the municipality (stations on the
+border, like Lysaker, sit just outside generalised boundaries). Entur, NLOD.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import xml.etree.ElementTree as ET
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
+import geopandas as gpd
+from shapely.geometry import Point
+
+from arealanalyse.errors import FetchError
+from arealanalyse.fetch._common import clip_to
+from arealanalyse.fetch.catalogue import ENDPOINTS
+from arealanalyse.fetch.http import HttpClient
+from arealanalyse.layers.validate import normalize
+from arealanalyse.settings import Settings
+
+__all__ = ["COUNTY_FILES", "STOP_PLACE_MODES", "fetch_transit", "parse_netex_stop_places"]
+
+_NS = "{http://www.netex.org.uk/netex}"
+
+#: County number → file name stem of Entur's per-county NSR export (counties from 2024).
+COUNTY_FILES: dict[str, str] = {
+    "03": "03_Oslo",
+    "11": "11_Rogaland",
+    "15": "15_More og Romsdal",
+    "18": "18_Nordland",
+    "31": "31_Ostfold",
+    "32": "32_Akershus",
+    "33": "33_Buskerud",
+    "34": "34_Innlandet",
+    "39": "39_Vestfold",
+    "40": "40_Telemark",
+    "42": "42_Agder",
+    "46": "46_Vestland",
+    "50": "50_Trondelag",
+    "55": "55_Troms",
+    "56": "56_Finnmark",
+}
+
+#: NeTEx StopPlaceType (or TransportMode) → canonical transit mode.
+STOP_PLACE_MODES: dict[str, str] = {
+    "railStation": "rail",
+    "metroStation": "metro",
+    "tramStation": "tram",
+    "onstreetTram": "tram",
+    "busStation": "bus",
+    "onstreetBus": "bus",
+    "coachStation": "bus",
+    "ferryStop": "ferry",
+    "harbourPort": "ferry",
+    "rail": "rail",
+    "metro": "metro",
+    "tram": "tram",
+    "bus": "bus",
+    "coach": "bus",
+    "water": "ferry",
+}
+
+# Stops within this distance of the boundary are kept (border stations).
+TOLERANCE_M = 300.0
+
+
+def _text(el: ET.Element, path: str) -> str:
+    found = el.find(path)
+    return (found.text or "").strip() if found is not None and found.text else ""
+
+
+@contextlib.contextmanager
+def _open_netex(path: Path) -> Iterator[IO[bytes]]:
+    if zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as zf:
+            member = next((m for m in zf.namelist() if m.lower().endswith(".xml")), None)
+            if member is None:
+                raise FetchError(f"Entur NSR: {path.name} holds no NeTEx XML file.")
+            with zf.open(member) as fh:
+                yield fh
+    else:
+        with path.open("rb") as fh:
+            yield fh
+
+
+def parse_netex_stop_places(path: str | Path, /) -> gpd.GeoDataFrame:
+    """Parse StopPlaces of an NSR NeTEx export (zip or XML) into points (EPSG:4326).
+
+    Columns: ``name``, ``mode``, ``nsr_id``, ``stop_place_type``.
+    """
+    p = Path(path)
+    rows: list[dict[str, str]] = []
+    geoms: list[Point] = []
+    try:
+        with _open_netex(p) as fh:
+            for _event, el in ET.iterparse(fh, events=("end",)):
+                if el.tag != f"{_NS}StopPlace":
+                    continue
+                spt = _text(el, f"{_NS}StopPlaceType")
+                mode = STOP_PLACE_MODES.get(spt) or STOP_PLACE_MODES.get(
+                    _text(el, f"{_NS}TransportMode"), ""
+                )
+                lon = _text(el, f"{_NS}Centroid/{_NS}Location/{_NS}Longitude")
+                lat = _text(el, f"{_NS}Centroid/{_NS}Location/{_NS}Latitude")
+                if mode and lon and lat:
+                    rows.append({
+                        "name": _text(el, f"{_NS}Name"),
+                        "mode": mode,
+                        "nsr_id": el.get("id", ""),
+                        "stop_place_type": spt,
+                    })  # fmt: skip
+                    geoms.append(Point(float(lon), float(lat)))
+                el.clear()
+    except ET.ParseError as exc:
+        raise FetchError(f"Entur NSR: {p.name} is not valid NeTEx XML ({exc}).") from None
+    if not rows:
+        raise FetchError(f"Entur NSR: no stop places with a mode and position in {p.name}.")
+    return gpd.GeoDataFrame(rows, geometry=geoms, crs="EPSG:4326")
+
+
+def fetch_transit(
+    kommunenummer: str,
+    boundary: gpd.GeoDataFrame,
+    /,
+    *,
+    client: HttpClient,
+    endpoint: str = ENDPOINTS["entur_nsr"],
+    settings: Settings | None = None,
+) -> gpd.GeoDataFrame:
+    """Download the county's NSR export and return the municipality's ``transit`` layer."""
+    county = COUNTY_FILES.get(kommunenummer[:2])
+    if county is None:
+        raise FetchError(
+            f"Entur NSR: no county export known for kommunenummer {kommunenummer}; "
+            "pass the file's URL with --endpoint entur_nsr=URL."
+        )
+    path = client.fetch(
+        endpoint.format(county=county), service="Entur stoppestedsregister", suffix=".zip"
+    )
+    stops = parse_netex_stop_places(path)
+    layer = normalize(stops, "transit", name="entur:transit", values={"status": "existing"},
+                      source="Entur NSR", settings=settings)  # fmt: skip
+    return clip_to(layer, boundary, tolerance_m=TOLERANCE_M, name="entur:transit")

@@ -1,0 +1,377 @@
+"""A small, careful HTTP client for the fetchers: cache, retries with backoff, resume, atomic files.
+
+Every download lands in a cache folder under a name derived from the request (method, URL,
+parameters, body), so a second run finds it there and sends no request. A download is streamed
+into ``<name>.part`` and moved into place only when complete (atomic). If a run is interrupted,
+the next one resumes the ``.part`` file with an HTTP ``Range`` request (when the server answers
+``206 Partial Content``; otherwise it starts over).
+
+Retries: HTTP 429 and 5xx answers are retried with exponential backoff (1, 2, 4, ... s, capped),
+honouring ``Retry-After`` (seconds or an HTTP date). Connection failures (DNS, refused, timeouts)
+are retried only ``connect_retries`` times with short pauses, so a machine without a network
+gets a clear :class:`~arealanalyse.errors.FetchError` within seconds, naming the service.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import hashlib
+import json
+import os
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+
+from arealanalyse.errors import FetchError
+
+__all__ = ["OFFLINE_HINT", "HttpClient", "Progress", "cache_key"]
+
+#: Appended to every "could not reach" message.
+OFFLINE_HINT = "the demo works offline: make demo"
+
+#: ``progress(service, bytes_done, bytes_total_or_None)``, called while downloading.
+Progress = Callable[[str, int, int | None], None]
+
+_RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
+_CHUNK = 1 << 16
+
+
+def cache_key(
+    method: str, url: str, params: Mapping[str, Any] | None = None, data: Any = None
+) -> str:
+    """Return a stable hex key for a request (same request → same cache file).
+
+    Examples
+    --------
+    >>> cache_key("GET", "https://x.no/a", {"b": 1, "a": 2}) == cache_key(
+    ...     "GET", "https://x.no/a", {"a": 2, "b": 1})
+    True
+    """
+    blob = json.dumps(
+        [method.upper(), url, sorted((params or {}).items()), data],
+        sort_keys=True,
+        default=str,
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:32]
+
+
+def _retry_after_s(value: str | None) -> float | None:
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+@dataclass
+class HttpClient:
+    """Download files into a cache, with retries, backoff, resume and atomic writes.
+
+    Parameters
+    ----------
+    cache_dir
+        Folder of the cache (created on first download).
+    session
+        A ``requests.Session`` (tests pass one whose adapters are mocked).
+    timeout_s
+        ``(connect, read)`` timeouts in seconds.
+    retries
+        Attempts after the first for HTTP 429/5xx answers.
+    connect_retries
+        Attempts after the first for connection failures (kept small: no network → fail fast).
+    backoff_s, max_backoff_s
+        First pause and cap of the exponential backoff; ``Retry-After`` is honoured up to the cap.
+    sleep
+        The pause function (tests pass a recorder).
+    progress
+        Optional callback ``progress(service, bytes_done, bytes_total)``.
+    user_agent
+        Sent with every request (Overpass and Nominatim ask for an identifying one).
+    probe_timeout_s
+        Before the first download from a host, check within this many seconds that the host
+        can be reached at all (DNS and TCP), so a machine without a network fails fast even
+        where DNS hangs. Skipped when a proxy is configured; ``0`` disables it.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> client = HttpClient(tempfile.mkdtemp())
+    >>> client.requests_sent
+    0
+    """
+
+    cache_dir: str | os.PathLike[str]
+    session: requests.Session | None = None
+    timeout_s: tuple[float, float] = (10.0, 300.0)
+    retries: int = 5
+    connect_retries: int = 2
+    backoff_s: float = 1.0
+    max_backoff_s: float = 60.0
+    sleep: Callable[[float], None] = time.sleep
+    progress: Progress | None = None
+    user_agent: str = "arealanalyse (https://github.com/arealanalyse/arealanalyse)"
+    probe_timeout_s: float = 8.0
+    requests_sent: int = field(default=0, init=False)
+    cache_hits: int = field(default=0, init=False)
+
+    def __post_init__(self) -> None:
+        self.cache_dir = Path(self.cache_dir)
+        if self.session is None:
+            self.session = requests.Session()
+        self._reachable: dict[str, str | None] = {}
+
+    def _probe(self, url: str, service: str) -> None:
+        """Raise a :class:`FetchError` quickly if ``url``'s host cannot be reached at all."""
+        if self.probe_timeout_s <= 0:
+            return
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        if not host or (host in self._reachable and self._reachable[host] is None):
+            return
+        assert self.session is not None
+        if self.session.proxies or requests.utils.get_environ_proxies(url):
+            return
+        if host not in self._reachable:
+            port = parts.port or (443 if parts.scheme == "https" else 80)
+            self._reachable[host] = _probe_host(host, port, self.probe_timeout_s)
+        problem = self._reachable[host]
+        if problem is not None:
+            raise FetchError(
+                f"Could not reach {service} at {host} ({problem}); check the network "
+                f"connection or proxy — {OFFLINE_HINT}."
+            )
+
+    # ------------------------------------------------------------------------------------------
+    def cached_path(
+        self,
+        url: str,
+        *,
+        service: str,
+        params: Mapping[str, Any] | None = None,
+        data: Any = None,
+        method: str = "GET",
+        suffix: str = "",
+    ) -> Path:
+        """Return where the answer to this request is (or would be) cached."""
+        key = cache_key(method, url, params, data)
+        folder = Path(self.cache_dir) / _slug(service)
+        return folder / f"{key}{suffix}"
+
+    def fetch(
+        self,
+        url: str,
+        *,
+        service: str,
+        params: Mapping[str, Any] | None = None,
+        data: Any = None,
+        method: str = "GET",
+        suffix: str = "",
+        headers: Mapping[str, str] | None = None,
+        validate: Callable[[Path], str | None] | None = None,
+    ) -> Path:
+        """Return a local file holding the answer to the request, downloading it if needed.
+
+        Parameters
+        ----------
+        url, params, data, method, headers
+            The request (``data`` is a POST body or form dict).
+        service
+            Human name of the service for messages and the cache folder, e.g. ``"Overpass"``.
+        suffix
+            File suffix of the cached file (``.xml``, ``.zip``...).
+        validate
+            Optional check of a complete download; returns an error text (the file is then
+            discarded and a :class:`FetchError` raised) or ``None``.
+        """
+        target = self.cached_path(
+            url, service=service, params=params, data=data, method=method, suffix=suffix
+        )
+        if target.is_file():
+            self.cache_hits += 1
+            return target
+        self._probe(url, service)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        part = target.with_name(target.name + ".part")
+        host = urlsplit(url).netloc or url
+        attempt = 0
+        connect_failures = 0
+        while True:
+            resume_from = part.stat().st_size if part.is_file() and method == "GET" else 0
+            if method != "GET" and part.exists():
+                part.unlink()
+            hdrs = {"User-Agent": self.user_agent, **(headers or {})}
+            if resume_from:
+                hdrs["Range"] = f"bytes={resume_from}-"
+            try:
+                self.requests_sent += 1
+                assert self.session is not None
+                resp = self.session.request(
+                    method,
+                    url,
+                    params=params,
+                    data=data,
+                    headers=hdrs,
+                    timeout=self.timeout_s,
+                    stream=True,
+                )
+            except (requests.ConnectionError, requests.Timeout) as exc:
+                connect_failures += 1
+                if connect_failures > self.connect_retries:
+                    raise FetchError(
+                        f"Could not reach {service} at {host} ({_reason(exc)}); check the "
+                        f"network connection or proxy — {OFFLINE_HINT}."
+                    ) from None
+                self.sleep(min(self.backoff_s * 2 ** (connect_failures - 1), self.max_backoff_s))
+                continue
+            with resp:
+                status = resp.status_code
+                if status in _RETRY_STATUS:
+                    attempt += 1
+                    if attempt > self.retries:
+                        raise FetchError(
+                            f"{service} at {host} answered HTTP {status} {resp.reason} "
+                            f"{attempt} times; the service is busy or down, try again later."
+                        )
+                    wait = _retry_after_s(resp.headers.get("Retry-After"))
+                    if wait is None:
+                        wait = self.backoff_s * 2 ** (attempt - 1)
+                    self.sleep(min(wait, self.max_backoff_s))
+                    continue
+                if status == 416 and resume_from:  # our .part is already whole or stale
+                    part.unlink()
+                    continue
+                if status >= 400:
+                    snippet = " ".join(resp.text[:200].split())
+                    raise FetchError(
+                        f"{service} at {host} answered HTTP {status} {resp.reason} for "
+                        f"{_short(url)}: {snippet!r}; check the request (kommunenummer, "
+                        "endpoint) or try again later."
+                    )
+                append = status == 206 and resume_from > 0
+                total = _total_size(resp, resume_from if append else 0)
+                try:
+                    self._stream(resp, part, append=append, service=service, total=total)
+                except (requests.ConnectionError, requests.Timeout) as exc:
+                    # Interrupted mid-body: keep the .part and resume on the next attempt.
+                    connect_failures += 1
+                    if connect_failures > self.connect_retries:
+                        raise FetchError(
+                            f"Download from {service} at {host} was interrupted "
+                            f"({_reason(exc)}); run the command again to resume."
+                        ) from None
+                    self.sleep(self.backoff_s)
+                    continue
+            if total is not None and part.stat().st_size != total:
+                # Short body: resume from what we have.
+                connect_failures += 1
+                if connect_failures > self.connect_retries:
+                    raise FetchError(
+                        f"Download from {service} at {host} stopped at "
+                        f"{part.stat().st_size} of {total} bytes; run again to resume."
+                    )
+                continue
+            if validate is not None:
+                problem = validate(part)
+                if problem:
+                    part.unlink()
+                    raise FetchError(f"{service} at {host}: {problem}")
+            os.replace(part, target)
+            meta = {"url": url, "params": dict(params or {}), "method": method,
+                    "service": service, "fetched": time.strftime("%Y-%m-%dT%H:%M:%SZ",
+                                                                  time.gmtime())}  # fmt: skip
+            target.with_name(target.name + ".json").write_text(
+                json.dumps(meta, ensure_ascii=False, indent=1, default=str), encoding="utf-8"
+            )
+            return target
+
+    def _stream(
+        self,
+        resp: requests.Response,
+        part: Path,
+        *,
+        append: bool,
+        service: str,
+        total: int | None,
+    ) -> None:
+        done = part.stat().st_size if append and part.exists() else 0
+        with part.open("ab" if append else "wb") as fh:
+            for chunk in resp.iter_content(_CHUNK):
+                if not chunk:
+                    continue
+                fh.write(chunk)
+                done += len(chunk)
+                if self.progress is not None:
+                    self.progress(service, done, total)
+            fh.flush()
+            os.fsync(fh.fileno())
+
+
+def _probe_host(host: str, port: int, timeout_s: float) -> str | None:
+    """Try DNS + TCP to ``host:port`` in a thread; return a reason on failure, else ``None``."""
+    import socket
+    import threading
+
+    outcome: list[str | None] = []
+
+    def attempt() -> None:
+        try:
+            with socket.create_connection((host, port), timeout=timeout_s):
+                outcome.append(None)
+        except Exception as exc:  # DNS errors, refusals, blocked sockets in tests...
+            outcome.append(_reason(exc))
+
+    worker = threading.Thread(target=attempt, daemon=True)
+    worker.start()
+    worker.join(timeout_s)
+    return outcome[0] if outcome else "timed out"
+
+
+def _total_size(resp: requests.Response, offset: int) -> int | None:
+    if resp.headers.get("Content-Encoding"):
+        return None  # Content-Length counts compressed bytes
+    length = resp.headers.get("Content-Length")
+    if length is None or not length.isdigit():
+        return None
+    return offset + int(length)
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc)
+    for needle, label in (
+        ("Name or service not known", "name resolution failed"),
+        ("Temporary failure in name resolution", "name resolution failed"),
+        ("Failed to resolve", "name resolution failed"),
+        ("Connection refused", "connection refused"),
+        ("timed out", "timed out"),
+        ("Network is unreachable", "network unreachable"),
+        ("nodename nor servname", "name resolution failed"),
+    ):
+        if needle in text:
+            return label
+    if isinstance(exc, OSError) and type(exc).__name__ == "gaierror":
+        return "name resolution failed"
+    for needle, label in (("refused", "connection refused"), ("offline", "no network")):
+        if needle in text:
+            return label
+    return type(exc).__name__
+
+
+def _short(url: str) -> str:
+    return url if len(url) <= 90 else url[:87] + "..."
+
+
+def _slug(text: str) -> str:
+    return "".join(c if c.isalnum() else "_" for c in text.lower()).strip("_") or "service"

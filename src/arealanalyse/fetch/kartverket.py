@@ -1,0 +1,92 @@
+"""Municipality boundary from Kartverket's open ``kommuneinfo`` API.
+
+``GET https://api.kartverket.no/kommuneinfo/v1/kommuner/{kommunenummer}/omrade?utkoordsys=25832``
+answers JSON: ``{"kommunenummer": "3201", "kommunenavn": "Bærum", "omrade": {"type":
+"MultiPolygon", "coordinates": [...], "crs": {"type": "name", "properties": {"name":
+"EPSG:25832"}}}}``. © Kartverket, CC BY 4.0.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import geopandas as gpd
+from shapely.geometry import shape
+
+from arealanalyse.errors import FetchError
+from arealanalyse.fetch.catalogue import ENDPOINTS
+from arealanalyse.fetch.http import HttpClient
+from arealanalyse.layers.validate import normalize
+from arealanalyse.settings import Settings
+
+__all__ = ["check_kommunenummer", "fetch_boundary", "parse_kommuneinfo"]
+
+
+def check_kommunenummer(kommunenummer: str) -> str:
+    """Return a valid four-digit kommunenummer or raise.
+
+    Examples
+    --------
+    >>> check_kommunenummer("3201")
+    '3201'
+    >>> check_kommunenummer("301")
+    '0301'
+    """
+    k = str(kommunenummer).strip()
+    if re.fullmatch(r"\d{3}", k):
+        k = "0" + k
+    if not re.fullmatch(r"\d{4}", k):
+        raise FetchError(
+            f"kommunenummer {kommunenummer!r} is not four digits; use e.g. 3201 (Bærum) "
+            "or 3203 (Asker)."
+        )
+    return k
+
+
+def parse_kommuneinfo(
+    path: str | Path, /, *, default_crs: str = "EPSG:25832", settings: Settings | None = None
+) -> gpd.GeoDataFrame:
+    """Parse a saved ``kommuneinfo/.../omrade`` answer into a canonical ``boundary`` layer."""
+    p = Path(path)
+    try:
+        doc = json.loads(p.read_text(encoding="utf-8"))
+        geom_doc = dict(doc["omrade"])
+    except (ValueError, KeyError, TypeError) as exc:
+        raise FetchError(
+            f"Kartverket kommuneinfo: answer {p.name} is not the expected JSON with an 'omrade' "
+            f"geometry ({type(exc).__name__}); the API may have changed."
+        ) from None
+    crs = geom_doc.pop("crs", None)
+    crs_name = (crs or {}).get("properties", {}).get("name") or default_crs
+    gdf = gpd.GeoDataFrame(
+        {
+            "kommunenummer": [str(doc.get("kommunenummer", ""))],
+            "name": [str(doc.get("kommunenavn", ""))],
+        },
+        geometry=[shape(geom_doc)],
+        crs=crs_name,
+    )
+    return normalize(gdf, "boundary", name="boundary", source="Kartverket kommuneinfo",
+                     settings=settings)  # fmt: skip
+
+
+def fetch_boundary(
+    kommunenummer: str,
+    /,
+    *,
+    client: HttpClient,
+    endpoint: str = ENDPOINTS["kommuneinfo"],
+    settings: Settings | None = None,
+) -> gpd.GeoDataFrame:
+    """Download a municipality's boundary (EPSG:25832) from Kartverket."""
+    k = check_kommunenummer(kommunenummer)
+    path = client.fetch(
+        endpoint.format(kommunenummer=k),
+        service="Kartverket kommuneinfo",
+        params={"utkoordsys": "25832"},
+        suffix=".json",
+        headers={"Accept": "application/json"},
+    )
+    return parse_kommuneinfo(path, settings=settings)
