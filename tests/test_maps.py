@@ -55,17 +55,18 @@ def layers() -> dict[str, gpd.GeoDataFrame]:
             geoms.append(_b(i * 500, j * 500, (i + 1) * 500, (j + 1) * 500))
     transit = gpd.GeoDataFrame(
         {
-            "name": ["Sandvika", "Stabekk", "Bekkestua"],
-            "mode": ["rail", "rail", "metro"],
-            "departures_per_hour": [12.0, 4.0, 8.0],
+            "name": ["Sandvika", "Stabekk", "Bekkestua", "Kadettangen"],
+            "mode": ["rail", "rail", "metro", "bus"],
+            "departures_per_hour": [12.0, 4.0, 8.0, 6.0],
         },
         geometry=[
             Point(_X0 + 1000, _Y0 + 1000),
             Point(_X0 + 3000, _Y0 + 1200),
             Point(_X0 + 2000, _Y0 + 2500),
+            Point(_X0 + 1500, _Y0 + 300),
         ],
         crs=25832,
-        index=[10, 11, 12],
+        index=[10, 11, 12, 13],
     )
     return {
         "boundary": gpd.GeoDataFrame(
@@ -108,8 +109,8 @@ def layers() -> dict[str, gpd.GeoDataFrame]:
 
 @pytest.fixture(scope="module")
 def walk_areas(layers: dict[str, gpd.GeoDataFrame]) -> gpd.GeoSeries:
-    # Stand-in polygons (the network module computes the real ones); indexed like transit.
-    return layers["transit"].geometry.buffer(380)
+    # Stand-in polygons (the network module computes the real ones); indexed like the nodes.
+    return layers["transit"].geometry.iloc[:3].buffer(380)
 
 
 def _cells(seed: int = 1, nx: int = 16, ny: int = 12) -> gpd.GeoDataFrame:
@@ -193,6 +194,7 @@ STUDY_LAYERS_NB = [
     "5 minutters gange fra knutepunkt",
     "Studieområde",
     "E18",
+    "Bussholdeplasser",
     "Kollektivknutepunkter",
 ]
 
@@ -230,7 +232,8 @@ def test_study_map_draws_only_e18_and_keeps_inputs(layers, walk_areas) -> None:
     feats = _features(_study(layers, walk_areas))
     assert len(feats["E18"]) == 2  # "E18" and "E 18", not Fv168 or E180
     assert len(feats["Arealformål"]) == 48
-    assert len(feats["Kollektivknutepunkter"]) == 3
+    assert len(feats["Kollektivknutepunkter"]) == 3  # rail and metro
+    assert [f["properties"]["t"] for f in feats["Bussholdeplasser"]] == ["Kadettangen (Buss)"]
     # walk-area tooltips come from the transit names through the shared index
     tips = {f["properties"]["t"] for f in feats["5 minutters gange fra knutepunkt"]}
     assert tips == {"Sandvika – 5 min gange", "Stabekk – 5 min gange", "Bekkestua – 5 min gange"}
@@ -614,3 +617,32 @@ def test_popup_opens_on_click(browser, map_files) -> None:
     page.wait_for("document.querySelector('.leaflet-popup-content') !== null", timeout_s=5)
     text = page.texts(".leaflet-popup-content")[0]
     assert "BRA (m²)" in text and "Samlet vurdering" in text
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+@requires_chromium
+def test_demo_baseline_map_size_and_render_time(tmp_path: Path, browser) -> None:
+    from arealanalyse.demo.build import build_demo
+
+    cat = build_demo(tmp_path / "demo")
+    out = tmp_path / "baseline.html"
+    assert main(["map", str(cat), "--offline", "--out", str(out)]) == 0
+    size = out.stat().st_size
+    assert size < 15_000_000, size
+    page = browser.open(out, wait_for=READY_FLAG, timeout_s=30)
+    print(f"demo baseline map: {size / 1e6:.2f} MB, rendered in {page.load_time_s:.2f} s")
+    assert page.load_time_s < 5.0
+    assert page.errors == [] and page.requests == []
+    labels = page.texts(".leaflet-control-layers label")
+    for layer in (
+        "Arealformål",
+        "Jordbruksareal (AR5)",
+        "Grøntområder",
+        "Studieområde",
+        "E18",
+        "Kollektivknutepunkter",
+        "5 minutters gange fra knutepunkt",
+    ):
+        assert layer in labels
+    assert crop_stats(page.screenshot(), MAP_BOX)["std"] > 5.0

@@ -17,6 +17,9 @@ __all__ = ["detect_input", "map_command"]
 
 _console = Console(stderr=True)
 
+#: Catalogue layers the study-area map draws (others are not loaded).
+MAP_KINDS = ("boundary", "zoning", "farmland", "green", "areas", "transit", "roads")
+
 
 def _read_yaml(path: Path) -> dict[str, Any]:
     import yaml
@@ -90,17 +93,21 @@ def _catalogue_map(path: Path, lang: Lang, status: Any) -> Any:
 
     cat = load_catalogue(path)
     status.update("Leser lagene …" if lang == "nb" else "Loading layers …")
-    layers = cat.load_all()
+    layers = {k: cat.layer(k) for k in MAP_KINDS if cat.has(k)}
     service_areas = None
     transit = layers.get("transit")
-    if transit is not None and len(transit) and "walk_network" in layers:
+    if transit is not None and len(transit) and cat.has("walk_network"):
+        from arealanalyse.maps.study import NODE_MODES
         from arealanalyse.network import WalkNetwork
 
         status.update("Beregner gangavstander …" if lang == "nb" else "Computing walk areas …")
+        nodes = transit[transit["mode"].isin(NODE_MODES)] if "mode" in transit else transit
+        if nodes.empty:
+            nodes = transit
         try:
             settings = Settings()
             net = WalkNetwork.from_catalogue(cat, settings=settings)
-            service_areas = net.service_areas(transit, distance_m=settings.service_distance_m)
+            service_areas = net.service_areas(nodes, distance_m=settings.service_distance_m)
         except NetworkError as exc:
             _console.print(f"[yellow]note:[/] no walk areas: {exc}")
     status.update("Tegner kartet …" if lang == "nb" else "Drawing the map …")

@@ -257,18 +257,34 @@ def _e18(b: MapBuilder, roads: gpd.GeoDataFrame | None, simplify_m: float) -> No
     )
 
 
-def _transit(b: MapBuilder, transit: gpd.GeoDataFrame | None) -> None:
-    name = b.t("transit")
-    web = b.prepare(transit, name=name, simplify_m=0.0)
+#: Modes drawn as knutepunkter (large dots); bus stops are small dots in their own layer.
+NODE_MODES = ("rail", "metro", "tram", "ferry")
+
+
+def _transit(b: MapBuilder, transit: gpd.GeoDataFrame | None, *, buses: bool) -> None:
+    """Transit nodes (rail, metro, tram, ferry) or, with ``buses``, the bus stops."""
+    if transit is None:
+        return
+    modes_all = _str_col(transit, "mode", "bus")
+    is_node = modes_all.isin(NODE_MODES).to_numpy()
+    name = b.t("bus_stops") if buses else b.t("transit")
+    subset = transit.loc[~is_node] if buses else transit.loc[is_node]
+    if subset.empty:
+        return  # a study area without bus stops (or without nodes) needs no note
+    web = b.prepare(subset, name=name, simplify_m=0.0)
     if web is None:
         return
     web = web.assign(geometry=web.geometry.representative_point())
     modes = _str_col(web, "mode", "bus")
     order = [m for m in _style.TRANSIT_COLOURS if m in set(modes)]
     order += sorted(set(modes) - set(order))
-    radius = {"rail": 8.0, "metro": 7.0, "tram": 6.0}
+    radius = {"rail": 8.0, "metro": 7.0, "tram": 6.0, "ferry": 6.0}
     styles = [
-        point_style(_style.TRANSIT_COLOURS.get(m, "#555555"), radius=radius.get(m, 5.0))
+        point_style(
+            _style.TRANSIT_COLOURS.get(m, "#555555"),
+            radius=radius.get(m, 3.0),
+            stroke="#ffffff" if m in NODE_MODES else "#0b2e59",
+        )
         for m in order
     ]
     pos = {m: i for i, m in enumerate(order)}
@@ -296,18 +312,21 @@ def _transit(b: MapBuilder, transit: gpd.GeoDataFrame | None) -> None:
             )
         pops.append(f"<table>{''.join(rows)}</table>")
     b.add(
-        web, name=name, styles=styles, style_idx=[pos[m] for m in modes], tooltips=tips, popups=pops
+        web,
+        name=name,
+        styles=styles,
+        style_idx=[pos[m] for m in modes],
+        tooltips=tips,
+        popups=pops,
+        show=not buses,  # many small dots: off until asked for
     )
-    b.legend.append(
-        LegendSection(
-            name,
-            [
-                LegendItem(_style.TRANSIT_COLOURS.get(m, "#555555"), mode_label[m], kind="dot")
-                for m in order
-            ],
-            layer=name,
-        )
-    )
+    items = [
+        LegendItem(_style.TRANSIT_COLOURS.get(m, "#555555"), mode_label[m], kind="dot")
+        for m in order
+    ]
+    if buses and len(items) == 1:
+        items[0].label = name
+    b.legend.append(LegendSection(name, items, layer=name))
 
 
 def study_area_map(
@@ -327,7 +346,8 @@ def study_area_map(
     Draws, bottom to top: zoning (``zoning``) in the Norwegian plan colours by arealformål
     category, farmland (``farmland``) by AR5 class, green areas (``green``), named strategic areas
     (``areas``), the 5-minute walk areas around transit nodes (``service_areas``), the study-area
-    outline (``boundary``), E18 (``roads`` with ``ref`` E18) and transit nodes (``transit``).
+    outline (``boundary``), E18 (``roads`` with ``ref`` E18), bus stops and the transit nodes
+    (rail, metro, tram and ferry stops of ``transit``, drawn larger).
     Other kinds are ignored; missing or empty layers are skipped with a note on the map.
 
     Parameters
@@ -378,5 +398,6 @@ def study_area_map(
     _walk_areas(b, service_areas, get("transit"), simplify_m)
     _boundary(b, get("boundary"), simplify_m)
     _e18(b, get("roads"), simplify_m)
-    _transit(b, get("transit"))
+    _transit(b, get("transit"), buses=True)
+    _transit(b, get("transit"), buses=False)
     return b.build()
