@@ -59,6 +59,9 @@ def _register() -> None:
     from arealanalyse.cli import layers as _layers
 
     app.add_typer(_layers.app, name="layers")
+    from arealanalyse.cli import demo as _demo
+
+    app.add_typer(_demo.app, name="demo")
     from arealanalyse.cli import scenario as _scenario
 
     app.add_typer(_scenario.app, name="scenario")
