@@ -252,7 +252,9 @@ def test_ar5_exception_report(tmp_path, boundary, rec):
 
 
 def test_ssb_grid(rec, boundary):
+    before = sorted(p.name for p in rec.iterdir())
     cells = read_population_grid(rec / "ssb_grid_250m.zip", boundary)
+    assert sorted(p.name for p in rec.iterdir()) == before  # nothing extracted next to the input
     # the fourth cell (99 people) lies outside the municipality
     assert sorted(cells["population"]) == [3.0, 40.0, 150.0]
     assert cells.crs.to_epsg() == 25832

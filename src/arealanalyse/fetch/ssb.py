@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -31,12 +32,12 @@ _POP_COLUMNS = ("pop_tot", "poptot", "befolkning", "population", "popTot")
 _GRID_HEADER = re.compile(rb"^\s*(\xef\xbb\xbf)?(ru250m|ru1km|ssbid\w*)[;,]", re.I)
 
 
-def extract_grid_file(path: str | Path, /) -> Path:
-    """Return the grid file inside a download (extracting it next to a zip, once)."""
+def extract_grid_file(path: str | Path, /, *, into: str | Path) -> Path:
+    """Return the grid file inside a download, extracting it from a zip into ``into`` (once)."""
     p = Path(path)
     if not zipfile.is_zipfile(p):
         return p
-    out_dir = p.with_name(p.name + ".d")
+    out_dir = Path(into)
     with zipfile.ZipFile(p) as zf:
         members = [m for m in zf.namelist() if not m.endswith("/")]
         ranked = sorted(
@@ -63,6 +64,7 @@ def read_population_grid(
     /,
     *,
     cells: str = "centroid",
+    work_dir: str | Path | None = None,
     settings: Settings | None = None,
 ) -> gpd.GeoDataFrame:
     """Read an SSB grid file and return the municipality's cells as a ``homes`` layer.
@@ -72,10 +74,18 @@ def read_population_grid(
     shore); ``cells="intersects"`` keeps every cell touching it (border cells count twice across
     neighbours). On Bærum's generalised outline the two give 118,729 and 121,034 people against
     SSB's own assignment by largest overlap, 120,140 (2015).
+
+    A zipped file is extracted into ``work_dir`` (kept, e.g. the fetch cache) or into a
+    temporary folder (removed); the input's own folder is never written to.
     """
+    if work_dir is None and zipfile.is_zipfile(path):
+        with tempfile.TemporaryDirectory(prefix="arealanalyse-ssb-") as tmp:
+            return read_population_grid(
+                path, boundary, cells=cells, work_dir=tmp, settings=settings
+            )
     from arealanalyse.layers.readers import read_layer
 
-    p = extract_grid_file(path)
+    p = extract_grid_file(path, into=work_dir or Path(path).parent)
     with p.open("rb") as fh:
         head = fh.read(64)
     if cells not in ("centroid", "intersects"):
@@ -124,4 +134,6 @@ def fetch_population_grid(
     """Download SSB's national 250 m grid (cached, resumable); return the municipality's cells."""
     suffix = ".zip" if endpoint.lower().endswith(".zip") else Path(endpoint).suffix or ".csv"
     path = client.fetch(endpoint, service="SSB befolkning på rutenett", suffix=suffix)
-    return read_population_grid(path, boundary, settings=settings)
+    return read_population_grid(
+        path, boundary, work_dir=path.with_name(path.name + ".d"), settings=settings
+    )
