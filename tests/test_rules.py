@@ -32,44 +32,10 @@ from arealanalyse.rules import (
 from arealanalyse.rules.evaluate import margin_of
 from arealanalyse.rules.proposal import read_proposal
 from arealanalyse.rules.review import proposal_scenario
+from rules_tables import REZ as REZ_COLUMNS
+from rules_tables import rezonings, sites_table
 
 RULES_DATA = Path(__file__).resolve().parent / "data" / "rules"
-
-_DEFAULTS: dict[str, Any] = {
-    "name": "",
-    "use": "kontor",
-    "bra_m2": 10000.0,
-    "dwellings": 0,
-    "jobs": 400.0,
-    "year": 2030,
-    "area_m2": 5000.0,
-    "dist_rail_m": 500.0,
-    "abc_class": "A",
-    "in_area": "Lysaker",
-    "in_area_type": "e18_corridor",
-    "farmland_21_daa": 0.0,
-    "farmland_22_daa": 0.0,
-    "farmland_23_daa": 0.0,
-    "farmland_daa": 0.0,
-    "green_daa": 0.0,
-    "noise_mean_db": 55.0,
-    "noise_max_db": 60.0,
-    "slope_mean_deg": 2.0,
-    "dist_e18_m": 100.0,
-    "dist_green_m": 100.0,
-    "zone_category": "naering",
-}
-
-
-def sites_table(*rows: dict[str, Any]) -> gpd.GeoDataFrame:
-    """A site table; each row overrides the defaults. Sites are 50 x 50 m squares in a row."""
-    records = []
-    for i, r in enumerate(rows):
-        rec = {"site_id": f"S{i + 1}", **_DEFAULTS, **r}
-        rec["name"] = rec["name"] or rec["site_id"]
-        records.append(rec)
-    geoms = [box(590000 + 100 * i, 6640000, 590050 + 100 * i, 6640050) for i in range(len(rows))]
-    return gpd.GeoDataFrame(records, geometry=geoms, crs=25832)
 
 
 @pytest.fixture(scope="module")
@@ -262,21 +228,6 @@ def test_site_filter_selects_sites():
 
 
 # --------------------------------------------------------------------------- proposal-level rules
-REZ = [
-    "rezone_id",
-    "from_code",
-    "to_code",
-    "from_category",
-    "to_category",
-    "area_daa",
-    "bra_m2_lost",
-]
-
-
-def rezonings(*rows) -> pd.DataFrame:
-    return pd.DataFrame(list(rows), columns=REZ)
-
-
 @pytest.mark.parametrize(
     ("rows", "verdict", "value", "margin"),
     [
@@ -314,6 +265,32 @@ def test_rezoning_message_reports_lost_floor_space(shipped):
 
 
 @pytest.mark.parametrize(
+    ("rows", "verdict", "value"),
+    [
+        # (rezone_id, to_category, dwellings, noise_max_db); strict < 65: 65.0 is red
+        ([("rz1", "bolig", 200, 60.0)], "pass", 60.0),
+        ([("rz1", "bolig", 200, 64.0), ("rz2", "kombinert", 0, 70.5)], "fail", 70.5),
+        ([("rz1", "bolig", 200, 65.0)], "fail", 65.0),
+        ([("rz1", "offentlig", 50, 66.0), ("rz2", "offentlig", 0, 80.0)], "fail", 66.0),
+        ([("rz1", "offentlig", 0, 80.0)], "not_applicable", None),  # no homes rezoned
+        ([], "not_applicable", None),
+    ],
+)
+def test_rezoned_homes_noise_rule(shipped, rows, verdict, value):
+    rz = pd.DataFrame(
+        [(r[0], 1300, 1110, "naering", r[1], 10.0, 0.0, r[2], r[3] - 5, r[3]) for r in rows],
+        columns=[*REZ_COLUMNS, "dwellings", "noise_mean_db", "noise_max_db"],
+    )
+    tables = ProposalTables(sites_table({}), rz)
+    row = row_of(evaluate(tables, only(shipped, "ingen-omregulerte-boliger-i-rod-stoysone")))
+    assert row["verdict"] == verdict
+    if value is None:
+        assert row["value"] is None or math.isnan(row["value"])
+    else:
+        assert row["value"] == value and row["margin"] == 65.0 - value
+
+
+@pytest.mark.parametrize(
     ("sites", "verdict", "value"),
     [
         # 40,000 of 50,000 m² in a centre: exactly 80 % (the threshold) passes
@@ -329,15 +306,15 @@ def test_rezoning_message_reports_lost_floor_space(shipped):
         (
             [
                 {"bra_m2": 30000.0, "in_area_type": "node", "abc_class": "B"},
-                {"bra_m2": 20000.0, "in_area_type": "e18_corridor", "abc_class": "B"},
+                {"bra_m2": 20000.0, "in_area_type": "e18_corridor", "abc_class": "C"},
             ],
             "warn",
             60.0,
         ),
-        # A-location counts as a node zone: 45,000 + 5,000 of 50,000 = 100 %
+        # A/B-location counts as a node zone: 45,000 + 5,000 of 50,000 = 100 %
         (
             [
-                {"bra_m2": 45000.0, "in_area_type": "e18_corridor", "abc_class": "A"},
+                {"bra_m2": 45000.0, "in_area_type": "e18_corridor", "abc_class": "B"},
                 {"bra_m2": 5000.0, "in_area_type": "centre", "abc_class": "C"},
             ],
             "pass",
@@ -680,3 +657,149 @@ def test_check_cli_rejects_bad_rules_and_lang(tmp_path, capsys):
     err = capsys.readouterr().err.strip()
     assert code == 2 and len(err.splitlines()) == 1 and "bad.yaml" in err
     assert main(["check", str(RULES_DATA / "plan_ok.geojson"), "--lang", "de"]) == 2
+
+
+# --------------------------------------------------------------------------- the demo and scenarios
+ROOT = Path(__file__).resolve().parents[1]
+SHIPPED = ("baseline", "knutepunkt", "spredt", "fornebubanen", "omregulering")
+
+
+@pytest.fixture(scope="session")
+def demo_catalogue(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo study area's catalogue: the built one in layers/, else built once into a tmp dir."""
+    shipped = ROOT / "layers" / "baerum-demo.yaml"
+    if (ROOT / "layers" / "baerum-demo" / "baerum-demo.gpkg").is_file() and shipped.is_file():
+        return shipped
+    from arealanalyse.demo import build_demo
+
+    root = tmp_path_factory.mktemp("demo")
+    return build_demo(root / "baerum-demo", catalogue=root / "baerum-demo.yaml")
+
+
+@pytest.fixture(scope="session")
+def rule_scenarios(tmp_path_factory: pytest.TempPathFactory, demo_catalogue: Path) -> Path:
+    """The shipped scenario files, with the baseline pointing at the demo catalogue."""
+    folder = tmp_path_factory.mktemp("rule-scenarios")
+    for name in SHIPPED:
+        text = (ROOT / "scenarios" / f"{name}.yaml").read_text(encoding="utf-8")
+        if name == "baseline":
+            text = text.replace("../layers/baerum-demo.yaml", demo_catalogue.as_posix())
+        (folder / f"{name}.yaml").write_text(text, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="session")
+def demo_evaluator(demo_catalogue: Path):
+    from arealanalyse.scenarios.evaluate import Evaluator
+
+    return Evaluator.from_catalogue(demo_catalogue)
+
+
+@pytest.fixture(scope="session")
+def checked(rule_scenarios: Path, demo_evaluator) -> dict:
+    from arealanalyse.rules.review import check
+
+    return {
+        name: check(rule_scenarios / f"{name}.yaml", evaluator=demo_evaluator)
+        for name in ("knutepunkt", "spredt", "omregulering")
+    }
+
+
+@pytest.mark.slow
+def test_knutepunkt_passes_every_fail_rule(checked):
+    res = checked["knutepunkt"]
+    t = res.evaluation.table
+    assert res.kind == "scenario" and res.synthetic
+    assert not (t["verdict"] == "fail").any(), t[t["verdict"] == "fail"]
+    assert res.exit_code == 0
+    kontor = t[(t["rule_id"] == "kontor-ved-bane") & (t["verdict"] != "not_applicable")]
+    assert len(kontor) >= 1 and (kontor["verdict"] == "pass").all()
+
+
+@pytest.mark.slow
+def test_spredt_fails_farmland_with_the_daa(checked):
+    res = checked["spredt"]
+    sites = res.result.sites.set_index("site_id")
+    t = res.evaluation.table
+    farm = t[(t["rule_id"] == "jordvern-dyrka-mark") & (t["verdict"] == "fail")]
+    assert len(farm) >= 1 and res.exit_code == 1
+    for r in farm.itertuples():
+        daa = sites.loc[r.site_id, "farmland_21_daa"] + sites.loc[r.site_id, "farmland_22_daa"]
+        assert daa > 0 and r.value == pytest.approx(daa) and r.margin == pytest.approx(-daa)
+        assert f"{daa:.2f}".replace(".", ",") + " daa" in r.message_nb
+    total = t.loc[t["rule_id"] == "jordvern-dyrka-mark", "value"].sum()
+    assert total == pytest.approx(res.result.totals["farmland_21_22_daa"], abs=1e-3)
+
+
+@pytest.mark.slow
+def test_omregulering_fails_the_rezoning_rule(checked):
+    res = checked["omregulering"]
+    t = res.evaluation.table.set_index("rule_id")
+    row = t.loc["ingen-omregulering-naering-til-bolig"]
+    assert row["verdict"] == "fail" and res.exit_code == 1
+    rz = res.result.rezonings
+    assert row["value"] == pytest.approx(rz["area_daa"].sum())
+    assert row["value"] == pytest.approx(res.result.totals["rezoned_daa"], abs=1e-3)
+    for rid in rz["rezone_id"]:
+        assert rid in row["message_nb"]
+
+
+@pytest.mark.slow
+def test_report_numbers_equal_the_scenario_run(checked, rule_scenarios, demo_evaluator, tmp_path):
+    from arealanalyse.report import review_dict
+    from arealanalyse.scenarios.model import load_scenario
+
+    res = checked["spredt"]
+    # One computation: the rules read the run's own tables, not a copy or a recomputation.
+    assert res.evaluation.tables.sites is res.result.sites
+    assert res.evaluation.tables.rezonings is res.result.rezonings
+    # The scenario run on its own (as `arealanalyse scenario run` does) gives the same numbers.
+    run = demo_evaluator.evaluate(load_scenario(rule_scenarios / "spredt.yaml"))
+    d = json_roundtrip(review_dict(res.evaluation))
+    own = pd.DataFrame(run.sites.drop(columns="geometry"))
+    assert len(d["sites"]) == len(own)
+    for rec, (_, s) in zip(d["sites"], own.iterrows(), strict=True):
+        for col in own.columns:
+            v = s[col]
+            if isinstance(v, float) and not math.isfinite(v):
+                assert rec[col] is None, col
+            else:
+                assert rec[col] == (v.item() if hasattr(v, "item") else v), col
+    assert d["totals"] == json_roundtrip(run.totals)
+    by = {(r["rule_id"], r["site_id"]): r for r in d["results"]}
+    for s in own.itertuples():
+        if s.use == "kontor":
+            assert by[("kontor-ved-bane", s.site_id)]["value"] == s.dist_rail_m
+    business = by[("naering-arlig-mal", "")]["value"]
+    assert business == pytest.approx(run.totals["business_bra_m2_net_per_year"], abs=0.05)
+
+
+def json_roundtrip(obj):
+    import json
+
+    return json.loads(json.dumps(obj, allow_nan=False, default=str))
+
+
+@pytest.mark.slow
+def test_check_cli_on_a_scenario_and_a_proposal(rule_scenarios, demo_catalogue, tmp_path, capsys):
+    import json
+
+    from arealanalyse.cli import main
+
+    out = tmp_path / "spredt"
+    code = main(["check", str(rule_scenarios / "spredt.yaml"), "--out", str(out), "--lang", "en"])
+    printed = capsys.readouterr().out
+    assert code == 1
+    assert sorted(p.name for p in out.iterdir()) == ["review.html", "review.json", "review.md"]
+    review = json.loads((out / "review.json").read_text(encoding="utf-8"))
+    assert review["status"] == "fail" and review["lang"] == "en"
+    assert "jordvern-dyrka-mark" in printed and str(out / "review.html") in printed
+
+    out2 = tmp_path / "plan"
+    code = main(["check", str(RULES_DATA / "plan_ok.geojson"), "--catalogue", str(demo_catalogue),
+                 "--period", "2026-2040", "--out", str(out2)])  # fmt: skip
+    review = json.loads((out2 / "review.json").read_text(encoding="utf-8"))
+    assert code == review["exit_code"] and code in (0, 1)
+    assert [s["name"] for s in review["sites"]] == ["BKB1", "BF1", "BB1"]
+    assert review["totals"]["period_years"] == 15 and review["totals"]["new_dwellings"] == 100
+    assert "Planvurdering" in (out2 / "review.md").read_text(encoding="utf-8")

@@ -234,7 +234,9 @@ def _summary_rows(evaluation: Evaluation, lang: str) -> list[dict[str, Any]]:
                 "verdict_text": _verdict(str(s["verdict"]), lang),
                 "limit": f"{m.label(lang)} "
                 + _threshold_text(rule.operator, rule.threshold, m.unit, lang),
-                "counts": " / ".join(str(s[f"n_{v}"]) for v in VERDICTS),
+                "counts": " / ".join(
+                    str(s[f"n_{v}"]) for v in ("pass", "warn", "fail", "not_applicable")
+                ),
                 "scope": _t("whole", lang) if rule.applies_to.scope == "proposal" else "",
             }
         )

@@ -340,6 +340,30 @@ def _rezoning_detail(info: Mapping[str, Any], params: Mapping[str, Any], lang: s
     return f"omreguleringer {', '.join(ids)}; {lost} m² nærings-BRA går tapt"
 
 
+def _noise_rezoned_homes(
+    tables: ProposalTables, selected: gpd.GeoDataFrame, params: Mapping[str, Any]
+) -> tuple[float, dict[str, Any]]:
+    rz = tables.rezonings
+    if rz is None or len(rz) == 0 or "noise_max_db" not in rz.columns:
+        return math.nan, {}
+    homes = rz["to_category"].isin(list(params["to_categories"]))
+    if "dwellings" in rz.columns:
+        homes |= pd.to_numeric(rz["dwellings"], errors="coerce").fillna(0) > 0
+    noise = pd.to_numeric(rz.loc[homes, "noise_max_db"], errors="coerce").dropna()
+    if noise.empty:
+        return math.nan, {}
+    worst = noise.idxmax()
+    return float(noise.max()), {"rezone_id": str(rz.loc[worst, "rezone_id"]), "n": len(noise)}
+
+
+def _noise_rezoned_detail(info: Mapping[str, Any], params: Mapping[str, Any], lang: str) -> str:
+    if not info:
+        return ""
+    if lang == "en":
+        return f"loudest: rezoning {info['rezone_id']} (of {info['n']} rezonings to housing)"
+    return f"mest støyutsatt: omregulering {info['rezone_id']} (av {info['n']} til bolig)"
+
+
 def fmt_number(value: Any, lang: str = "nb", decimals: int = 0) -> str:
     """Format a number for reports: ``1 234,5`` in bokmål, ``1,234.5`` in English.
 
@@ -434,6 +458,14 @@ MEASURES: dict[str, Measure] = {
            "Highest road noise Lden over sites with new homes (dwellings > 0 or use bolig); "
            "not applicable to other sites.",
            _noise_homes, columns=("noise_max_db", "dwellings", "use")),
+        _m("noise_max_db_rezoned_homes", "proposal", "number", "dB",
+           "høyeste vegstøy (Lden) på areal omregulert til bolig",
+           "highest road noise (Lden) on land rezoned to housing",
+           "Highest road noise Lden over the proposal's rezonings that make room for homes "
+           "(to a category in `to_categories`, or with dwellings); not applicable without such "
+           "rezonings.",
+           _noise_rezoned_homes, params={"to_categories": ["bolig", "kombinert", "sentrum"]},
+           detail=_noise_rezoned_detail),
         _m("slope_mean_deg", "site", "number", "°", "gjennomsnittlig helning", "mean slope",
            "Mean terrain slope over the site.", _column("slope_mean_deg"),
            columns=("slope_mean_deg",)),

@@ -1,0 +1,167 @@
+"""Tests of arealanalyse.report: the review report in HTML, Markdown and JSON."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+from shapely.geometry import box
+
+from arealanalyse.report import (
+    VERDICT_COLOURS,
+    render_html,
+    render_markdown,
+    review_dict,
+    site_verdict_table,
+    write_review,
+)
+from arealanalyse.rules import ProposalTables, default_rules_path, evaluate, load_rules
+from rules_tables import rezonings, sites_table
+
+
+@pytest.fixture(scope="module")
+def evaluation():
+    sites = sites_table(
+        {"name": "Lysaker", "dist_rail_m": 640.0},
+        {
+            "name": "Grini",
+            "dist_rail_m": 2450.0,
+            "in_area_type": "business_park",
+            "farmland_21_daa": 3.25,
+            "farmland_22_daa": 1.5,
+            "farmland_daa": 4.75,
+        },
+        {
+            "name": "Stabekk",
+            "use": "bolig",
+            "dwellings": 100,
+            "noise_max_db": 61.0,
+            "dist_rail_m": math.inf,
+        },
+    )
+    rz = rezonings(("rz1", 1300, 1110, "naering", "bolig", 12.5, 8000.0))
+    totals = {
+        "period_years": 15,
+        "business_bra_m2_net": 12000.0,
+        "new_dwellings": 100,
+        "bra_m2_by_use": {"kontor": 20000.0, "bolig": 10000.0},
+    }
+    tables = ProposalTables(sites, rz, totals, name="testforslag", title="Testforslag")
+    return evaluate(tables, load_rules(default_rules_path()))
+
+
+def test_site_verdict_table(evaluation):
+    t = site_verdict_table(evaluation)
+    pd.testing.assert_index_equal(t.index, evaluation.tables.sites.index)
+    # Lysaker passes every site rule; Grini fails the rail, farmland and corridor rules;
+    # Stabekk (bolig, 61 dB) breaks nothing.
+    assert t["verdict"].tolist() == ["pass", "fail", "pass"]
+    assert t.loc[1, "verdict_kontor-ved-bane"] == "fail"
+    assert t.loc[2, "verdict_kontor-ved-bane"] == "not_applicable"
+    assert "verdict" not in evaluation.tables.sites.columns  # input not modified
+
+
+def test_markdown_nb(evaluation):
+    md = render_markdown(evaluation, synthetic=True, notes=["en merknad"])
+    assert md.startswith("# Planvurdering mot arealstrategien: Testforslag")
+    assert "SYNTETISKE DATA" in md
+    assert "Forslaget bryter minst én regel" in md
+    assert (
+        "| `kontor-ved-bane` | S2 Grini | Brudd | 2\xa0450 m | ≤ 1\xa0000 m | -1\xa0450 m |" in md
+    )
+    assert "| `jordvern-dyrka-mark` | S2 Grini | Brudd | 4,75 daa | ≤ 0,00 daa | -4,75 daa |" in md
+    assert "omreguleringer rz1; 8\xa0000 m² nærings-BRA går tapt" in md
+    assert "(omskrevet, ikke ordrett sitat)" in md
+    # summary counts, in the header's order: pass / warn / fail / not applicable
+    assert "| **Brudd** | 2 / 0 / 1 / 0 |" in md  # jordvern-dyrka-mark: S1, S3 pass; S2 fails
+    assert "T-1442/2021" in md
+    assert "- en merknad" in md
+    # not-applicable site rows are left out of the detail table
+    assert "| `kontor-ved-bane` | S3" not in md
+    # every table row has the same number of cells as its header
+    for block in re.findall(r"((?:^\|.*\|\n)+)", md, flags=re.M):
+        widths = {line.count(" | ") for line in block.strip().splitlines() if "---" not in line}
+        assert len(widths) == 1, block
+
+
+def test_markdown_en(evaluation):
+    md = render_markdown(evaluation, lang="en")
+    assert md.startswith("# Plan review against the land-use strategy: Testforslag")
+    assert "| `kontor-ved-bane` | S2 Grini | Fail | 2,450 m | ≤ 1,000 m | -1,450 m |" in md
+    assert "(paraphrase, not a verbatim quote)" in md
+    assert "Brudd" not in md
+
+
+def test_html_is_self_contained(evaluation):
+    page = render_html(evaluation, lang="nb", synthetic=True)
+    assert page.startswith("<!DOCTYPE html>") and 'lang="nb"' in page
+    assert 'data-status="fail"' in page
+    assert page.count("<path ") == 3  # one polygon per site on the SVG overview
+    for colour in (VERDICT_COLOURS["pass"], VERDICT_COLOURS["fail"]):
+        assert f'fill="{colour}"' in page
+    assert "<iframe" in page and "srcdoc=" in page  # the interactive map, embedded
+    # nothing is loaded from the network
+    assert not re.search(r"<(script|link)[^>]*(src|href)=\"https?://", page)
+    assert "&lt;script" not in page.split("srcdoc=")[0]  # text is escaped only where it must be
+
+
+def test_html_without_web_map(evaluation):
+    page = render_html(evaluation, lang="en", interactive_map=False)
+    assert "<iframe" not in page and "<svg" in page
+    assert "breaks at least one rule" in page
+
+
+def test_json_numbers_are_the_tables_numbers(evaluation):
+    d = review_dict(evaluation)
+    json.dumps(d, allow_nan=False)  # strict JSON: no NaN or Infinity
+    assert d["status"] == "fail" and d["exit_code"] == 1
+    sites = evaluation.tables.sites
+    for rec, (_, s) in zip(d["sites"], sites.iterrows(), strict=True):
+        for col in ("bra_m2", "dist_rail_m", "farmland_daa", "noise_max_db", "dist_green_m"):
+            v = float(s[col])
+            assert rec[col] == (v if math.isfinite(v) else None), col
+    assert d["totals"] == {**evaluation.tables.totals}
+    assert d["rezonings"][0]["area_daa"] == 12.5
+    assert len(d["results"]) == len(evaluation.table)
+    got = {(r["rule_id"], r["site_id"]): r for r in d["results"]}
+    assert got[("kontor-ved-bane", "S2")]["margin"] == -1450.0
+    assert got[("naering-arlig-mal", "")]["value"] == 800.0  # 12,000 m² / 15 years
+    assert [r["rule_id"] for r in d["summary"]] == [r.id for r in evaluation.rules.rules]
+
+
+def test_write_review(tmp_path, evaluation):
+    paths = write_review(evaluation, tmp_path / "out", lang="en", interactive_map=False)
+    assert {k: p.name for k, p in paths.items()} == {
+        "html": "review.html",
+        "md": "review.md",
+        "json": "review.json",
+    }
+    assert json.loads(paths["json"].read_text(encoding="utf-8"))["lang"] == "en"
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "review.html",
+        "review.json",
+        "review.md",
+    ]  # no temporary files left
+    with pytest.raises(ValueError, match="lang"):
+        write_review(evaluation, tmp_path / "x", lang="de")
+
+
+def test_report_of_empty_proposal():
+    empty = gpd.GeoDataFrame(sites_table({}).iloc[:0])
+    ev = evaluate(ProposalTables(empty), load_rules(default_rules_path()))
+    assert set(ev.table["verdict"]) == {"pass", "not_applicable"}
+    assert "<svg" not in render_html(ev, interactive_map=False)
+    assert "Forslaget følger alle regler" in render_markdown(ev)
+
+
+def test_svg_map_handles_multipolygons(evaluation):
+    sites = sites_table({}, {})
+    sites.loc[1, "geometry"] = box(0, 0, 1, 1).union(box(590000, 6640200, 590040, 6640240))
+    sites = sites.set_geometry("geometry")
+    ev = evaluate(ProposalTables(sites), load_rules(default_rules_path()))
+    page = render_html(ev, interactive_map=False)
+    assert page.count("<path ") == 2 and page.count(" Z") >= 3
