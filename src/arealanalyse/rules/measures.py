@@ -352,8 +352,8 @@ def _noise_rezoned_homes(
     noise = pd.to_numeric(rz.loc[homes, "noise_max_db"], errors="coerce").dropna()
     if noise.empty:
         return math.nan, {}
-    worst = noise.idxmax()
-    return float(noise.max()), {"rezone_id": str(rz.loc[worst, "rezone_id"]), "n": len(noise)}
+    worst = rz["rezone_id"].loc[noise.index].to_numpy()[int(np.argmax(noise.to_numpy()))]
+    return float(noise.max()), {"rezone_id": str(worst), "n": len(noise)}
 
 
 def _noise_rezoned_detail(info: Mapping[str, Any], params: Mapping[str, Any], lang: str) -> str:
