@@ -42,7 +42,13 @@ from arealanalyse.network import Snap, WalkNetwork, point_geometries
 from arealanalyse.network.nearest import SegmentIndex
 from arealanalyse.settings import Settings, resolve
 
-__all__ = ["AccessCache", "Accessibility", "TargetSet", "euclidean_distance"]
+__all__ = [
+    "AccessCache",
+    "Accessibility",
+    "TargetSet",
+    "euclidean_distance",
+    "points_in_polygons",
+]
 
 _FloatArray = np.ndarray[Any, np.dtype[np.float64]]
 _IntArray = np.ndarray[Any, np.dtype[np.int64]]
@@ -399,10 +405,9 @@ class Accessibility:
         if ts.key in memo:
             return memo[ts.key]
         assert ts.polygons is not None
-        tree = shapely.STRtree(ts.polygons)
-        h1, g1 = tree.query(self.points, predicate="intersects")
+        h1, g1 = points_in_polygons(self.points, ts.polygons)
         ok = np.flatnonzero(self.snap.reached)
-        h2, g2 = tree.query(self.snapped_points[ok], predicate="intersects")
+        h2, g2 = points_in_polygons(self.snapped_points[ok], ts.polygons)
         h2 = ok[h2]
         h = np.concatenate([h1, h2]).astype(np.int64)
         g = np.concatenate([g1, g2]).astype(np.int64)
@@ -476,11 +481,13 @@ class Accessibility:
         rows: list[np.ndarray] = []
         cols: list[np.ndarray] = []
         vals: list[np.ndarray] = []
-        for ids, block in self.net.group_fields(group, node, cost, n_groups=ts.n, limit=limit):
+        for ids, sub, block in self.net.group_fields(group, node, cost, n_groups=ts.n, limit=limit):
             r, c = np.nonzero(np.isfinite(block))
-            rows.append(c)
+            rows.append(sub[c])
             cols.append(ids[r])
             vals.append(np.maximum(block[r, c], 1e-9))
+        if not rows:
+            rows, cols, vals = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)], [np.zeros(0)]
         mat = csc_matrix(
             (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
             shape=(self.net.n_nodes, ts.n),
@@ -611,6 +618,27 @@ class Accessibility:
                 vals = np.nan_to_num(w[col].to_numpy(dtype=np.float64))
                 out[f"{col}_within_{d:g}m"] = np.bincount(gg, weights=vals[hh], minlength=ts.n)
         return pd.DataFrame(out, index=ts.index.copy())
+
+
+def points_in_polygons(points: np.ndarray, polygons: np.ndarray) -> tuple[_IntArray, _IntArray]:
+    """Pairs (point position, polygon position) where the point lies in or on the polygon.
+
+    The points go in the tree and each polygon is a (prepared) query, which is much faster than
+    the reverse for large, detailed polygons.
+
+    Examples
+    --------
+    >>> from shapely.geometry import Point, box
+    >>> p, g = points_in_polygons(np.array([Point(1, 1), Point(5, 5)]), np.array([box(0, 0, 2, 2)]))
+    >>> p.tolist(), g.tolist()
+    ([0], [0])
+    """
+    if len(points) == 0 or len(polygons) == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty.copy()
+    g, p = shapely.STRtree(points).query(polygons, predicate="intersects")
+    order = np.lexsort((g, p))
+    return p[order].astype(np.int64), g[order].astype(np.int64)
 
 
 def _euclid_nearest(

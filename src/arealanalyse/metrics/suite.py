@@ -23,12 +23,11 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 
 from arealanalyse.errors import EmptyLayerError, MissingColumnError
 from arealanalyse.io import write_geopackage, write_table
 from arealanalyse.layers.codes import DAILY_SERVICES, SERVICE_CATEGORIES
-from arealanalyse.metrics.access import AccessCache, Accessibility
+from arealanalyse.metrics.access import AccessCache, Accessibility, points_in_polygons
 from arealanalyse.metrics.grid import cell_ids, cell_polygons
 from arealanalyse.metrics.landtake import land_take
 from arealanalyse.network import WalkNetwork
@@ -602,8 +601,7 @@ def _per_zone(
     cat = np.full(len(per_home), "outside_zoning", dtype=object)
     if zoning is not None and len(zoning) and "category" in zoning.columns:
         zgeoms = np.asarray(zoning.geometry.values, dtype=object)
-        tree = shapely.STRtree(zgeoms)
-        h, z = tree.query(acc.points, predicate="intersects")
+        h, z = points_in_polygons(acc.points, zgeoms)
         first = np.unique(h, return_index=True)[1]
         cat[h[first]] = zoning["category"].astype(str).to_numpy()[z[first]]
     agg = _grouped_shares(per_home, pd.Series(cat), headline)

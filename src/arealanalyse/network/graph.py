@@ -526,40 +526,69 @@ class WalkNetwork:
         *,
         n_groups: int,
         limit: float,
-        chunk: int = 64,
-    ) -> Iterator[tuple[_IntArray, np.ndarray]]:
-        """Yield per-group bounded distance fields, ``chunk`` groups at a time.
+        chunk: int = 16,
+    ) -> Iterator[tuple[_IntArray, _IntArray, np.ndarray]]:
+        """Yield per-group bounded distance fields, a few spatially close groups at a time.
 
         Each group (one target, possibly with several entry points) gets a virtual node with
-        out-edges to its sources; yields ``(group ids, fields)`` with ``fields`` of shape
-        ``(len(group ids), n_nodes)`` (``inf`` beyond ``limit``).
+        out-edges to its sources (``node`` with start ``cost``). Groups are ordered along a
+        coarse grid and taken ``chunk`` at a time; each chunk is searched on the subgraph of
+        nodes within ``limit`` (straight line) of its sources' bounding box, which is exact
+        because a walk of at most ``limit`` never leaves that box. Yields ``(group ids, node
+        ids, fields)`` with ``fields`` of shape ``(len(group ids), len(node ids))``, ``inf``
+        beyond ``limit``.
         """
         n = self.n_nodes
-        base = self.csgraph
+        core = self.csgraph[:n, :n].tocsr()
         group = np.asarray(group, dtype=np.int64)
         node = np.asarray(node, dtype=np.int64)
         cost = np.asarray(cost, dtype=np.float64)
         keep = cost <= limit
         group, node, cost = group[keep], node[keep], cost[keep]
+        if len(group) == 0:
+            return
         order = np.lexsort((node, group))
         group, node, cost = group[order], node[order], cost[order]
         counts = np.bincount(group, minlength=n_groups)
-        core = base[:n]  # drop the spare row
-        extra_ptr = core.indptr[-1] + np.concatenate([[0], np.cumsum(counts)])
-        indptr = np.concatenate([core.indptr, extra_ptr[1:]])
-        size = n + n_groups
-        g = csr_matrix(
-            (
-                np.concatenate([core.data, cost]),
-                np.concatenate([core.indices, node.astype(core.indices.dtype)]),
-                indptr,
-            ),
-            shape=(size, size),
-        )
-        for start in range(0, n_groups, chunk):
-            ids = np.arange(start, min(start + chunk, n_groups), dtype=np.int64)
-            d = dijkstra(g, directed=True, indices=n + ids, limit=limit)
-            yield ids, np.asarray(d[:, :n])
+        starts = np.concatenate([[0], np.cumsum(counts)])
+        present = np.flatnonzero(counts)
+        # spatial order of the groups (by their first source) so that chunks are compact
+        first_xy = self.node_xy[node[starts[present]]]
+        cell = max(limit, 1.0)
+        gx = np.floor((first_xy[:, 0] - first_xy[:, 0].min()) / cell).astype(np.int64)
+        gy = np.floor((first_xy[:, 1] - first_xy[:, 1].min()) / cell).astype(np.int64)
+        snake = np.where(gy % 2 == 0, gx, gx.max() - gx)
+        present = present[np.lexsort((snake, gy))]
+        x, y = self.node_xy[:, 0], self.node_xy[:, 1]
+        for c0 in range(0, len(present), chunk):
+            ids = np.sort(present[c0 : c0 + chunk])
+            rows = np.concatenate([np.arange(starts[i], starts[i + 1]) for i in ids])
+            sx, sy = self.node_xy[node[rows], 0], self.node_xy[node[rows], 1]
+            box = (
+                (x >= sx.min() - limit)
+                & (x <= sx.max() + limit)
+                & (y >= sy.min() - limit)
+                & (y <= sy.max() + limit)
+            )
+            sub = np.flatnonzero(box)
+            m = len(sub)
+            g_sub = core[sub][:, sub].tocsr()
+            local = np.searchsorted(sub, node[rows])
+            which = np.searchsorted(ids, group[rows])
+            cnt = np.bincount(which, minlength=len(ids))
+            extra_ptr = g_sub.indptr[-1] + np.cumsum(cnt)
+            indptr = np.concatenate([g_sub.indptr, extra_ptr])
+            size = m + len(ids)
+            g = csr_matrix(
+                (
+                    np.concatenate([g_sub.data, cost[rows]]),
+                    np.concatenate([g_sub.indices, local.astype(g_sub.indices.dtype)]),
+                    indptr,
+                ),
+                shape=(size, size),
+            )
+            d = dijkstra(g, directed=True, indices=m + np.arange(len(ids)), limit=limit)
+            yield ids, sub.astype(np.int64), np.asarray(d[:, :m])
 
     def point_distances(self, field: _FloatArray, snap: Snap) -> _FloatArray:
         """Distance at snapped points from a node field: access + nearer edge end.
