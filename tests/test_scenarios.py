@@ -776,3 +776,43 @@ def test_cli_run_and_compare(
     data = yaml.safe_load((tmp_path / "cmp" / "ranking.json").read_text())
     assert data["weights"]["farmland"] == 5.0 and data["ranking"][0]["scenario"] == "cli_a"
     assert main(["scenario", "compare", str(a), "--weights", "farmlnd=5"]) == 2
+
+
+def test_site_from_a_file_in_another_crs(world: Path, evaluator: Evaluator) -> None:
+    sites = world / "sites"
+    sites.mkdir(exist_ok=True)
+    gpd.GeoDataFrame(geometry=[_b(600, 950, 800, 1050)], crs=CRS).to_crs(4326).to_file(
+        sites / "kontor.geojson", driver="GeoJSON"
+    )
+    path = write_scenario(
+        world,
+        "from_file",
+        {
+            "abc": {"a_max_m": 100, "b_max_m": 150},
+            "sites": [{"id": "f", "use": "kontor", "bra_m2": 1000, "file": "sites/kontor.geojson"}],
+        },
+    )
+    result = evaluator.evaluate(load_scenario(path))
+    row = result.sites.iloc[0]
+    assert row["area_m2"] == pytest.approx(20_000, rel=1e-3)  # back in EPSG:25832
+    assert row["in_area"] == "Sentrum A"
+    # Centre (700, 1000) is 200 m along the street from Stasjon A: C with the scenario's ABC.
+    assert row["dist_rail_m"] == pytest.approx(200, abs=1) and row["abc_class"] == "C"
+    assert any(k.startswith("site_file:kontor.geojson") for k in result.inputs)
+
+
+def test_missing_parent_file(tmp_path: Path) -> None:
+    (tmp_path / "c.yaml").write_text("schema_version: 1\nname: c\nextends: nowhere.yaml\n")
+    with pytest.raises(ScenarioValidationError, match=r"^c\.yaml: extends: file 'nowhere\.yaml'"):
+        load_scenario(tmp_path / "c.yaml")
+
+
+def test_cli_compare_validates_everything_first(world: Path, tmp_path: Path) -> None:
+    from arealanalyse.cli import main
+
+    good = write_scenario(world, "cli_good", {})
+    bad = write_scenario(
+        world, "cli_bad", {"sites": [{"id": "x", "use": "kontor", "bra_m2": 1, "area": "Nowhere"}]}
+    )
+    assert main(["scenario", "compare", str(good), str(bad), "--out", str(tmp_path / "o")]) == 2
+    assert not (tmp_path / "o").exists()  # nothing ran

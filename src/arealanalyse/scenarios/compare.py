@@ -248,7 +248,12 @@ def _markdown(table: pd.DataFrame, weights: Mapping[str, float]) -> str:
         cells = []
         for key in CRITERIA:
             v = row[key]
-            cells.append("–" if pd.isna(v) else f"{v:,.3g}")
+            if pd.isna(v):
+                cells.append("–")
+            elif abs(v) >= 1000:
+                cells.append(f"{v:,.0f}")
+            else:
+                cells.append(f"{v:.3g}")
         lines.append(
             f"| {int(row['rank'])} | {name} | {row['score']:.3f} | " + " | ".join(cells) + " |"
         )

@@ -351,10 +351,13 @@ class Evaluator:
         say(f"Leser lag fra {cat.path.name}")
         layers = cat.load_all()
         inputs = {f"catalogue:{cat.path.name}": _sha256(cat.path)}
+        hashed: dict[Path, str] = {}
         for kind in cat.kinds:
             src = cat.source_path(kind)
             if src.is_file():
-                inputs[f"layer:{kind}:{src.name}"] = _sha256(src)
+                if src not in hashed:  # several kinds often share one GeoPackage
+                    hashed[src] = _sha256(src)
+                inputs[f"layer:{kind}:{src.name}"] = hashed[src]
         rasters: dict[str, Raster | None] = {}
         for kind in ("noise", "dem"):
             rp = cat.raster_path(kind)
