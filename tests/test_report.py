@@ -20,6 +20,7 @@ from arealanalyse.report import (
     write_review,
 )
 from arealanalyse.rules import ProposalTables, default_rules_path, evaluate, load_rules
+from browser import Browser, image_stats, requires_chromium
 from rules_tables import rezonings, sites_table
 
 
@@ -165,3 +166,26 @@ def test_svg_map_handles_multipolygons(evaluation):
     ev = evaluate(ProposalTables(sites), load_rules(default_rules_path()))
     page = render_html(ev, interactive_map=False)
     assert page.count("<path ") == 2 and page.count(" Z") >= 3
+
+
+@pytest.mark.browser
+@requires_chromium
+def test_review_html_renders_offline_in_chromium(tmp_path, evaluation):
+    paths = write_review(evaluation, tmp_path, synthetic=True)
+    with Browser(timeout_s=30) as b:
+        page = b.open(
+            paths["html"],
+            wait_for="(() => { const f = document.querySelector('iframe.webmap'); "
+            "return !!(f && f.contentWindow && f.contentWindow.__arealanalyseMapReady); })()",
+            timeout_s=20,
+        )
+        assert page.errors == []
+        assert page.requests == []  # self-contained: nothing fetched
+        assert page.evaluate("document.querySelector('#status').dataset.status") == "fail"
+        fills = page.evaluate(
+            "Array.from(document.querySelector('iframe.webmap').contentDocument"
+            ".querySelectorAll('.leaflet-overlay-pane path')).map(p => p.getAttribute('fill'))"
+        )
+        # the sites on the web map, coloured by verdict (Grini fails, the others pass)
+        assert {VERDICT_COLOURS["fail"], VERDICT_COLOURS["pass"]} <= set(fills)
+        assert image_stats(page.screenshot())["std"] > 5

@@ -23,6 +23,8 @@ from arealanalyse.rules.measures import (
     as_tables,
 )
 from arealanalyse.rules.model import Rule, RuleSet, load_rules, parse_rules
+from arealanalyse.rules.proposal import read_proposal
+from arealanalyse.rules.review import CheckResult, check
 
 __all__ = [
     "BUSINESS_USES",
@@ -30,17 +32,20 @@ __all__ = [
     "RESULT_COLUMNS",
     "USES",
     "VERDICTS",
+    "CheckResult",
     "Evaluation",
     "Measure",
     "ProposalTables",
     "Rule",
     "RuleSet",
     "as_tables",
+    "check",
     "compare",
     "default_rules_path",
     "evaluate",
     "load_rules",
     "parse_rules",
+    "read_proposal",
 ]
 
 
