@@ -740,7 +740,7 @@ def test_cli_run_and_compare(
             ]
         },
     )
-    assert main(["scenario", "run", str(a), "--out", str(tmp_path / "run")]) == 0
+    assert main(["scenario", "run", str(a), "--out", str(tmp_path / "run" / "cli_a")]) == 0
     files = {
         p.relative_to(tmp_path / "run" / "cli_a").as_posix()
         for p in (tmp_path / "run" / "cli_a").rglob("*")

@@ -112,18 +112,21 @@ def _evaluate(files: list[Path], console: Console):
 @app.command("run")
 def run(
     file: Path = typer.Argument(..., help="Scenario YAML file."),
-    out: Path = typer.Option(Path("output/scenarios"), "--out", "-o", help="Output folder."),
+    out: Path | None = typer.Option(
+        None, "--out", "-o", help="Output folder (default: output/scenarios/<name>)."
+    ),
 ) -> None:
     """Apply one scenario and write before/after metrics, the site table and provenance.
 
-    Writes into OUT/<scenario name>/: metrics_before_after.csv, sites.csv, sites.gpkg,
-    rezonings.csv, totals.json, scenario.resolved.yaml and manifest.json (input hashes, version).
+    Writes into OUT: metrics_before_after.csv, sites.csv, sites.gpkg, rezonings.csv,
+    totals.json, surfaces/*.tif, scenario.resolved.yaml and manifest.json (input hashes,
+    version).
 
-    Example: arealanalyse scenario run scenarios/knutepunkt.yaml --out output/scenarios
+    Example: arealanalyse scenario run scenarios/knutepunkt.yaml --out output/knutepunkt
     """
     console = _console()
     (result,) = _evaluate([file], console)
-    folder = out / result.name
+    folder = out if out is not None else Path("output/scenarios") / result.name
     written = result.write(folder)
     console.print(_summary_table([result]))
     typer.echo(f"Wrote {len(written)} files to {folder}")
