@@ -619,3 +619,26 @@ def test_zip_recordings_are_small(rec):
         assert p.stat().st_size < 8_000, p.name
     with zipfile.ZipFile(rec / "ssb_grid_250m.zip") as zf:
         assert zf.read(zf.namelist()[0]).startswith(b"ru250m;pop_tot")
+
+
+@pytest.mark.realdata
+def test_fetched_extract_goes_through_the_pbf_mapping(real_data, tmp_path):
+    """The real PBF, answered as Overpass would (OSM XML), gives the same layers as the PBF."""
+    from arealanalyse.layers.osm import _to_xml, read_osm
+
+    pbf = real_data / "otp-osm-fixture-skoyen" / "skoyen.osm.pbf"
+    answer = tmp_path / "answer.osm"
+    _to_xml(pbf, answer, walk_only=False)
+    body = answer.read_bytes()
+    session = FakeSession(lambda call: ok(body))
+    client = HttpClient(tmp_path / "cache", session=session, probe_timeout_s=0)
+    area = box(*read_osm(pbf, "roads").total_bounds).buffer(2000)
+    boundary = gpd.GeoDataFrame({"kommunenummer": ["0301"]}, geometry=[area], crs=25832)
+    for kind in ("walk_network", "homes", "services", "green"):
+        fetched = fetch_osm_layer(kind, boundary, client=client, endpoint="https://op/interpreter")
+        direct = read_osm(pbf, kind)
+        pd.testing.assert_frame_equal(
+            pd.DataFrame(fetched.drop(columns="geometry")),
+            pd.DataFrame(direct.drop(columns="geometry")),
+        )
+        assert fetched.geometry.geom_equals_exact(direct.geometry, tolerance=1e-6).all()

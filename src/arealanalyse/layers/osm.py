@@ -626,38 +626,53 @@ def _osmium_format(path: Path) -> str:
     return "osm"
 
 
-def _to_xml(src: Path, dst: Path, *, walk_only: bool) -> None:
-    """Write ``src`` (PBF or XML) as OSM XML; with ``walk_only`` keep walkable ways and nodes."""
+def _to_xml(src: Path, dst: Path, *, walk_only: bool, keys: frozenset[str] | None = None) -> None:
+    """Write ``src`` (PBF or XML) as OSM XML.
+
+    ``walk_only`` keeps walkable ways and their nodes. ``keys`` keeps objects tagged with any of
+    those keys plus what they are made of (member ways and nodes), so a large extract shrinks to
+    what the kind needs before osmnx reads it. Neither: everything.
+    """
     import osmium
 
     fmt = _osmium_format(src)
 
-    def reader() -> Any:
-        return osmium.FileProcessor(osmium.io.File(str(src), fmt))
+    def reader(*entities: Any) -> Any:
+        proc = osmium.FileProcessor(osmium.io.File(str(src), fmt))
+        if entities:
+            proc = proc.with_filter(osmium.filter.EntityFilter(entities[0]))
+        return proc
 
+    nodes: set[int] = set()
+    ways: set[int] = set()
+    rels: set[int] = set()
     if walk_only:
         ok = way_filter_predicate(walk_way_filter())
-        ways: set[int] = set()
-        nodes: set[int] = set()
-        for obj in reader().with_filter(osmium.filter.EntityFilter(osmium.osm.WAY)):
+        for obj in reader(osmium.osm.WAY):
             if ok(dict(obj.tags)):
                 ways.add(obj.id)
                 nodes.update(n.ref for n in obj.nodes)
-        with osmium.SimpleWriter(osmium.io.File(str(dst), "osm")) as w:
-            for obj in reader():
-                if obj.is_node() and obj.id in nodes:
+    elif keys is not None:
+        for obj in reader(osmium.osm.RELATION):
+            if any(k in obj.tags for k in keys):
+                rels.add(obj.id)
+                for m in obj.members:
+                    (ways if m.type == "w" else nodes if m.type == "n" else set()).add(m.ref)
+        for obj in reader(osmium.osm.WAY):
+            if obj.id in ways or any(k in obj.tags for k in keys):
+                ways.add(obj.id)
+                nodes.update(n.ref for n in obj.nodes)
+    keep_all = not walk_only and keys is None
+    with osmium.SimpleWriter(osmium.io.File(str(dst), "osm")) as w:
+        for obj in reader():
+            if obj.is_node():
+                if keep_all or obj.id in nodes or (keys and any(k in obj.tags for k in keys)):
                     w.add_node(obj)
-                elif obj.is_way() and obj.id in ways:
+            elif obj.is_way():
+                if keep_all or obj.id in ways:
                     w.add_way(obj)
-    else:
-        with osmium.SimpleWriter(osmium.io.File(str(dst), "osm")) as w:
-            for obj in reader():
-                if obj.is_node():
-                    w.add_node(obj)
-                elif obj.is_way():
-                    w.add_way(obj)
-                elif obj.is_relation():
-                    w.add_relation(obj)
+            elif obj.is_relation() and (keep_all or obj.id in rels):
+                w.add_relation(obj)
 
 
 def xml_to_layer(
@@ -759,7 +774,8 @@ def read_osm(
     with tempfile.TemporaryDirectory(prefix="arealanalyse-osm-") as tmp:
         xml = Path(tmp) / "extract.osm"
         try:
-            _to_xml(src, xml, walk_only=kind == "walk_network")
+            keys = None if kind == "walk_network" else frozenset(OSM_TAGS[kind])
+            _to_xml(src, xml, walk_only=kind == "walk_network", keys=keys)
         except RuntimeError as exc:  # osmium's parse errors
             raise LayerFileError(
                 f"OSM file {src.name!r} cannot be read ({exc}); is it an OSM PBF or XML file?"
