@@ -389,6 +389,8 @@ def test_unknown_period_makes_annual_rules_not_applicable(shipped):
     t = ev.table.set_index("rule_id")
     assert t.loc["naering-arlig-mal", "verdict"] == "not_applicable"
     assert t.loc["boliger-arlig-mal", "verdict"] == "not_applicable"
+    assert "plan period is unknown" in t.loc["boliger-arlig-mal", "message_en"]
+    assert "omregulerer ikke" in t.loc["ingen-omregulerte-boliger-i-rod-stoysone", "message_nb"]
     # a period given in the rule's params is used instead
     rs = parse_rules(
         _ruleset(

@@ -60,6 +60,23 @@ _VERDICT_WORD = {
     "fail": ("Brudd", "Fails"),
     "not_applicable": ("Gjelder ikke", "Not applicable"),
 }
+#: Why a proposal-level measure has no value (the not-applicable message), by measure.
+_NO_VALUE: dict[str, tuple[str, str]] = {
+    "": ("kan ikke beregnes for forslaget", "cannot be computed for the proposal"),
+    "annual_business_bra": (
+        "planperioden er ukjent (gi planperioden, f.eks. --period 2026-2040)",
+        "the plan period is unknown (give it, e.g. --period 2026-2040)",
+    ),
+    "annual_dwellings": (
+        "planperioden er ukjent (gi planperioden, f.eks. --period 2026-2040)",
+        "the plan period is unknown (give it, e.g. --period 2026-2040)",
+    ),
+    "share_floorspace_in_centres_nodes": ("forslaget har ingen ny BRA", "the proposal adds no BRA"),
+    "noise_max_db_rezoned_homes": (
+        "forslaget omregulerer ikke areal til bolig",
+        "the proposal rezones no land to housing",
+    ),
+}
 _UNIT_EN = {"m²/år": "m²/year", "boliger/år": "dwellings/year"}
 
 
@@ -380,34 +397,30 @@ def evaluate(result: Any, rules: RuleSet, /) -> Evaluation:
         sel = _selected(sites, rule)
         if measure.level == "site":
             values = measure.site_values(tables, rule.params)
-            for idx in sites.index:
-                site = sites.loc[idx]
+            for pos in range(len(sites)):  # positional: safe with any index
+                site = sites.iloc[pos]
+                value = values.iloc[pos]
                 reason = None
-                if not sel.loc[idx]:
+                if not sel.iloc[pos]:
                     reason = (
                         f"regelen gjelder ikke arealbruken {site['use']!r} eller denne tomten",
                         f"the rule does not cover use {site['use']!r} or this site",
                     )
-                elif _is_missing(values.loc[idx]):
+                elif _is_missing(value):
                     reason = (
                         "ingen verdi for denne tomten (f.eks. ingen boliger eller ingen data)",
                         "no value for this site (e.g. no homes, or no data)",
                     )
                 rows.append(
                     _row(rule, measure, str(site["site_id"]), str(site["name"]),
-                         values.loc[idx], site.to_dict(), params, reason)
+                         value, site.to_dict(), params, reason)
                 )  # fmt: skip
         else:
             unfiltered = rule.applies_to.uses is None and rule.applies_to.sites is None
             # The unfiltered selection is the site table itself, so measures can use totals.
             selected = sites if unfiltered else sites[sel]
             value, info = measure.proposal_value(tables, selected, rule.params)
-            reason = None
-            if _is_missing(value):
-                reason = (
-                    "kan ikke beregnes for forslaget (ingen BRA eller ukjent planperiode)",
-                    "cannot be computed for the proposal (no floor space or unknown plan period)",
-                )
+            reason = _NO_VALUE.get(rule.measure, _NO_VALUE[""]) if _is_missing(value) else None
             name = tables.title or tables.name
             rows.append(_row(rule, measure, "", name, value, info, params, reason))
     table = pd.DataFrame(rows, columns=list(RESULT_COLUMNS))
