@@ -816,3 +816,25 @@ def test_cli_compare_validates_everything_first(world: Path, tmp_path: Path) -> 
     )
     assert main(["scenario", "compare", str(good), str(bad), "--out", str(tmp_path / "o")]) == 2
     assert not (tmp_path / "o").exists()  # nothing ran
+
+
+def test_problems_in_inherited_sites_name_the_parent_file(tmp_path: Path) -> None:
+    shutil.copy(FIX / "catalogue.yaml", tmp_path)
+    (tmp_path / "p.yaml").write_text(
+        "schema_version: 1\nname: p\ncatalogue: catalogue.yaml\nperiod: {start: 2026, end: 2030}\n"
+        "sites:\n"
+        "  - {id: a, use: kontor, bra_m2: 1, geometry: 'POLYGON ((0 0, 1 0, 1 1, 0 0))'}\n"
+        "  - {id: b, use: bolig, bra_m2: 10, geometry: 'POLYGON ((5 5, 6 5, 6 6, 5 5))'}\n"
+    )
+    (tmp_path / "c.yaml").write_text(
+        "schema_version: 1\nname: c\nextends: p.yaml\nsites:\n"
+        "  - {id: x, use: kontor, bra_m2: 1, year: 2035,"
+        " geometry: 'POLYGON ((9 9, 8 9, 8 8, 9 9))'}\n"
+    )
+    with pytest.raises(ScenarioValidationError) as info:
+        load_scenario(tmp_path / "c.yaml")
+    assert info.value.problems == [
+        "p.yaml: sites[1].dwellings: a bolig site needs dwellings; add dwellings: N",
+        "c.yaml: sites[0].year: 2035 is outside the period 2026-2030; move it inside or widen "
+        "the period",
+    ]

@@ -244,7 +244,7 @@ def resolve_sites(
     geoms: list[shapely.Geometry] = []
     wheres: list[str] = []
     for i, site in enumerate(scenario.sites):
-        where = scenario.origin("sites", site.id, i)
+        where = scenario.origin("sites", i)
         geom: shapely.Geometry | None = None
         if site.area is not None:
             geom = area_geom(site.area, where)

@@ -322,7 +322,7 @@ class Scenario(_Strict):
 
     _path: Path | None = PrivateAttr(None)
     _chain: list[Path] = PrivateAttr(default_factory=list)
-    _origins: dict[tuple[str, str], tuple[Path, int]] = PrivateAttr(default_factory=dict)
+    _origins: dict[tuple[str, str, int], tuple[Path, int]] = PrivateAttr(default_factory=dict)
 
     @field_validator("jobs_per_1000m2")
     @classmethod
@@ -360,9 +360,16 @@ class Scenario(_Strict):
         """Files of the ``extends`` chain, from the leaf to the root baseline."""
         return list(self._chain)
 
-    def origin(self, section: str, key: str, index: int) -> str:
-        """``'<file>: section[i]'`` naming where an entry was declared (for messages)."""
-        file, idx = self._origins.get((section, key), (self._path or Path("?"), index))
+    def origin(self, section: str, index: int) -> str:
+        """``'<file>: section[i]'`` naming the file and position where an entry was declared."""
+        items = getattr(self, section)
+        fallback = (self._path or Path("?"), index)
+        key = getattr(items[index], "id", None)
+        if key is None:
+            file, idx = fallback
+        else:
+            nth = sum(1 for item in items[:index] if getattr(item, "id", None) == key)
+            file, idx = self._origins.get((section, str(key), nth), fallback)
         return f"{file.name}: {section}[{idx}]"
 
     def to_yaml(self, *, relative_to: Path | None = None) -> str:
@@ -563,7 +570,7 @@ def merge_raw(parent: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
 
 def _load_chain(
     path: Path, seen: list[Path], problems: list[str]
-) -> tuple[dict[str, Any] | None, list[Path], dict[tuple[str, str], tuple[Path, int]]]:
+) -> tuple[dict[str, Any] | None, list[Path], dict[tuple[str, str, int], tuple[Path, int]]]:
     path = path.resolve()
     if path in seen:
         cycle = " -> ".join(p.name for p in [*seen, path])
@@ -572,18 +579,22 @@ def _load_chain(
         )
         return None, [], {}
     label = path.name
-    raw = read_yaml(path, error=ScenarioError, what=f"Scenario {label!r}")
+    raw = read_yaml(path, error=ScenarioError, what="Scenario file")
     n_before = len(problems)
     try:
         Scenario.model_validate(raw)
     except ValidationError as exc:
         problems.extend(_errors(exc, label))
     _absolutize(raw, path.parent, label, problems)
-    origins: dict[tuple[str, str], tuple[Path, int]] = {}
+    origins: dict[tuple[str, str, int], tuple[Path, int]] = {}
     for section in ("sites", "rezone"):
+        seen_ids: dict[str, int] = {}
         for i, item in enumerate(raw.get(section) or []):
             if isinstance(item, dict) and item.get("id") is not None:
-                origins[(section, str(item["id"]))] = (path, i)
+                key = str(item["id"])
+                nth = seen_ids.get(key, 0)
+                seen_ids[key] = nth + 1
+                origins[(section, key, nth)] = (path, i)
     parent_ref = raw.get("extends")
     if not isinstance(parent_ref, str):
         return (raw if len(problems) == n_before else None), [path], origins
@@ -658,7 +669,7 @@ def _check_merged(s: Scenario, label: str) -> list[str]:
     for i, site in enumerate(s.sites):
         if site.id in seen:
             problems.append(
-                f"{s.origin('sites', site.id, i)}.id: duplicate site id {site.id!r} (also "
+                f"{s.origin('sites', i)}.id: duplicate site id {site.id!r} (also "
                 f"sites[{seen[site.id]}]); give each site its own id"
             )
         seen[site.id] = i
@@ -668,13 +679,12 @@ def _check_merged(s: Scenario, label: str) -> list[str]:
             and not (s.period.start <= site.year <= s.period.end)
         ):
             problems.append(
-                f"{s.origin('sites', site.id, i)}.year: {site.year} is outside the period "
+                f"{s.origin('sites', i)}.year: {site.year} is outside the period "
                 f"{s.period.start}-{s.period.end}; move it inside or widen the period"
             )
         if site.use == "bolig" and site.bra_m2 > 0 and site.dwellings == 0:
             problems.append(
-                f"{s.origin('sites', site.id, i)}.dwellings: a bolig site needs dwellings; add "
-                "dwellings: N"
+                f"{s.origin('sites', i)}.dwellings: a bolig site needs dwellings; add dwellings: N"
             )
     rez_ids = [r.id for r in s.rezone if r.id is not None]
     dupes = sorted({r for r in rez_ids if rez_ids.count(r) > 1})
