@@ -349,7 +349,10 @@ def test_scenario_map_popups_and_classes(sites) -> None:
         next(c for c in m._children.values() if type(c).__name__ == "VectorLayer").styles_json
     )
     fills = [styles[f["properties"]["s"]]["fillColor"] for f in feats]
-    assert fills == [maps.ABC_COLOURS["A"], maps.ABC_COLOURS["B"], maps.ABC_COLOURS["C"]]
+    abc = [maps.ABC_COLOURS["A"], maps.ABC_COLOURS["B"], maps.ABC_COLOURS["C"]]
+    assert fills == abc + abc  # the three polygons, then a pin on each
+    assert [f["geometry"]["type"] for f in feats] == ["Polygon"] * 3 + ["Point"] * 3
+    assert feats[3]["properties"]["p"] == pop
     v = maps.scenario_map(sites, title="t", color_by="verdict", lang="en")
     vfeats = _features(v)["Scenario sites"]
     assert "Verdict: Fail" in vfeats[2]["properties"]["t"] or "Fail" in vfeats[2]["properties"]["t"]
@@ -646,3 +649,21 @@ def test_demo_baseline_map_size_and_render_time(tmp_path: Path, browser) -> None
     ):
         assert layer in labels
     assert crop_stats(page.screenshot(), MAP_BOX)["std"] > 5.0
+    # A scenario on the demo: evaluated, checked against the bundled rules, then drawn.
+    scen = tmp_path / "demo" / "scenario.yaml"
+    scen.write_text(
+        "schema_version: 1\nname: test\ntitle: Kontor ved Lysaker\n"
+        "catalogue: baerum-demo.yaml\nperiod: {start: 2026, end: 2040}\nsites:\n"
+        "  - {id: s1, name: Lysaker stasjon, use: kontor, bra_m2: 20000, year: 2030,"
+        " area: Lysaker, footprint_m2: 10000}\n",
+        encoding="utf-8",
+    )
+    assert detect_input(scen) == "scenario"
+    out2 = tmp_path / "scenario.html"
+    assert main(["map", str(scen), "--offline", "--out", str(out2)]) == 0
+    page2 = browser.open(out2, wait_for=READY_FLAG, timeout_s=30)
+    assert page2.errors == [] and page2.requests == []
+    labels2 = page2.texts(".leaflet-control-layers label")
+    assert "Scenarioområder" in labels2 and any(x.startswith("Endring: ") for x in labels2)
+    html2 = out2.read_text(encoding="utf-8")
+    assert "Lysaker stasjon" in html2 and "Samlet vurdering" in html2

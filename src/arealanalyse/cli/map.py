@@ -181,21 +181,41 @@ def _compare_map(path: Path, lang: Lang, ctx: dict[str, Any], color_by: str) -> 
     )
 
 
-def _scenario_map(path: Path, lang: Lang, color_by: str, status: Any) -> Any:
+def _scenario_map(
+    path: Path, lang: Lang, color_by: str, rules_path: Path | None, status: Any
+) -> Any:
     from arealanalyse import maps
+    from arealanalyse.errors import RuleError
     from arealanalyse.scenarios.evaluate import evaluate_scenario
 
     status.update("Beregner scenarioet …" if lang == "nb" else "Evaluating the scenario …")
     res = evaluate_scenario(path)
+    sites, labels = res.sites, None
+    status.update("Vurderer mot reglene …" if lang == "nb" else "Checking the rules …")
+    try:
+        from arealanalyse.report import site_verdict_table
+        from arealanalyse.rules import default_rules_path, evaluate, load_rules
+
+        rules = load_rules(rules_path or default_rules_path())
+        if len(sites):
+            evaluation = evaluate(res, rules)
+            sites = site_verdict_table(evaluation)
+            labels = {f"verdict_{r.id}": r.title.get(lang) for r in rules.rules}
+    except RuleError as exc:
+        if rules_path is not None:
+            raise
+        _console.print(f"[yellow]note:[/] no rule verdicts on the map: {exc}")
     ctx = _context(Path(res.scenario.catalogue) if res.scenario.catalogue else None)
     before = getattr(res.suite_before, "per_cell", None)
     after = getattr(res.suite_after, "per_cell", None)
-    title = f"{ctx['title']} – {res.name}" if ctx["title"] else res.name
+    title = getattr(res.scenario, "title", "") or res.name
     status.update("Tegner kartet …" if lang == "nb" else "Drawing the map …")
     return maps.scenario_map(
-        res.sites,
+        sites,
         title=title,
+        subtitle=ctx["title"] or "",
         color_by=color_by,
+        labels=labels,
         baseline=before,
         scenario=after,
         boundary=ctx["boundary"],
@@ -222,6 +242,9 @@ def map_command(
     catalogue: Path | None = typer.Option(
         None, "--catalogue", help="For results: take title, sources, banner and outline from it."
     ),
+    rules: Path | None = typer.Option(
+        None, "--rules", help="For a scenario: rule file for the verdicts (default: the bundled)."
+    ),
 ) -> None:
     """Draw an interactive HTML map planners can share.
 
@@ -244,7 +267,7 @@ def map_command(
         if kind == "catalogue":
             m = _catalogue_map(path, lang_, status)
         elif kind == "scenario":
-            m = _scenario_map(path, lang_, color_by, status)
+            m = _scenario_map(path, lang_, color_by, rules, status)
         elif kind == "compare":
             m = _compare_map(path, lang_, _context(catalogue), color_by)
         else:

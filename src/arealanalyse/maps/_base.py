@@ -224,7 +224,7 @@ class MapChrome(MacroElement):
                         return d; } });
                 return new C().addTo(map);
             }
-            box('topleft', 'aa-title', {{ this.title_html_json }});
+            var titleBox = box('topleft', 'aa-title', {{ this.title_html_json }});
             L.control.zoom({ position: 'topleft' }).addTo(map);
             {%- if this.legend_html %}
             var legend = box('bottomright', 'aa-legend', {{ this.legend_html_json }});
@@ -278,10 +278,17 @@ class MapChrome(MacroElement):
             map.on('overlayremove', syncLegend);
             syncLegend();
             {%- if this.bounds %}
+            // Fit the data into the part of the map the panels leave free (on wide screens).
             var size = map.getSize();
+            var right = ctrl.getContainer().offsetWidth;
+            {%- if this.legend_html %}
+            right = Math.max(right, legend.getContainer().offsetWidth);
+            {%- endif %}
+            var top = titleBox.getContainer().offsetHeight;
+            var padR = (size.x - right > 420) ? right + 24 : 20;
+            var padT = (size.y - top > 320) ? top + 24 : 20;
             map.fitBounds({{ this.bounds|tojson }}, { animate: false,
-                paddingTopLeft: [Math.min(60, size.x * 0.05), Math.min(110, size.y * 0.15)],
-                paddingBottomRight: [Math.min(320, size.x * 0.28), Math.min(40, size.y * 0.05)] });
+                paddingTopLeft: [20, padT], paddingBottomRight: [padR, 30] });
             {%- endif %}
             requestAnimationFrame(function () { requestAnimationFrame(function () {
                 window.__arealanalyseMapReady = true; }); });

@@ -227,6 +227,7 @@ COLUMN_LABELS: Final[dict[str, dict[str, str]]] = {
         "share_within_400m_daily": "Andel boliger innen 5 min gange til daglige tjenester",
         "share_within_500m_bus": "Andel boliger innen 500 m fra bussholdeplass",
         "share_within_1000m_rail": "Andel boliger innen 1000 m fra tog/T-bane",
+        "share_sdg_11_2_1": "Andel boliger nær kollektivtilbud (SDG 11.2.1)",
     },
     "en": {
         "name": "Name",
@@ -255,6 +256,7 @@ COLUMN_LABELS: Final[dict[str, dict[str, str]]] = {
         "share_within_400m_daily": "Share of homes within a 5-min walk of daily services",
         "share_within_500m_bus": "Share of homes within 500 m of a bus stop",
         "share_within_1000m_rail": "Share of homes within 1000 m of rail/metro",
+        "share_sdg_11_2_1": "Share of homes with convenient access to transit (SDG 11.2.1)",
     },
 }
 

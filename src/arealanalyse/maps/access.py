@@ -92,6 +92,7 @@ def add_share_layers(
     diverging: bool = False,
     group: str = "indicators",
     show_first: bool = True,
+    fit: bool = True,
 ) -> list[str]:
     """Add one classed choropleth layer per column of a prepared (lon/lat) grid layer.
 
@@ -136,12 +137,13 @@ def add_share_layers(
             tooltips=tips,
             show=show_first and i == 0,
             group=group,
+            fit=fit,
         )
         names.append(name)
     return names
 
 
-def add_boundary(b: MapBuilder, boundary: gpd.GeoDataFrame | None) -> None:
+def add_boundary(b: MapBuilder, boundary: gpd.GeoDataFrame | None, *, fit: bool = True) -> None:
     """Add the study-area outline as a non-interactive layer."""
     name = b.t("study_area")
     web = b.prepare(boundary, name=name)
@@ -152,6 +154,7 @@ def add_boundary(b: MapBuilder, boundary: gpd.GeoDataFrame | None) -> None:
         name=name,
         styles=[line_style(_style.BOUNDARY_COLOUR, weight=2.5, dash="8 5")],
         interactive=False,
+        fit=fit,
     )
     b.legend.append(
         LegendSection(name, [LegendItem(_style.BOUNDARY_COLOUR, name, kind="line")], layer=name)

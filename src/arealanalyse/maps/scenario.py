@@ -136,7 +136,7 @@ def _add_sites(
             )
         )
         index[(k, True)] = len(styles)
-        styles.append(point_style(colours[k], radius=8.0, stroke=outline or "#222222"))
+        styles.append(point_style(colours[k], radius=7.0, stroke=outline or "#222222"))
     idx = [index[(v, bool(p))] for v, p in zip(values, is_point, strict=True)]
     heading_col = "name" if "name" in web.columns else None
     pops, tips = [], []
@@ -146,6 +146,15 @@ def _add_sites(
         pops.append(popup_html(row, cols, b.lang, labels=labels, heading=heading))
         tip = f"{heading} – " if heading else ""
         tips.append(html.escape(f"{tip}{class_title}: {class_labels.get(v, v)}"))
+    # A pin on each polygon site keeps small sites visible when zoomed out.
+    poly = ~is_point
+    if poly.any():
+        pins = web.loc[poly].copy()
+        pins = pins.set_geometry(pins.geometry.representative_point())
+        web = gpd.GeoDataFrame(pd.concat([web, pins]), crs=web.crs)
+        idx += [index[(v, True)] for v in values[poly]]
+        pops += [p for p, keep in zip(pops, poly, strict=True) if keep]
+        tips += [t for t, keep in zip(tips, poly, strict=True) if keep]
     b.add(web, name=name, styles=styles, style_idx=idx, popups=pops, tooltips=tips)
     return order, colours, class_labels
 
@@ -224,8 +233,10 @@ def scenario_map(
     ['Scenarioområder']
     """
     b = MapBuilder(title=title, lang=lang, synthetic=synthetic, sources=sources, subtitle=subtitle)
-    _grid_layers(b, baseline, scenario, difference, columns, labels)
-    add_boundary(b, boundary)
+    has_sites = sites is not None and len(sites) > 0
+    # Zoom to the sites when there are any; the grid and outline are context.
+    _grid_layers(b, baseline, scenario, difference, columns, labels, fit=not has_sites)
+    add_boundary(b, boundary, fit=not has_sites)
     name = b.t("sites")
     if sites is None or len(sites) == 0:
         b.note(b.t("empty_sites"))
@@ -254,6 +265,8 @@ def _grid_layers(
     difference: gpd.GeoDataFrame | None,
     columns: Sequence[str] | None,
     labels: Mapping[str, str] | None,
+    *,
+    fit: bool = True,
 ) -> None:
     frames = [f for f in (baseline, scenario) if f is not None]
     if not frames and difference is None:
@@ -296,6 +309,7 @@ def _grid_layers(
                 diverging=True,
                 prefix=f"{b.t('difference')}: ",
                 group="cells",
+                fit=fit,
             )
             shown_diff = bool(names)
             if names:
@@ -318,6 +332,7 @@ def _grid_layers(
             prefix=f"{b.t(key)}: ",
             group="cells",
             show_first=not shown_diff,
+            fit=fit,
         )
         shown_diff = shown_diff or bool(names)
         share_layers += names
