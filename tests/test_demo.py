@@ -323,3 +323,36 @@ def test_missing_outline_resource(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_cli_needs_layers_folder_or_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     assert main(["demo", "build"]) == 2
+
+
+def test_gdal_config_restored(built: Path) -> None:
+    assert pyogrio.get_gdal_config_option("OGR_CURRENT_DATE") is None
+
+
+def test_railway_is_a_barrier_with_few_crossings(layers: dict[str, gpd.GeoDataFrame]) -> None:
+    from arealanalyse.demo.anchors import RAILWAY
+
+    x, y = _utm([p[0] for p in RAILWAY], [p[1] for p in RAILWAY])
+    rail = shapely.LineString(np.column_stack([x, y]))
+    crossing = shapely.intersects(layers["walk_network"].geometry.values, rail).sum()
+    assert 4 <= crossing <= 15
+
+
+def test_homes_sit_in_residential_zoning(layers: dict[str, gpd.GeoDataFrame]) -> None:
+    joined = gpd.sjoin(
+        layers["homes"], layers["zoning"][["category", "geometry"]], predicate="within"
+    )
+    by_cat = joined.groupby("category")["dwellings"].sum()
+    share = by_cat.reindex(["bolig", "sentrum", "kombinert"]).fillna(0).sum() / by_cat.sum()
+    assert share >= 0.95
+    farm = shapely.union_all(layers["farmland"].geometry.values)
+    assert not shapely.intersects(layers["homes"].geometry.values, farm).any()
+
+
+def test_point_layers_are_near_the_walk_network(layers: dict[str, gpd.GeoDataFrame]) -> None:
+    tree = shapely.STRtree(layers["walk_network"].geometry.values)
+    for kind in ("homes", "services", "transit", "workplaces"):
+        _, d = tree.query_nearest(
+            layers[kind].geometry.values, return_distance=True, all_matches=False
+        )
+        assert d.max() <= 300, kind

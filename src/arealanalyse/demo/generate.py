@@ -31,7 +31,7 @@ from arealanalyse.demo.fields import (
 )
 from arealanalyse.demo.network import Network, build_network
 from arealanalyse.demo.people import homes_layer, services_layer, workplaces_layer
-from arealanalyse.demo.zoning import zoning_layer
+from arealanalyse.demo.zoning import PLOT_RADIUS_M, PUBLIC_PLOTS, zoning_layer
 
 __all__ = ["CELL_M", "Demo", "Land", "generate"]
 
@@ -87,6 +87,7 @@ class Land:
     rng: np.random.Generator
     crs: str
     hospital: tuple[float, float] | None = None
+    seed: int = 0
 
     def nearest_centre(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         """Name of the nearest centre of each point."""
@@ -201,6 +202,7 @@ def _land(seed: int, crs: str) -> Land:
     land = Land(
         grid, outline, inside, marka, farm_belts, density, level, areas, lines, centres, rng, crs
     )
+    land.seed = seed
     land.hospital = _pt(10.5140, 59.9105, crs)  # Bærum sykehus (approximate)
     return land
 
@@ -517,6 +519,8 @@ def generate(
     homes = homes_layer(land, net, green)
     step("services")
     services = services_layer(land, homes)
+    plots = services.geometry[services["category"].isin(PUBLIC_PLOTS)].buffer(PLOT_RADIUS_M)
+    homes = homes_layer(land, net, green, exclude=shapely.union_all(plots.values))
     step("transit")
     transit = _transit(land, net)
     step("workplaces")

@@ -89,9 +89,20 @@ _M2_PER_JOB = {
 }
 
 
-def homes_layer(land: Land, net: Network, green: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Residential building points with dwellings and population (source ``building``)."""
-    rng = land.rng
+def homes_layer(
+    land: Land,
+    net: Network,
+    green: gpd.GeoDataFrame,
+    /,
+    *,
+    exclude: shapely.Geometry | None = None,
+) -> gpd.GeoDataFrame:
+    """Residential building points with dwellings and population (source ``building``).
+
+    Candidate sites and their types depend only on the seed; sites inside ``exclude`` (school and
+    care-home plots) are skipped before thinning to the target, so the totals stay on target.
+    """
+    rng = np.random.default_rng([land.seed, 2])
     grid = land.grid
     keep = (net.level <= LEVEL_SUBURBAN) & np.isin(
         net.highway, ["residential", "tertiary", "pedestrian"]
@@ -143,12 +154,15 @@ def homes_layer(land: Land, net: Network, green: gpd.GeoDataFrame) -> gpd.GeoDat
         np.where(kind == "rekkehus", rng.integers(3, 9, n), 1 + (rng.random(n) < 0.3)),
     )
     ppd = np.select([kind == "blokk", kind == "rekkehus"], [1.8, 2.4], 2.9)
+    ppd = ppd * rng.uniform(0.85, 1.15, n)
     # Thin uniformly at random to the target number of dwellings.
     perm = rng.permutation(n)
+    if exclude is not None:
+        perm = perm[~shapely.contains_xy(exclude, sx[perm], sy[perm])]
     take = perm[: int(np.searchsorted(np.cumsum(dw[perm]), TARGET_DWELLINGS)) + 1]
     take.sort()
     sx, sy, dw, ppd = sx[take], sy[take], dw[take].astype(float), ppd[take]
-    pop = dw * ppd * rng.uniform(0.85, 1.15, len(dw))
+    pop = dw * ppd
     pop = np.maximum(1.0, np.round(pop * TARGET_POPULATION / pop.sum()))
     return gpd.GeoDataFrame(
         {"dwellings": dw, "population": pop, "source": "building"},

@@ -24,7 +24,12 @@ from arealanalyse.layers.codes import AREALFORMAL
 if TYPE_CHECKING:
     from arealanalyse.demo.generate import Land
 
-__all__ = ["zoning_layer"]
+__all__ = ["PLOT_RADIUS_M", "PUBLIC_PLOTS", "zoning_layer"]
+
+#: Services that get their own plot zoned offentlig tjenesteyting (1160), free of homes.
+PUBLIC_PLOTS = ("school", "elderly_care")
+#: Radius of such a plot (~11 daa).
+PLOT_RADIUS_M = 60.0
 
 _GREEN_CODE = {
     "park": 3050,
@@ -50,8 +55,8 @@ def zoning_layer(
     for gtype, c in _GREEN_CODE.items():
         m = grid.burn(list(small.geometry[small["green_type"] == gtype]))
         code[m & land.inside] = c
-    public = services[services["category"].isin(["school", "elderly_care", "health", "library"])]
-    code[grid.burn(list(public.geometry.buffer(70.0))) & land.inside] = 1160
+    public = services[services["category"].isin(PUBLIC_PLOTS)]
+    code[grid.burn(list(public.geometry.buffer(PLOT_RADIUS_M))) & land.inside] = 1160
     areas = land.areas
     for area_type, c in (("centre", 1130), ("business_park", 1300), ("e18_corridor", 1300)):
         m = grid.burn(list(areas.geometry[areas["area_type"] == area_type]))
