@@ -642,3 +642,59 @@ def test_fetched_extract_goes_through_the_pbf_mapping(real_data, tmp_path):
             pd.DataFrame(direct.drop(columns="geometry")),
         )
         assert fetched.geometry.geom_equals_exact(direct.geometry, tolerance=1e-6).all()
+
+
+def test_kommuneinfo_without_crs_member_in_degrees(tmp_path):
+    ring = [[10.5, 59.9], [10.6, 59.9], [10.6, 59.95], [10.5, 59.9]]
+    doc = {"kommunenummer": "3201", "kommunenavn": "Bærum",
+           "omrade": {"type": "Polygon", "coordinates": [ring]}}  # fmt: skip
+    p = tmp_path / "k.json"
+    p.write_text(json.dumps(doc))
+    b = parse_kommuneinfo(p)
+    assert b.crs.to_epsg() == 25832
+    assert b.attrs["arealanalyse"]["source_crs"] == "EPSG:4258"
+
+
+def test_failing_step_says_how_to_resume(rec, tmp_path):
+    handle = _recorded_handler(rec)
+
+    def nibio_down(call):
+        if "nibio" in call["url"]:
+            return FakeResponse(500, b"Internal Server Error")
+        return handle(call)
+
+    client = HttpClient(tmp_path / "cache", session=FakeSession(nibio_down),
+                        sleep=lambda s: None, probe_timeout_s=0)  # fmt: skip
+    with pytest.raises(FetchError) as err:
+        fetch_kommune("3201", out_dir=tmp_path / "out", client=client)
+    msg = str(err.value)
+    assert "NIBIO AR5 WFS" in msg and "HTTP 500" in msg and "--skip farmland" in msg
+    assert "transit" in msg and "\n" not in msg
+    # the layers before the failure are checkpointed: a rerun with --skip needs no new requests
+    n = len(client.session.calls)
+    res = fetch_kommune("3201", out_dir=tmp_path / "out", client=client, skip={"farmland"})
+    assert len(client.session.calls) == n and "transit" in res.resumed
+
+
+def test_plan_file_becomes_zoning(recorded, tmp_path):
+    client, _, _ = recorded
+    plan = gpd.GeoDataFrame(
+        {"arealformal": [1110, 5100], "status": ["existing", "planned"]},
+        geometry=[box(589400, 6641000, 589600, 6641200), box(589700, 6641300, 589900, 6641500)],
+        crs=25832,
+    )
+    plan_path = tmp_path / "kommuneplan.geojson"
+    plan.to_file(plan_path, driver="GeoJSON", engine="pyogrio")
+    res = fetch_kommune("3201", out_dir=tmp_path / "out", client=client, plan=plan_path)
+    zoning = load_catalogue(res.catalogue).layer("zoning")
+    assert sorted(zoning["arealformal"]) == [1110, 5100]
+    assert "zoning" not in res.skipped
+
+
+def test_cli_help_has_example():
+    from typer.testing import CliRunner
+
+    from arealanalyse.cli import app
+
+    out = CliRunner().invoke(app, ["fetch", "--help"]).output
+    assert "arealanalyse fetch --kommune 3201" in out

@@ -214,7 +214,9 @@ class HttpClient:
                 part.unlink()
             hdrs = {"User-Agent": self.user_agent, **(headers or {})}
             if resume_from:
+                # Byte ranges count the stored (decoded) bytes: ask for the plain representation.
                 hdrs["Range"] = f"bytes={resume_from}-"
+                hdrs["Accept-Encoding"] = "identity"
             try:
                 self.requests_sent += 1
                 assert self.session is not None

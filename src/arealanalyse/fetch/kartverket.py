@@ -59,13 +59,18 @@ def parse_kommuneinfo(
             f"geometry ({type(exc).__name__}); the API may have changed."
         ) from None
     crs = geom_doc.pop("crs", None)
-    crs_name = (crs or {}).get("properties", {}).get("name") or default_crs
+    crs_name = (crs or {}).get("properties", {}).get("name")
+    geom = shape(geom_doc)
+    if not crs_name:  # no crs member: degrees mean EUREF89 lon/lat, metres the asked-for UTM
+        minx, miny, maxx, maxy = geom.bounds
+        degrees = max(abs(minx), abs(maxx)) <= 180 and max(abs(miny), abs(maxy)) <= 90
+        crs_name = "EPSG:4258" if degrees else default_crs
     gdf = gpd.GeoDataFrame(
         {
             "kommunenummer": [str(doc.get("kommunenummer", ""))],
             "name": [str(doc.get("kommunenavn", ""))],
         },
-        geometry=[shape(geom_doc)],
+        geometry=[geom],
         crs=crs_name,
     )
     return normalize(gdf, "boundary", name="boundary", source="Kartverket kommuneinfo",

@@ -210,7 +210,15 @@ def fetch_kommune(
             note(step, "resumed")
             return
         note(step, "start")
-        gdf = make()
+        try:
+            gdf = make()
+        except FetchError as exc:
+            done = ", ".join(result.layers) or "none"
+            raise FetchError(
+                f"{str(exc).rstrip('.')}. Layers saved so far ({done}) are in {folder}; run the "
+                "same command again to resume, or leave this step out with --skip "
+                f"{step}."
+            ) from None
         save(step, gdf)
         layers[step] = gdf
         note(step, "done")
