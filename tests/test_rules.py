@@ -18,7 +18,13 @@ import pytest
 import yaml
 from shapely.geometry import box
 
-from arealanalyse.errors import CodeError, CrsError, MissingColumnError, RuleError
+from arealanalyse.errors import (
+    CodeError,
+    CrsError,
+    LayerFileError,
+    MissingColumnError,
+    RuleError,
+)
 from arealanalyse.rules import (
     MEASURES,
     RESULT_COLUMNS,
@@ -582,6 +588,18 @@ def test_read_proposal_formats(name):
         ("BB1", "bolig", 9000.0, 100.0, 1113),
     ]  # the friområde (3040, no BRA) is not a development site
     assert sites.geometry.area.tolist() == [80 * 60, 60 * 60, 80 * 80]
+
+
+def test_read_sosi_gml_picks_the_area_layer():
+    before = {p.name for p in RULES_DATA.iterdir()}
+    sites = read_proposal(RULES_DATA / "sosi_plan.gml")  # RpGrense lines + area polygons
+    assert {p.name for p in RULES_DATA.iterdir()} == before  # no .gfs sidecar written
+    assert sites[["name", "use", "bra_m2"]].values.tolist() == [
+        ["BKB1", "kontor", 12000.0],
+        ["BF1", "handel", 3000.0],
+    ]
+    with pytest.raises(LayerFileError, match="cannot be read"):
+        read_proposal(RULES_DATA / "sosi_plan.gml", layer="RpNoSuchLayer")
 
 
 @pytest.mark.parametrize(

@@ -28,6 +28,8 @@ and must then carry no BRA.
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import geopandas as gpd
@@ -97,21 +99,40 @@ def _find(columns: list[str], key: str) -> str | None:
     return None
 
 
+def _list_layers(path: Path, is_gml: bool) -> list[tuple[str, str]]:
+    """``(name, geometry type)`` of the file's spatial layers, without writing next to it."""
+    if not is_gml:
+        return [(str(n), str(g)) for n, g in pyogrio.list_layers(path) if g is not None]
+    # Listing a GML file's layers makes GDAL write a .gfs schema file beside it: list a copy.
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / path.name
+        shutil.copyfile(path, copy)
+        return [(str(n), str(g)) for n, g in pyogrio.list_layers(copy) if g is not None]
+
+
+def _pick_layer(path: Path, layers: list[tuple[str, str]]) -> str | None:
+    if len(layers) <= 1:
+        return layers[0][0] if layers else None
+    polygons = [n for n, g in layers if "Polygon" in g]
+    if len(polygons) == 1:
+        return polygons[0]  # e.g. SOSI-GML: RpArealformålOmråde among RpGrense, RpPåskrift ...
+    areal = [n for n in polygons if "arealform" in n.casefold()]
+    if len(areal) == 1:
+        return areal[0]
+    raise LayerFileError(
+        f"Proposal file {str(path)!r} has several layers {[n for n, _ in layers][:8]}; choose "
+        "the one with the plan's areas with --layer."
+    )
+
+
 def _read(path: Path, layer: str | None) -> gpd.GeoDataFrame:
     label = str(path)
     if not path.exists():
         raise LayerFileError(f"Proposal file {label!r} does not exist; check the path.")
     is_gml = path.suffix.lower() in (".gml", ".xml")
     try:
-        # Listing a GML file's layers would make GDAL write a .gfs schema file next to it.
-        if layer is None and not is_gml:
-            spatial = [str(n) for n, g in pyogrio.list_layers(path) if g is not None]
-            if len(spatial) > 1:
-                raise LayerFileError(
-                    f"Proposal file {label!r} has several layers {spatial[:8]}; choose one with "
-                    "--layer."
-                )
-            layer = spatial[0] if spatial else None
+        if layer is None:
+            layer = _pick_layer(path, _list_layers(path, is_gml))
         opts = {"WRITE_GFS": "NO"} if is_gml else {}
         return gpd.read_file(path, layer=layer, engine="pyogrio", **opts)
     except LayerFileError:

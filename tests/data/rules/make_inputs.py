@@ -4,6 +4,8 @@
 
 Three development areas near Sandvika (EPSG:25832) plus one green area, written as GeoJSON,
 GeoPackage and GML, and the deliberately broken variants the check must reject with exit 2.
+``sosi_plan.gml`` is written by hand (SOSI-GML style: RpArealformålOmråde polygons next to
+RpGrense lines in one file) and is not generated here.
 """
 
 from __future__ import annotations
