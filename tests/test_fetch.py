@@ -698,3 +698,15 @@ def test_cli_help_has_example():
 
     out = CliRunner().invoke(app, ["fetch", "--help"]).output
     assert "arealanalyse fetch --kommune 3201" in out
+
+
+def test_changing_homes_mode_recomputes_homes(recorded, tmp_path):
+    client, session, _ = recorded
+    res = fetch_kommune("3201", out_dir=tmp_path, client=client)
+    assert set(load_catalogue(res.catalogue).layer("homes")["source"]) == {"grid", "osm_estimate"}
+    n = len(session.calls)
+    res = fetch_kommune("3201", out_dir=tmp_path, client=client, homes="ssb")
+    assert "homes" not in res.resumed and len(session.calls) == n
+    assert set(load_catalogue(res.catalogue).layer("homes")["source"]) == {"grid"}
+    res = fetch_kommune("3201", out_dir=tmp_path, client=client, skip={"homes"})
+    assert res.skipped["homes"] == "skipped on request"

@@ -174,13 +174,14 @@ def fetch_kommune(
     result = FetchResult(catalogue=out / f"{name}.yaml", name=name)
     layers: dict[str, gpd.GeoDataFrame] = {}
 
-    def save(step: str, gdf: gpd.GeoDataFrame) -> None:
+    def save(step: str, gdf: gpd.GeoDataFrame, key: str = "") -> None:
         path = folder / f"{step}.gpkg"
         write_geopackage({step: gdf}, path)
         manifest.setdefault("steps", {})[step] = {
             "file": path.name,
             "features": len(gdf),
             "source": _SOURCE_OF.get(step, "derived"),
+            "key": key,
             "report": gdf.attrs.get("arealanalyse", {}),
         }
         manifest["kommunenummer"] = k
@@ -189,20 +190,21 @@ def fetch_kommune(
         result.layers[step] = path
         result.counts[step] = len(gdf)
 
-    def done_before(step: str) -> bool:
+    def done_before(step: str, key: str) -> bool:
         rec = manifest.get("steps", {}).get(step)
-        return bool(rec) and (folder / rec["file"]).is_file()
+        return bool(rec) and rec.get("key", "") == key and (folder / rec["file"]).is_file()
 
     save("boundary", boundary)
     layers["boundary"] = boundary
     note("boundary", "done")
 
-    def run(step: str, make: Callable[[], gpd.GeoDataFrame]) -> None:
+    def run(step: str, make: Callable[[], gpd.GeoDataFrame], key: str = "") -> None:
+        """Run a step, or read it back if a previous run finished it with the same ``key``."""
         if step in skip:
             result.skipped[step] = "skipped on request"
             note(step, "skipped")
             return
-        if done_before(step):
+        if done_before(step, key):
             layers[step] = _read_back(folder / f"{step}.gpkg", step)
             result.layers[step] = folder / f"{step}.gpkg"
             result.counts[step] = len(layers[step])
@@ -219,7 +221,7 @@ def fetch_kommune(
                 "same command again to resume, or leave this step out with --skip "
                 f"{step}."
             ) from None
-        save(step, gdf)
+        save(step, gdf, key)
         layers[step] = gdf
         note(step, "done")
 
@@ -236,33 +238,36 @@ def fetch_kommune(
     run("ssb_grid", lambda: ssb.fetch_population_grid(
         boundary, client=client, endpoint=ep["ssb_grid"], settings=s))  # fmt: skip
 
-    # homes
+    # homes: from what was fetched, in the requested mode (or the one the data allows)
     have_b, have_g = "osm_buildings" in layers, "ssb_grid" in layers
-    mode = homes
-    if mode == "osm_ssb" and not (have_b and have_g):
-        mode = "osm" if have_b else "ssb"
     if have_b and have_g:
         cmp = compare_dwellings_to_grid(layers["osm_buildings"], layers["ssb_grid"], settings=s)
         result.dwelling_comparison = dict(cmp.attrs["summary"])
         manifest["dwelling_comparison"] = result.dwelling_comparison
-    if "homes" not in skip and ((mode == "osm" and have_b) or (mode == "ssb" and have_g)
-                                or mode == "osm_ssb"):  # fmt: skip
-        if mode == "osm_ssb":
-            run("homes", lambda: dasymetric_homes(layers["osm_buildings"], layers["ssb_grid"],
-                                                  settings=s))  # fmt: skip
-        else:
-            src = layers["osm_buildings" if mode == "osm" else "ssb_grid"]
-            run("homes", lambda: src)
+    make_homes: Callable[[], gpd.GeoDataFrame] | None = None
+    mode = homes
+    if mode == "osm_ssb" and have_b and have_g:
+        make_homes = lambda: dasymetric_homes(  # noqa: E731
+            layers["osm_buildings"], layers["ssb_grid"], settings=s
+        )
+    elif mode in ("osm", "osm_ssb") and have_b:
+        mode, make_homes = "osm", lambda: layers["osm_buildings"]
+    elif have_g:
+        mode, make_homes = "ssb", lambda: layers["ssb_grid"]
+    if make_homes is not None:
+        run("homes", make_homes, key=mode)
         manifest["homes_mode"] = mode
+    elif "homes" in skip:
+        result.skipped["homes"] = "skipped on request"
     else:
-        result.skipped["homes"] = "no OSM buildings and no SSB grid were fetched"
+        result.skipped["homes"] = "neither OSM buildings nor the SSB grid were fetched"
 
     run("transit", lambda: entur.fetch_transit(
         k, boundary, client=client, endpoint=ep["entur_nsr"], settings=s))  # fmt: skip
     run("farmland", lambda: ar5.fetch_farmland(
         boundary, client=client, endpoint=ep["ar5"], settings=s))  # fmt: skip
     if plan is not None and "zoning" not in skip:
-        run("zoning", lambda: plans.read_plan(Path(plan), settings=s))
+        run("zoning", lambda: plans.read_plan(Path(plan), settings=s), key=str(Path(plan)))
     else:
         result.skipped.setdefault("zoning", plans.NOT_AVAILABLE)
 
