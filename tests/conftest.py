@@ -57,3 +57,29 @@ def real_data() -> Path:
 def data_dir() -> Path:
     """Path to tests/data (tiny hand-made inputs)."""
     return DATA
+
+
+@pytest.fixture(scope="session")
+def demo_catalogue(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Catalogue of the synthetic demo study area, built once per test run.
+
+    Under pytest-xdist every worker has its own session; a file lock in the run's shared temp
+    folder makes the first worker build the demo and the others reuse it. The repo's own
+    ``layers/baerum-demo/`` is never written by tests.
+    """
+    import fcntl
+
+    from arealanalyse.demo import build_demo
+
+    shared = tmp_path_factory.getbasetemp().parent / "shared-demo"
+    shared.mkdir(exist_ok=True)
+    catalogue = shared / "baerum-demo.yaml"
+    with (shared / ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            if not (catalogue.is_file() and (shared / "done").is_file()):
+                build_demo(shared / "baerum-demo", catalogue=catalogue)
+                (shared / "done").write_text("ok")
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+    return catalogue

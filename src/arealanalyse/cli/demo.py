@@ -109,3 +109,87 @@ def build(
     console.print(f"Rasters:    {out_dir / 'dem.tif'}, {out_dir / 'noise.tif'}")
     console.print(f"Catalogue:  {path}")
     console.print("[yellow]Synthetic data: anchored on public facts, not real Bærum data.[/]")
+
+
+@app.command("run")
+def run(
+    out: Path = typer.Option(Path("output"), "--out", "-o", help="Output folder."),
+    catalogue: Path = typer.Option(
+        Path("layers/baerum-demo.yaml"), "--catalogue", help="Study area (built if missing)."
+    ),
+    lang: str = typer.Option("nb", "--lang", help="Reports and maps: nb (bokmål) or en."),
+    online_maps: bool = typer.Option(
+        False, "--online-maps", help="Load the maps' scripts from the internet (smaller files)."
+    ),
+) -> None:
+    """Run the main job: baseline metrics, every scenario, ranking, rule checks, maps.
+
+    Builds the demo study area if absent, computes the baseline metric suite, runs every
+    scenario in scenarios/, ranks the alternatives, checks each against the arealstrategi rules
+    and writes maps, reports and tables to OUT with an index page (OUT/index.html).
+
+    Example: arealanalyse demo run --out output
+    """
+    import time
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from arealanalyse.workflow import run_main_job
+
+    if lang not in ("nb", "en"):
+        raise typer.BadParameter(f"{lang!r}: use nb or en.", param_hint="--lang")
+    console = Console()
+    t0 = time.perf_counter()
+    with console.status("Starter …") as status:
+
+        def say(message: str) -> None:
+            console.log(f"{message}  [dim]({time.perf_counter() - t0:.0f} s)[/dim]")
+            status.update(message)
+
+        res = run_main_job(
+            out, catalogue=catalogue, lang=lang, offline=not online_maps, progress=say
+        )
+    nb = lang == "nb"
+    if res.synthetic:
+        console.print(
+            "[yellow]Syntetiske demodata: tallene er ikke Bærums.[/yellow]"
+            if nb
+            else "[yellow]Synthetic demo data: the numbers are not Bærum's.[/yellow]"
+        )
+    head = Table(title="Dagens situasjon" if nb else "Today")
+    head.add_column("Indikator" if nb else "Metric")
+    head.add_column("Verdi" if nb else "Value", justify="right")
+    for _, row in res.headline().iterrows():
+        head.add_row(
+            str(row["label_nb" if nb else "label_en"]), f"{row['value']:,.1f} {row['unit']}"
+        )
+    console.print(head)
+    word = {
+        "pass": "oppfylt" if nb else "pass",
+        "warn": "varsel" if nb else "warning",
+        "fail": "brudd" if nb else "fail",
+    }
+    colour = {"pass": "green", "warn": "yellow", "fail": "bold red"}
+    ranks = {} if res.ranking.empty else res.ranking["rank"].to_dict()
+    sc = Table(title="Scenarioer" if nb else "Scenarios")
+    for col in (
+        ("Scenario", "Scenario"),
+        ("Rang", "Rank"),
+        ("Arealstrategi", "Strategy"),
+        ("Brutte regler", "Failed rules"),
+    ):
+        sc.add_column(col[0] if nb else col[1])
+    for o in res.scenarios:
+        verdict = f"[{colour[o.status]}]{word[o.status]}[/]" if o.review else "–"
+        sc.add_row(o.name, str(ranks.get(o.name, "–")), verdict, ", ".join(o.failed_rules))
+    console.print(sc)
+    console.print(
+        f"{'Ferdig på' if nb else 'Done in'} {res.seconds:.0f} s. "
+        f"{'Åpne' if nb else 'Open'} {res.index}"
+    )
+    typer.echo(f"index: {res.index}")
+    for name, p in res.baseline_maps.items():
+        typer.echo(f"map ({name}): {p}")
+    for o in res.scenarios:
+        typer.echo(f"scenario {o.name}: {o.folder}")

@@ -1,0 +1,363 @@
+"""The planner's main job: baseline, every scenario, the comparison and the compliance reviews.
+
+:func:`run_main_job` is what ``make demo`` (``arealanalyse demo run``) does, in one process and
+on one computation: the study area's layers and walk network are loaded once; each scenario is
+evaluated once, and its outputs, its review report and its map all come from that one result.
+Everything is written under ``out_dir`` with an ``index.html`` linking it all::
+
+    out_dir/
+      index.html                 links to everything below, with the headline numbers
+      summary.json               the same numbers for machines
+      baseline/                  metric suite: metrics.gpkg, summary.csv, per_cell.csv, ...
+      baseline/kart.html         study-area map (zoning, farmland, green, transit walk areas, E18)
+      baseline/tilgang.html      access choropleth on the 250 m grid
+      scenarios/<name>/          before/after metrics, site table, totals, surfaces, provenance
+      scenarios/<name>/kart.html sites coloured by verdict, baseline/scenario/difference layers
+      review/<name>/             review.html, review.md, review.json (arealstrategi compliance)
+      comparison/                ranking.md/.csv/.json and kart.html (all scenarios' sites)
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from arealanalyse.errors import CatalogueError, ScenarioError
+from arealanalyse.io import write_json
+from arealanalyse.settings import Settings
+
+__all__ = ["HEADLINE_METRICS", "MainJobResult", "ScenarioOutcome", "run_main_job"]
+
+Progress = Callable[[str], None]
+
+#: Metric ids shown in the printed summary and on the index page (when the suite has them).
+HEADLINE_METRICS: tuple[str, ...] = (
+    "green_500m_dwellings",
+    "green_who_300m_dwellings",
+    "service_grocery_400m_dwellings",
+    "daily_services_400m_dwellings",
+    "transit_400m_dwellings",
+    "sdg_11_2_1_population",
+    "jobs_within_1000m_rail_metro",
+)
+
+
+@dataclass
+class ScenarioOutcome:
+    """What the main job produced for one scenario."""
+
+    name: str
+    title: str
+    status: str  # pass | warn | fail (the review's overall verdict)
+    failed_rules: list[str]
+    totals: dict[str, Any]
+    folder: Path
+    review: dict[str, Path]
+    map_path: Path
+
+
+@dataclass
+class MainJobResult:
+    """Paths and headline numbers of a main-job run."""
+
+    out_dir: Path
+    index: Path
+    baseline_summary: pd.DataFrame
+    baseline_maps: dict[str, Path]
+    scenarios: list[ScenarioOutcome]
+    ranking: pd.DataFrame
+    comparison: dict[str, Path]
+    synthetic: bool
+    seconds: float
+    timings_s: dict[str, float] = field(default_factory=dict)
+
+    def headline(self) -> pd.DataFrame:
+        """Return the baseline's headline metrics (those of ``HEADLINE_METRICS`` computed)."""
+        s = self.baseline_summary.set_index("metric")
+        rows = [m for m in HEADLINE_METRICS if m in s.index]
+        return s.loc[rows, ["value", "unit", "label_nb", "label_en"]]
+
+
+def _quiet(_: str) -> None:
+    return None
+
+
+def _ensure_demo(catalogue: Path, say: Progress) -> None:
+    """Build the demo study area when its catalogue points at data that is not there yet."""
+    from arealanalyse.layers.catalogue import load_catalogue
+
+    cat = load_catalogue(catalogue)
+    missing = [k for k in cat.kinds if not cat.source_path(k).exists()]
+    if not missing:
+        return
+    if not cat.synthetic:
+        raise CatalogueError(
+            f"Catalogue {catalogue.name!r}: the source of {missing[0]!r} "
+            f"({cat.source_path(missing[0])}) does not exist; fetch or copy the data first."
+        )
+    from arealanalyse.demo import build_demo
+
+    data_dir = cat.source_path(missing[0]).parent
+    say(f"Bygger demo-studieområdet (syntetisk) i {data_dir}")
+    build_demo(data_dir, catalogue=catalogue, progress=say)
+
+
+def _scenario_files(scenarios: Sequence[str | os.PathLike[str]] | None) -> list[Path]:
+    if scenarios is None:
+        files = sorted(Path("scenarios").glob("*.yaml"))
+        if not files:
+            raise ScenarioError(
+                f"No scenario files in {Path('scenarios').resolve()}; run from the project root "
+                "or name the files."
+            )
+        return files
+    return [Path(p) for p in scenarios]
+
+
+def run_main_job(
+    out_dir: str | os.PathLike[str],
+    /,
+    *,
+    catalogue: str | os.PathLike[str] | None = None,
+    scenarios: Sequence[str | os.PathLike[str]] | None = None,
+    rules: str | os.PathLike[str] | None = None,
+    lang: str = "nb",
+    offline: bool = True,
+    settings: Settings | None = None,
+    progress: Progress | None = None,
+) -> MainJobResult:
+    """Run the whole planner's workflow on one study area and write everything to ``out_dir``.
+
+    Parameters
+    ----------
+    out_dir
+        Output folder (created; files in it are replaced atomically).
+    catalogue
+        Layer catalogue; default ``layers/baerum-demo.yaml`` (the synthetic demo, built when
+        its data is missing). Scenario files name their own catalogue; this one is the baseline.
+    scenarios
+        Scenario files; default every ``scenarios/*.yaml``. All are validated before any work.
+        A scenario without sites and rezonings (the baseline) is run but not ranked or reviewed.
+    rules
+        Rule file; default the shipped Bærum arealstrategi.
+    lang
+        ``nb`` (default) or ``en`` for reports and maps.
+    offline
+        Inline the maps' JavaScript and CSS so the HTML files work without internet.
+    settings
+        Run settings; default the catalogue's.
+    progress
+        Called with a short message at each step.
+    """
+    from arealanalyse import maps
+    from arealanalyse.layers.catalogue import load_catalogue
+    from arealanalyse.maps.study import NODE_MODES
+    from arealanalyse.report import site_verdict_table, write_review
+    from arealanalyse.report_index import render_index
+    from arealanalyse.rules import default_rules_path, evaluate, load_rules
+    from arealanalyse.scenarios.compare import rank, write_ranking
+    from arealanalyse.scenarios.evaluate import Evaluator, validate_files
+    from arealanalyse.scenarios.model import load_scenario
+
+    if lang not in ("nb", "en"):
+        raise ValueError(f"lang must be 'nb' or 'en', not {lang!r}")
+    say = progress or _quiet
+    t0 = time.perf_counter()
+    timings: dict[str, float] = {}
+
+    def lap(step: str, since: float) -> float:
+        now = time.perf_counter()
+        timings[step] = round(now - since, 2)
+        return now
+
+    out = Path(out_dir)
+    cat_path = Path(catalogue) if catalogue is not None else Path("layers/baerum-demo.yaml")
+    if not cat_path.is_file():
+        raise CatalogueError(
+            f"Catalogue {str(cat_path)!r} does not exist; run from the project root "
+            "(where layers/baerum-demo.yaml is) or give --catalogue."
+        )
+    files = _scenario_files(scenarios)
+    rule_set = load_rules(rules if rules is not None else default_rules_path())
+
+    # 1. The study area (the demo is built on first use).
+    t = time.perf_counter()
+    _ensure_demo(cat_path, say)
+    t = lap("demo_build", t)
+
+    # 2. Validate every scenario before any heavy work.
+    say(f"Validerer {len(files)} scenariofiler")
+    problems = {f: p for f, p in validate_files(files, settings=settings).items() if p}
+    if problems:
+        first_file, lines = next(iter(problems.items()))
+        raise ScenarioError(
+            f"{sum(len(p) for p in problems.values())} problem(s) in the scenario files; first: "
+            f"{lines[0]} (run `arealanalyse scenario validate {first_file}` for all)."
+        )
+    loaded = [load_scenario(f) for f in files]
+    for sc in loaded:
+        if sc.catalogue is not None and Path(sc.catalogue).resolve() != cat_path.resolve():
+            raise ScenarioError(
+                f"Scenario {sc.name!r} uses catalogue {sc.catalogue}, not {cat_path}; "
+                "run scenarios of one study area together."
+            )
+    t = lap("validate", t)
+
+    # 3. Layers, rasters and walk network, once.
+    cat = load_catalogue(cat_path, settings=settings)
+    evaluator = Evaluator.from_catalogue(cat_path, settings=settings, progress=say)
+    t = lap("load_and_network", t)
+
+    # 4. Baseline metric suite and maps.
+    say("Beregner basis-indikatorene")
+    suite = evaluator.baseline_suite()
+    suite.write(out / "baseline")
+    t = lap("baseline_suite", t)
+    say("Tegner basiskartene")
+    common: dict[str, Any] = {"synthetic": cat.synthetic, "sources": cat.sources, "lang": lang}
+    boundary = evaluator.layers.get("boundary")
+    transit = evaluator.layers.get("transit")
+    service_areas = None
+    if transit is not None and len(transit):
+        nodes = transit[transit["mode"].isin(NODE_MODES) & (transit["status"] == "existing")]
+        if len(nodes):
+            service_areas = evaluator.net.service_areas(
+                nodes, distance_m=evaluator.settings.service_distance_m
+            )
+    map_kinds = ("boundary", "zoning", "farmland", "green", "transit", "roads", "areas")
+    study = maps.study_area_map(
+        {k: v for k, v in evaluator.layers.items() if k in map_kinds},
+        title=cat.title,
+        service_areas=service_areas,
+        **common,
+    )
+    baseline_maps = {
+        "study": maps.save_map(study, out / "baseline" / "kart.html", offline=offline),
+        "access": maps.save_map(
+            maps.access_map(
+                suite.per_cell,
+                title="Tilgang i dag" if lang == "nb" else "Access today",
+                boundary=boundary,
+                **common,
+            ),
+            out / "baseline" / "tilgang.html",
+            offline=offline,
+        ),
+    }
+    t = lap("baseline_maps", t)
+
+    # 5. Each scenario: one evaluation feeds its tables, its review and its map.
+    outcomes: list[ScenarioOutcome] = []
+    results = []
+    for sc in loaded:
+        say(f"Scenario {sc.name}: beregner")
+        res = evaluator.evaluate(sc)
+        folder = out / "scenarios" / sc.name
+        res.write(folder)
+        is_alternative = len(res.sites) > 0 or len(res.rezonings) > 0
+        labels = {f"verdict_{r.id}": r.title.get(lang) for r in rule_set.rules}
+        if is_alternative:
+            results.append(res)
+            say(f"Scenario {sc.name}: kontrollerer mot arealstrategien")
+            ev = evaluate(res, rule_set)
+            review = write_review(
+                ev, out / "review" / sc.name, lang=lang, synthetic=cat.synthetic, offline=offline
+            )
+            sites = site_verdict_table(ev) if len(res.sites) else res.sites
+            summary = ev.rule_summary()
+            failed = summary.loc[(summary["verdict"] == "fail"), "rule_id"].astype(str).tolist()
+            status = ev.status
+        else:
+            review, sites, failed, status = {}, res.sites, [], "pass"
+        say(f"Scenario {sc.name}: tegner kartet")
+        smap = maps.scenario_map(
+            sites,
+            title=sc.title or sc.name,
+            subtitle=cat.title,
+            color_by="verdict" if is_alternative and len(res.sites) else "abc_class",
+            labels=labels if is_alternative else None,
+            baseline=getattr(res.suite_before, "per_cell", None),
+            scenario=getattr(res.suite_after, "per_cell", None),
+            boundary=boundary,
+            **common,
+        )
+        map_path = maps.save_map(smap, folder / "kart.html", offline=offline)
+        outcomes.append(
+            ScenarioOutcome(
+                name=sc.name,
+                title=sc.title or sc.name,
+                status=status,
+                failed_rules=failed,
+                totals=res.totals,
+                folder=folder,
+                review=review,
+                map_path=map_path,
+            )
+        )
+    t = lap("scenarios", t)
+
+    # 6. Ranking of the alternatives and the comparison map.
+    comparison: dict[str, Path] = {}
+    ranking = pd.DataFrame()
+    if len(results) >= 2:
+        say(f"Rangerer {len(results)} alternativer")
+        ranking = rank(results)
+        for p in write_ranking(ranking, out / "comparison"):
+            comparison[p.suffix.lstrip(".")] = p
+        cmap = maps.compare_map(
+            {r.name: r.sites for r in results if len(r.sites)},
+            title="Sammenligning av scenarioer" if lang == "nb" else "Scenario comparison",
+            color_by="abc_class",
+            boundary=boundary,
+            **common,
+        )
+        comparison["map"] = maps.save_map(cmap, out / "comparison" / "kart.html", offline=offline)
+    t = lap("comparison", t)
+
+    # 7. Index page and machine-readable summary.
+    seconds = round(time.perf_counter() - t0, 1)
+    result = MainJobResult(
+        out_dir=out,
+        index=out / "index.html",
+        baseline_summary=suite.summary,
+        baseline_maps=baseline_maps,
+        scenarios=outcomes,
+        ranking=ranking,
+        comparison=comparison,
+        synthetic=cat.synthetic,
+        seconds=seconds,
+        timings_s=timings,
+    )
+    from arealanalyse.io import write_text
+
+    write_text(result.index, render_index(result, title=cat.title, lang=lang))
+    write_json(out / "summary.json", _summary_dict(result))
+    lap("index", t)
+    return result
+
+
+def _summary_dict(result: MainJobResult) -> dict[str, Any]:
+    head = result.headline()
+    return {
+        "synthetic": result.synthetic,
+        "baseline": {m: round(float(v), 4) for m, v in head["value"].items()},
+        "scenarios": {
+            o.name: {
+                "status": o.status,
+                "failed_rules": o.failed_rules,
+                "totals": o.totals,
+            }
+            for o in result.scenarios
+        },
+        "ranking": (
+            {}
+            if result.ranking.empty
+            else {str(k): int(v) for k, v in result.ranking["rank"].items()}
+        ),
+    }

@@ -1,0 +1,127 @@
+"""The main job (`arealanalyse demo run`): one computation feeding tables, reviews, maps, index."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from arealanalyse.cli import main
+from arealanalyse.errors import ScenarioError
+from arealanalyse.workflow import run_main_job
+from browser import Browser, requires_chromium
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _scenarios(catalogue: Path, dest: Path) -> list[Path]:
+    """Copy the shipped scenarios next to a test catalogue, pointing them at it."""
+    dest.mkdir(parents=True, exist_ok=True)
+    out = []
+    for src in sorted((ROOT / "scenarios").glob("*.yaml")):
+        text = src.read_text(encoding="utf-8")
+        text = re.sub(r"(?m)^catalogue:.*$", f"catalogue: {catalogue}", text)
+        (dest / src.name).write_text(text, encoding="utf-8")
+        out.append(dest / src.name)
+    return out
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "a":
+            self.hrefs += [v for k, v in attrs if k == "href" and v]
+
+
+@pytest.fixture(scope="module")
+def job(demo_catalogue: Path, tmp_path_factory: pytest.TempPathFactory):
+    tmp = tmp_path_factory.mktemp("mainjob")
+    files = _scenarios(demo_catalogue, tmp / "scenarios")
+    return run_main_job(tmp / "output", catalogue=demo_catalogue, scenarios=files)
+
+
+def test_index_links_every_map_and_report(job) -> None:
+    parser = _Links()
+    parser.feed(job.index.read_text(encoding="utf-8"))
+    targets = [job.out_dir / h for h in parser.hrefs]
+    assert targets, "the index links something"
+    missing = [str(t) for t in targets if not t.exists()]
+    assert not missing, missing
+    names = {t.name for t in targets}
+    assert {"kart.html", "tilgang.html", "review.html", "review.md", "ranking.md"} <= names
+    reviews = {t.parent.name for t in targets if t.name == "review.html"}
+    assert reviews == {"knutepunkt", "spredt", "fornebubanen", "omregulering"}
+    assert "SYNTETISKE DEMODATA" in job.index.read_text(encoding="utf-8")
+
+
+def test_one_computation_numbers_agree(job) -> None:
+    """The review, the scenario tables and the summary come from the same evaluation."""
+    for o in job.scenarios:
+        sites = pd.read_csv(o.folder / "sites.csv")
+        if not o.review:
+            continue
+        review = json.loads(o.review["json"].read_text(encoding="utf-8"))
+        text = json.dumps(review)
+        for bra in sites["bra_m2"]:
+            assert f"{bra}" in text or f"{int(bra)}" in text
+        summary = json.loads((job.out_dir / "summary.json").read_text(encoding="utf-8"))
+        assert summary["scenarios"][o.name]["status"] == o.status
+
+
+def test_stories(job) -> None:
+    by = {o.name: o for o in job.scenarios}
+    assert by["spredt"].status == "fail"
+    assert any("jordvern" in r for r in by["spredt"].failed_rules)
+    assert by["knutepunkt"].status in {"pass", "warn"}
+    assert any("omregulering" in r for r in by["omregulering"].failed_rules)
+    assert set(job.ranking.index) == {"knutepunkt", "spredt", "fornebubanen", "omregulering"}
+    assert job.ranking.loc["spredt", "rank"] > job.ranking.loc["knutepunkt", "rank"]
+
+
+def test_invalid_scenario_stops_before_any_work(demo_catalogue: Path, tmp_path: Path) -> None:
+    files = _scenarios(demo_catalogue, tmp_path / "sc")
+    bad = files[-1]
+    bad.write_text(bad.read_text(encoding="utf-8") + "\nsitez: []\n", encoding="utf-8")
+    with pytest.raises(ScenarioError, match="sitez"):
+        run_main_job(tmp_path / "out", catalogue=demo_catalogue, scenarios=files)
+    assert not (tmp_path / "out").exists(), "nothing is written before validation passes"
+
+
+def test_cli_missing_catalogue_is_one_line(tmp_path: Path, capsys, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["demo", "run", "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error:") and len(err.splitlines()) == 1
+    assert "layers/baerum-demo.yaml" in err
+
+
+@pytest.mark.browser
+@requires_chromium
+def test_index_opens_in_chromium_with_working_links(job) -> None:
+    """Open output/index.html offline, follow every link: pages load, maps render, no JS errors."""
+    from arealanalyse.maps import READY_FLAG
+
+    with Browser() as b:
+        index = b.open(job.index)
+        assert index.errors == []
+        hrefs = index.evaluate("Array.from(document.querySelectorAll('a')).map(a => a.href)")
+        assert len(hrefs) >= 10
+        for href in hrefs:
+            assert href.startswith("file://"), href
+            path = Path(href.removeprefix("file://"))
+            assert path.is_file(), f"broken link {href}"
+            if path.suffix != ".html":
+                continue
+            is_map = path.name in {"kart.html", "tilgang.html"}
+            page = b.open(path, wait_for=READY_FLAG if is_map else None, timeout_s=30)
+            assert page.errors == [], (path, page.errors)
+            assert page.evaluate("document.title") or page.count("h1"), path
+            if is_map:
+                assert page.count(".leaflet-interactive") > 0, f"{path} drew no vector layer"
