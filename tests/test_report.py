@@ -67,7 +67,8 @@ def test_site_verdict_table(evaluation):
 
 
 def test_markdown_nb(evaluation):
-    md = render_markdown(evaluation, synthetic=True, notes=["en merknad"])
+    src = [{"name": "Syntetiske data", "licence": "CC0-1.0"}]
+    md = render_markdown(evaluation, synthetic=True, notes=["en merknad"], sources=src)
     assert md.startswith("# Planvurdering mot arealstrategien: Testforslag")
     assert "SYNTETISKE DATA" in md
     assert "Forslaget bryter minst én regel" in md
@@ -81,6 +82,7 @@ def test_markdown_nb(evaluation):
     assert "| **Brudd** | 2 / 0 / 1 / 0 |" in md  # jordvern-dyrka-mark: S1, S3 pass; S2 fails
     assert "T-1442/2021" in md
     assert "- en merknad" in md
+    assert "## Datakilder\n\n- Syntetiske data (CC0-1.0)" in md
     # not-applicable site rows are left out of the detail table
     assert "| `kontor-ved-bane` | S3" not in md
     # every table row has the same number of cells as its header

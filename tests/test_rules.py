@@ -813,6 +813,7 @@ def test_check_cli_on_a_scenario_and_a_proposal(rule_scenarios, demo_catalogue, 
     assert sorted(p.name for p in out.iterdir()) == ["review.html", "review.json", "review.md"]
     review = json.loads((out / "review.json").read_text(encoding="utf-8"))
     assert review["status"] == "fail" and review["lang"] == "en"
+    assert review["synthetic"] is True and review["sources"]  # the catalogue's sources
     assert "jordvern-dyrka-mark" in printed and str(out / "review.html") in printed
 
     out2 = tmp_path / "plan"

@@ -104,6 +104,7 @@ _T: dict[str, tuple[str, str]] = {
         "the limit passes for ≤, ≥ and =; for < and > (e.g. the red noise zone) it does not.",
     ),
     "notes": ("Merknader", "Notes"),
+    "sources": ("Datakilder", "Data sources"),
     "n_sites": ("tomter", "sites"),
     "counts": ("Oppfylt / varsel / brudd / gjelder ikke", "Pass / warn / fail / not applicable"),
     "generated": ("Laget med arealanalyse", "Made with arealanalyse"),
@@ -391,7 +392,14 @@ def _svg_map(evaluation: Evaluation, lang: str, *, width: int = 760, height: int
     return "".join(parts)
 
 
-def _interactive_map(evaluation: Evaluation, lang: str, *, offline: bool, synthetic: bool) -> str:
+def _interactive_map(
+    evaluation: Evaluation,
+    lang: str,
+    *,
+    offline: bool,
+    synthetic: bool,
+    sources: Sequence[Mapping[str, Any]] = (),
+) -> str:
     """Render the web map of :mod:`arealanalyse.maps` as an HTML document."""
     from arealanalyse.maps import map_html, scenario_map
 
@@ -408,6 +416,7 @@ def _interactive_map(evaluation: Evaluation, lang: str, *, offline: bool, synthe
         popup_columns=popup,
         labels=labels,
         synthetic=synthetic,
+        sources=list(sources),
         lang="en" if lang == "en" else "nb",
     )
     return map_html(m, offline=offline)
@@ -424,8 +433,17 @@ def _env() -> jinja2.Environment:
     )
 
 
+def _source_text(src: Mapping[str, Any]) -> str:
+    extra = ", ".join(str(src[k]) for k in ("attribution", "licence") if src.get(k))
+    return f"{src.get('name', '')}" + (f" ({extra})" if extra else "")
+
+
 def _context(
-    evaluation: Evaluation, lang: str, synthetic: bool, notes: Sequence[str]
+    evaluation: Evaluation,
+    lang: str,
+    synthetic: bool,
+    notes: Sequence[str],
+    sources: Sequence[Mapping[str, Any]] = (),
 ) -> dict[str, Any]:
     from arealanalyse import __version__
 
@@ -456,6 +474,7 @@ def _context(
         "rezoning_head": [] if rz is None else list(rz.columns),
         "synthetic": synthetic,
         "notes": list(notes),
+        "sources": [_source_text(src) for src in sources],
         "colours": VERDICT_COLOURS,
         "version": __version__,
         "n_sites": len(tables.sites),
@@ -469,6 +488,7 @@ def render_markdown(
     lang: str = "nb",
     synthetic: bool = False,
     notes: Sequence[str] = (),
+    sources: Sequence[Mapping[str, Any]] = (),
 ) -> str:
     """Render the review as Markdown for the case file.
 
@@ -487,7 +507,7 @@ def render_markdown(
     >>> "Forslaget følger alle regler" in md, "| S1 Lysaker | Oppfylt | 640 m |" in md
     (True, True)
     """
-    ctx = _context(evaluation, lang, synthetic, notes)
+    ctx = _context(evaluation, lang, synthetic, notes, sources)
     ctx["md"] = _md_cell
     return _env().get_template("review.md.j2").render(**ctx)
 
@@ -503,6 +523,7 @@ def render_html(
     lang: str = "nb",
     synthetic: bool = False,
     notes: Sequence[str] = (),
+    sources: Sequence[Mapping[str, Any]] = (),
     interactive_map: bool = True,
     offline: bool = True,
 ) -> str:
@@ -538,10 +559,10 @@ def render_html(
     >>> "<svg" in page, "breaks at least one rule" in page
     (True, True)
     """
-    ctx = _context(evaluation, lang, synthetic, notes)
+    ctx = _context(evaluation, lang, synthetic, notes, sources)
     ctx["svg_map"] = _svg_map(evaluation, lang)
     ctx["web_map"] = (
-        _interactive_map(evaluation, lang, offline=offline, synthetic=synthetic)
+        _interactive_map(evaluation, lang, offline=offline, synthetic=synthetic, sources=sources)
         if interactive_map
         else ""
     )
@@ -555,6 +576,7 @@ def review_dict(
     lang: str = "nb",
     synthetic: bool = False,
     notes: Sequence[str] = (),
+    sources: Sequence[Mapping[str, Any]] = (),
 ) -> dict[str, Any]:
     """Return everything in the review as plain JSON-ready data.
 
@@ -605,6 +627,7 @@ def review_dict(
             "exit_code": ev.exit_code,
             "synthetic": synthetic,
             "notes": list(notes),
+            "sources": [dict(src) for src in sources],
             "summary": ev.rule_summary().to_dict("records"),
             "rules": rules,
             "results": ev.table.to_dict("records"),
@@ -623,6 +646,7 @@ def write_review(
     lang: str = "nb",
     synthetic: bool = False,
     notes: Iterable[str] = (),
+    sources: Sequence[Mapping[str, Any]] = (),
     interactive_map: bool = True,
     offline: bool = True,
 ) -> dict[str, Path]:
@@ -653,7 +677,12 @@ def write_review(
         raise ValueError(f"lang must be 'nb' or 'en', not {lang!r}")
     out = Path(out_dir)
     notes = list(notes)
-    kw: dict[str, Any] = {"lang": lang, "synthetic": synthetic, "notes": notes}
+    kw: dict[str, Any] = {
+        "lang": lang,
+        "synthetic": synthetic,
+        "notes": notes,
+        "sources": list(sources),
+    }
     return {
         "html": write_text(
             out / "review.html",

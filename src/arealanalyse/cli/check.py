@@ -75,6 +75,7 @@ def check(
             lang=lang,
             synthetic=res.synthetic,
             notes=res.notes,
+            sources=res.sources,
             offline=not online_map,
         )
     ev = res.evaluation

@@ -71,6 +71,7 @@ class CheckResult:
     kind: str  # "scenario" or "proposal"
     synthetic: bool = False
     notes: list[str] = field(default_factory=list)
+    sources: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def exit_code(self) -> int:
@@ -315,4 +316,10 @@ def check(
     result = evaluator.evaluate(scenario, sites=sites)
     say(f"Vurderer {len(rules.rules)} regler")
     ev = evaluate(result, rules)
-    return CheckResult(ev, result, kind, synthetic=bool(cat.synthetic), notes=notes)
+    sources = [
+        src.model_dump(exclude_none=True) if hasattr(src, "model_dump") else dict(src)
+        for src in cat.sources
+    ]
+    return CheckResult(
+        ev, result, kind, synthetic=bool(cat.synthetic), notes=notes, sources=sources
+    )
