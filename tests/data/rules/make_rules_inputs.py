@@ -1,6 +1,6 @@
 """Regenerate the tiny plan-proposal files of tests/data/rules (run from the repo root).
 
-    .venv/bin/python tests/data/rules/make_inputs.py
+    .venv/bin/python tests/data/rules/make_rules_inputs.py
 
 Three development areas near Sandvika (EPSG:25832) plus one green area, written as GeoJSON,
 GeoPackage and GML, and the deliberately broken variants the check must reject with exit 2.
