@@ -293,6 +293,7 @@ def test_skoyen_features(skoyen):
     # 133 building ways; 20 are cut by the extract's edge to < 3 distinct nodes or left unclosed,
     # so 113 have a footprint.
     assert len(homes) == 113
+    assert homes.attrs["arealanalyse"]["dropped"] == 133 - 113
     assert homes.geom_type.isin(["Polygon", "MultiPolygon"]).all()
     assert (homes.loc[homes["building"] != "residential", "dwellings"] == 0).all()
     assert (homes.loc[homes["building"] == "residential", "dwellings"] >= 1).all()

@@ -289,6 +289,12 @@ def _clean_ref(ref: pd.Series) -> pd.Series:
     return ref.str.replace(r"\bE\s+(\d+)", r"E\1", regex=True)
 
 
+_DROPPED_HOMES = (
+    "buildings without a footprint (unclosed outline or fewer than 3 nodes, e.g. cut by the "
+    "extract's edge) or mapped as points"
+)
+
+
 def _osm_index(features: gpd.GeoDataFrame) -> pd.Index:
     idx = features.index
     if isinstance(idx, pd.MultiIndex) and idx.nlevels == 2:
@@ -409,7 +415,11 @@ def osm_features_to_layer(
     report = dict(out.attrs.get("arealanalyse", {}))
     report["dropped"] = report.get("dropped", 0) + (n_in - len(frame))
     if n_in != len(frame):
-        report["dropped_reason"] = f"OSM features that are not {kind} (tags or geometry type)"
+        report["dropped_reason"] = (
+            _DROPPED_HOMES
+            if kind == "homes"
+            else f"OSM features that do not map to {kind} (tags or geometry type)"
+        )
     out.attrs["arealanalyse"] = report
     return out
 
@@ -513,12 +523,13 @@ def _osmium_format(path: Path) -> str:
     return "osm"
 
 
-def _to_xml(src: Path, dst: Path, *, walk_only: bool, keys: frozenset[str] | None = None) -> None:
+def _to_xml(src: Path, dst: Path, *, walk_only: bool, keys: frozenset[str] | None = None) -> int:
     """Write ``src`` (PBF or XML) as OSM XML.
 
     ``walk_only`` keeps walkable ways and their nodes. ``keys`` keeps objects tagged with any of
     those keys plus what they are made of (member ways and nodes), so a large extract shrinks to
-    what the kind needs before osmnx reads it. Neither: everything.
+    what the kind needs before osmnx reads it. Neither: everything. Returns the number of
+    objects tagged with ``keys`` (0 without ``keys``).
     """
     import osmium
 
@@ -550,16 +561,20 @@ def _to_xml(src: Path, dst: Path, *, walk_only: bool, keys: frozenset[str] | Non
                 ways.add(obj.id)
                 nodes.update(n.ref for n in obj.nodes)
     keep_all = not walk_only and keys is None
+    tagged = 0
     with osmium.SimpleWriter(osmium.io.File(str(dst), "osm")) as w:
         for obj in reader():
+            has_key = keys is not None and any(k in obj.tags for k in keys)
+            tagged += has_key
             if obj.is_node():
-                if keep_all or obj.id in nodes or (keys and any(k in obj.tags for k in keys)):
+                if keep_all or obj.id in nodes or has_key:
                     w.add_node(obj)
             elif obj.is_way():
                 if keep_all or obj.id in ways:
                     w.add_way(obj)
             elif obj.is_relation() and (keep_all or obj.id in rels):
                 w.add_relation(obj)
+    return tagged
 
 
 def xml_to_layer(
@@ -662,12 +677,12 @@ def read_osm(
         xml = Path(tmp) / "extract.osm"
         try:
             keys = None if kind == "walk_network" else frozenset(OSM_TAGS[kind])
-            _to_xml(src, xml, walk_only=kind == "walk_network", keys=keys)
+            tagged = _to_xml(src, xml, walk_only=kind == "walk_network", keys=keys)
         except RuntimeError as exc:  # osmium's parse errors
             raise LayerFileError(
                 f"OSM file {src.name!r} cannot be read ({exc}); is it an OSM PBF or XML file?"
             ) from exc
-        return xml_to_layer(
+        out = xml_to_layer(
             xml,
             kind,
             largest_component=largest_component,
@@ -675,3 +690,9 @@ def read_osm(
             source=str(src),
             settings=s,
         )
+    if kind == "homes":  # every building object in the file, including those osmnx skips
+        report = dict(out.attrs.get("arealanalyse", {}))
+        report["dropped"] = max(tagged - len(out), 0)
+        report["dropped_reason"] = _DROPPED_HOMES
+        out.attrs["arealanalyse"] = report
+    return out
