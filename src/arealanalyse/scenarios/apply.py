@@ -280,7 +280,7 @@ def resolve_sites(
                 "jobs": float(site.bra_m2) * rate[site.use] / 1000.0,
                 "year": site.year
                 if site.year is not None
-                else (scenario.period.end if scenario.period else 0),
+                else (scenario.period.end if scenario.period else None),
             }
         )
         geoms.append(geom)
@@ -320,9 +320,9 @@ def resolve_sites(
             area_geom(sv.area, f"{label}: services.add[{i}]")
     if problems:
         raise ScenarioValidationError(problems)
-    return gpd.GeoDataFrame(
-        pd.DataFrame(rows, columns=list(SITE_COLUMNS)), geometry=geoms, crs=s.crs
-    )
+    frame = pd.DataFrame(rows, columns=list(SITE_COLUMNS))
+    frame["year"] = frame["year"].astype("Int64")  # no period and no year: <NA>
+    return gpd.GeoDataFrame(frame, geometry=geoms, crs=s.crs)
 
 
 def _located_geometry(
