@@ -667,3 +667,50 @@ def test_demo_baseline_map_size_and_render_time(tmp_path: Path, browser) -> None
     assert "Scenarioområder" in labels2 and any(x.startswith("Endring: ") for x in labels2)
     html2 = out2.read_text(encoding="utf-8")
     assert "Lysaker stasjon" in html2 and "Samlet vurdering" in html2
+
+
+@pytest.mark.browser
+@requires_chromium
+@pytest.mark.parametrize("width", [1280, 412])
+def test_banner_and_title_stay_visible_on_wide_and_phone_screens(browser, map_files, width) -> None:
+    page = browser.open(map_files["study"], wait_for=READY_FLAG, width=width, height=800)
+    # Nothing covers the banner: the element at its centre is the banner itself.
+    on_top = page.evaluate(
+        "(() => { const r = document.querySelector('.aa-banner').getBoundingClientRect();"
+        " const e = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);"
+        " return r.right <= window.innerWidth && e.closest('.aa-banner') !== null; })()"
+    )
+    assert on_top
+    expanded = page.count(".leaflet-control-layers-expanded")
+    folded = page.count(".aa-legend.aa-folded")
+    if width < 640:  # phone: layer list and legend folded, one tap away
+        assert (expanded, folded) == (0, 1)
+        page.evaluate("document.querySelector('.aa-legend .aa-head').click()")
+        assert page.count(".aa-legend.aa-folded") == 0
+    else:
+        assert (expanded, folded) == (1, 0)
+    assert page.texts(".leaflet-control-layers-overlays label") == STUDY_LAYERS_NB
+    assert page.errors == []
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "lang", "expected"),
+    [
+        ("bra_m2", 12000.0, "nb", "12\u00a0000"),
+        ("bra_m2", 12000.0, "en", "12,000"),
+        ("farmland_daa", 2.5, "nb", "2,50"),
+        ("year", 2035.0, "nb", "2035"),
+        ("verdict", "fail", "nb", "Brudd"),
+        ("verdict_r1", "warn", "en", "Warning"),
+        ("abc_class", "A", "nb", "A – nær tog/T-bane"),
+        ("zone_category", "naering", "nb", "Næring"),
+        ("share_within_500m_green", 0.734, "nb", "73\u00a0%"),
+        ("in_area", np.bool_(True), "nb", "ja"),
+        ("dist_rail_m", float("nan"), "nb", "–"),
+        ("dist_rail_m", float("inf"), "nb", "∞"),
+    ],
+)
+def test_popup_values_are_formatted_for_planners(column, value, lang, expected) -> None:
+    from arealanalyse.maps._style import format_value
+
+    assert format_value(column, value, lang) == expected

@@ -117,7 +117,8 @@ class VectorLayer(Layer):
                 return L.circleMarker(latlng, {{ this.get_name() }}_styles[f.properties.s]);
             },
             onEachFeature: function (f, layer) {
-                if (f.properties.p) { layer.bindPopup(f.properties.p, {maxWidth: 380}); }
+                if (f.properties.p) { layer.bindPopup(f.properties.p, {maxWidth: 380,
+                    maxHeight: 380, autoPanPaddingTopLeft: [50, 150]}); }
                 if (f.properties.t) { layer.bindTooltip(f.properties.t, {sticky: true}); }
             },
             interactive: {{ this.interactive|tojson }},
@@ -203,6 +204,17 @@ class MapChrome(MacroElement):
         .aa-legend i.aa-dot { width: 11px; height: 11px; border-radius: 50%; margin: 0 9px 0 3px; }
         .aa-sources { font-size: 11px; max-width: 420px; }
         .aa-sources b { font-size: 11px; }
+        .aa-head { font-weight: 700; cursor: pointer; user-select: none; }
+        .aa-head::after { content: " ▾"; color: #666; }
+        .aa-folded .aa-head::after { content: " ▸"; }
+        .aa-legend .aa-head { font-size: 13px; margin-bottom: 4px; }
+        .aa-folded .aa-body { display: none; }
+        .aa-folded .aa-head { margin-bottom: 0; }
+        @media (max-width: 640px) {
+            .aa-box { max-width: calc(100vw - 90px); }
+            .aa-title h1 { font-size: 14px; }
+            .aa-banner { font-size: 11px; }
+        }
         .leaflet-popup-content table { border-collapse: collapse; }
         .leaflet-popup-content th { text-align: left; padding: 1px 8px 1px 0; font-weight: 600;
             vertical-align: top; }
@@ -214,11 +226,26 @@ class MapChrome(MacroElement):
         {% macro script(this, kwargs) %}
         (function () {
             var map = {{ this.map_name }};
-            function box(position, cls, html) {
+            var size0 = map.getSize();
+            var narrow = size0.x < 640 || size0.y < 480;
+            function box(position, cls, html, head) {
                 var C = L.Control.extend({ options: { position: position },
                     onAdd: function () {
                         var d = L.DomUtil.create('div', 'aa-box ' + cls);
-                        d.innerHTML = html;
+                        if (head) {
+                            // A collapsible panel: folded on small screens, a tap opens it.
+                            d.innerHTML = '<div class="aa-head" role="button" tabindex="0"></div>'
+                                + '<div class="aa-body"></div>';
+                            d.firstChild.textContent = head;
+                            d.lastChild.innerHTML = html;
+                            var toggle = function () { d.classList.toggle('aa-folded'); };
+                            L.DomEvent.on(d.firstChild, 'click', toggle);
+                            L.DomEvent.on(d.firstChild, 'keydown', function (e) {
+                                if (e.key === 'Enter' || e.key === ' ') { toggle(); } });
+                            if (narrow) { d.classList.add('aa-folded'); }
+                        } else {
+                            d.innerHTML = html;
+                        }
                         L.DomEvent.disableClickPropagation(d);
                         L.DomEvent.disableScrollPropagation(d);
                         return d; } });
@@ -227,12 +254,19 @@ class MapChrome(MacroElement):
             var titleBox = box('topleft', 'aa-title', {{ this.title_html_json }});
             L.control.zoom({ position: 'topleft' }).addTo(map);
             {%- if this.legend_html %}
-            var legend = box('bottomright', 'aa-legend', {{ this.legend_html_json }});
+            var legend = box('bottomright', 'aa-legend', {{ this.legend_html_json }},
+                             {{ this.legend_head|tojson }});
             {%- endif %}
-            box('bottomleft', 'aa-sources', {{ this.sources_html_json }});
+            box('bottomleft', 'aa-sources', {{ this.sources_html_json }},
+                {{ this.sources_head|tojson }});
             L.control.scale({ position: 'bottomleft', imperial: false }).addTo(map);
 
             var ctrl = {{ this.control_name }};
+            if (narrow) {  // the expanded layer list would cover a phone screen: fold it
+                ctrl.remove();
+                ctrl = L.control.layers({}, {{ this.control_name }}_layers.overlays,
+                                        { collapsed: true, position: 'topright' }).addTo(map);
+            }
             var osm = L.tileLayer({{ this.tiles_url|tojson }}, {
                 maxZoom: 19, attribution: {{ this.tiles_attribution|tojson }} });
             var blank = L.layerGroup();
@@ -307,6 +341,8 @@ class MapChrome(MacroElement):
         self.legend_html = ""
         self.legend_html_json = "''"
         self.sources_html_json = "''"
+        self.sources_head = ""
+        self.legend_head = ""
         self.tiles_url = OSM_TILES
         self.tiles_attribution = OSM_ATTRIBUTION
         self.osm_label = ""
@@ -480,10 +516,9 @@ class MapBuilder:
 
     def _sources_html(self) -> str:
         lines = [_source_line(s) for s in self.sources]
-        head = f"<b>{html.escape(self.t('sources'))}:</b> "
         if not lines:
-            return head + html.escape(self.t("no_sources"))
-        return head + "; ".join(lines)
+            return html.escape(self.t("no_sources"))
+        return "; ".join(lines)
 
     def _check_location(self) -> list[list[float]] | None:
         if not self._bounds:
@@ -530,6 +565,8 @@ class MapBuilder:
         chrome.legend_html = self._legend_html()
         chrome.legend_html_json = _json_for_script(chrome.legend_html)
         chrome.sources_html_json = _json_for_script(self._sources_html())
+        chrome.sources_head = self.t("sources")
+        chrome.legend_head = self.t("legend")
         chrome.osm_label = self.t("osm")
         chrome.blank_label = self.t("no_bg")
         chrome.groups_json = _json_for_script(self.groups)

@@ -218,6 +218,19 @@ COLUMN_LABELS: Final[dict[str, dict[str, str]]] = {
         "dist_bus_m": "Gangavstand til buss (m)",
         "dist_transit_m": "Gangavstand til kollektiv (m)",
         "verdict": "Samlet vurdering",
+        "year": "År",
+        "in_area": "I område",
+        "in_area_type": "Områdetype",
+        "area_m2": "Areal (m²)",
+        "farmland_21_daa": "Fulldyrka jord tatt (daa)",
+        "farmland_22_daa": "Overflatedyrka jord tatt (daa)",
+        "farmland_23_daa": "Innmarksbeite tatt (daa)",
+        "noise_mean_db": "Vegstøy, snitt (Lden dB)",
+        "noise_max_db": "Vegstøy, maks (Lden dB)",
+        "slope_mean_deg": "Helning, snitt (grader)",
+        "dist_e18_m": "Avstand til E18 (m)",
+        "dist_green_m": "Gangavstand til grøntområde (m)",
+        "zone_category": "Arealformål (kategori)",
         "share_within_500m_green": "Andel boliger innen 500 m fra grøntområde",
         "share_within_300m_green": "Andel boliger innen 300 m fra grøntområde",
         "share_within_400m_grocery": "Andel boliger innen 5 min gange til dagligvare",
@@ -247,6 +260,19 @@ COLUMN_LABELS: Final[dict[str, dict[str, str]]] = {
         "dist_bus_m": "Walk to bus (m)",
         "dist_transit_m": "Walk to transit (m)",
         "verdict": "Overall verdict",
+        "year": "Year",
+        "in_area": "In area",
+        "in_area_type": "Area type",
+        "area_m2": "Area (m²)",
+        "farmland_21_daa": "Fully cultivated land taken (daa)",
+        "farmland_22_daa": "Surface-cultivated land taken (daa)",
+        "farmland_23_daa": "Infield pasture taken (daa)",
+        "noise_mean_db": "Road noise, mean (Lden dB)",
+        "noise_max_db": "Road noise, max (Lden dB)",
+        "slope_mean_deg": "Slope, mean (degrees)",
+        "dist_e18_m": "Distance to E18 (m)",
+        "dist_green_m": "Walk to green space (m)",
+        "zone_category": "Land use (category)",
         "share_within_500m_green": "Share of homes within 500 m of green space",
         "share_within_300m_green": "Share of homes within 300 m of green space",
         "share_within_400m_grocery": "Share of homes within a 5-min walk of a grocery",
@@ -350,11 +376,17 @@ def format_value(column: str, value: Any, lang: Lang) -> str:
             return VERDICT_LABELS[lang].get(value, value)
         if column == "abc_class":
             return ABC_LABELS[lang].get(value, value)
+        if column in ("zone_category", "from_category", "to_category"):
+            return zoning_label(value, lang)
+        if column in ("in_area_type", "area_type") and lang == "nb":
+            return codes.AREA_TYPES.get(value, value)
         return value
-    if isinstance(value, bool):
+    if isinstance(value, bool) or type(value).__name__ in ("bool", "bool_"):
         return ("ja" if value else "nei") if lang == "nb" else ("yes" if value else "no")
     if column.startswith("share_"):
         return format_percent(value, lang)
+    if column == "year" or column.endswith("_year"):
+        return format_number(value, lang, decimals=0).replace("\u00a0", "").replace(",", "")
     return format_number(value, lang)
 
 
