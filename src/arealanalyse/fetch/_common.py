@@ -45,6 +45,15 @@ def clip_to(
     """Keep whole features that intersect ``boundary`` buffered by ``tolerance_m``.
 
     The load report in ``attrs["arealanalyse"]`` is kept and gets a ``clipped_out`` count.
+
+    Examples
+    --------
+    >>> from shapely.geometry import Point, box
+    >>> kommune = gpd.GeoDataFrame(geometry=[box(590000, 6640000, 591000, 6641000)], crs=25832)
+    >>> pts = gpd.GeoDataFrame(geometry=[Point(590500, 6640500), Point(591200, 6640500)],
+    ...                        crs=25832)
+    >>> len(clip_to(pts, kommune)), len(clip_to(pts, kommune, tolerance_m=300))
+    (1, 2)
     """
     geom = union(boundary, gdf.crs.to_string() if gdf.crs is not None else "EPSG:25832")
     if tolerance_m:

@@ -34,7 +34,18 @@ _AREALTYPE = ("arealtype", "artype", "ARTYPE", "arealressursArealtype")
 
 
 def parse_feature_types(path: str | Path, /) -> list[str]:
-    """Return the feature type names listed in a WFS ``GetCapabilities`` document."""
+    """Return the feature type names listed in a WFS ``GetCapabilities`` document.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "caps.xml"
+    >>> _ = p.write_text('<WFS_Capabilities xmlns="http://www.opengis.net/wfs/2.0">'
+    ...     '<FeatureTypeList><FeatureType><Name>ms:Arealtype</Name></FeatureType>'
+    ...     '</FeatureTypeList></WFS_Capabilities>')
+    >>> parse_feature_types(p)
+    ['ms:Arealtype']
+    """
     try:
         root = ET.parse(path).getroot()
     except ET.ParseError as exc:
@@ -87,7 +98,11 @@ def _check_gml(path: Path) -> str | None:
 
 
 def read_ar5_pages(pages: list[Path], /) -> gpd.GeoDataFrame:
-    """Read downloaded AR5 GML pages into one raw GeoDataFrame (source columns, source CRS)."""
+    """Read downloaded AR5 GML pages into one raw GeoDataFrame (source columns, source CRS).
+
+    Pages the WFS answered with ``numberReturned="0"`` are skipped; GDAL neither downloads the
+    remote schema nor writes a ``.gfs`` file next to the pages.
+    """
     frames = []
     for p in pages:
         if _returned(p) == 0:
@@ -116,7 +131,15 @@ def fetch_farmland(
     max_pages: int = 200,
     settings: Settings | None = None,
 ) -> gpd.GeoDataFrame:
-    """Download AR5 for the area of ``boundary`` and return the canonical ``farmland`` layer."""
+    """Download AR5 for the area of ``boundary`` and return the canonical ``farmland`` layer.
+
+    Examples
+    --------
+    Needs a network::
+
+        farmland = fetch_farmland(baerum, client=HttpClient("cache"))
+        farmland.groupby("arealtype_navn")["area_daa"].sum()
+    """
     caps = client.fetch(
         endpoint,
         service="NIBIO AR5 WFS",

@@ -125,7 +125,16 @@ def catalogue_dict(
 
 
 def write_catalogue(path: str | os.PathLike[str], catalogue: Mapping[str, Any]) -> Path:
-    """Write a catalogue YAML atomically and return its path."""
+    """Write a catalogue YAML atomically and return its path.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "area.yaml"
+    >>> _ = write_catalogue(p, {"schema_version": 1, "name": "x", "layers": {}})
+    >>> p.read_text().splitlines()[1]
+    'schema_version: 1'
+    """
     text = yaml.safe_dump(dict(catalogue), sort_keys=False, allow_unicode=True, width=100)
     header = "# Written by `arealanalyse fetch`; sources and licences are listed under `sources`.\n"
     return write_text(path, header + text)

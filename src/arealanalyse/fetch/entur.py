@@ -97,6 +97,20 @@ def parse_netex_stop_places(path: str | Path, /) -> gpd.GeoDataFrame:
     """Parse StopPlaces of an NSR NeTEx export (zip or XML) into points (EPSG:4326).
 
     Columns: ``name``, ``mode``, ``nsr_id``, ``stop_place_type``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "nsr.xml"
+    >>> _ = p.write_text(
+    ...     '<PublicationDelivery xmlns="http://www.netex.org.uk/netex"><dataObjects><SiteFrame>'
+    ...     '<stopPlaces><StopPlace id="NSR:StopPlace:1"><Name>Sandvika stasjon</Name>'
+    ...     '<Centroid><Location><Longitude>10.524</Longitude><Latitude>59.891</Latitude>'
+    ...     '</Location></Centroid><TransportMode>rail</TransportMode>'
+    ...     '<StopPlaceType>railStation</StopPlaceType></StopPlace></stopPlaces>'
+    ...     '</SiteFrame></dataObjects></PublicationDelivery>')
+    >>> parse_netex_stop_places(p)[["name", "mode", "nsr_id"]].values.tolist()
+    [['Sandvika stasjon', 'rail', 'NSR:StopPlace:1']]
     """
     p = Path(path)
     rows: list[dict[str, str]] = []
@@ -137,7 +151,15 @@ def fetch_transit(
     endpoint: str = ENDPOINTS["entur_nsr"],
     settings: Settings | None = None,
 ) -> gpd.GeoDataFrame:
-    """Download the county's NSR export and return the municipality's ``transit`` layer."""
+    """Download the county's NSR export and return the municipality's ``transit`` layer.
+
+    Examples
+    --------
+    Needs a network::
+
+        stops = fetch_transit("3201", baerum, client=HttpClient("cache"))
+        stops["mode"].value_counts()
+    """
     county = COUNTY_FILES.get(kommunenummer[:2])
     if county is None:
         raise FetchError(

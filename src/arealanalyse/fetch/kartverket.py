@@ -48,7 +48,20 @@ def check_kommunenummer(kommunenummer: str) -> str:
 def parse_kommuneinfo(
     path: str | Path, /, *, default_crs: str = "EPSG:25832", settings: Settings | None = None
 ) -> gpd.GeoDataFrame:
-    """Parse a saved ``kommuneinfo/.../omrade`` answer into a canonical ``boundary`` layer."""
+    """Parse a saved ``kommuneinfo/.../omrade`` answer into a canonical ``boundary`` layer.
+
+    Examples
+    --------
+    >>> import json, tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "omrade.json"
+    >>> ring = [[589000, 6640000], [590000, 6640000], [590000, 6641000], [589000, 6640000]]
+    >>> _ = p.write_text(json.dumps({"kommunenummer": "3201", "kommunenavn": "Bærum",
+    ...     "omrade": {"type": "Polygon", "coordinates": [ring],
+    ...                "crs": {"type": "name", "properties": {"name": "EPSG:25832"}}}}))
+    >>> b = parse_kommuneinfo(p)
+    >>> b["name"].iloc[0], b.crs.to_epsg(), round(float(b.area.iloc[0]))
+    ('Bærum', 25832, 500000)
+    """
     p = Path(path)
     try:
         doc = json.loads(p.read_text(encoding="utf-8"))
@@ -85,7 +98,15 @@ def fetch_boundary(
     endpoint: str = ENDPOINTS["kommuneinfo"],
     settings: Settings | None = None,
 ) -> gpd.GeoDataFrame:
-    """Download a municipality's boundary (EPSG:25832) from Kartverket."""
+    """Download a municipality's boundary (EPSG:25832) from Kartverket.
+
+    Examples
+    --------
+    Needs a network::
+
+        client = HttpClient("cache")
+        fetch_boundary("3201", client=client)["name"].iloc[0]
+    """
     k = check_kommunenummer(kommunenummer)
     path = client.fetch(
         endpoint.format(kommunenummer=k),

@@ -124,6 +124,15 @@ def fetch_osm_layer(
     The query covers the boundary's bounding box widened by the kind's clip tolerance
     (:data:`CLIP_TOLERANCE_M`); features are then kept if they reach within that tolerance of
     the boundary itself.
+
+    Examples
+    --------
+    Needs a network::
+
+        from arealanalyse.fetch.kartverket import fetch_boundary
+        client = HttpClient("cache")
+        baerum = fetch_boundary("3201", client=client)
+        net = fetch_osm_layer("walk_network", baerum, client=client)
     """
     tol = CLIP_TOLERANCE_M[kind]
     bbox = bbox_lonlat(boundary, buffer_m=tol + 100.0)

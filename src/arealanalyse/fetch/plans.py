@@ -29,7 +29,18 @@ NOT_AVAILABLE = (
 def read_plan(
     path: str | Path, /, *, layer: str | None = None, settings: Settings | None = None
 ) -> gpd.GeoDataFrame:
-    """Read a plan file the user supplies as the canonical ``zoning`` layer."""
+    """Read a plan file the user supplies as the canonical ``zoning`` layer.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from shapely.geometry import box
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "plan.geojson"
+    >>> gpd.GeoDataFrame({"arealformål": [1110]}, geometry=[box(589000, 6640000, 589100,
+    ...     6640100)], crs=25832).to_file(p, driver="GeoJSON", engine="pyogrio")
+    >>> read_plan(p)[["arealformal", "category", "area_daa"]].values.tolist()
+    [[1110, 'bolig', 10.0]]
+    """
     from arealanalyse.layers.readers import read_layer
 
     return read_layer(path, "zoning", name="plan:zoning", layer=layer, settings=settings)

@@ -139,6 +139,19 @@ def fetch_kommune(
         ``skipped``.
     settings
         Run settings.
+
+    Returns
+    -------
+    FetchResult
+        Paths, feature counts, resumed and skipped steps, the dwelling comparison, and how many
+        requests were sent or answered from the cache.
+
+    Examples
+    --------
+    Needs a network::
+
+        res = fetch_kommune("3201", out_dir="data")
+        res.catalogue
     """
     s = resolve(settings)
     k = kartverket.check_kommunenummer(kommunenummer)

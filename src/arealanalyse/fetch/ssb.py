@@ -33,7 +33,17 @@ _GRID_HEADER = re.compile(rb"^\s*(\xef\xbb\xbf)?(ru250m|ru1km|ssbid\w*)[;,]", re
 
 
 def extract_grid_file(path: str | Path, /, *, into: str | Path) -> Path:
-    """Return the grid file inside a download, extracting it from a zip into ``into`` (once)."""
+    """Return the grid file inside a download, extracting it from a zip into ``into`` (once).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, zipfile
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> with zipfile.ZipFile(d / "grid.zip", "w") as zf:
+    ...     zf.writestr("ru250m.csv", "ru250m;pop_tot\\n22537506648500;150\\n")
+    >>> extract_grid_file(d / "grid.zip", into=d / "x").name
+    'ru250m.csv'
+    """
     p = Path(path)
     if not zipfile.is_zipfile(p):
         return p
@@ -77,6 +87,17 @@ def read_population_grid(
 
     A zipped file is extracted into ``work_dir`` (kept, e.g. the fetch cache) or into a
     temporary folder (removed); the input's own folder is never written to.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from shapely.geometry import box
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "ru250m.csv"
+    >>> _ = p.write_text("ru250m;pop_tot\\n22537506648500;150\\n22600006650000;99\\n")
+    >>> kommune = gpd.GeoDataFrame(geometry=[box(253000, 6648000, 254500, 6649500)], crs=25833)
+    >>> cells = read_population_grid(p, kommune)
+    >>> cells["population"].tolist(), cells.crs.to_epsg()
+    ([150.0], 25832)
     """
     if work_dir is None and zipfile.is_zipfile(path):
         with tempfile.TemporaryDirectory(prefix="arealanalyse-ssb-") as tmp:
@@ -131,7 +152,15 @@ def fetch_population_grid(
     endpoint: str = ENDPOINTS["ssb_grid"],
     settings: Settings | None = None,
 ) -> gpd.GeoDataFrame:
-    """Download SSB's national 250 m grid (cached, resumable); return the municipality's cells."""
+    """Download SSB's national 250 m grid (cached, resumable); return the municipality's cells.
+
+    Examples
+    --------
+    Needs a network::
+
+        cells = fetch_population_grid(baerum, client=HttpClient("cache"))
+        cells["population"].sum()
+    """
     suffix = ".zip" if endpoint.lower().endswith(".zip") else Path(endpoint).suffix or ".csv"
     path = client.fetch(endpoint, service="SSB befolkning på rutenett", suffix=suffix)
     return read_population_grid(

@@ -591,6 +591,15 @@ def xml_to_layer(
 
     This is the step a PBF (after conversion) and a fetched Overpass answer share.
     ``walk_network`` expects a file holding only walkable ways (see :func:`read_osm`).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> xml = pathlib.Path(tempfile.mkdtemp()) / "x.osm"
+    >>> _ = xml.write_text('<osm version="0.6"><node id="1" lat="59.9" lon="10.6">'
+    ...     '<tag k="amenity" v="school"/><tag k="name" v="Skole"/></node></osm>')
+    >>> xml_to_layer(xml, "services")[["category", "name"]].values.tolist()
+    [['school', 'Skole']]
     """
     import osmnx as ox
 
