@@ -68,7 +68,7 @@ class FakeResponse:
         for i in range(0, len(self._body), 7):
             piece = self._body[i : i + 7]
             if self.break_after is not None and sent + len(piece) > self.break_after:
-                raise requests.ConnectionError("Connection broken: IncompleteRead")
+                raise requests.exceptions.ChunkedEncodingError("Connection broken: IncompleteRead")
             sent += len(piece)
             yield piece
 
@@ -490,7 +490,10 @@ def test_fetch_kommune_options(recorded, tmp_path):
 # ============================================================================= CLI
 
 
-def test_cli_without_network_exits_2_with_one_line(tmp_path, capsys):
+def test_cli_without_network_exits_2_with_one_line(tmp_path, capsys, monkeypatch):
+    for var in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy",
+                "all_proxy"):  # fmt: skip
+        monkeypatch.delenv(var, raising=False)
     t0 = time.monotonic()
     code = main(["fetch", "--kommune", "3201", "--out", str(tmp_path / "out")])
     elapsed = time.monotonic() - t0

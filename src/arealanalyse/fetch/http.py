@@ -38,6 +38,12 @@ OFFLINE_HINT = "the demo works offline: make demo"
 Progress = Callable[[str, int, int | None], None]
 
 _RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
+# What a body cut off mid-download raises (requests wraps urllib3's protocol errors).
+_INTERRUPTED = (
+    requests.ConnectionError,
+    requests.Timeout,
+    requests.exceptions.ChunkedEncodingError,
+)
 _CHUNK = 1 << 16
 
 
@@ -266,7 +272,7 @@ class HttpClient:
                 total = _total_size(resp, resume_from if append else 0)
                 try:
                     self._stream(resp, part, append=append, service=service, total=total)
-                except (requests.ConnectionError, requests.Timeout) as exc:
+                except _INTERRUPTED as exc:
                     # Interrupted mid-body: keep the .part and resume on the next attempt.
                     connect_failures += 1
                     if connect_failures > self.connect_retries:
