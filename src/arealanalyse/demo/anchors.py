@@ -302,10 +302,10 @@ CENTRES: Final[tuple[Centre, ...]] = (
 #: Named strategic areas. E18-corridor areas and business parks carry most jobs (Bærum kommune's
 #: arealstrategi); centres carry mixed jobs; jobs here are the synthetic allocation.
 NAMED_AREAS: Final[tuple[Area, ...]] = (
-    Area("Fornebu nord", "e18_corridor", 10.6270, 59.9010, 650, 420, 30, 15000, "kontor"),
-    Area("Lysaker", "e18_corridor", 10.6380, 59.9115, 380, 220, 20, 9500, "kontor"),
-    Area("Nedre Stabekk", "e18_corridor", 10.6120, 59.9045, 320, 170, 20, 1600, "kontor"),
-    Area("Ramstadsletta", "e18_corridor", 10.5880, 59.8985, 420, 160, 15, 2600, "kontor"),
+    Area("Fornebu nord", "e18_corridor", 10.6270, 59.9010, 650, 420, 30, 13500, "kontor"),
+    Area("Lysaker", "e18_corridor", 10.6380, 59.9115, 380, 220, 20, 8500, "kontor"),
+    Area("Nedre Stabekk", "e18_corridor", 10.6120, 59.9045, 320, 170, 20, 1400, "kontor"),
+    Area("Ramstadsletta", "e18_corridor", 10.5880, 59.8985, 420, 160, 15, 2300, "kontor"),
     Area(
         "Sandvika – Elias Smiths vei",
         "e18_corridor",
@@ -314,7 +314,7 @@ NAMED_AREAS: Final[tuple[Area, ...]] = (
         260,
         170,
         35,
-        1600,
+        1400,
         "kontor",
     ),
     Area(
@@ -325,25 +325,25 @@ NAMED_AREAS: Final[tuple[Area, ...]] = (
         240,
         160,
         60,
-        1200,
+        1100,
         "industri_lager",
     ),
     Area(
-        "Sandvika – Industriveien", "e18_corridor", 10.5150, 59.8890, 320, 150, 25, 1900, "handel"
+        "Sandvika – Industriveien", "e18_corridor", 10.5150, 59.8890, 320, 150, 25, 1700, "handel"
     ),
-    Area("Rud–Hauger", "business_park", 10.5040, 59.9085, 420, 200, 30, 2400, "handel"),
-    Area("Vøyenenga–Skui", "business_park", 10.4760, 59.9210, 450, 200, 25, 1100, "industri_lager"),
-    Area("Grini", "business_park", 10.5360, 59.9300, 300, 200, 10, 1600, "kontor"),
-    Area("Sandvika sentrum", "centre", 10.5260, 59.8900, 520, 380, 20, 7500, "blandet"),
-    Area("Bekkestua", "centre", 10.5880, 59.9175, 320, 240, 0, 1500, "blandet"),
-    Area("Fornebu senter", "centre", 10.6160, 59.8955, 300, 220, 30, 2000, "handel"),
-    Area("Kolsås", "centre", 10.5030, 59.9140, 280, 200, 0, 800, "handel"),
-    Area("Rykkinn/Bærums Verk", "centre", 10.5000, 59.9355, 480, 260, 0, 900, "blandet"),
-    Area("Østerås", "centre", 10.6080, 59.9395, 260, 200, 0, 600, "handel"),
-    Area("Stabekk", "centre", 10.6070, 59.9080, 240, 180, 0, 700, "blandet"),
-    Area("Høvik", "centre", 10.5830, 59.9010, 240, 180, 0, 600, "blandet"),
-    Area("Haslum", "centre", 10.5620, 59.9150, 220, 160, 0, 400, "blandet"),
-    Area("Jar", "centre", 10.6215, 59.9265, 220, 160, 0, 400, "blandet"),
+    Area("Rud–Hauger", "business_park", 10.5040, 59.9085, 420, 200, 30, 2200, "handel"),
+    Area("Vøyenenga–Skui", "business_park", 10.4760, 59.9210, 450, 200, 25, 1000, "industri_lager"),
+    Area("Grini", "business_park", 10.5360, 59.9300, 300, 200, 10, 1400, "kontor"),
+    Area("Sandvika sentrum", "centre", 10.5260, 59.8900, 520, 380, 20, 6800, "blandet"),
+    Area("Bekkestua", "centre", 10.5880, 59.9175, 320, 240, 0, 1300, "blandet"),
+    Area("Fornebu senter", "centre", 10.6160, 59.8955, 300, 220, 30, 1800, "handel"),
+    Area("Kolsås", "centre", 10.5030, 59.9140, 280, 200, 0, 700, "handel"),
+    Area("Rykkinn/Bærums Verk", "centre", 10.5000, 59.9355, 480, 260, 0, 800, "blandet"),
+    Area("Østerås", "centre", 10.6080, 59.9395, 260, 200, 0, 500, "handel"),
+    Area("Stabekk", "centre", 10.6070, 59.9080, 240, 180, 0, 600, "blandet"),
+    Area("Høvik", "centre", 10.5830, 59.9010, 240, 180, 0, 500, "blandet"),
+    Area("Haslum", "centre", 10.5620, 59.9150, 220, 160, 0, 350, "blandet"),
+    Area("Jar", "centre", 10.6215, 59.9265, 220, 160, 0, 350, "blandet"),
 )
 
 #: Hills (lon, lat, height m, radius m) shaping the DEM; Kolsåstoppen is 380 m.
