@@ -680,20 +680,9 @@ def test_check_cli_rejects_bad_rules_and_lang(tmp_path, capsys):
 
 
 # --------------------------------------------------------------------------- the demo and scenarios
+# `demo_catalogue` (tests/conftest.py) builds the demo study area once per run into a tmp dir.
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = ("baseline", "knutepunkt", "spredt", "fornebubanen", "omregulering")
-
-
-@pytest.fixture(scope="session")
-def demo_catalogue(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo study area's catalogue: the built one in layers/, else built once into a tmp dir."""
-    shipped = ROOT / "layers" / "baerum-demo.yaml"
-    if (ROOT / "layers" / "baerum-demo" / "baerum-demo.gpkg").is_file() and shipped.is_file():
-        return shipped
-    from arealanalyse.demo import build_demo
-
-    root = tmp_path_factory.mktemp("demo")
-    return build_demo(root / "baerum-demo", catalogue=root / "baerum-demo.yaml")
 
 
 @pytest.fixture(scope="session")

@@ -115,5 +115,6 @@ def check(
     }[lang][status]
     console.print(f"[{_STYLE[status]}]{summary}[/]")
     for p in paths.values():
-        console.print(f"{'skrev' if lang == 'nb' else 'wrote'} {p}")
+        # soft_wrap: a long path stays on one line, so it can be copied
+        console.print(f"{'skrev' if lang == 'nb' else 'wrote'} {p}", soft_wrap=True)
     raise typer.Exit(ev.exit_code)
