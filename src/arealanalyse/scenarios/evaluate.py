@@ -39,7 +39,7 @@ from arealanalyse.scenarios.apply import (
     resolve_sites,
 )
 from arealanalyse.scenarios.jobs import BUSINESS_USES, NON_BUSINESS_USES, USES
-from arealanalyse.scenarios.model import Scenario, load_scenario
+from arealanalyse.scenarios.model import Scenario, ScenarioValidationError, load_scenario
 from arealanalyse.settings import Settings
 
 __all__ = [
@@ -579,11 +579,15 @@ def evaluate_scenario(
     """Load, validate and evaluate one scenario file.
 
     The evaluator (layers, network, baseline metrics) is built from the scenario's catalogue
-    unless one is given; pass the same evaluator to evaluate many scenarios fast.
+    unless one is given; pass the same evaluator to evaluate many scenarios fast. The file is
+    validated completely (also against the study area) before the network is built.
     """
     scenario = load_scenario(path)
     if evaluator is None:
         assert scenario.catalogue is not None
+        problems = validate_files([path], settings=settings)[str(path)]
+        if problems:
+            raise ScenarioValidationError(problems)
         evaluator = Evaluator.from_catalogue(scenario.catalogue, settings=settings)
     sites = evaluator.check(scenario)
     return evaluator.evaluate(scenario, sites=sites)
