@@ -69,6 +69,7 @@ class AccessCache:
         self.targets: OrderedDict[str, TargetSet] = OrderedDict()
         self.fields: OrderedDict[str, tuple[float, np.ndarray]] = OrderedDict()
         self.group_fields: OrderedDict[str, tuple[float, csc_matrix]] = OrderedDict()
+        self.results: OrderedDict[str, Any] = OrderedDict()
         self.hits = 0
         self.misses = 0
 
@@ -79,6 +80,7 @@ class AccessCache:
             self.targets.clear()
             self.fields.clear()
             self.group_fields.clear()
+            self.results.clear()
             self.net_key = net.key
 
     def get(self, store: OrderedDict[str, Any], key: str) -> Any:
@@ -227,6 +229,7 @@ class Accessibility:
     # ------------------------------------------------------------------ set-up
     def _snap(self, points: np.ndarray) -> Snap:
         key = _hash("snap", _geom_hash(points), self.settings.max_snap_m)
+        self.homes_key = key
         snap = self.cache.get(self.cache.snaps, key)
         if snap is None:
             snap = self.net.snap(points, max_snap_m=self.settings.max_snap_m)
@@ -245,7 +248,8 @@ class Accessibility:
         other.net, other.settings, other.cache = self.net, self.settings, self.cache
         other.index = self.index.append(new_homes.index)
         other.points = np.concatenate([self.points, new_pts])
-        add = self._snap(new_pts)
+        add = other._snap(new_pts)
+        other.homes_key = _hash("extended", self.homes_key, other.homes_key)
         other.snap = Snap(
             np.concatenate([self.snap.edge, add.edge]),
             np.concatenate([self.snap.pos_m, add.pos_m]),
@@ -332,15 +336,20 @@ class Accessibility:
         """
         limit = float(max_distance_m if max_distance_m is not None else self.settings.max_search_m)
         ts = self.targets(targets)
-        if ts.n == 0:
-            out = np.full(len(self), np.inf)
-        elif euclidean:
-            out = self._euclid_nearest(ts, limit)
-        else:
-            out = self._network_nearest(ts, limit)
-        out[out > limit] = np.inf
+        rkey = _hash("nearest", self.homes_key, ts.key, limit, euclidean)
+        out = self.cache.get(self.cache.results, rkey)
+        if out is None:
+            if ts.n == 0:
+                out = np.full(len(self), np.inf)
+            elif euclidean:
+                out = self._euclid_nearest(ts, limit)
+            else:
+                out = self._network_nearest(ts, limit)
+            out[out > limit] = np.inf
+            out.setflags(write=False)
+            self.cache.put(self.cache.results, rkey, out)
         name = f"dist_{key}_m" if key else "dist_m"
-        return pd.Series(out, index=self.index.copy(), name=name)
+        return pd.Series(out.copy(), index=self.index.copy(), name=name)
 
     def node_field(self, targets: gpd.GeoDataFrame | TargetSet, /, *, limit: float) -> np.ndarray:
         """Bounded distance from the nearest target to every network node (memoised)."""
@@ -422,7 +431,7 @@ class Accessibility:
             self._inside_pairs(ts)
             out[self.__dict__["_inside_memo"][("homes", ts.key)]] = 0.0
             return out
-        return _euclid_nearest(self.points, ts.polygons, ts.points, limit)
+        return _euclid_nearest(self.points, ts.polygons, ts.points, limit, xy=self.xy)
 
     # ------------------------------------------------------------------ all pairs
     def pairs(
@@ -441,16 +450,21 @@ class Accessibility:
         """
         limit = float(max_distance_m)
         ts = self.targets(targets)
-        if ts.n == 0:
-            h = g = np.zeros(0, dtype=np.int64)
-            d = np.zeros(0)
-        elif euclidean:
-            h, g, d = self._euclid_pairs(ts, limit)
-        else:
-            h, g, d = self._network_pairs(ts, limit)
-        keep = d <= limit
-        frame = pd.DataFrame({"home": h[keep], "target": g[keep], "distance_m": d[keep]})
-        return frame.sort_values(["home", "target"], kind="stable").reset_index(drop=True)
+        pkey = _hash("pairs", self.homes_key, ts.key, limit, euclidean)
+        frame = self.cache.get(self.cache.results, pkey)
+        if frame is None:
+            if ts.n == 0:
+                h = g = np.zeros(0, dtype=np.int64)
+                d = np.zeros(0)
+            elif euclidean:
+                h, g, d = self._euclid_pairs(ts, limit)
+            else:
+                h, g, d = self._network_pairs(ts, limit)
+            keep = d <= limit
+            frame = pd.DataFrame({"home": h[keep], "target": g[keep], "distance_m": d[keep]})
+            frame = frame.sort_values(["home", "target"], kind="stable").reset_index(drop=True)
+            self.cache.put(self.cache.results, pkey, frame)
+        return frame.copy()
 
     def group_node_fields(
         self, targets: gpd.GeoDataFrame | TargetSet, /, *, limit: float
@@ -642,7 +656,12 @@ def points_in_polygons(points: np.ndarray, polygons: np.ndarray) -> tuple[_IntAr
 
 
 def _euclid_nearest(
-    points: np.ndarray, polygons: np.ndarray | None, target_points: np.ndarray, limit: float
+    points: np.ndarray,
+    polygons: np.ndarray | None,
+    target_points: np.ndarray,
+    limit: float,
+    *,
+    xy: np.ndarray | None = None,
 ) -> _FloatArray:
     """Straight-line distance from each point to the nearest polygon (0 inside) or point."""
     out = np.full(len(points), np.inf)
@@ -656,7 +675,8 @@ def _euclid_nearest(
     if len(target_points) == 0:
         return out
     kd = cKDTree(shapely.get_coordinates(target_points))
-    d, _ = kd.query(shapely.get_coordinates(points), k=1, distance_upper_bound=limit)
+    pxy = shapely.get_coordinates(points) if xy is None else xy
+    d, _ = kd.query(pxy, k=1, distance_upper_bound=limit)
     return np.asarray(d, dtype=np.float64)
 
 

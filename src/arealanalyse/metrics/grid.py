@@ -29,7 +29,7 @@ def cell_ids(xy: np.ndarray, /, *, cell_m: float) -> pd.Series:
     xy = np.asarray(xy, dtype=np.float64)
     x0 = (np.floor(xy[:, 0] / cell_m) * cell_m).astype(np.int64)
     y0 = (np.floor(xy[:, 1] / cell_m) * cell_m).astype(np.int64)
-    return pd.Series([f"{a}_{b}" for a, b in zip(x0, y0, strict=True)], dtype=object)
+    return (pd.Series(x0).astype(str) + "_" + pd.Series(y0).astype(str)).astype(object)
 
 
 def cell_polygons(ids: pd.Index | list[str], /, *, cell_m: float, crs: Any) -> gpd.GeoSeries:

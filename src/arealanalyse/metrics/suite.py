@@ -27,7 +27,13 @@ import pandas as pd
 from arealanalyse.errors import EmptyLayerError, MissingColumnError
 from arealanalyse.io import write_geopackage, write_table
 from arealanalyse.layers.codes import DAILY_SERVICES, SERVICE_CATEGORIES
-from arealanalyse.metrics.access import AccessCache, Accessibility, points_in_polygons
+from arealanalyse.metrics.access import (
+    AccessCache,
+    Accessibility,
+    _geom_hash,
+    _hash,
+    points_in_polygons,
+)
 from arealanalyse.metrics.grid import cell_ids, cell_polygons
 from arealanalyse.metrics.landtake import land_take
 from arealanalyse.network import WalkNetwork
@@ -601,9 +607,15 @@ def _per_zone(
     cat = np.full(len(per_home), "outside_zoning", dtype=object)
     if zoning is not None and len(zoning) and "category" in zoning.columns:
         zgeoms = np.asarray(zoning.geometry.values, dtype=object)
-        h, z = points_in_polygons(acc.points, zgeoms)
-        first = np.unique(h, return_index=True)[1]
-        cat[h[first]] = zoning["category"].astype(str).to_numpy()[z[first]]
+        zcat = zoning["category"].astype(str).to_numpy()
+        key = _hash("zones", acc.homes_key, _geom_hash(zgeoms), zcat.astype(str))
+        hit = acc.cache.get(acc.cache.results, key)
+        if hit is None:
+            h, z = points_in_polygons(acc.points, zgeoms)
+            first = np.unique(h, return_index=True)[1]
+            hit = (h[first], z[first])
+            acc.cache.put(acc.cache.results, key, hit)
+        cat[hit[0]] = zcat[hit[1]]
     agg = _grouped_shares(per_home, pd.Series(cat), headline)
     agg.index.name = "category"
     return agg

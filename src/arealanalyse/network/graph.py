@@ -466,6 +466,15 @@ class WalkNetwork:
         indptr = np.cumsum(indptr)
         return csr_matrix((w, b.astype(np.int32), indptr), shape=(n + 1, n + 1))
 
+    def prepare(self) -> WalkNetwork:
+        """Build the search structures now (sparse graph, KD and R-tree indexes); returns self.
+
+        They are otherwise built lazily on first use; call this once after loading so that the
+        first metric run is not charged for them.
+        """
+        _ = self.csgraph, self.segment_index, self.tree, self.component
+        return self
+
     # ---------------------------------------------------------------- searches
     def snap(self, points: Any, /, *, max_snap_m: float) -> Snap:
         """Snap point geometries to the network (see :func:`snap_points`)."""
