@@ -672,6 +672,7 @@ def test_failing_step_says_how_to_resume(rec, tmp_path):
         fetch_kommune("3201", out_dir=tmp_path / "out", client=client)
     msg = str(err.value)
     assert "NIBIO AR5 WFS" in msg and "HTTP 500" in msg and "--skip farmland" in msg
+    assert "--endpoint ar5=URL" in msg
     assert "transit" in msg and "\n" not in msg
     # the layers before the failure are checkpointed: a rerun with --skip needs no new requests
     n = len(client.session.calls)

@@ -54,6 +54,12 @@ _SOURCE_OF = {
     "farmland": "nibio",
 }  # fmt: skip
 
+_ENDPOINT_OF = {
+    "walk_network": "overpass", "services": "overpass", "green": "overpass",
+    "roads": "overpass", "osm_buildings": "overpass", "ssb_grid": "ssb_grid",
+    "transit": "entur_nsr", "farmland": "ar5",
+}  # fmt: skip
+
 StepCallback = Callable[[str, str], None]
 
 
@@ -229,10 +235,10 @@ def fetch_kommune(
             gdf = make()
         except FetchError as exc:
             done = ", ".join(result.layers) or "none"
+            other = f" or --endpoint {_ENDPOINT_OF[step]}=URL" if step in _ENDPOINT_OF else ""
             raise FetchError(
                 f"{str(exc).rstrip('.')}. Layers saved so far ({done}) are in {folder}; run the "
-                "same command again to resume, or leave this step out with --skip "
-                f"{step}."
+                f"same command again to resume, or use --skip {step}{other}."
             ) from None
         save(step, gdf, key)
         layers[step] = gdf
