@@ -109,6 +109,7 @@ class Page:
     browser: Browser
     session_id: str
     url: str
+    target_id: str = ""
     load_time_s: float = float("nan")
     console: list[dict[str, str]] = field(default_factory=list)
     requests: list[str] = field(default_factory=list)
@@ -153,6 +154,13 @@ class Page:
             timeout_s=timeout_s,
         )
         return base64.b64decode(res["data"])
+
+    def close(self) -> None:
+        """Close the tab (the browser stays up for the next page)."""
+        if self.target_id:
+            with contextlib.suppress(BrowserError):
+                self.browser.send("Target.closeTarget", {"targetId": self.target_id}, timeout_s=5)
+            self.target_id = ""
 
     def save_screenshot(self, path: str | os.PathLike[str]) -> Path:
         """Write a PNG screenshot to ``path`` (for a human to look at) and return the path."""
@@ -370,7 +378,7 @@ class Browser:
             url = Path(url).resolve().as_uri()
         tid = self.send("Target.createTarget", {"url": "about:blank"})["targetId"]
         sid = self.send("Target.attachToTarget", {"targetId": tid, "flatten": True})["sessionId"]
-        page = Page(self, sid, url)
+        page = Page(self, sid, url, target_id=tid)
         for method in ("Page.enable", "Runtime.enable", "Log.enable", "Network.enable"):
             self.send(method, session_id=sid)
         self.send(

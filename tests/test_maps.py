@@ -582,6 +582,7 @@ def test_map_renders_in_chromium(browser, map_files, name) -> None:
         assert "utenfor Norge" in page.texts(".aa-title")[0]
     if name in {"study", "access"}:
         assert "SYNTETISKE DEMODATA" in page.texts(".aa-banner")[0]
+    page.close()
 
 
 @pytest.mark.browser
@@ -596,6 +597,8 @@ def test_indicator_layers_act_like_radio_buttons(browser, map_files) -> None:
     page.evaluate("document.querySelectorAll('.leaflet-control-layers-overlays input')[1].click()")
     page.wait_for(checked + ".join() === 'false,true,true'", timeout_s=5)
     shown = page.count(".leaflet-overlay-pane path")
+    # the second indicator's cells were built on demand (+ the study-area outline)
+    assert shown == int(_cells()["share_within_400m_grocery"].notna().sum()) + 1
     # the share legend stays while an indicator is on, and goes when none is
     page.evaluate("document.querySelectorAll('.leaflet-control-layers-overlays input')[1].click()")
     page.wait_for(checked + ".join() === 'false,false,true'", timeout_s=5)

@@ -101,13 +101,15 @@ class VectorLayer(Layer):
 
     Each feature carries only ``s`` (index into the style palette), and optionally ``p`` (popup
     HTML) and ``t`` (tooltip text), so the file stays small. Points are drawn as circle markers.
+    The Leaflet features are created when the layer is first shown, so a map with many hidden
+    layers (before/after/difference per indicator) opens as fast as one with a single layer.
     """
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }}_styles = {{ this.styles_json }};
-        var {{ this.get_name() }} = L.geoJSON({{ this.data_json }}, {
+        var {{ this.get_name() }} = L.geoJSON(null, {
             style: function (f) { return {{ this.get_name() }}_styles[f.properties.s]; },
             pointToLayer: function (f, latlng) {
                 return L.circleMarker(latlng, {{ this.get_name() }}_styles[f.properties.s]);
@@ -119,6 +121,10 @@ class VectorLayer(Layer):
             },
             interactive: {{ this.interactive|tojson }},
             bubblingMouseEvents: false
+        });
+        // Features are built when the layer is first shown: hidden layers cost nothing at load.
+        {{ this.get_name() }}.once('add', function () {
+            {{ this.get_name() }}.addData({{ this.data_json }});
         });
         {% endmacro %}
         """
