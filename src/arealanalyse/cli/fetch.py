@@ -144,12 +144,14 @@ def fetch(
         console.print(
             f"OSM dwelling estimate vs SSB: {cmp['est_people']:,.0f} estimated people vs "
             f"{cmp['ssb_people']:,.0f} in SSB's grid (ratio {cmp['ratio']:.2f}, "
-            f"WAPE {cmp['wape']:.0%} per 250 m cell)."
+            f"WAPE {cmp['wape']:.0%} per 250 m cell).",
+            soft_wrap=True,
         )
     for step, why in result.skipped.items():
-        console.print(f"[yellow]not fetched[/yellow] {step}: {why}")
+        console.print(f"[yellow]not fetched[/yellow] {step}: {why}", soft_wrap=True)
     console.print(
         f"Catalogue: {result.catalogue} ({result.requests_sent} requests, "
-        f"{result.cache_hits} answered from the cache)."
+        f"{result.cache_hits} answered from the cache).",
+        soft_wrap=True,
     )
-    console.print(f"Check it with: arealanalyse layers check {result.catalogue}")
+    console.print(f"Check it with: arealanalyse layers check {result.catalogue}", soft_wrap=True)
