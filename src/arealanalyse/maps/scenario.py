@@ -382,7 +382,8 @@ def compare_map(
     ['Fortett', 'Spre']
     """
     b = MapBuilder(title=title, lang=lang, synthetic=synthetic, sources=sources, subtitle=subtitle)
-    add_boundary(b, boundary)
+    has_sites = any(sites is not None and len(sites) for sites in scenarios.values())
+    add_boundary(b, boundary, fit=not has_sites)  # zoom to the sites; the outline is context
     all_order: list[str] = []
     colours: dict[str, str] = {}
     class_labels: dict[str, str] = {}
@@ -417,4 +418,5 @@ def compare_map(
         b.legend.append(_class_legend(b, color_by, all_order, colours, class_labels, labels))
     if outlines:
         b.legend.append(LegendSection(b.t("scenario_outline"), outlines))
+    b.legend.sort(key=lambda sec: sec.layer_names == [b.t("study_area")])  # outline last
     return b.build()
