@@ -135,9 +135,11 @@ def fetch(
     table = Table(title=f"Fetched {result.name} ({kommune})")
     table.add_column("layer")
     table.add_column("features", justify="right")
+    table.add_column("this run")
     table.add_column("file")
     for step, path in result.layers.items():
-        table.add_row(step, f"{result.counts.get(step, 0):,}", str(path))
+        how = "resumed" if step in result.resumed else "fetched"
+        table.add_row(step, f"{result.counts.get(step, 0):,}", how, str(path))
     console.print(table)
     cmp = result.dwelling_comparison
     if cmp:
@@ -148,7 +150,7 @@ def fetch(
             soft_wrap=True,
         )
     for step, why in result.skipped.items():
-        console.print(f"[yellow]not fetched[/yellow] {step}: {why}", soft_wrap=True)
+        console.print(f"[yellow]{step}[/yellow]: {why}", soft_wrap=True)
     console.print(
         f"Catalogue: {result.catalogue} ({result.requests_sent} requests, "
         f"{result.cache_hits} answered from the cache).",
