@@ -714,3 +714,21 @@ def test_changing_homes_mode_recomputes_homes(recorded, tmp_path):
     assert set(load_catalogue(res.catalogue).layer("homes")["source"]) == {"grid"}
     res = fetch_kommune("3201", out_dir=tmp_path, client=client, skip={"homes"})
     assert res.skipped["homes"] == "skipped on request"
+
+
+def test_resume_with_a_wrong_range_starts_over(tmp_path):
+    full = b"0123456789" * 20
+    calls: list = []
+
+    def handle(call):
+        calls.append(call["headers"].get("Range"))
+        if call["headers"].get("Range"):
+            return FakeResponse(206, full[50:], {"Content-Range": f"bytes 50-199/{len(full)}"})
+        return ok(full)
+
+    client = HttpClient(tmp_path, session=FakeSession(handle), probe_timeout_s=0)
+    target = client.cached_path("https://x.no/f", service="X")
+    target.parent.mkdir(parents=True)
+    target.with_name(target.name + ".part").write_bytes(full[:100])
+    assert client.fetch("https://x.no/f", service="X").read_bytes() == full
+    assert calls == ["bytes=100-", None]

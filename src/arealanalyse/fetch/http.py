@@ -18,6 +18,7 @@ import email.utils
 import hashlib
 import json
 import os
+import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -269,6 +270,9 @@ class HttpClient:
                         "endpoint) or try again later."
                     )
                 append = status == 206 and resume_from > 0
+                if append and _range_start(resp.headers.get("Content-Range")) != resume_from:
+                    part.unlink()  # the server sent another range than asked: start over
+                    continue
                 total = _total_size(resp, resume_from if append else 0)
                 try:
                     self._stream(resp, part, append=append, service=service, total=total)
@@ -345,6 +349,14 @@ def _probe_host(host: str, port: int, timeout_s: float) -> str | None:
     worker.start()
     worker.join(timeout_s)
     return outcome[0] if outcome else "timed out"
+
+
+def _range_start(content_range: str | None) -> int | None:
+    """Return the first byte of a ``Content-Range: bytes a-b/n`` header (None if absent)."""
+    if not content_range:
+        return None
+    m = re.match(r"\s*bytes\s+(\d+)-", content_range)
+    return int(m.group(1)) if m else None
 
 
 def _total_size(resp: requests.Response, offset: int) -> int | None:
