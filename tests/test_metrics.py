@@ -432,6 +432,8 @@ def test_run_suite_end_to_end(area, tmp_path):
         "within_400m_daily",
         "sdg_11_2_1",
         "eucl_green_m",
+        "n_within_400m_services",
+        "access_m",
     } <= set(ph.columns)
     # headline shares agree with the per-home columns
     summ = r.summary.set_index("metric")
@@ -613,3 +615,20 @@ def test_cli_share_within_real_ssb_grid_and_rail(real_data, capsys):
     assert shares == sorted(shares) and 0 < shares[0] < shares[-1] < 1
     # Bærum's 2015 population on the grid is about 120,000 (cell centres inside the outline)
     assert 110_000 < payload["rows"][0]["weight_total"] < 125_000
+
+
+def test_opportunities_and_catchments_match_networkx(area):
+    lines, homes, services, _, _ = area
+    net = WalkNetwork.from_edges(gdf(lines))
+    acc = Accessibility(net, gdf(homes))
+    targets = services[:8]
+    ref = np.stack([reference_distances(lines, homes, [t]) for t in targets], axis=1)
+    opp = acc.opportunities(gdf(targets), distances_m=[300, 600], key="s")
+    for d in (300, 600):
+        expect = (ref <= d).sum(axis=1)
+        np.testing.assert_array_equal(opp[f"n_within_{d}m_s"].to_numpy(), expect)
+    cat = acc.catchments(gdf(targets), distances_m=[600])
+    np.testing.assert_array_equal(cat["homes_within_600m"].to_numpy(), (ref <= 600).sum(axis=0))
+    grav = acc.gravity(gdf(targets), beta=0.002, max_distance_m=600)
+    expect_g = np.where(ref <= 600, np.exp(-0.002 * ref), 0).sum(axis=1)
+    np.testing.assert_allclose(grav.to_numpy(), expect_g, atol=1e-3)

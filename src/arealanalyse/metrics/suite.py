@@ -70,8 +70,11 @@ class SuiteResult:
     summary
         One row per metric: ``metric``, ``value``, ``unit``, ``label_nb``, ``label_en``, ``weight``.
     per_home
-        GeoDataFrame indexed like the homes: weights, ``dist_<key>_m`` (network),
-        ``eucl_<key>_m`` (straight line) and ``within_<d>m_<key>`` (bool).
+        GeoDataFrame indexed like the homes: weights, ``access_m`` (home to network),
+        ``dist_<key>_m`` (network; ``inf`` beyond ``settings.max_search_m``), ``eucl_<key>_m``
+        (straight line), ``within_<d>m_<key>`` (bool), ``sdg_11_2_1`` (bool) and
+        ``n_within_<d>m_services`` (cumulative opportunities: service points within the short
+        walk).
     per_cell
         GeoDataFrame of 250 m cells (see :mod:`arealanalyse.metrics.grid`) with homes, dwellings,
         population and the dwelling-weighted share within each headline distance.
@@ -234,6 +237,7 @@ def run_suite(
     include_planned_transit: bool = False,
     sites: gpd.GeoDataFrame | None = None,
     euclidean: bool = True,
+    gravity: bool = False,
     cache: AccessCache | None = None,
     progress: Progress | None = None,
 ) -> SuiteResult:
@@ -255,6 +259,9 @@ def run_suite(
         categories, if a ``zoning`` layer is given).
     euclidean
         Also compute straight-line distances (``eucl_<key>_m``) next to the network ones.
+    gravity
+        Also compute ``gravity_services``: the sum of ``exp(-settings.gravity_beta * d)`` over
+        service points within ``max(settings.share_distances_m)``.
     cache
         An :class:`AccessCache` from a previous run on the same network (scenarios).
     progress
@@ -367,6 +374,13 @@ def run_suite(
                 w,
                 f"innen {sd:g} m gange (5 min) fra {label}",
                 f"within a {sd:g} m (5-minute) walk of {c.replace('_', ' ')}",
+            )
+        # cumulative opportunities: how many service points within the short walk
+        opp = acc.opportunities(services, distances_m=[sd], key="services")
+        cols[f"n_within_{sd:g}m_services"] = opp[f"n_within_{sd:g}m_services"]
+        if gravity:
+            cols["gravity_services"] = acc.gravity(
+                services, max_distance_m=max(s.share_distances_m), key="services"
             )
         daily = [c for c in DAILY_SERVICES if c in present]
         if daily:

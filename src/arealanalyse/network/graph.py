@@ -644,22 +644,26 @@ class WalkNetwork:
         _check_crs(points, "points", self.crs)
         geoms = point_geometries(points.geometry, name="points")
         snap = self.snap(geoms, max_snap_m=s.max_snap_m)
-        out: list[Any] = []
-        for i in range(len(geoms)):
-            if not snap.reached[i]:
-                out.append(shapely.Polygon())
-                continue
-            one = snap.take(np.array([i]))
-            _, node, cost = self.endpoint_sources(one)
-            field = self.node_field(node, cost, limit=distance_m)
-            pieces = self._reached_pieces(field, distance_m)
-            r = distance_m - float(one.access_m[0])
-            if r >= 0:
-                e = int(one.edge[0])
-                p = float(one.pos_m[0])
-                a, b = max(0.0, p - r), min(float(self.length[e]), p + r)
-                pieces.append(ops.substring(self.edge_geoms[e], a, b))
-            out.append(shapely.buffer(shapely.union_all(pieces), buffer_m))
+        out: list[Any] = [shapely.Polygon()] * len(geoms)
+        ok = np.flatnonzero(snap.reached)
+        pt, node, cost = self.endpoint_sources(snap)
+        group = np.searchsorted(ok, pt)
+        for ids, sub, block in self.group_fields(
+            group, node, cost, n_groups=len(ok), limit=distance_m
+        ):
+            for j, gid in enumerate(ids.tolist()):
+                i = int(ok[gid])
+                field = np.full(self.n_nodes, np.inf)
+                field[sub] = block[j]
+                pieces = self._reached_pieces(field, distance_m)
+                r = distance_m - float(snap.access_m[i])
+                if r >= 0:
+                    e = int(snap.edge[i])
+                    p = float(snap.pos_m[i])
+                    a, b = max(0.0, p - r), min(float(self.length[e]), p + r)
+                    pieces.append(ops.substring(self.edge_geoms[e], a, b))
+                if pieces:
+                    out[i] = shapely.buffer(shapely.union_all(pieces), buffer_m)
         return gpd.GeoSeries(out, index=points.index, crs=self.crs)
 
     def _reached_pieces(self, field: _FloatArray, distance_m: float) -> list[Any]:
