@@ -32,7 +32,7 @@ from arealanalyse.errors import CatalogueError, ScenarioError
 from arealanalyse.io import write_json
 from arealanalyse.settings import Settings
 
-__all__ = ["HEADLINE_METRICS", "MainJobResult", "ScenarioOutcome", "run_main_job"]
+__all__ = ["HEADLINE_METRICS", "MainJobResult", "ScenarioOutcome", "layer_summary", "run_main_job"]
 
 Progress = Callable[[str], None]
 
@@ -75,6 +75,7 @@ class MainJobResult:
     comparison: dict[str, Path]
     synthetic: bool
     seconds: float
+    layers: pd.DataFrame = field(default_factory=pd.DataFrame)
     timings_s: dict[str, float] = field(default_factory=dict)
 
     def headline(self) -> pd.DataFrame:
@@ -86,6 +87,38 @@ class MainJobResult:
 
 def _quiet(_: str) -> None:
     return None
+
+
+def layer_summary(layers: dict[str, Any], /) -> pd.DataFrame:
+    """One row per loaded layer: features and its main total (weights, area or length).
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import Point
+    >>> homes = gpd.GeoDataFrame({"dwellings": [2.0, 3.0], "population": [4.0, 7.0]},
+    ...                          geometry=[Point(0, 0), Point(1, 1)], crs=25832)
+    >>> layer_summary({"homes": homes}).to_dict("records")
+    [{'layer': 'homes', 'features': 2, 'total': 'dwellings 5, population 11'}]
+    """
+    from arealanalyse.layers.schema import KINDS
+
+    rows = []
+    for kind, gdf in layers.items():
+        spec = KINDS.get(kind)
+        parts = [f"{w} {gdf[w].sum():,.0f}" for w in (spec.weight if spec else ()) if w in gdf]
+        if not parts and "area_daa" in gdf:
+            parts.append(f"{gdf['area_daa'].sum():,.0f} daa")
+        if not parts and "length_m" in gdf:
+            parts.append(f"{gdf['length_m'].sum() / 1000:,.0f} km")
+        if not parts and kind == "boundary":
+            parts.append(f"{gdf.geometry.area.sum() / 1e6:,.1f} km²")
+        if not parts and "category" in gdf and kind == "services":
+            parts.append(", ".join(f"{k} {v}" for k, v in gdf["category"].value_counts().items()))
+        if not parts and "mode" in gdf:
+            parts.append(", ".join(f"{k} {v}" for k, v in gdf["mode"].value_counts().items()))
+        rows.append({"layer": kind, "features": len(gdf), "total": ", ".join(parts)})
+    return pd.DataFrame(rows, columns=["layer", "features", "total"])
 
 
 def _ensure_demo(catalogue: Path, say: Progress) -> None:
@@ -332,6 +365,7 @@ def run_main_job(
         comparison=comparison,
         synthetic=cat.synthetic,
         seconds=seconds,
+        layers=layer_summary(evaluator.layers),
         timings_s=timings,
     )
     from arealanalyse.io import write_text

@@ -157,6 +157,16 @@ def run(
             if nb
             else "[yellow]Synthetic demo data: the numbers are not Bærum's.[/yellow]"
         )
+    lay = Table(title=("Studieområdet: " if nb else "Study area: ") + str(catalogue))
+    for col in (
+        "lag" if nb else "layer",
+        "objekter" if nb else "features",
+        "sum" if nb else "total",
+    ):
+        lay.add_column(col, justify="right" if col in ("objekter", "features") else "left")
+    for row in res.layers.itertuples():
+        lay.add_row(str(row.layer), f"{row.features:,}", str(row.total))
+    console.print(lay)
     head = Table(title="Dagens situasjon" if nb else "Today")
     head.add_column("Indikator" if nb else "Metric")
     head.add_column("Verdi" if nb else "Value", justify="right")
