@@ -164,8 +164,8 @@ def run(
         "sum" if nb else "total",
     ):
         lay.add_column(col, justify="right" if col in ("objekter", "features") else "left")
-    for row in res.layers.itertuples():
-        lay.add_row(str(row.layer), f"{row.features:,}", str(row.total))
+    for layer_row in res.layers.to_dict("records"):
+        lay.add_row(str(layer_row["layer"]), f"{layer_row['features']:,}", str(layer_row["total"]))
     console.print(lay)
     head = Table(title="Dagens situasjon" if nb else "Today")
     head.add_column("Indikator" if nb else "Metric")
@@ -183,13 +183,13 @@ def run(
     colour = {"pass": "green", "warn": "yellow", "fail": "bold red"}
     ranks = {} if res.ranking.empty else res.ranking["rank"].to_dict()
     sc = Table(title="Scenarioer" if nb else "Scenarios")
-    for col in (
+    for heads in (
         ("Scenario", "Scenario"),
         ("Rang", "Rank"),
         ("Arealstrategi", "Strategy"),
         ("Brutte regler", "Failed rules"),
     ):
-        sc.add_column(col[0] if nb else col[1])
+        sc.add_column(heads[0] if nb else heads[1])
     for o in res.scenarios:
         verdict = f"[{colour[o.status]}]{word[o.status]}[/]" if o.review else "–"
         sc.add_row(o.name, str(ranks.get(o.name, "–")), verdict, ", ".join(o.failed_rules))
