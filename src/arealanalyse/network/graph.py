@@ -646,24 +646,25 @@ class WalkNetwork:
         snap = self.snap(geoms, max_snap_m=s.max_snap_m)
         out: list[Any] = [shapely.Polygon()] * len(geoms)
         ok = np.flatnonzero(snap.reached)
+        pieces: dict[int, list[Any]] = {}
+        for i in ok.tolist():
+            r = distance_m - float(snap.access_m[i])
+            if r >= 0:  # the point's own edge, both ways from where it meets the network
+                e = int(snap.edge[i])
+                p = float(snap.pos_m[i])
+                a, b = max(0.0, p - r), min(float(self.length[e]), p + r)
+                pieces[i] = [ops.substring(self.edge_geoms[e], a, b)]
         pt, node, cost = self.endpoint_sources(snap)
         group = np.searchsorted(ok, pt)
         for ids, sub, block in self.group_fields(
             group, node, cost, n_groups=len(ok), limit=distance_m
         ):
             for j, gid in enumerate(ids.tolist()):
-                i = int(ok[gid])
                 field = np.full(self.n_nodes, np.inf)
                 field[sub] = block[j]
-                pieces = self._reached_pieces(field, distance_m)
-                r = distance_m - float(snap.access_m[i])
-                if r >= 0:
-                    e = int(snap.edge[i])
-                    p = float(snap.pos_m[i])
-                    a, b = max(0.0, p - r), min(float(self.length[e]), p + r)
-                    pieces.append(ops.substring(self.edge_geoms[e], a, b))
-                if pieces:
-                    out[i] = shapely.buffer(shapely.union_all(pieces), buffer_m)
+                pieces.setdefault(int(ok[gid]), []).extend(self._reached_pieces(field, distance_m))
+        for i, parts in pieces.items():
+            out[i] = shapely.buffer(shapely.union_all(parts), buffer_m)
         return gpd.GeoSeries(out, index=points.index, crs=self.crs)
 
     def _reached_pieces(self, field: _FloatArray, distance_m: float) -> list[Any]:
