@@ -356,3 +356,17 @@ def test_point_layers_are_near_the_walk_network(layers: dict[str, gpd.GeoDataFra
             layers[kind].geometry.values, return_distance=True, all_matches=False
         )
         assert d.max() <= 300, kind
+
+
+def test_population_pattern_resembles_ssb_grid(
+    layers: dict[str, gpd.GeoDataFrame], real_data: Path
+) -> None:
+    """Where the synthetic people live correlates with SSB's real 1 km grid (2015)."""
+    grid = gpd.read_file(
+        real_data / "geoforum-ssb-grid" / "ssb_pop_1km_2015_baerum_asker.gpkg"
+    ).to_crs(25832)
+    outline = layers["boundary"].geometry.iloc[0]
+    grid = grid[grid.representative_point().within(outline.buffer(200))]
+    joined = gpd.sjoin(layers["homes"], grid[["pop_tot", "geometry"]], predicate="within")
+    demo = joined.groupby("index_right")["population"].sum().reindex(grid.index).fillna(0)
+    assert np.corrcoef(grid["pop_tot"], demo)[0, 1] >= 0.5

@@ -141,16 +141,16 @@ def homes_layer(
     r = rng.random(n)
     kind = np.where(
         dens >= 0.5,
-        np.where(r < 0.25, "blokk", np.where(r < 0.55, "rekkehus", "enebolig")),
+        np.where(r < 0.065, "blokk", np.where(r < 0.4, "rekkehus", "enebolig")),
         np.where(
             dens >= 0.22,
-            np.where(r < 0.05, "blokk", np.where(r < 0.35, "rekkehus", "enebolig")),
-            np.where(r < 0.01, "blokk", np.where(r < 0.12, "rekkehus", "enebolig")),
+            np.where(r < 0.03, "blokk", np.where(r < 0.3, "rekkehus", "enebolig")),
+            np.where(r < 0.006, "blokk", np.where(r < 0.12, "rekkehus", "enebolig")),
         ),
     )
     dw = np.where(
         kind == "blokk",
-        np.where(dens >= 0.5, rng.integers(12, 81, n), rng.integers(8, 31, n)),
+        np.where(dens >= 0.5, rng.integers(10, 81, n), rng.integers(8, 31, n)),
         np.where(kind == "rekkehus", rng.integers(3, 9, n), 1 + (rng.random(n) < 0.3)),
     )
     ppd = np.select([kind == "blokk", kind == "rekkehus"], [1.8, 2.4], 2.9)
