@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 import requests
 
 from arealanalyse.errors import FetchError
+from arealanalyse.io import write_json
 
 __all__ = ["OFFLINE_HINT", "HttpClient", "Progress", "cache_key"]
 
@@ -301,12 +302,10 @@ class HttpClient:
                     part.unlink()
                     raise FetchError(f"{service} at {host}: {problem}")
             os.replace(part, target)
+            fetched = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
             meta = {"url": url, "params": dict(params or {}), "method": method,
-                    "service": service, "fetched": time.strftime("%Y-%m-%dT%H:%M:%SZ",
-                                                                  time.gmtime())}  # fmt: skip
-            target.with_name(target.name + ".json").write_text(
-                json.dumps(meta, ensure_ascii=False, indent=1, default=str), encoding="utf-8"
-            )
+                    "service": service, "fetched": fetched}  # fmt: skip
+            write_json(target.with_name(target.name + ".json"), meta)
             return target
 
     def _stream(
