@@ -1,7 +1,7 @@
 """The documentation's examples run as tests.
 
-Every fenced block in ``docs/*.md`` and ``README.md`` tagged ``console`` or ``python`` is run, in the
-order it appears, against the demo study area:
+Every fenced block in ``docs/*.md`` and ``README.md`` tagged ``console`` or ``python`` is run, in
+the order it appears, against the demo study area:
 
 * ``console``: each line starting with ``$ arealanalyse`` (a trailing ``\\`` continues it) is run
   through :func:`arealanalyse.cli.main`; lines without ``$`` are output and ignored. The exit code
@@ -31,11 +31,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from test_notebooks import study_area  # noqa: F401  (the shared, built-once demo fixture)
 
 from conftest import ROOT
+from test_notebooks import study_area  # noqa: F401  (the shared, built-once demo fixture)
 
-DOCS = sorted((ROOT / "docs").glob("*.md")) + [ROOT / "README.md"]
+DOCS = [*sorted((ROOT / "docs").glob("*.md")), ROOT / "README.md"]
 RUNNABLE = ("console", "python")
 
 #: (pattern on the command, reason): examples that cannot run here.
@@ -193,6 +193,7 @@ def _run_console(block: Block, capsys: pytest.CaptureFixture[str]) -> list[str]:
     return skipped
 
 
+@pytest.mark.slow  # the whole CLI on the full demo study area: ~10-80 s per page
 @pytest.mark.parametrize("doc", RUN_DOCS, ids=[d.name for d in RUN_DOCS])
 def test_doc_examples_run(doc, project, capsys):
     namespace: dict[str, object] = {"__name__": f"docs_{doc.stem}"}
