@@ -310,3 +310,38 @@ def test_skoyen_features(skoyen):
 
 def test_module_constants_are_consistent():
     assert set(osm.OSM_TAGS) | {"walk_network"} == set(osm.OSM_KINDS)
+
+
+def test_overpass_json_answer_reads_like_xml(data_dir, tmp_path):
+    rec = data_dir / "fetch"
+    from_json = read_osm(rec / "overpass_walk.json", "walk_network")
+    from_xml = read_osm(rec / "overpass_walk.osm", "walk_network")
+    pd.testing.assert_frame_equal(
+        pd.DataFrame(from_json.drop(columns="geometry")),
+        pd.DataFrame(from_xml.drop(columns="geometry")),
+    )
+    assert from_json.geometry.geom_equals(from_xml.geometry).all()
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"no": "elements"}')
+    with pytest.raises(LayerFileError, match="not an Overpass JSON answer"):
+        read_osm(bad, "walk_network")
+
+
+def test_overpass_json_relation_multipolygon(tmp_path):
+    import json
+
+    nodes = [(1, 59.90, 10.60), (2, 59.90, 10.61), (3, 59.905, 10.61), (4, 59.905, 10.60)]
+    elements = [{"type": "node", "id": i, "lat": lat, "lon": lon} for i, lat, lon in nodes]
+    elements += [
+        {"type": "way", "id": 10, "nodes": [1, 2, 3, 4, 1]},
+        {"type": "relation", "id": 20,
+         "members": [{"type": "way", "ref": 10, "role": "outer"}],
+         "tags": {"type": "multipolygon", "leisure": "park", "name": "Parken & co"}},
+    ]  # fmt: skip
+    path = tmp_path / "answer.json"
+    path.write_text(json.dumps({"version": 0.6, "elements": elements}))
+    green = read_osm(path, "green")
+    assert green.index.tolist() == ["relation/20"]
+    assert green["name"].tolist() == ["Parken & co"]
+    ring = [_utm(lon, lat) for _, lat, lon in nodes]
+    assert green["area_daa"].iloc[0] == pytest.approx(Polygon(ring).area / 1000, rel=1e-6)

@@ -46,6 +46,7 @@ Tag mappings (first match wins):
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import tempfile
@@ -71,6 +72,7 @@ __all__ = [
     "estimate_dwellings",
     "graph_to_walk_network",
     "osm_features_to_layer",
+    "overpass_json_to_xml",
     "read_osm",
     "walk_way_filter",
     "way_filter_predicate",
@@ -513,6 +515,60 @@ def graph_to_walk_network(
 # --------------------------------------------------------------------------------------------
 
 
+def overpass_json_to_xml(src: str | Path, dst: str | Path, /) -> Path:
+    """Write an Overpass API ``[out:json]`` answer as OSM XML (the format osmium and osmnx read).
+
+    Examples
+    --------
+    >>> import json, tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "a.json").write_text(json.dumps({"version": 0.6, "elements": [
+    ...     {"type": "node", "id": 1, "lat": 59.9, "lon": 10.6, "tags": {"shop": "bakery"}}]}))
+    >>> print(overpass_json_to_xml(d / "a.json", d / "a.osm").read_text().splitlines()[2])
+      <node id="1" lat="59.9" lon="10.6">
+    """
+    from xml.sax.saxutils import quoteattr
+
+    try:
+        doc = json.loads(Path(src).read_text(encoding="utf-8"))
+        elements = doc["elements"]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise LayerFileError(
+            f"OSM file {Path(src).name!r} is not an Overpass JSON answer ({type(exc).__name__}); "
+            "is it OSM XML or PBF with the wrong suffix?"
+        ) from None
+
+    def tags(el: Mapping[str, Any]) -> list[str]:
+        return [f"    <tag k={quoteattr(str(k))} v={quoteattr(str(v))}/>"
+                for k, v in el.get("tags", {}).items()]  # fmt: skip
+
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<osm version="0.6" generator="arealanalyse">',
+    ]
+    order = {"node": 0, "way": 1, "relation": 2}
+    for el in sorted(elements, key=lambda e: (order.get(e.get("type"), 3), e.get("id", 0))):
+        kind, eid = el.get("type"), el.get("id")
+        if kind == "node" and "lat" in el:
+            body = tags(el)
+            head = f'  <node id="{eid}" lat="{el["lat"]}" lon="{el["lon"]}"'
+            lines += [head + ">", *body, "  </node>"] if body else [head + "/>"]
+        elif kind == "way":
+            lines += [f'  <way id="{eid}">']
+            lines += [f'    <nd ref="{n}"/>' for n in el.get("nodes", [])]
+            lines += [*tags(el), "  </way>"]
+        elif kind == "relation":
+            lines += [f'  <relation id="{eid}">']
+            for m in el.get("members", []):
+                role = quoteattr(str(m.get("role", "")))
+                lines.append(f'    <member type="{m["type"]}" ref="{m["ref"]}" role={role}/>')
+            lines += [*tags(el), "  </relation>"]
+    lines.append("</osm>")
+    out = Path(dst)
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return out
+
+
 def _osmium_format(path: Path) -> str:
     name = path.name.lower()
     if name.endswith(".pbf"):
@@ -685,8 +741,13 @@ def read_osm(
     with tempfile.TemporaryDirectory(prefix="arealanalyse-osm-") as tmp:
         xml = Path(tmp) / "extract.osm"
         try:
+            if src.name.lower().endswith(".json"):  # an Overpass [out:json] answer
+                overpass_json_to_xml(src, Path(tmp) / "overpass.osm")
+                src_xml = Path(tmp) / "overpass.osm"
+            else:
+                src_xml = src
             keys = None if kind == "walk_network" else frozenset(OSM_TAGS[kind])
-            tagged = _to_xml(src, xml, walk_only=kind == "walk_network", keys=keys)
+            tagged = _to_xml(src_xml, xml, walk_only=kind == "walk_network", keys=keys)
         except RuntimeError as exc:  # osmium's parse errors
             raise LayerFileError(
                 f"OSM file {src.name!r} cannot be read ({exc}); is it an OSM PBF or XML file?"
