@@ -3,8 +3,8 @@
 There is exactly one mapping from OSM data to the canonical kinds, and every OSM source goes
 through it:
 
-* an ``.osm.pbf`` extract, an ``.osm``/``.osm.xml`` file, or the Overpass XML answer saved by
-  :mod:`arealanalyse.fetch.osm` → :func:`read_osm`;
+* an ``.osm.pbf`` extract, an ``.osm``/``.osm.xml`` file, an Overpass JSON answer, or the
+  Overpass XML answer saved by :mod:`arealanalyse.fetch.osm` → :func:`read_osm`;
 * a walk graph built by osmnx (``ox.graph_from_*``) → :func:`graph_to_walk_network`;
 * OSM features with tag columns, as ``ox.features_from_*`` returns them →
   :func:`osm_features_to_layer`.
@@ -21,8 +21,9 @@ Tag mappings (first match wins):
 
 * ``services``: ``shop=supermarket|convenience|grocery|greengrocer`` → grocery;
   ``amenity=school`` → school; ``amenity=kindergarten|childcare`` → kindergarten;
-  ``amenity=doctors|clinic|hospital|dentist`` or any ``healthcare=*`` → health;
-  ``amenity=pharmacy`` (or ``healthcare=pharmacy``) → pharmacy; ``amenity=library`` → library;
+  ``amenity=pharmacy`` (or ``healthcare=pharmacy``) → pharmacy;
+  ``amenity=doctors|clinic|hospital|dentist`` or any other ``healthcare=*`` → health;
+  ``amenity=library`` → library;
   ``leisure=sports_centre|stadium|swimming_pool|fitness_centre`` → sports;
   ``amenity=theatre|cinema|arts_centre|community_centre`` → culture;
   ``amenity=nursing_home`` or ``social_facility=nursing_home|assisted_living`` → elderly_care;
