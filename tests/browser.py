@@ -37,7 +37,7 @@ import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -202,6 +202,8 @@ class Browser:
         self._events: list[dict[str, Any]] = []
         self._next_id = 0
         self._closed = False
+        self._write_lock = threading.Lock()
+        self._routes: dict[str, Mapping[str, tuple[str, bytes]]] = {}
         cmd_r0, cmd_w = os.pipe()  # we write commands, Chromium reads them on fd 3
         res_r, res_w0 = os.pipe()  # Chromium writes responses on fd 4, we read them
         # Move the child's ends above 9 so the dup2 onto 3 and 4 below cannot clobber them.
@@ -265,12 +267,50 @@ class Browser:
             while b"\0" in buf:
                 raw, buf = buf.split(b"\0", 1)
                 msg = json.loads(raw)
+                if msg.get("method") == "Fetch.requestPaused":
+                    self._answer_paused(msg)
+                    continue
                 with self._lock:
                     if "id" in msg:
                         self._responses[msg["id"]] = msg
                     else:
                         self._events.append(msg)
                     self._lock.notify_all()
+
+    def _post(self, msg: dict[str, Any]) -> None:
+        with self._write_lock:
+            self._write.write(json.dumps(msg).encode() + b"\0")
+
+    def _answer_paused(self, msg: dict[str, Any]) -> None:
+        """Serve an intercepted request from the page's routes, or fail it (no network)."""
+        params = msg.get("params", {})
+        url = params.get("request", {}).get("url", "")
+        routes = self._routes.get(msg.get("sessionId", ""), {})
+        with self._lock:
+            self._next_id += 1
+            msg_id = self._next_id
+        reply: dict[str, Any] = {"id": msg_id, "sessionId": msg.get("sessionId")}
+        match = next((k for k in routes if k in url), None)
+        if match is not None:
+            mime, body = routes[match]
+            reply["method"] = "Fetch.fulfillRequest"
+            reply["params"] = {
+                "requestId": params["requestId"],
+                "responseCode": 200,
+                "responseHeaders": [
+                    {"name": "Content-Type", "value": mime},
+                    {"name": "Access-Control-Allow-Origin", "value": "*"},
+                ],
+                "body": base64.b64encode(body).decode("ascii"),
+            }
+        else:
+            reply["method"] = "Fetch.failRequest"
+            reply["params"] = {
+                "requestId": params["requestId"],
+                "errorReason": "InternetDisconnected",
+            }
+        with contextlib.suppress(OSError):
+            self._post(reply)
 
     def send(
         self,
@@ -288,7 +328,7 @@ class Browser:
         if session_id:
             msg["sessionId"] = session_id
         try:
-            self._write.write(json.dumps(msg).encode() + b"\0")
+            self._post(msg)
         except OSError as exc:
             raise BrowserError(f"Chromium is gone (sending {method}): {exc}") from exc
         limit = self.timeout_s if timeout_s is None else timeout_s
@@ -367,11 +407,14 @@ class Browser:
         height: int = 800,
         wait_for: str | None = None,
         timeout_s: float = 20.0,
+        routes: Mapping[str, tuple[str, bytes]] | None = None,
     ) -> Page:
         """Open a file (path) or URL in a new tab, offline, and wait until it has loaded.
 
         ``wait_for`` is a JavaScript expression polled until truthy after the load event; the
         page's :attr:`Page.load_time_s` is the wall-clock time from navigation until then.
+        ``routes`` serves remote URLs from local bytes: ``{url_substring: (mime, body)}`` (e.g. a
+        CDN script from an installed package); every other remote request fails as offline.
         """
         url = str(target)
         if "://" not in url and not url.startswith(("about:", "data:")):
@@ -379,6 +422,9 @@ class Browser:
         tid = self.send("Target.createTarget", {"url": "about:blank"})["targetId"]
         sid = self.send("Target.attachToTarget", {"targetId": tid, "flatten": True})["sessionId"]
         page = Page(self, sid, url, target_id=tid)
+        if routes:
+            self._routes[sid] = dict(routes)
+            self.send("Fetch.enable", {"patterns": [{"urlPattern": "http*"}]}, session_id=sid)
         for method in ("Page.enable", "Runtime.enable", "Log.enable", "Network.enable"):
             self.send(method, session_id=sid)
         self.send(

@@ -717,3 +717,36 @@ def test_popup_values_are_formatted_for_planners(column, value, lang, expected) 
     from arealanalyse.maps._style import format_value
 
     assert format_value(column, value, lang) == expected
+
+
+@pytest.mark.browser
+@requires_chromium
+def test_online_map_loads_leaflet_from_the_cdn_and_shows_osm_tiles(
+    browser, layers, walk_areas, tmp_path: Path
+) -> None:
+    import io
+
+    import xstatic.pkg.leaflet as xleaflet
+    from PIL import Image
+
+    online = maps.save_map(_study(layers, walk_areas), tmp_path / "online.html")
+    base = Path(xleaflet.BASE_DIR)
+    tile = io.BytesIO()
+    Image.new("RGB", (256, 256), (200, 220, 200)).save(tile, format="PNG")
+    routes = {  # the CDN and the tile server, played by local bytes
+        "leaflet@1.9.3/dist/leaflet.js": ("text/javascript", (base / "leaflet.js").read_bytes()),
+        "leaflet@1.9.3/dist/leaflet.css": ("text/css", (base / "leaflet.css").read_bytes()),
+        "tile.openstreetmap.org/": ("image/png", tile.getvalue()),
+    }
+    page = browser.open(online, wait_for=READY_FLAG, routes=routes, timeout_s=20)
+    page.wait_for("document.querySelectorAll('.leaflet-tile-loaded').length > 0", timeout_s=10)
+    assert page.errors == []
+    assert any("cdn.jsdelivr.net/npm/leaflet@1.9.3" in u for u in page.requests)
+    assert any(u.startswith("https://tile.openstreetmap.org/") for u in page.requests)
+    assert "OpenStreetMap" in page.texts(".leaflet-control-attribution")[0]
+    checked = page.evaluate(
+        "Array.from(document.querySelectorAll('.leaflet-control-layers-base input'))"
+        ".map(i => i.checked)"
+    )
+    assert checked == [True, False]  # OpenStreetMap is the background online
+    page.close()
