@@ -76,6 +76,21 @@ _SERVICE_USE = {
     "restaurant": "servering",
     "retail": "handel",
 }
+#: Short Norwegian labels used in the synthetic service names ("Haslum barnehage 3").
+_SERVICE_LABEL = {
+    "grocery": "dagligvare",
+    "school": "skole",
+    "kindergarten": "barnehage",
+    "health": "legesenter",
+    "pharmacy": "apotek",
+    "library": "bibliotek",
+    "sports": "idrettsanlegg",
+    "culture": "kulturhus",
+    "elderly_care": "sykehjem",
+    "post": "post i butikk",
+    "restaurant": "kafé",
+    "retail": "butikk",
+}
 #: Floor space per job (m² BRA), by use.
 _M2_PER_JOB = {
     "kontor": 25.0,
@@ -198,9 +213,11 @@ def services_layer(land: Land, homes: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         sx = np.round(np.array(px) + 7.0 * np.cos(ang), 2)
         sy = np.round(np.array(py) + 7.0 * np.sin(ang), 2)
         place = land.nearest_centre(sx, sy)
-        label = SERVICE_CATEGORIES[cat].split(" ")[0].lower()
+        label = _SERVICE_LABEL[cat]
+        seen: dict[str, int] = {}
         for k in range(len(sx)):
-            rows.append((cat, f"{place[k]} {label} {k + 1}", float(sx[k]), float(sy[k])))
+            seen[place[k]] = seen.get(place[k], 0) + 1
+            rows.append((cat, f"{place[k]} {label} {seen[place[k]]}", float(sx[k]), float(sy[k])))
     df = pd.DataFrame(rows, columns=["category", "name", "x", "y"])
     return gpd.GeoDataFrame(
         df[["category", "name"]], geometry=shapely.points(df["x"], df["y"]), crs=land.crs
