@@ -750,3 +750,55 @@ def test_online_map_loads_leaflet_from_the_cdn_and_shows_osm_tiles(
     )
     assert checked == [True, False]  # OpenStreetMap is the background online
     page.close()
+
+
+def test_map_functions_never_modify_their_inputs(sites, layers) -> None:
+    cells = _cells()
+    before_cells, before_sites = cells.copy(), sites.copy()
+    after = cells.assign(share_within_500m_green=cells["share_within_500m_green"] * 0.5)
+    maps.access_map(cells, title="t", boundary=layers["boundary"])
+    maps.scenario_map(sites, title="t", baseline=cells, scenario=after, color_by="verdict")
+    maps.compare_map({"a": sites, "b": sites.iloc[:1]}, title="t")
+    pd.testing.assert_frame_equal(pd.DataFrame(cells), pd.DataFrame(before_cells))
+    pd.testing.assert_frame_equal(pd.DataFrame(sites), pd.DataFrame(before_sites))
+    assert cells.crs == before_cells.crs and sites.crs == before_sites.crs
+
+
+@pytest.mark.realdata
+def test_study_map_of_real_baerum_boundary_and_vy_stations(real_data: Path, tmp_path: Path) -> None:
+    # Real inputs in EPSG:4326 (simplified in a local UTM zone) and a grid in EPSG:25833.
+    kommuner = gpd.read_file(real_data / "robhop-kommuner" / "kommuner_baerum_asker_oslo_M.geojson")
+    baerum = kommuner[kommuner["kommunenummer"] == "3201"]
+    stops = gpd.read_file(
+        real_data / "vy-gtfs-stops-2019" / "vy_stops_2019_baerum_asker_bbox.geojson"
+    )
+    rail = stops[(stops["vehicle_type"] == 100) & (stops["location_type"] == 1)]
+    transit = gpd.GeoDataFrame(
+        {"name": rail["stop_name"], "mode": "rail"}, geometry=rail.geometry, crs=rail.crs
+    )
+    grid = gpd.read_file(real_data / "geoforum-ssb-grid" / "ssb_pop_250m_2015_baerum_asker.gpkg")
+    sources = [
+        {"name": "Kommunegrenser", "licence": "CC BY 4.0", "attribution": "© Kartverket"},
+        {"name": "Vy GTFS 2019", "licence": "NLOD", "attribution": "Entur"},
+    ]
+    m = maps.study_area_map(
+        {"boundary": baerum, "transit": transit}, title="Bærum", sources=sources
+    )
+    html = maps.map_html(m, offline=True)
+    assert m.arealanalyse_layers == ["Studieområde", "Kollektivknutepunkter"]
+    assert "utenfor Norge" not in html and "ugyldige koordinater" not in html
+    assert "Sandvika" in html and "NLOD" in html
+    # every stop lands on its real position (within rounding)
+    feats = _features(m)["Kollektivknutepunkter"]
+    got = np.array([f["geometry"]["coordinates"] for f in feats])
+    want = np.column_stack([transit.geometry.x, transit.geometry.y])
+    np.testing.assert_allclose(got, want, atol=1e-6)
+    # the real population grid (EPSG:25833) as a choropleth of a 0-1 column
+    grid = grid.assign(share_of_max=grid["pop_tot"] / grid["pop_tot"].max())
+    a = maps.access_map(
+        grid, columns=["share_of_max"], labels={"share_of_max": "Befolkning"}, title="SSB 2015"
+    )
+    out = maps.save_map(a, tmp_path / "grid.html", offline=True)
+    n = len(_features(a)["Befolkning"])
+    assert n == int(grid["share_of_max"].notna().sum()) > 1000
+    assert out.stat().st_size < 400 * n + 300_000  # well under 0.4 kB per cell
