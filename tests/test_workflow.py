@@ -125,3 +125,17 @@ def test_index_opens_in_chromium_with_working_links(job) -> None:
             assert page.evaluate("document.title") or page.count("h1"), path
             if is_map:
                 assert page.count(".leaflet-interactive") > 0, f"{path} drew no vector layer"
+
+
+def test_stale_demo_is_detected(demo_catalogue: Path, tmp_path: Path) -> None:
+    import sqlite3
+
+    from arealanalyse.demo import demo_is_current
+
+    gpkg = demo_catalogue.parent / "baerum-demo" / "baerum-demo.gpkg"
+    assert demo_is_current(gpkg)
+    copy = tmp_path / "old.gpkg"
+    shutil.copy(gpkg, copy)
+    with sqlite3.connect(copy) as con:
+        con.execute("UPDATE metadata SET value = 'older-code' WHERE key = 'fingerprint'")
+    assert not demo_is_current(copy)

@@ -127,17 +127,22 @@ def _ensure_demo(catalogue: Path, say: Progress) -> None:
 
     cat = load_catalogue(catalogue)
     missing = [k for k in cat.kinds if not cat.source_path(k).exists()]
-    if not missing:
-        return
     if not cat.synthetic:
-        raise CatalogueError(
-            f"Catalogue {catalogue.name!r}: the source of {missing[0]!r} "
-            f"({cat.source_path(missing[0])}) does not exist; fetch or copy the data first."
-        )
-    from arealanalyse.demo import build_demo
+        if missing:
+            raise CatalogueError(
+                f"Catalogue {catalogue.name!r}: the source of {missing[0]!r} "
+                f"({cat.source_path(missing[0])}) does not exist; fetch or copy the data first."
+            )
+        return
+    from arealanalyse.demo import build_demo, demo_is_current
 
-    data_dir = cat.source_path(missing[0]).parent
-    say(f"Bygger demo-studieområdet (syntetisk) i {data_dir}")
+    gpkgs = {cat.source_path(k) for k in cat.kinds if cat.source_path(k).suffix == ".gpkg"}
+    stale = [g for g in gpkgs if g.exists() and not demo_is_current(g)]
+    if not missing and not stale:
+        return
+    data_dir = cat.source_path(cat.kinds[0]).parent
+    why = "mangler" if missing else "er laget av en eldre versjon av generatoren"
+    say(f"Bygger demo-studieområdet (syntetisk) i {data_dir}: dataene {why}")
     build_demo(data_dir, catalogue=catalogue, progress=say)
 
 

@@ -10,6 +10,20 @@ says ``synthetic: true``. Nothing here is real data except the anchors in
 
 from __future__ import annotations
 
-from arealanalyse.demo.build import DEFAULT_SEED, build_demo, demo_name, demo_summary
+from arealanalyse.demo.build import (
+    DEFAULT_SEED,
+    build_demo,
+    demo_is_current,
+    demo_name,
+    demo_summary,
+    generator_fingerprint,
+)
 
-__all__ = ["DEFAULT_SEED", "build_demo", "demo_name", "demo_summary"]
+__all__ = [
+    "DEFAULT_SEED",
+    "build_demo",
+    "demo_is_current",
+    "demo_name",
+    "demo_summary",
+    "generator_fingerprint",
+]

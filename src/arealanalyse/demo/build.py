@@ -189,6 +189,7 @@ def build_demo(
         "title": _title(int(scale)),
         "note": write.SYNTHETIC_NOTE,
         "generator": f"arealanalyse {__version__} demo build",
+        "fingerprint": generator_fingerprint(seed=seed, scale=int(scale)),
         "seed": str(seed),
         "scale": str(scale),
         "crs": s.crs,
@@ -231,6 +232,49 @@ def build_demo(
 def _title(scale: int) -> str:
     base = "Bærum demo study area (SYNTHETIC, syntetiske data)"
     return base if scale == 1 else f"{base}, {scale} copies"
+
+
+def generator_fingerprint(*, seed: int = DEFAULT_SEED, scale: int = 1) -> str:
+    """Return a hash of the generator's code, seed and scale, stored in the demo's metadata.
+
+    A demo built by older generator code has another fingerprint, so callers can rebuild it
+    instead of silently analysing stale data.
+
+    Examples
+    --------
+    >>> len(generator_fingerprint()), generator_fingerprint() == generator_fingerprint(scale=2)
+    (16, False)
+    """
+    import hashlib
+
+    h = hashlib.sha256(f"{__version__}|{seed}|{scale}".encode())
+    for src in sorted(Path(__file__).parent.glob("*.py")):
+        h.update(src.name.encode())
+        h.update(src.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def demo_is_current(gpkg: str | os.PathLike[str], /) -> bool:
+    """Whether a demo GeoPackage was built by this generator code (see the fingerprint).
+
+    Examples
+    --------
+    >>> demo_is_current("/nonexistent.gpkg")
+    False
+    """
+    import pyogrio
+
+    path = Path(gpkg)
+    if not path.is_file():
+        return False
+    try:
+        meta = pyogrio.read_dataframe(path, layer="metadata")
+    except Exception:  # an unreadable or foreign file is not a current demo
+        return False
+    values = dict(zip(meta["key"], meta["value"], strict=False))
+    seed = int(values.get("seed", DEFAULT_SEED))
+    scale = int(values.get("scale", 1))
+    return values.get("fingerprint") == generator_fingerprint(seed=seed, scale=scale)
 
 
 def demo_summary(gpkg: str | os.PathLike[str]) -> pd.DataFrame:
