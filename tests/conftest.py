@@ -68,16 +68,20 @@ def demo_catalogue(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ``layers/baerum-demo/`` is never written by tests.
     """
     import fcntl
+    import os
 
-    from arealanalyse.demo import build_demo
+    from arealanalyse.demo import build_demo, demo_is_current
 
-    shared = tmp_path_factory.getbasetemp().parent / "shared-demo"
+    base = tmp_path_factory.getbasetemp()
+    run_dir = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base  # this run only
+    shared = run_dir / "shared-demo"
     shared.mkdir(exist_ok=True)
     catalogue = shared / "baerum-demo.yaml"
     with (shared / ".lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
-            if not (catalogue.is_file() and (shared / "done").is_file()):
+            gpkg = shared / "baerum-demo" / "baerum-demo.gpkg"
+            if not ((shared / "done").is_file() and demo_is_current(gpkg)):
                 build_demo(shared / "baerum-demo", catalogue=catalogue)
                 (shared / "done").write_text("ok")
         finally:
