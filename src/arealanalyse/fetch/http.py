@@ -130,7 +130,7 @@ class HttpClient:
     max_backoff_s: float = 60.0
     sleep: Callable[[float], None] = time.sleep
     progress: Progress | None = None
-    user_agent: str = "arealanalyse (https://github.com/arealanalyse/arealanalyse)"
+    user_agent: str = field(default_factory=lambda: _default_user_agent())
     probe_timeout_s: float = 8.0
     requests_sent: int = field(default=0, init=False)
     cache_hits: int = field(default=0, init=False)
@@ -328,6 +328,12 @@ class HttpClient:
                     self.progress(service, done, total)
             fh.flush()
             os.fsync(fh.fileno())
+
+
+def _default_user_agent() -> str:
+    from arealanalyse import __version__
+
+    return f"arealanalyse/{__version__} (land-use analysis for Norwegian municipalities)"
 
 
 def _probe_host(host: str, port: int, timeout_s: float) -> str | None:
