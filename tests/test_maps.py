@@ -166,8 +166,21 @@ def _features(m: folium.Map) -> dict[str, list[dict]]:
     """The GeoJSON features of each vector layer, by layer name."""
     out = {}
     for child in m._children.values():
-        if type(child).__name__ == "VectorLayer":
-            out[child.layer_name] = json.loads(child.data_json)["features"]
+        if type(child).__name__ != "VectorLayer":
+            continue
+        data = json.loads(child.data_json)
+        if child.shared is None:
+            out[child.layer_name] = data["features"]
+        else:  # positions into geometry shared with other layers
+            geoms = json.loads(child.shared.geoms_json)
+            out[child.layer_name] = [
+                {
+                    "type": "Feature",
+                    "geometry": geoms[k],
+                    "properties": {"s": s, **({"t": data["t"][j]} if "t" in data else {})},
+                }
+                for j, (k, s) in enumerate(zip(data["i"], data["s"], strict=True))
+            ]
     return out
 
 
@@ -608,6 +621,18 @@ def test_indicator_layers_act_like_radio_buttons(browser, map_files) -> None:
         ".map(e => e.style.display !== 'none')"
     )
     assert visible == [False, True]
+    # a cell's tooltip: the indicator (once per layer in the file) and the cell's value
+    page.evaluate("document.querySelectorAll('.leaflet-control-layers-overlays input')[0].click()")
+    page.wait_for(checked + ".join() === 'true,false,true'", timeout_s=5)
+    page.evaluate(
+        "(() => { const p = document.querySelector("
+        "'.leaflet-overlay-pane path.leaflet-interactive');"
+        " const r = p.getBoundingClientRect(); p.dispatchEvent(new MouseEvent('mouseover',"
+        " {bubbles: true, clientX: r.left + 2, clientY: r.top + 2})); })()"
+    )
+    page.wait_for("document.querySelector('.leaflet-tooltip') !== null", timeout_s=5)
+    tip = page.texts(".leaflet-tooltip")[0]
+    assert re.fullmatch(r"Andel boliger innen 500 m fra grøntområde: \d+\s%\s\(\d+ boliger\)", tip)
     browser.refresh_log(page)
     assert page.errors == []
 

@@ -18,6 +18,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from branca.element import MacroElement
 from folium.map import Layer
 from jinja2 import Template
 
@@ -117,14 +118,25 @@ class VectorLayer(Layer):
             onEachFeature: function (f, layer) {
                 if (f.properties.p) { layer.bindPopup(f.properties.p, {maxWidth: 380,
                     maxHeight: 380, autoPanPaddingTopLeft: [50, 150]}); }
-                if (f.properties.t) { layer.bindTooltip(f.properties.t, {sticky: true}); }
+                if (f.properties.t) {
+                    layer.bindTooltip({{ this.tooltip_prefix_json }} + f.properties.t,
+                                      {sticky: true});
+                }
             },
             interactive: {{ this.interactive|tojson }},
             bubblingMouseEvents: false
         });
         // Features are built when the layer is first shown: hidden layers cost nothing at load.
         {{ this.get_name() }}.once('add', function () {
+            {%- if this.shared %}
+            // Geometry shared by several layers (the grid); this layer has positions and values.
+            var d = {{ this.data_json }}, g = {{ this.shared.get_name() }};
+            {{ this.get_name() }}.addData({ type: 'FeatureCollection',
+                features: d.i.map(function (k, j) { return { type: 'Feature', geometry: g[k],
+                    properties: { s: d.s[j], t: d.t ? d.t[j] : null } }; }) });
+            {%- else %}
             {{ this.get_name() }}.addData({{ this.data_json }});
+            {%- endif %}
         });
         {% endmacro %}
         """
@@ -139,13 +151,35 @@ class VectorLayer(Layer):
         show: bool = True,
         interactive: bool = True,
         n_features: int = 0,
+        tooltip_prefix: str = "",
+        shared: SharedGeometry | None = None,
     ) -> None:
         super().__init__(name=name, overlay=True, control=True, show=show)
+        self.shared = shared
         self._name = "VectorLayer"
         self.data_json = features_json
         self.styles_json = _json_for_script(list(styles))
         self.interactive = interactive
         self.n_features = n_features
+        self.tooltip_prefix_json = _json_for_script(tooltip_prefix)
+
+
+class SharedGeometry(MacroElement):
+    """Geometries written once and used by several layers (e.g. the grid of each indicator)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = {{ this.geoms_json }};
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, web: gpd.GeoDataFrame) -> None:
+        super().__init__()
+        self._name = "SharedGeometry"
+        self.geoms_json = "[" + ",".join(shapely.to_geojson(np.asarray(web.geometry.values))) + "]"
+        self.index = web.index
 
 
 def feature_collection(
@@ -241,6 +275,7 @@ class MapBuilder:
     legend: list[LegendSection] = field(default_factory=list)
     layers: list[VectorLayer] = field(default_factory=list)
     groups: dict[str, list[str]] = field(default_factory=dict)
+    shared: list[SharedGeometry] = field(default_factory=list)
     _bounds: list[tuple[float, float, float, float]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -283,12 +318,22 @@ class MapBuilder:
         interactive: bool = True,
         group: str | None = None,
         fit: bool = True,
+        tooltip_prefix: str = "",
     ) -> VectorLayer:
-        """Add a prepared (lon/lat) layer; ``group`` makes it exclusive with its group."""
+        """Add a prepared (lon/lat) layer; ``group`` makes it exclusive with its group.
+
+        ``tooltip_prefix`` (HTML) is put in front of every tooltip, once per layer.
+        """
         idx = list(style_idx) if style_idx is not None else [0] * len(web)
         fc = feature_collection(web, idx, popups=popups, tooltips=tooltips)
         layer = VectorLayer(
-            fc, styles, name=name, show=show, interactive=interactive, n_features=len(web)
+            fc,
+            styles,
+            name=name,
+            show=show,
+            interactive=interactive,
+            n_features=len(web),
+            tooltip_prefix=tooltip_prefix,
         )
         self.layers.append(layer)
         if group:
@@ -296,6 +341,46 @@ class MapBuilder:
         if fit:
             minx, miny, maxx, maxy = web.total_bounds
             self._bounds.append((float(minx), float(miny), float(maxx), float(maxy)))
+        return layer
+
+    def share(self, web: gpd.GeoDataFrame) -> SharedGeometry:
+        """Register geometries that several layers will draw (see :meth:`add_shared`)."""
+        grid = SharedGeometry(web)
+        self.shared.append(grid)
+        return grid
+
+    def add_shared(
+        self,
+        grid: SharedGeometry,
+        positions: Sequence[int],
+        *,
+        name: str,
+        styles: Sequence[Mapping[str, Any]],
+        style_idx: Sequence[int],
+        tooltips: Sequence[str] | None = None,
+        tooltip_prefix: str = "",
+        bounds: tuple[float, float, float, float] | None = None,
+        show: bool = True,
+        group: str | None = None,
+    ) -> VectorLayer:
+        """Add a layer drawing ``grid`` geometries at ``positions`` with one style per feature."""
+        data: dict[str, Any] = {"i": [int(k) for k in positions], "s": [int(x) for x in style_idx]}
+        if tooltips is not None:
+            data["t"] = list(tooltips)
+        layer = VectorLayer(
+            _json_for_script(data),
+            styles,
+            name=name,
+            show=show,
+            n_features=len(data["i"]),
+            tooltip_prefix=tooltip_prefix,
+            shared=grid,
+        )
+        self.layers.append(layer)
+        if group:
+            self.groups.setdefault(group, []).append(name)
+        if bounds is not None:
+            self._bounds.append(bounds)
         return layer
 
     # -- assembly ---------------------------------------------------------------------------
@@ -375,6 +460,8 @@ class MapBuilder:
         # Our maps use Leaflet only: no jQuery, Bootstrap, Font Awesome or awesome-markers.
         m.default_js = [("leaflet", LEAFLET_JS)]
         m.default_css = [("leaflet_css", LEAFLET_CSS)]
+        for grid in self.shared:
+            grid.add_to(m)
         for layer in self.layers:
             layer.add_to(m)
         control = folium.LayerControl(position="topright", collapsed=False)

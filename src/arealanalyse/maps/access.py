@@ -17,6 +17,7 @@ from arealanalyse.maps._base import (
     LegendItem,
     LegendSection,
     MapBuilder,
+    SharedGeometry,
     line_style,
     poly_style,
 )
@@ -108,6 +109,7 @@ def add_share_layers(
     count_col = _count_column(web)
     homes_word = "boliger" if b.lang == "nb" else "homes"
     names = []
+    grid: SharedGeometry | None = None
     for i, col in enumerate(columns):
         label = _style.column_label(col, b.lang, labels)
         name = f"{prefix}{label}"
@@ -125,19 +127,24 @@ def add_share_layers(
             pct = _style.format_percent(x, b.lang, signed=diverging)
             if diverging:
                 pct = pct.replace("%", "pp").replace("\u00a0pp", " pp")
-            tip = f"{label}: {pct}"
+            tip = pct  # the label goes in front once per layer (tooltip_prefix)
             if counts is not None and np.isfinite(counts[j]):
                 tip += f" ({_style.format_number(counts[j], b.lang)} {homes_word})"
             tips.append(html.escape(tip))
-        b.add(
-            sub,
+        if grid is None:  # the cells are written once and shared by every indicator's layer
+            grid = b.share(web)
+        minx, miny, maxx, maxy = (float(x) for x in sub.total_bounds)
+        b.add_shared(
+            grid,
+            np.flatnonzero(keep).tolist(),
             name=name,
             styles=styles,
             style_idx=idx,
             tooltips=tips,
+            tooltip_prefix=html.escape(f"{label}: "),
+            bounds=(minx, miny, maxx, maxy) if fit else None,
             show=show_first and i == 0,
             group=group,
-            fit=fit,
         )
         names.append(name)
     return names
