@@ -107,7 +107,7 @@ def fetch(
         elif status in ("done", "resumed", "skipped") and step in tasks:
             progress.update(tasks[step], completed=1, total=1)
             progress.remove_task(tasks.pop(step))
-        if status in ("done", "resumed", "skipped") and err.is_terminal:
+        if status in ("done", "resumed", "skipped"):
             mark = {"done": "✓", "resumed": "↺", "skipped": "–"}[status]
             err.print(f"{mark} {_LABELS.get(step, step)}")
 
