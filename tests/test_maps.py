@@ -453,7 +453,19 @@ def test_size_of_a_large_grid_map_stays_small(tmp_path: Path) -> None:
     cells = _cells(nx=60, ny=50).fillna(0.5)  # 3,000 cells × 2 indicators
     out = maps.save_map(maps.access_map(cells, title="t"), tmp_path / "a.html", offline=True)
     size = out.stat().st_size
-    assert size < 2_500_000, size
+    one = (
+        maps.save_map(
+            maps.access_map(cells, columns=["share_within_500m_green"], title="t"),
+            tmp_path / "b.html",
+            offline=True,
+        )
+        .stat()
+        .st_size
+    )
+    leaflet = len(maps.map_html(maps.study_area_map({}, title="t"), offline=True))
+    assert size < 1_200_000, size
+    # The cells are written once: a second indicator adds its values, not the geometry again.
+    assert (size - leaflet) < 1.4 * (one - leaflet), (size, one, leaflet)
 
 
 # ---------------------------------------------------------------------------------------------
