@@ -516,6 +516,12 @@ def test_cli_map_from_results(tmp_path: Path, sites) -> None:
         write_geopackage({"sites": sites}, runs / name / "sites.gpkg")
     assert detect_input(runs) == "compare"
     assert main(["map", str(runs), "--out", str(tmp_path / "c.html")]) == 0
+    assert "Sammenligning av scenarioer" in (tmp_path / "c.html").read_text(encoding="utf-8")
+    one = runs / "a" / "sites.gpkg"
+    assert detect_input(one) == "results"
+    assert main(["map", str(one), "--color-by", "verdict", "--out", str(tmp_path / "s.html")]) == 0
+    html = (tmp_path / "s.html").read_text(encoding="utf-8")
+    assert "Lysaker Øst" in html and "Samlet vurdering" in html and "Brudd" in html
     scen = tmp_path / "s.yaml"
     scen.write_text("schema_version: 1\nname: s\nextends: base.yaml\n", encoding="utf-8")
     assert detect_input(scen) == "scenario"
