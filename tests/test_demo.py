@@ -35,10 +35,9 @@ RAIL = ("Lysaker", "Stabekk", "Høvik", "Blommenholm", "Sandvika", "Slependen")
 
 
 @pytest.fixture(scope="session")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Catalogue path of a scale-1 build in the default layout."""
-    root = tmp_path_factory.mktemp("demo") / "layers"
-    return build_demo(root / "baerum-demo", catalogue=root / "baerum-demo.yaml")
+def built(demo_catalogue: Path) -> Path:
+    """Catalogue path of a scale-1 build in the default layout (built once per run: conftest)."""
+    return demo_catalogue
 
 
 @pytest.fixture(scope="session")

@@ -605,17 +605,10 @@ SHIPPED = ("baseline", "knutepunkt", "spredt", "fornebubanen", "omregulering")
 
 
 @pytest.fixture(scope="session")
-def demo_scenarios(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The shipped scenario files, pointing at the demo (built once into a tmp dir if absent)."""
-    shipped = ROOT / "layers" / "baerum-demo.yaml"
+def demo_scenarios(tmp_path_factory: pytest.TempPathFactory, demo_catalogue: Path) -> Path:
+    """The shipped scenario files, pointing at the demo (built once per run, tests/conftest.py)."""
     folder = tmp_path_factory.mktemp("shipped")
-    if (ROOT / "layers" / "baerum-demo" / "baerum-demo.gpkg").is_file() and shipped.is_file():
-        catalogue = shipped
-    else:
-        from arealanalyse.demo import build_demo
-
-        root = tmp_path_factory.mktemp("demo")
-        catalogue = build_demo(root / "baerum-demo", catalogue=root / "baerum-demo.yaml")
+    catalogue = demo_catalogue
     for name in SHIPPED:
         text = (ROOT / "scenarios" / f"{name}.yaml").read_text(encoding="utf-8")
         if name == "baseline":
