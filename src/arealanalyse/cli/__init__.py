@@ -68,9 +68,6 @@ def _register() -> None:
     from arealanalyse.cli import map as _map
 
     app.command("map")(_map.map_command)
-    from arealanalyse.cli import map as _map
-
-    app.command("map")(_map.map_command)
     from arealanalyse.cli import check as _check
 
     app.command("check")(_check.check)
