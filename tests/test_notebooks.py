@@ -11,7 +11,6 @@ folder; a first cell that is never stored blocks every non-local network connect
 
 from __future__ import annotations
 
-import fcntl
 import importlib.util
 import shutil
 import sys
@@ -58,27 +57,25 @@ def _generator():
 
 
 @pytest.fixture(scope="session")
-def study_area(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """(catalogue, scenarios folder) of the demo study area, built at most once per session."""
-    catalogue = ROOT / "layers" / "baerum-demo.yaml"
-    if catalogue.is_file() and (ROOT / "layers" / "baerum-demo" / "baerum-demo.gpkg").is_file():
-        return catalogue, ROOT / "scenarios"
-    from arealanalyse.demo import build_demo
+def study_area(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, Path]:
+    """(catalogue, scenarios folder) of the demo study area, built at most once per test run.
 
-    # basetemp's parent is shared by the xdist workers of one run
-    shared = tmp_path_factory.getbasetemp().parent / "notebook-study-area"
-    shared.mkdir(exist_ok=True)
-    catalogue = shared / "layers" / "baerum-demo.yaml"
-    with open(shared / ".lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            if not (shared / "done").is_file():
-                build_demo(shared / "layers" / "baerum-demo", catalogue=catalogue)
-                shutil.copytree(ROOT / "scenarios", shared / "scenarios", dirs_exist_ok=True)
-                (shared / "done").write_text("ok")
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
-    return catalogue, shared / "scenarios"
+    The project's own ``layers/baerum-demo/`` when it is built by the current generator code;
+    otherwise the shared ``demo_catalogue`` (tests/conftest.py) with a copy of ``scenarios/``
+    beside a ``layers`` link to it, so the scenarios' ``../layers/baerum-demo.yaml`` resolves.
+    """
+    from arealanalyse.demo import demo_is_current
+
+    own = ROOT / "layers" / "baerum-demo.yaml"
+    if own.is_file() and demo_is_current(ROOT / "layers" / "baerum-demo" / "baerum-demo.gpkg"):
+        return own, ROOT / "scenarios"
+    catalogue: Path = request.getfixturevalue("demo_catalogue")
+    project = tmp_path_factory.mktemp("study-area")
+    (project / "layers").symlink_to(catalogue.parent, target_is_directory=True)
+    shutil.copytree(ROOT / "scenarios", project / "scenarios")
+    return project / "layers" / catalogue.name, project / "scenarios"
 
 
 @pytest.mark.parametrize("name", NAMES)
