@@ -734,9 +734,6 @@ def test_resume_with_a_wrong_range_starts_over(tmp_path):
     assert calls == ["bytes=100-", None]
 
 
-# maps/_base.py:to_web calls GeoSeries.notna() on a series holding empty geometries (the map's
-# own derived layers), which geopandas 1.x warns about; harmless here, reported to its owner.
-@pytest.mark.filterwarnings("ignore:GeoSeries.notna:UserWarning")
 def test_later_commands_run_on_a_fetched_catalogue(recorded, tmp_path, capsys):
     """Issue 8: metrics, scenarios, check and map run on a fetched catalogue as on the demo."""
     client, _, _ = recorded

@@ -202,4 +202,6 @@ def run(
     for name, p in res.baseline_maps.items():
         typer.echo(f"map ({name}): {p}")
     for o in res.scenarios:
-        typer.echo(f"scenario {o.name}: {o.folder}")
+        typer.echo(f"scenario {o.name}: {o.folder} (map {o.map_path.name})")
+    if "map" in res.comparison:
+        typer.echo(f"map (comparison): {res.comparison['map']}")

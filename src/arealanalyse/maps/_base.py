@@ -66,7 +66,7 @@ def to_web(gdf: gpd.GeoDataFrame, *, name: str, simplify_m: float = SIMPLIFY_M) 
         raise TypeError(f"map layer {name!r} must be a GeoDataFrame, got {type(gdf).__name__}")
     if gdf.crs is None:
         raise CrsError(f"Map layer {name!r} has no CRS; set one (e.g. EPSG:25832) before mapping.")
-    keep = gdf.geometry.notna() & ~gdf.geometry.is_empty
+    keep = ~(gdf.geometry.isna() | gdf.geometry.is_empty)  # notna() warns on empties
     out = gdf.loc[keep].copy()
     if out.empty:
         return WebFrame(out.to_crs(4326) if len(out.columns) else out)
