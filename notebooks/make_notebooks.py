@@ -595,7 +595,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from arealanalyse.fetch import SOURCES, STEPS
+from arealanalyse.fetch import STEPS
 from arealanalyse.fetch.catalogue import catalogue_dict
 from arealanalyse.layers import load_catalogue
 from arealanalyse.layers.osm import read_osm
@@ -615,13 +615,15 @@ layer list is the fetcher's own; a fetch leaves out any step whose service faile
 `--skip`, and says so in `description`):
 """),
     code("""
-kinds = [s for s in STEPS if s not in ("osm_buildings", "ssb_grid", "zoning")]
+# the fetcher's order; zoning only with --plan (osm_buildings and ssb_grid become homes)
+kinds = ["boundary", "walk_network", "homes", "services", "green", "transit", "roads", "farmland"]
+assert set(kinds) <= set(STEPS)
 layout = catalogue_dict(
     name="baerum",
     title="Bærum (3201)",
     kommunenummer="3201",
     layers={k: {"path": f"baerum/{k}.gpkg", "layer": k, "format": "vector"} for k in kinds},
-    sources=list(SOURCES),
+    sources=["osm", "kartverket", "ssb", "entur", "nibio"],
     description="Fetched by `arealanalyse fetch --kommune 3201`; homes: osm_ssb.",
 )
 print(yaml.safe_dump(layout, sort_keys=False, allow_unicode=True, width=100))
