@@ -671,10 +671,10 @@ def test_popup_opens_on_click(browser, map_files) -> None:
 @pytest.mark.slow
 @pytest.mark.browser
 @requires_chromium
-def test_demo_baseline_map_size_and_render_time(tmp_path: Path, browser) -> None:
-    from arealanalyse.demo.build import build_demo
-
-    cat = build_demo(tmp_path / "demo")
+def test_demo_baseline_map_size_and_render_time(
+    tmp_path: Path, browser, demo_catalogue: Path
+) -> None:
+    cat = demo_catalogue  # the demo study area, built once per test run (conftest)
     out = tmp_path / "baseline.html"
     assert main(["map", str(cat), "--offline", "--out", str(out)]) == 0
     size = out.stat().st_size
