@@ -632,3 +632,34 @@ def test_opportunities_and_catchments_match_networkx(area):
     grav = acc.gravity(gdf(targets), beta=0.002, max_distance_m=600)
     expect_g = np.where(ref <= 600, np.exp(-0.002 * ref), 0).sum(axis=1)
     np.testing.assert_allclose(grav.to_numpy(), expect_g, atol=1e-3)
+
+
+def test_row_level_reuse_gives_identical_results(area, monkeypatch):
+    """A scenario adding homes reuses stored per-home results; they must equal a fresh run."""
+    lines, homes, services, _, greens = area
+    computed: list[int] = []
+    original = Accessibility._subset
+
+    def spy(self, idx):
+        computed.append(len(idx))
+        return original(self, idx)
+
+    monkeypatch.setattr(Accessibility, "_subset", spy)
+    net = WalkNetwork.from_edges(gdf(lines))
+    cache = AccessCache()
+    base = gdf(homes[:600], index=[f"b{i}" for i in range(600)])
+    Accessibility(net, base, cache=cache).distance_to(gdf(greens))
+    Accessibility(net, base, cache=cache).pairs(gdf(services[:10]), max_distance_m=500)
+    more = gdf(homes[300:], index=[f"m{i}" for i in range(len(homes) - 300)])
+    reused = Accessibility(net, more, cache=cache)
+    fresh = Accessibility(net, more)
+    np.testing.assert_array_equal(reused.snap.edge, fresh.snap.edge)
+    np.testing.assert_allclose(reused.snap.pos_m, fresh.snap.pos_m)
+    pd.testing.assert_series_equal(reused.distance_to(gdf(greens)), fresh.distance_to(gdf(greens)))
+    pd.testing.assert_frame_equal(
+        reused.pairs(gdf(services[:10]), max_distance_m=500),
+        fresh.pairs(gdf(services[:10]), max_distance_m=500),
+    )
+    assert len(cache.rows) >= 3
+    # only the 400 homes not seen before were computed, for the distances and for the pairs
+    assert computed == [len(homes) - 600, len(homes) - 600]

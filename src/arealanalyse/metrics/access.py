@@ -70,6 +70,7 @@ class AccessCache:
         self.fields: OrderedDict[str, tuple[float, np.ndarray]] = OrderedDict()
         self.group_fields: OrderedDict[str, tuple[float, csc_matrix]] = OrderedDict()
         self.results: OrderedDict[str, Any] = OrderedDict()
+        self.rows: OrderedDict[str, Any] = OrderedDict()
         self.hits = 0
         self.misses = 0
 
@@ -81,6 +82,7 @@ class AccessCache:
             self.fields.clear()
             self.group_fields.clear()
             self.results.clear()
+            self.rows.clear()
             self.net_key = net.key
 
     def get(self, store: OrderedDict[str, Any], key: str) -> Any:
@@ -142,6 +144,51 @@ def _geom_hash(geoms: np.ndarray) -> str:
     for b in shapely.to_wkb(geoms):
         h.update(b)
     return h.hexdigest()[:24]
+
+
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
+def _point_keys(xy: np.ndarray) -> np.ndarray:
+    """64-bit keys of exact coordinate pairs (a mix of the two floats' bits)."""
+    bits = np.ascontiguousarray(xy, dtype=np.float64).view(np.uint64).reshape(-1, 2)
+    return (bits[:, 0] * _MIX) ^ (bits[:, 1] + (bits[:, 1] << np.uint64(7)))
+
+
+def _rows_lookup(
+    cache: AccessCache, name: str, keys: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, ...]] | None:
+    """Per-point results stored under ``name``: (hit mask, positions, stored arrays)."""
+    store = cache.rows.get(name)
+    if store is None or keys is None or len(keys) == 0:
+        return None
+    stored_keys, arrays = store
+    pos = np.minimum(np.searchsorted(stored_keys, keys), len(stored_keys) - 1)
+    hit = stored_keys[pos] == keys
+    return hit, pos, arrays
+
+
+def _rows_store(
+    cache: AccessCache, name: str, keys: np.ndarray, arrays: tuple[np.ndarray, ...]
+) -> None:
+    """Remember per-point results (merged with what is stored; keys are exact coordinates)."""
+    store = cache.rows.get(name)
+    if store is not None and len(store[0]) < 4 * len(keys):
+        keys = np.concatenate([keys, store[0]])
+        arrays = tuple(np.concatenate([a, b]) for a, b in zip(arrays, store[1], strict=True))
+    uniq, first = np.unique(keys, return_index=True)
+    cache.put(cache.rows, name, (uniq, tuple(np.array(a[first]) for a in arrays)))
+
+
+def _pairs_store(cache: AccessCache, name: str, keys: np.ndarray, frame: pd.DataFrame) -> None:
+    """Remember pairs by home coordinates (merged with what is stored)."""
+    rows = frame.assign(key=keys[frame["home"].to_numpy()])[["key", "target", "distance_m"]]
+    store = cache.rows.get(name)
+    if store is not None and len(store[0]) < 4 * len(keys):
+        rows = pd.concat([rows, store[1]], ignore_index=True)
+        keys = np.concatenate([keys, store[0]])
+    rows = rows.drop_duplicates(["key", "target"]).sort_values(["key", "target"], kind="stable")
+    cache.put(cache.rows, name, (np.unique(keys), rows.reset_index(drop=True)))
 
 
 def _expand(indptr: np.ndarray, keys: np.ndarray) -> tuple[_IntArray, _IntArray]:
@@ -232,9 +279,43 @@ class Accessibility:
         self.homes_key = key
         snap = self.cache.get(self.cache.snaps, key)
         if snap is None:
-            snap = self.net.snap(points, max_snap_m=self.settings.max_snap_m)
+            xy = shapely.get_coordinates(points) if len(points) else np.zeros((0, 2))
+            keys = _point_keys(xy) if len(xy) == len(points) else None
+            name = _hash("rows-snap", self.settings.max_snap_m)
+            found = _rows_lookup(self.cache, name, keys)
+            if found is not None and found[0].any():
+                hit, pos, (edge, pos_m, acc, sxy) = found
+                miss = np.flatnonzero(~hit)
+                sub = self.net.snap(points[miss], max_snap_m=self.settings.max_snap_m)
+                snap = Snap(
+                    np.where(hit, edge[pos], 0),
+                    np.where(hit, pos_m[pos], 0.0),
+                    np.where(hit, acc[pos], 0.0),
+                    np.where(hit[:, None], sxy[pos], 0.0),
+                )
+                for arr, new in zip(snap.__dict__.values(), sub.__dict__.values(), strict=True):
+                    arr[miss] = new
+            else:
+                snap = self.net.snap(points, max_snap_m=self.settings.max_snap_m)
+            if keys is not None and snap.xy is not None:
+                _rows_store(self.cache, name, keys, (snap.edge, snap.pos_m, snap.access_m, snap.xy))
             self.cache.put(self.cache.snaps, key, snap)
         return snap
+
+    @cached_property
+    def point_keys(self) -> np.ndarray:
+        """A 64-bit key of each home's exact coordinates (for row-level reuse of results)."""
+        return _point_keys(self.xy)
+
+    def _subset(self, idx: np.ndarray) -> Accessibility:
+        """Return the homes at positions ``idx`` (sharing network, settings and cache)."""
+        other = object.__new__(Accessibility)
+        other.net, other.settings, other.cache = self.net, self.settings, self.cache
+        other.index = self.index[idx]
+        other.points = self.points[idx]
+        other.snap = self.snap.take(idx)
+        other.homes_key = _hash("subset", self.homes_key, idx)
+        return other
 
     def extended(self, new_homes: gpd.GeoDataFrame | gpd.GeoSeries, /) -> Accessibility:
         """Return an Accessibility for these homes plus ``new_homes``, snapping only the new ones.
@@ -339,17 +420,31 @@ class Accessibility:
         rkey = _hash("nearest", self.homes_key, ts.key, limit, euclidean)
         out = self.cache.get(self.cache.results, rkey)
         if out is None:
-            if ts.n == 0:
-                out = np.full(len(self), np.inf)
-            elif euclidean:
-                out = self._euclid_nearest(ts, limit)
+            name = _hash("rows-nearest", ts.key, limit, euclidean, self.settings.max_snap_m)
+            found = _rows_lookup(self.cache, name, self.point_keys)
+            if found is not None and found[0].any():
+                hit, pos, (vals,) = found
+                out = np.where(hit, vals[pos], np.inf)
+                miss = np.flatnonzero(~hit)
+                if len(miss):
+                    out[miss] = self._subset(miss)._nearest(ts, limit, euclidean)
             else:
-                out = self._network_nearest(ts, limit)
-            out[out > limit] = np.inf
+                out = self._nearest(ts, limit, euclidean)
+            _rows_store(self.cache, name, self.point_keys, (out,))
             out.setflags(write=False)
             self.cache.put(self.cache.results, rkey, out)
         name = f"dist_{key}_m" if key else "dist_m"
         return pd.Series(out.copy(), index=self.index.copy(), name=name)
+
+    def _nearest(self, ts: TargetSet, limit: float, euclidean: bool) -> _FloatArray:
+        if ts.n == 0 or len(self) == 0:
+            out = np.full(len(self), np.inf)
+        elif euclidean:
+            out = self._euclid_nearest(ts, limit)
+        else:
+            out = self._network_nearest(ts, limit)
+        out[out > limit] = np.inf
+        return out
 
     def node_field(self, targets: gpd.GeoDataFrame | TargetSet, /, *, limit: float) -> np.ndarray:
         """Bounded distance from the nearest target to every network node (memoised)."""
@@ -453,18 +548,47 @@ class Accessibility:
         pkey = _hash("pairs", self.homes_key, ts.key, limit, euclidean)
         frame = self.cache.get(self.cache.results, pkey)
         if frame is None:
-            if ts.n == 0:
-                h = g = np.zeros(0, dtype=np.int64)
-                d = np.zeros(0)
-            elif euclidean:
-                h, g, d = self._euclid_pairs(ts, limit)
+            name = _hash("rows-pairs", ts.key, limit, euclidean, self.settings.max_snap_m)
+            store = self.cache.rows.get(name)
+            keys = self.point_keys
+            if store is not None and np.isin(keys, store[0]).any():
+                old_keys, old_frame = store
+                hit = np.isin(keys, old_keys)
+                # rows of the stored frame for every home that was seen before
+                fk = old_frame["key"].to_numpy()
+                lo = np.searchsorted(fk, keys[hit], "left")
+                hi = np.searchsorted(fk, keys[hit], "right")
+                ptr = np.concatenate([[0], np.cumsum(hi - lo)])
+                rep, _ = _expand(ptr, np.arange(len(lo)))
+                rows = np.repeat(lo, hi - lo) + (np.arange(len(rep)) - np.repeat(ptr[:-1], hi - lo))
+                h_old = np.flatnonzero(hit)[rep]
+                g_old = old_frame["target"].to_numpy()[rows]
+                d_old = old_frame["distance_m"].to_numpy()[rows]
+                miss = np.flatnonzero(~hit)
+                h_new, g_new, d_new = self._subset(miss)._pairs_arrays(ts, limit, euclidean)
+                h = np.concatenate([h_old, miss[h_new]])
+                g = np.concatenate([g_old, g_new])
+                d = np.concatenate([d_old, d_new])
             else:
-                h, g, d = self._network_pairs(ts, limit)
-            keep = d <= limit
-            frame = pd.DataFrame({"home": h[keep], "target": g[keep], "distance_m": d[keep]})
+                h, g, d = self._pairs_arrays(ts, limit, euclidean)
+            frame = pd.DataFrame({"home": h, "target": g, "distance_m": d})
             frame = frame.sort_values(["home", "target"], kind="stable").reset_index(drop=True)
             self.cache.put(self.cache.results, pkey, frame)
+            _pairs_store(self.cache, name, keys, frame)
         return frame.copy()
+
+    def _pairs_arrays(
+        self, ts: TargetSet, limit: float, euclidean: bool
+    ) -> tuple[_IntArray, _IntArray, _FloatArray]:
+        if ts.n == 0 or len(self) == 0:
+            h = g = np.zeros(0, dtype=np.int64)
+            d = np.zeros(0)
+        elif euclidean:
+            h, g, d = self._euclid_pairs(ts, limit)
+        else:
+            h, g, d = self._network_pairs(ts, limit)
+        keep = d <= limit
+        return h[keep], g[keep], d[keep]
 
     def group_node_fields(
         self, targets: gpd.GeoDataFrame | TargetSet, /, *, limit: float
