@@ -696,10 +696,10 @@ def test_demo_baseline_map_size_and_render_time(
         assert layer in labels
     assert crop_stats(page.screenshot(), MAP_BOX)["std"] > 5.0
     # A scenario on the demo: evaluated, checked against the bundled rules, then drawn.
-    scen = tmp_path / "demo" / "scenario.yaml"
+    scen = tmp_path / "scenario.yaml"
     scen.write_text(
         "schema_version: 1\nname: test\ntitle: Kontor ved Lysaker\n"
-        "catalogue: baerum-demo.yaml\nperiod: {start: 2026, end: 2040}\nsites:\n"
+        f"catalogue: {cat.as_posix()}\nperiod: {start: 2026, end: 2040}\nsites:\n"
         "  - {id: s1, name: Lysaker stasjon, use: kontor, bra_m2: 20000, year: 2030,"
         " area: Lysaker, footprint_m2: 10000}\n",
         encoding="utf-8",
