@@ -7,7 +7,8 @@ generated, never edited by hand, so a diff of this file is the review of a noteb
 Conventions (see ``../shared/STYLE.md``): the notebooks only import the package and tell a story;
 they define no functions. They find the study area through environment variables the tests set:
 
-* ``AREALANALYSE_CATALOGUE`` (default ``../layers/baerum-demo.yaml``, built if absent),
+* ``AREALANALYSE_CATALOGUE`` (default ``../layers/baerum-demo.yaml``, built when absent or made
+  by older generator code),
 * ``AREALANALYSE_SCENARIOS`` (default ``../scenarios``),
 * ``AREALANALYSE_OUTPUT`` (default ``../output/notebooks``),
 * ``AREALANALYSE_REAL_DATA`` (default ``../../shared/data/real``; notebook 04 only).
@@ -35,10 +36,11 @@ pd.set_option("display.width", 160)
 CATALOGUE = Path(os.environ.get("AREALANALYSE_CATALOGUE", "../layers/baerum-demo.yaml"))
 SCENARIOS = Path(os.environ.get("AREALANALYSE_SCENARIOS", "../scenarios"))
 OUTPUT = Path(os.environ.get("AREALANALYSE_OUTPUT", "../output/notebooks"))
-if not CATALOGUE.is_file():  # a fresh clone: generate the SYNTHETIC demo once (30-60 s)
-    from arealanalyse.demo import build_demo
+if "AREALANALYSE_CATALOGUE" not in os.environ:  # the SYNTHETIC demo, as `make demo` builds it
+    from arealanalyse.demo import build_demo, demo_is_current
 
-    build_demo(CATALOGUE.with_suffix(""), catalogue=CATALOGUE)
+    if not demo_is_current(CATALOGUE.with_suffix("") / "baerum-demo.gpkg"):  # absent or outdated
+        build_demo(CATALOGUE.with_suffix(""), catalogue=CATALOGUE)  # 30-60 s, once
 print(f"study area: {CATALOGUE}")"""
 
 

@@ -106,6 +106,32 @@ def test_generator_check_mode_reports_stale_notebook(tmp_path, monkeypatch):
     assert gen.main(["--check"]) == 1
 
 
+def test_setup_cell_uses_the_default_demo_without_rebuilding_a_current_one(
+    study_area, tmp_path, monkeypatch
+):
+    """Without AREALANALYSE_CATALOGUE the notebooks use ../layers/baerum-demo.yaml (rebuilt only
+    when absent or outdated): a current demo there is used as it is."""
+    import arealanalyse.demo
+
+    catalogue, _ = study_area
+    (tmp_path / "layers").symlink_to(catalogue.parent, target_is_directory=True)
+    (tmp_path / "notebooks").mkdir()
+    monkeypatch.chdir(tmp_path / "notebooks")
+    for var in ("AREALANALYSE_CATALOGUE", "AREALANALYSE_SCENARIOS", "AREALANALYSE_OUTPUT"):
+        monkeypatch.delenv(var, raising=False)
+    built = []
+    monkeypatch.setattr(arealanalyse.demo, "build_demo", lambda *a, **k: built.append(a))
+    ns: dict[str, object] = {}
+    exec(_generator().SETUP, ns)
+    assert built == []
+    assert ns["CATALOGUE"] == Path("../layers/baerum-demo.yaml")
+    assert ns["SCENARIOS"] == Path("../scenarios")
+    # an outdated demo is rebuilt in place
+    monkeypatch.setattr(arealanalyse.demo, "demo_is_current", lambda _p: False)
+    exec(_generator().SETUP, ns)
+    assert built == [(Path("../layers/baerum-demo"),)]
+
+
 def test_python3_kernel_is_the_venv():
     spec = KernelSpecManager().get_kernel_spec("python3")
     exe = spec.argv[0]
