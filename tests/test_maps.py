@@ -699,7 +699,8 @@ def test_demo_baseline_map_size_and_render_time(
     scen = tmp_path / "scenario.yaml"
     scen.write_text(
         "schema_version: 1\nname: test\ntitle: Kontor ved Lysaker\n"
-        f"catalogue: {cat.as_posix()}\nperiod: {start: 2026, end: 2040}\nsites:\n"
+        f"catalogue: {cat.as_posix()}\n"
+        "period: {start: 2026, end: 2040}\nsites:\n"
         "  - {id: s1, name: Lysaker stasjon, use: kontor, bra_m2: 20000, year: 2030,"
         " area: Lysaker, footprint_m2: 10000}\n",
         encoding="utf-8",
