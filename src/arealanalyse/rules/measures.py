@@ -22,6 +22,7 @@ import pandas as pd
 
 from arealanalyse.scenarios.jobs import BUSINESS_USES as _SCENARIO_BUSINESS_USES
 from arealanalyse.scenarios.jobs import USES as _SCENARIO_USES
+from arealanalyse.scenarios.sitetable import REZONING_CONTRACT_COLUMNS, SITE_TABLE_COLUMNS
 
 __all__ = [
     "BUSINESS_USES",
@@ -39,17 +40,12 @@ __all__ = [
 USES: tuple[str, ...] = tuple(_SCENARIO_USES)
 BUSINESS_USES: tuple[str, ...] = tuple(_SCENARIO_BUSINESS_USES)
 
-#: Columns of the scenario site table that measures read (besides ``geometry``).
-SITE_COLUMNS: tuple[str, ...] = (
-    "site_id", "name", "use", "bra_m2", "dwellings", "jobs", "year", "area_m2", "dist_rail_m",
-    "abc_class", "in_area", "in_area_type", "farmland_21_daa", "farmland_22_daa",
-    "farmland_23_daa", "farmland_daa", "green_daa", "noise_mean_db", "noise_max_db",
-    "slope_mean_deg", "dist_e18_m", "dist_green_m", "zone_category",
-)  # fmt: skip
+#: Columns of the scenario site table that measures read (besides ``geometry``): the contract
+#: defined next to the code that builds the table.
+SITE_COLUMNS: tuple[str, ...] = tuple(c for c in SITE_TABLE_COLUMNS if c != "geometry")
 
-REZONING_COLUMNS: tuple[str, ...] = (
-    "rezone_id", "from_code", "to_code", "from_category", "to_category", "area_daa", "bra_m2_lost",
-)  # fmt: skip
+#: Columns of the rezonings table that measures read (the same contract).
+REZONING_COLUMNS: tuple[str, ...] = REZONING_CONTRACT_COLUMNS
 
 
 @dataclass(frozen=True)

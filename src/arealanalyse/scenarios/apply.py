@@ -38,6 +38,7 @@ from arealanalyse.errors import ArealanalyseError
 from arealanalyse.layers.codes import AREALFORMAL, arealformal_category
 from arealanalyse.scenarios.jobs import NON_BUSINESS_USES, rates
 from arealanalyse.scenarios.model import Scenario, ScenarioValidationError, parse_geometry
+from arealanalyse.scenarios.sitetable import REZONING_APPLY_COLUMNS
 from arealanalyse.settings import Settings, resolve
 
 __all__ = [
@@ -518,20 +519,7 @@ def apply_scenario(
                 "dwellings": int(rz.dwellings),
             }
         )
-    rezonings = pd.DataFrame(
-        rez_rows,
-        columns=[
-            "rezone_id",
-            "from_code",
-            "to_code",
-            "from_category",
-            "to_category",
-            "area_daa",
-            "bra_m2_lost",
-            "jobs_lost",
-            "dwellings",
-        ],
-    )
+    rezonings = pd.DataFrame(rez_rows, columns=list(REZONING_APPLY_COLUMNS))
 
     # Sites: workplaces, homes, land take.
     job_sites = sites[(sites["use"] != "bolig") & (sites["bra_m2"] > 0)]

@@ -39,7 +39,12 @@ from arealanalyse.scenarios.apply import (
 )
 from arealanalyse.scenarios.jobs import BUSINESS_USES, NON_BUSINESS_USES, USES
 from arealanalyse.scenarios.model import Scenario, ScenarioValidationError, load_scenario
-from arealanalyse.scenarios.sitetable import SITE_TABLE_COLUMNS, abc_class, site_table
+from arealanalyse.scenarios.sitetable import (
+    REZONING_COLUMNS,
+    SITE_TABLE_COLUMNS,
+    abc_class,
+    site_table,
+)
 from arealanalyse.settings import Settings
 
 __all__ = [
@@ -51,20 +56,6 @@ __all__ = [
     "site_table",
 ]
 
-#: Columns of the rezonings table (the first seven are the contract; the rest are extras).
-REZONING_COLUMNS: tuple[str, ...] = (
-    "rezone_id",
-    "from_code",
-    "to_code",
-    "from_category",
-    "to_category",
-    "area_daa",
-    "bra_m2_lost",
-    "jobs_lost",
-    "dwellings",
-    "noise_mean_db",
-    "noise_max_db",
-)
 
 #: Per-home distances written as GeoTIFF surfaces next to a scenario's outputs.
 SURFACE_COLUMNS: tuple[str, ...] = ("dist_rail_m", "dist_daily_m", "dist_green_m")

@@ -17,7 +17,29 @@ import shapely
 
 from arealanalyse.layers.rasters import Raster, zonal_stats
 
-__all__ = ["SITE_TABLE_COLUMNS", "abc_class", "site_table"]
+__all__ = [
+    "REZONING_APPLY_COLUMNS",
+    "REZONING_COLUMNS",
+    "REZONING_CONTRACT_COLUMNS",
+    "SITE_TABLE_COLUMNS",
+    "abc_class",
+    "site_table",
+]
+
+#: Columns of the rezonings table that ``arealanalyse.rules`` relies on (the contract).
+REZONING_CONTRACT_COLUMNS: tuple[str, ...] = (
+    "rezone_id",
+    "from_code",
+    "to_code",
+    "from_category",
+    "to_category",
+    "area_daa",
+    "bra_m2_lost",
+)
+#: Columns the apply step fills (the contract plus what moved out of the rezoned land).
+REZONING_APPLY_COLUMNS: tuple[str, ...] = (*REZONING_CONTRACT_COLUMNS, "jobs_lost", "dwellings")
+#: All columns of a scenario run's rezonings table (apply columns plus noise from the raster).
+REZONING_COLUMNS: tuple[str, ...] = (*REZONING_APPLY_COLUMNS, "noise_mean_db", "noise_max_db")
 
 #: Columns of the site table, in order (a contract with ``arealanalyse.rules``).
 SITE_TABLE_COLUMNS: tuple[str, ...] = (
