@@ -71,6 +71,7 @@ class AccessCache:
         self.group_fields: OrderedDict[str, tuple[float, csc_matrix]] = OrderedDict()
         self.results: OrderedDict[str, Any] = OrderedDict()
         self.rows: OrderedDict[str, Any] = OrderedDict()
+        self.target_fields: dict[tuple[int, float], tuple[np.ndarray, np.ndarray]] = {}
         self.hits = 0
         self.misses = 0
 
@@ -83,6 +84,7 @@ class AccessCache:
             self.group_fields.clear()
             self.results.clear()
             self.rows.clear()
+            self.target_fields.clear()
             self.net_key = net.key
 
     def get(self, store: OrderedDict[str, Any], key: str) -> Any:
@@ -155,6 +157,19 @@ def _point_keys(xy: np.ndarray) -> np.ndarray:
     return (bits[:, 0] * _MIX) ^ (bits[:, 1] + (bits[:, 1] << np.uint64(7)))
 
 
+def _entry_signatures(ts: TargetSet) -> np.ndarray:
+    """Return a 64-bit signature of each target's entry points (order-independent)."""
+    e = ts.entry_edge.astype(np.uint64)
+    p = np.ascontiguousarray(ts.entry_pos_m, dtype=np.float64).view(np.uint64)
+    a = np.ascontiguousarray(ts.entry_access_m, dtype=np.float64).view(np.uint64)
+    mixed = ((e * _MIX) ^ (p + (p << np.uint64(13)))) * _MIX ^ (a + (a >> np.uint64(7)))
+    mixed = mixed * _MIX
+    sig = np.zeros(ts.n, dtype=np.uint64)
+    np.add.at(sig, ts.entry_group, mixed)
+    counts = np.bincount(ts.entry_group, minlength=ts.n).astype(np.uint64)
+    return sig ^ (counts * np.uint64(0xBF58476D1CE4E5B9))
+
+
 def _rows_lookup(
     cache: AccessCache, name: str, keys: np.ndarray | None
 ) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, ...]] | None:
@@ -169,26 +184,61 @@ def _rows_lookup(
 
 
 def _rows_store(
-    cache: AccessCache, name: str, keys: np.ndarray, arrays: tuple[np.ndarray, ...]
+    cache: AccessCache,
+    name: str,
+    keys: np.ndarray,
+    arrays: tuple[np.ndarray, ...],
+    *,
+    hit: np.ndarray | None = None,
 ) -> None:
-    """Remember per-point results (merged with what is stored; keys are exact coordinates)."""
+    """Remember per-point results (keys are exact coordinates).
+
+    ``hit`` marks points whose results came from the store already; only the others are added
+    (inserted in key order, without re-sorting what is stored).
+    """
     store = cache.rows.get(name)
-    if store is not None and len(store[0]) < 4 * len(keys):
-        keys = np.concatenate([keys, store[0]])
-        arrays = tuple(np.concatenate([a, b]) for a, b in zip(arrays, store[1], strict=True))
+    if store is not None and hit is not None and len(store[0]) < 4 * len(keys):
+        new = ~hit
+        if not new.any():
+            return
+        add_keys, first = np.unique(keys[new], return_index=True)
+        at = np.searchsorted(store[0], add_keys)
+        merged = np.insert(store[0], at, add_keys)
+        arrays = tuple(
+            np.insert(old, at, a[new][first], axis=0)
+            for a, old in zip(arrays, store[1], strict=True)
+        )
+        cache.put(cache.rows, name, (merged, arrays))
+        return
     uniq, first = np.unique(keys, return_index=True)
     cache.put(cache.rows, name, (uniq, tuple(np.array(a[first]) for a in arrays)))
 
 
-def _pairs_store(cache: AccessCache, name: str, keys: np.ndarray, frame: pd.DataFrame) -> None:
-    """Remember pairs by home coordinates (merged with what is stored)."""
-    rows = frame.assign(key=keys[frame["home"].to_numpy()])[["key", "target", "distance_m"]]
+def _pairs_store(
+    cache: AccessCache,
+    name: str,
+    keys: np.ndarray,
+    frame: pd.DataFrame,
+    *,
+    hit: np.ndarray | None = None,
+) -> None:
+    """Remember pairs by home coordinates; with ``hit``, only homes not stored yet are added."""
     store = cache.rows.get(name)
-    if store is not None and len(store[0]) < 4 * len(keys):
-        rows = pd.concat([rows, store[1]], ignore_index=True)
-        keys = np.concatenate([keys, store[0]])
-    rows = rows.drop_duplicates(["key", "target"]).sort_values(["key", "target"], kind="stable")
-    cache.put(cache.rows, name, (np.unique(keys), rows.reset_index(drop=True)))
+    if store is not None and hit is not None and len(store[0]) < 4 * len(keys):
+        new = ~hit
+        if not new.any():
+            return
+        homes = frame["home"].to_numpy()
+        rows = frame.loc[new[homes]].assign(key=keys[homes[new[homes]]])
+        rows = pd.concat([store[1], rows[["key", "target", "distance_m"]]], ignore_index=True)
+        rows = rows.drop_duplicates(["key", "target"])
+        all_keys = np.union1d(store[0], keys[new])
+    else:
+        rows = frame.assign(key=keys[frame["home"].to_numpy()])[["key", "target", "distance_m"]]
+        rows = rows.drop_duplicates(["key", "target"])
+        all_keys = np.unique(keys)
+    rows = rows.sort_values(["key", "target"], kind="stable").reset_index(drop=True)
+    cache.put(cache.rows, name, (all_keys, rows))
 
 
 def _expand(indptr: np.ndarray, keys: np.ndarray) -> tuple[_IntArray, _IntArray]:
@@ -296,9 +346,12 @@ class Accessibility:
                 for arr, new in zip(snap.__dict__.values(), sub.__dict__.values(), strict=True):
                     arr[miss] = new
             else:
+                hit = None
                 snap = self.net.snap(points, max_snap_m=self.settings.max_snap_m)
             if keys is not None and snap.xy is not None:
-                _rows_store(self.cache, name, keys, (snap.edge, snap.pos_m, snap.access_m, snap.xy))
+                _rows_store(
+                    self.cache, name, keys, (snap.edge, snap.pos_m, snap.access_m, snap.xy), hit=hit
+                )
             self.cache.put(self.cache.snaps, key, snap)
         return snap
 
@@ -429,8 +482,9 @@ class Accessibility:
                 if len(miss):
                     out[miss] = self._subset(miss)._nearest(ts, limit, euclidean)
             else:
+                hit = None
                 out = self._nearest(ts, limit, euclidean)
-            _rows_store(self.cache, name, self.point_keys, (out,))
+            _rows_store(self.cache, name, self.point_keys, (out,), hit=hit)
             out.setflags(write=False)
             self.cache.put(self.cache.results, rkey, out)
         name = f"dist_{key}_m" if key else "dist_m"
@@ -570,11 +624,12 @@ class Accessibility:
                 g = np.concatenate([g_old, g_new])
                 d = np.concatenate([d_old, d_new])
             else:
+                hit = None
                 h, g, d = self._pairs_arrays(ts, limit, euclidean)
             frame = pd.DataFrame({"home": h, "target": g, "distance_m": d})
             frame = frame.sort_values(["home", "target"], kind="stable").reset_index(drop=True)
             self.cache.put(self.cache.results, pkey, frame)
-            _pairs_store(self.cache, name, keys, frame)
+            _pairs_store(self.cache, name, keys, frame, hit=hit)
         return frame.copy()
 
     def _pairs_arrays(
@@ -607,29 +662,37 @@ class Accessibility:
                 mat.data[mat.data > limit + 1e-9] = 0.0
                 mat.eliminate_zeros()
             return mat
-        e = ts.entry_edge
-        group = np.concatenate([ts.entry_group, ts.entry_group])
-        node = np.concatenate([self.net.u[e], self.net.v[e]])
-        cost = np.concatenate(
-            [
-                ts.entry_access_m + ts.entry_pos_m,
-                ts.entry_access_m + self.net.length[e] - ts.entry_pos_m,
-            ]
-        )
-        rows: list[np.ndarray] = []
-        cols: list[np.ndarray] = []
-        vals: list[np.ndarray] = []
-        for ids, sub, block in self.net.group_fields(group, node, cost, n_groups=ts.n, limit=limit):
-            r, c = np.nonzero(np.isfinite(block))
-            rows.append(sub[c])
-            cols.append(ids[r])
-            vals.append(np.maximum(block[r, c], 1e-9))
-        if not rows:
-            rows, cols, vals = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)], [np.zeros(0)]
-        mat = csc_matrix(
-            (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
-            shape=(self.net.n_nodes, ts.n),
-        ).tocsr()
+        # per-target fields are memoised by a signature of that target's entry points, so a
+        # layer with one target added or moved only searches from that target
+        sig = _entry_signatures(ts)
+        store = self.cache.target_fields
+        need = np.array([(int(k), limit) not in store for k in sig.tolist()], dtype=bool)
+        if need.any():
+            sel = need[ts.entry_group]
+            e = ts.entry_edge[sel]
+            grp = ts.entry_group[sel]
+            acc, pos = ts.entry_access_m[sel], ts.entry_pos_m[sel]
+            group = np.concatenate([grp, grp])
+            node = np.concatenate([self.net.u[e], self.net.v[e]])
+            cost = np.concatenate([acc + pos, acc + self.net.length[e] - pos])
+            found: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+            for ids, sub, block in self.net.group_fields(
+                group, node, cost, n_groups=ts.n, limit=limit
+            ):
+                for j, gid in enumerate(ids.tolist()):
+                    r = np.flatnonzero(np.isfinite(block[j]))
+                    found[gid] = (sub[r], np.maximum(block[j, r], 1e-9))
+            if len(store) > 200_000:
+                store.clear()
+            empty = (np.zeros(0, np.int64), np.zeros(0))
+            for gid in np.flatnonzero(need).tolist():
+                store[(int(sig[gid]), limit)] = found.get(gid, empty)
+        parts = [store[(int(k), limit)] for k in sig.tolist()]
+        lengths = np.array([len(p[0]) for p in parts], dtype=np.int64)
+        rows_all = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, np.int64)
+        vals_all = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0)
+        cols_all = np.repeat(np.arange(ts.n, dtype=np.int64), lengths)
+        mat = csc_matrix((vals_all, (rows_all, cols_all)), shape=(self.net.n_nodes, ts.n)).tocsr()
         self.cache.put(self.cache.group_fields, fkey, (limit, mat))
         return mat
 
