@@ -45,6 +45,7 @@ def _offline(self, address, _connect=_socket.socket.connect):
 
 _socket.socket.connect = _offline
 del _offline
+print("kernel prefix:", __import__("sys").prefix)
 """
 
 
@@ -195,6 +196,8 @@ def test_notebook_executes(name, study_area, tmp_path, monkeypatch):
     print(f"{name}: executed in {time.perf_counter() - t0:.1f} s")
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert all(c.execution_count is not None for c in code)
+    # the kernel is this environment's Python (the venv), not whatever `python` is on PATH
+    assert nb.cells[0].outputs[0]["text"].strip() == f"kernel prefix: {sys.prefix}"
     text, err = _texts(nb)
     assert not [e for e in err if "Warning" in e or "Error" in e], err
     for snippet in EXPECTED[name]:
