@@ -663,3 +663,24 @@ def test_row_level_reuse_gives_identical_results(area, monkeypatch):
     assert len(cache.rows) >= 3
     # only the 400 homes not seen before were computed, for the distances and for the pairs
     assert computed == [len(homes) - 600, len(homes) - 600]
+
+
+@pytest.mark.realdata
+def test_real_osm_skoyen_matches_networkx(real_data):
+    from arealanalyse.layers.readers import read_layer
+
+    pbf = real_data / "otp-osm-fixture-skoyen" / "skoyen.osm.pbf"
+    walk = read_layer(pbf, "walk_network")
+    homes = read_layer(pbf, "homes")
+    stops = read_layer(pbf, "transit")
+    net = WalkNetwork.from_edges(walk)
+    acc = Accessibility(net, homes)
+    got = acc.distance_to(stops).to_numpy()
+    hp = acc.points
+    ref = reference_distances(np.asarray(net.edge_geoms), hp, np.asarray(stops.geometry.values))
+    np.testing.assert_array_equal(np.isinf(got), np.isinf(ref))
+    fin = np.isfinite(ref)
+    assert fin.sum() > 50
+    assert np.abs(got[fin] - ref[fin]).max() < 0.5
+    eu = acc.distance_to(stops, euclidean=True).to_numpy()
+    assert (got[fin] >= eu[fin] - 1e-6).all()
