@@ -446,12 +446,14 @@ def bench_scale(
             if name not in tasks:
                 continue
             print(f"[scale {scale}] {name}", flush=True)
+            load = os.getloadavg()[0]
             try:
                 peer = _run(func, str(folder), distance)
             except Exception as exc:  # a peer failing must not lose the other results
                 res[name] = {"error": f"{type(exc).__name__}: {exc}"}
                 continue
             res[name] = {k: peer[k] for k in ("build_s", "query_s", "peak_rss_mb")}
+            res[name]["loadavg_1min"] = load
             res[name].update(_agreement(ours["fields"], peer["fields"], distance))
         if "networkx" in tasks:
             print(f"[scale {scale}] networkx ego graphs (sample of {sample} homes)", flush=True)
@@ -596,6 +598,8 @@ def write_markdown(results: dict[str, Any], path: Path) -> None:
                 continue
             r = res["ratios"].get(name, {})
             label = name if name != "networkx" else f"networkx ego graphs (n={p['sample']})"
+            if "loadavg_1min" in p:
+                label += f" (load {p['loadavg_1min']:.1f})"
             lines.append(
                 f"| {label} | {_fmt(p['build_s'])} | {_fmt(p['query_s'])} | "
                 f"{_fmt(p['build_s'] + p['query_s'])} | {_fmt(p['peak_rss_mb'], 0)} | "
