@@ -155,8 +155,8 @@ def grid_area(side=14, spacing=100.0, n_homes=1000, seed=7):
     homes = shapely.points(hxy)
     homes[:3] = [Point(5050, 5010), Point(-900, -900), Point(5020, 4990)]  # island, far, island
     lo, hi = xy.min(axis=0), xy.max(axis=0)
-    services = shapely.points(rng.uniform(lo, hi, (60, 2)))
-    cats = rng.choice(list(SERVICE_CATEGORIES)[:4], 60)
+    services = shapely.points(rng.uniform(lo, hi, (96, 2)))
+    cats = np.array(list(SERVICE_CATEGORIES) * 8)  # every category, 8 services each
     greens = shapely.buffer(
         shapely.points(rng.uniform(lo, hi, (6, 2))), rng.uniform(60, 200, 6), quad_segs=3
     )
@@ -173,6 +173,7 @@ def test_point_targets_match_networkx_for_every_category(area):
     net = WalkNetwork.from_edges(gdf(lines))
     h = gdf(homes, index=[f"h{i}" for i in range(len(homes))])
     acc = Accessibility(net, h)
+    assert len(homes) == 1000 and set(cats) == set(SERVICE_CATEGORIES)
     for c in np.unique(cats):
         t = gdf(services[cats == c])
         got = acc.distance_to(t, key=c, max_distance_m=1e9)
