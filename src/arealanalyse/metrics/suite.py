@@ -27,15 +27,11 @@ import pandas as pd
 from arealanalyse.errors import EmptyLayerError, MissingColumnError
 from arealanalyse.io import write_geopackage, write_table
 from arealanalyse.layers.codes import DAILY_SERVICES, SERVICE_CATEGORIES
-from arealanalyse.metrics.access import (
-    AccessCache,
-    Accessibility,
-    _geom_hash,
-    _hash,
-    points_in_polygons,
-)
+from arealanalyse.metrics.access import Accessibility
+from arealanalyse.metrics.cache import AccessCache, _geom_hash, _hash
 from arealanalyse.metrics.grid import cell_ids, cell_polygons
 from arealanalyse.metrics.landtake import land_take
+from arealanalyse.metrics.targets import points_in_polygons
 from arealanalyse.network import WalkNetwork
 from arealanalyse.settings import Settings, resolve
 

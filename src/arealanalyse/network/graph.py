@@ -24,7 +24,6 @@ import pandas as pd
 import shapely
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components, dijkstra
-from shapely import ops
 
 from arealanalyse.errors import CrsError, EmptyLayerError, GeometryError, NetworkError
 from arealanalyse.io import atomic_path
@@ -640,49 +639,11 @@ class WalkNetwork:
         >>> round(area.loc["stop"].bounds[0]), round(area.loc["stop"].bounds[2])
         (390, 610)
         """
-        s = resolve(settings)
-        _check_crs(points, "points", self.crs)
-        geoms = point_geometries(points.geometry, name="points")
-        snap = self.snap(geoms, max_snap_m=s.max_snap_m)
-        out: list[Any] = [shapely.Polygon()] * len(geoms)
-        ok = np.flatnonzero(snap.reached)
-        pieces: dict[int, list[Any]] = {}
-        for i in ok.tolist():
-            r = distance_m - float(snap.access_m[i])
-            if r >= 0:  # the point's own edge, both ways from where it meets the network
-                e = int(snap.edge[i])
-                p = float(snap.pos_m[i])
-                a, b = max(0.0, p - r), min(float(self.length[e]), p + r)
-                pieces[i] = [ops.substring(self.edge_geoms[e], a, b)]
-        pt, node, cost = self.endpoint_sources(snap)
-        group = np.searchsorted(ok, pt)
-        for ids, sub, block in self.group_fields(
-            group, node, cost, n_groups=len(ok), limit=distance_m
-        ):
-            for j, gid in enumerate(ids.tolist()):
-                field = np.full(self.n_nodes, np.inf)
-                field[sub] = block[j]
-                pieces.setdefault(int(ok[gid]), []).extend(self._reached_pieces(field, distance_m))
-        for i, parts in pieces.items():
-            # buffering each piece and unioning the buffers is ~5x faster than buffering the
-            # union of the lines, and gives the same polygon
-            out[i] = shapely.union_all(shapely.buffer(np.asarray(parts, dtype=object), buffer_m))
-        return gpd.GeoSeries(out, index=points.index, crs=self.crs)
+        from arealanalyse.network.service import service_areas
 
-    def _reached_pieces(self, field: _FloatArray, distance_m: float) -> list[Any]:
-        ru = distance_m - field[self.u]
-        rv = distance_m - field[self.v]
-        touched = np.flatnonzero((ru > 0) | (rv > 0))
-        pieces: list[Any] = []
-        full = touched[ru[touched] + rv[touched] >= self.length[touched]]
-        pieces.extend(self.edge_geoms[full])
-        for e in touched[ru[touched] + rv[touched] < self.length[touched]]:
-            if ru[e] > 0:
-                pieces.append(ops.substring(self.edge_geoms[e], 0.0, float(ru[e])))
-            if rv[e] > 0:
-                ln = float(self.length[e])
-                pieces.append(ops.substring(self.edge_geoms[e], ln - float(rv[e]), ln))
-        return pieces
+        return service_areas(
+            self, points, distance_m=distance_m, buffer_m=buffer_m, settings=settings
+        )
 
     def __repr__(self) -> str:
         return (
