@@ -680,6 +680,8 @@ def main(argv: list[str] | None = None) -> int:
     for scale in sorted(set(scales) | set(previous)):
         if scale not in scales:
             results["scales"].append(previous[scale])
+            write_json(args.out, results)
+            write_markdown(results, Path(args.doc))
             continue
         results["scales"].append(
             bench_scale(
