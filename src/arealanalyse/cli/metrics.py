@@ -179,13 +179,13 @@ def share_within_command(
 ) -> None:
     """Share of homes (weighted) within each distance of the nearest target.
 
-    Homes are restricted to the municipality (cell/feature centre inside the boundary); targets
-    just outside it still count (they are kept within the largest distance of the boundary).
+    Only homes whose centre is inside the municipality count.
 
-    Example: arealanalyse metrics share-within --homes ru250m.csv --homes-kind homes
-    --weight population --targets stops.txt --targets-kind transit
-    --filter "vehicle_type == 100" --within-boundary kommuner.geojson --kommune 3201
-    --distance 500,800,1000 --euclidean
+    Targets just outside it still count (those within the largest distance of the boundary).
+
+    Example: arealanalyse metrics share-within --homes ru250m.csv --weight population
+    --targets stops.txt --targets-kind transit --filter "vehicle_type == 100"
+    --within-boundary kommuner.geojson --kommune 3201 --distance 500,800,1000 --euclidean
     """
     import numpy as np
     import shapely
