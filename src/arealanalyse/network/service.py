@@ -64,7 +64,10 @@ def service_areas(
     for i, parts in pieces.items():
         # buffering each piece and unioning the buffers is ~5x faster than buffering the
         # union of the lines, and gives the same polygon
-        out[i] = shapely.union_all(shapely.buffer(np.asarray(parts, dtype=object), buffer_m))
+        # quad_segs=4: rounded ends of 30 m buffers need no more; ~3x faster, area within 0.5 %
+        out[i] = shapely.union_all(
+            shapely.buffer(np.asarray(parts, dtype=object), buffer_m, quad_segs=4)
+        )
     return gpd.GeoSeries(out, index=points.index, crs=net.crs)
 
 
