@@ -685,3 +685,32 @@ def test_real_osm_skoyen_matches_networkx(real_data):
     assert np.abs(got[fin] - ref[fin]).max() < 0.5
     eu = acc.distance_to(stops, euclidean=True).to_numpy()
     assert (got[fin] >= eu[fin] - 1e-6).all()
+
+
+def test_share_within_picks_layers_of_a_geopackage(tmp_path, capsys):
+    """A multi-layer GeoPackage needs --homes-layer/--targets-layer; without, one clear line."""
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    from arealanalyse.cli import main
+
+    gpkg = tmp_path / "area.gpkg"
+    x0, y0 = 590_000.0, 6_643_000.0
+    gpd.GeoDataFrame(
+        {"dwellings": [10.0, 30.0]}, geometry=[Point(x0, y0), Point(x0 + 900, y0)], crs=25832
+    ).to_file(gpkg, layer="homes")
+    gpd.GeoDataFrame(
+        {"name": ["A"], "mode": ["rail"]}, geometry=[Point(x0 + 100, y0)], crs=25832
+    ).to_file(gpkg, layer="transit")
+    base = ["metrics", "share-within", "--homes", str(gpkg), "--targets", str(gpkg),
+            "--targets-kind", "transit", "--weight", "dwellings", "--distance", "500",
+            "--euclidean", "--json"]  # fmt: skip
+    assert main(base) == 2
+    assert "several layers" in capsys.readouterr().err
+    assert main([*base, "--homes-layer", "homes", "--targets-layer", "transit"]) == 0
+    import json
+
+    payload = json.loads(capsys.readouterr().out)
+    rows = payload["rows"]
+    # 10 of the 40 dwellings are within 500 m of the station (100 m away; the other is 800 m)
+    assert rows[0]["share"] == 0.25

@@ -155,10 +155,16 @@ def share_within_command(
     homes: Path = typer.Option(..., "--homes", help="Homes layer file (e.g. SSB grid CSV)."),
     homes_kind: str = typer.Option("homes", "--homes-kind", help="Canonical kind of --homes."),
     homes_format: str = typer.Option("auto", "--homes-format", help="auto, vector, csv, ..."),
+    homes_layer: str | None = typer.Option(
+        None, "--homes-layer", help="Layer of --homes in a multi-layer file (GeoPackage)."
+    ),
     weight: str | None = typer.Option(None, "--weight", help="Weight column (e.g. population)."),
     targets: Path = typer.Option(..., "--targets", help="Target layer file (e.g. GTFS stops)."),
     targets_kind: str = typer.Option(..., "--targets-kind", help="Canonical kind of --targets."),
     targets_format: str = typer.Option("auto", "--targets-format", help="auto, gtfs, ..."),
+    targets_layer: str | None = typer.Option(
+        None, "--targets-layer", help="Layer of --targets in a multi-layer file (GeoPackage)."
+    ),
     filter_expr: str | None = typer.Option(
         None, "--filter", help="Filter on the targets, pandas query syntax."
     ),
@@ -216,7 +222,7 @@ def share_within_command(
     t0 = time.perf_counter()
     with _progress(console, not as_json) as say:
         say(f"reading {homes.name}")
-        h = read_layer(homes, homes_kind, format=homes_format, name="homes")
+        h = read_layer(homes, homes_kind, format=homes_format, name="homes", layer=homes_layer)
         say(f"reading {targets.name}")
         clip = None
         area_label = ""
@@ -240,6 +246,7 @@ def share_within_command(
             fmt=targets_format,
             where=filter_expr,
             name="targets",
+            layer=targets_layer,
             clip=clip,
             clip_tolerance_m=max(dists),
         )

@@ -171,7 +171,7 @@ def _read_vector(path: Path, name: str, layer: str | None) -> gpd.GeoDataFrame:
             if len(spatial) > 1:
                 raise CatalogueError(
                     f"Layer {name!r}: {path.name} has several layers {spatial[:8]}; "
-                    "say which one with layer: <name> (or --layer)."
+                    "name one (layer: in a catalogue, or the command's layer option)."
                 )
         # GDAL's GML driver would write a .gfs schema file next to the input: never touch the
         # user's folder.
