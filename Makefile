@@ -39,8 +39,8 @@ test-fast: install
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -q -m "not slow and not browser"
 
 lint: install
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench tools notebooks
+	$(BIN)/ruff format --check src tests bench tools notebooks/make_notebooks.py
 	$(BIN)/mypy
 	$(BIN)/python tools/check_env_versions.py
 
