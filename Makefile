@@ -50,6 +50,7 @@ format: install
 
 bench: install
 	$(BIN)/python -m pip install -q -e ".[bench]"
+	$(BIN)/python bench/bench_scenarios.py --out bench
 	$(BIN)/python bench/run.py
 
 clean:
