@@ -132,10 +132,10 @@ def render_index(result: MainJobResult, /, *, title: str, lang: str = "nb") -> s
     head = result.headline()
     parts.append(f"<table><tr><th>{e(t['metric'])}</th><th>{e(t['value'])}</th></tr>")
     for _, row in head.iterrows():
-        parts.append(
-            f"<tr><td>{e(str(row[label]))}</td>"
-            f'<td class="num">{_num(row["value"], 1)} {e(str(row["unit"]))}</td></tr>'
-        )
+        shown = (
+            f"{_num(row['value'], 1)} %" if row["unit"] == "%" else _num(row["value"], 0)
+        )  # counts are whole numbers; the label says what is counted
+        parts.append(f'<tr><td>{e(str(row[label]))}</td><td class="num">{shown}</td></tr>')
     parts.append("</table>")
     parts.append(f"<p>{e(t['maps'])}: ")
     parts.append(

@@ -171,9 +171,10 @@ def run(
     head.add_column("Indikator" if nb else "Metric")
     head.add_column("Verdi" if nb else "Value", justify="right")
     for _, row in res.headline().iterrows():
-        head.add_row(
-            str(row["label_nb" if nb else "label_en"]), f"{row['value']:,.1f} {row['unit']}"
-        )
+        value = (
+            f"{row['value']:,.1f} %" if row["unit"] == "%" else f"{row['value']:,.0f}"
+        )  # counts (jobs, homes) are whole numbers; the label says what is counted
+        head.add_row(str(row["label_nb" if nb else "label_en"]), value)
     console.print(head)
     word = {
         "pass": "oppfylt" if nb else "pass",
