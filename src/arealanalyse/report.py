@@ -29,6 +29,7 @@ import pandas as pd
 import shapely
 
 from arealanalyse.io import write_json, write_text
+from arealanalyse.layers.codes import value_label
 from arealanalyse.rules.evaluate import VERDICTS, Evaluation
 from arealanalyse.rules.measures import MEASURES, fmt_number
 
@@ -206,7 +207,7 @@ def _fmt(value: Any, unit: str, lang: str) -> str:
     if isinstance(value, list):
         return ", ".join(_fmt(v, unit, lang) for v in value)
     if isinstance(value, str):
-        return value or ("(none)" if lang == "en" else "(ingen)")
+        return value_label(value, lang) if value else ("(none)" if lang == "en" else "(ingen)")
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     decimals = {"daa": 2, "dB": 1, "%": 1, "°": 1}.get(unit, 0)

@@ -20,11 +20,13 @@ __all__ = [
     "AREALFORMAL",
     "AREALFORMAL_CATEGORIES",
     "AREA_TYPES",
+    "AREA_TYPES_EN",
     "DAILY_SERVICES",
     "GREEN_TYPES",
     "SERVICE_CATEGORIES",
     "TRANSIT_MODES",
     "arealformal_category",
+    "value_label",
 ]
 
 #: SOSI arealformål code -> (Norwegian name, category).
@@ -174,6 +176,28 @@ AREA_TYPES: Final[dict[str, str]] = {
     "node": "Knutepunkt (stasjonsområde)",
     "other": "Annet navngitt område",
 }
+
+#: English labels of the area types (reports in English).
+AREA_TYPES_EN: Final[dict[str, str]] = {
+    "e18_corridor": "E18 corridor business area",
+    "business_park": "established business park (volume retail)",
+    "centre": "centre",
+    "node": "transit node area",
+    "other": "other named area",
+}
+
+
+def value_label(value: str, lang: str = "nb") -> str:
+    """Return the planner's label of a code value shown in reports (area types); else the value.
+
+    Examples
+    --------
+    >>> value_label("e18_corridor"), value_label("business_park", "en"), value_label("Grini")
+    ('Næringsområde i E18-korridoren', 'established business park (volume retail)', 'Grini')
+    """
+    table = AREA_TYPES_EN if lang == "en" else AREA_TYPES
+    return table.get(value, value)
+
 
 #: Green area types (``green.green_type``).
 GREEN_TYPES: Final[dict[str, str]] = {

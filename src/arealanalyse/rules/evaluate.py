@@ -28,6 +28,7 @@ import geopandas as gpd
 import pandas as pd
 
 from arealanalyse.errors import MissingColumnError
+from arealanalyse.layers.codes import value_label
 from arealanalyse.rules.measures import MEASURES, Measure, ProposalTables, as_tables, fmt_number
 from arealanalyse.rules.model import Rule, RuleSet
 
@@ -173,7 +174,7 @@ def _fmt_value(value: Any, unit: str, lang: str) -> str:
     if isinstance(value, list):
         return ", ".join(_fmt_value(v, unit, lang) for v in value)
     if isinstance(value, str):
-        return value if value else ("(none)" if lang == "en" else "(ingen)")
+        return value_label(value, lang) if value else ("(none)" if lang == "en" else "(ingen)")
     text = fmt_number(value, lang, _DECIMALS.get(unit, 1))
     if _is_missing(value) or (isinstance(value, float) and math.isinf(value)) or not unit:
         return text
