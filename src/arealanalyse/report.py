@@ -29,8 +29,7 @@ import pandas as pd
 import shapely
 
 from arealanalyse.io import write_json, write_text
-from arealanalyse.layers.codes import value_label
-from arealanalyse.rules.evaluate import VERDICTS, Evaluation
+from arealanalyse.rules.evaluate import VERDICTS, Evaluation, format_value
 from arealanalyse.rules.measures import MEASURES, fmt_number
 
 __all__ = [
@@ -204,18 +203,10 @@ def site_verdict_table(evaluation: Evaluation, /) -> gpd.GeoDataFrame:
 
 
 def _fmt(value: Any, unit: str, lang: str) -> str:
-    if isinstance(value, list):
-        return ", ".join(_fmt(v, unit, lang) for v in value)
-    if isinstance(value, str):
-        return value_label(value, lang) if value else ("(none)" if lang == "en" else "(ingen)")
+    """Format like the rule messages (one formatter), with "–" for a missing value."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
-    decimals = {"daa": 2, "dB": 1, "%": 1, "°": 1}.get(unit, 0)
-    text = fmt_number(value, lang, decimals)
-    if isinstance(value, float) and math.isinf(value):
-        return text
-    unit_text = {"m²/år": "m²/year", "boliger/år": "dwellings/year"}.get(unit, unit)
-    return f"{text} {unit_text if lang == 'en' else unit}".strip()
+    return format_value(value, unit, lang)
 
 
 def _threshold_text(rule_op: str, thr: Any, unit: str, lang: str) -> str:

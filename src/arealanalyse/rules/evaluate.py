@@ -170,9 +170,22 @@ def margin_of(value: Any, operator: str, threshold: Any) -> float:
     return math.nan
 
 
-def _fmt_value(value: Any, unit: str, lang: str) -> str:
+def format_value(value: Any, unit: str, lang: str = "nb") -> str:
+    """Format a measured value or threshold with its unit, as reports and messages show it.
+
+    Examples
+    --------
+    >>> format_value(1280.0, "m") == "1\u00a0280 m"  # a non-breaking thousands space
+    True
+    >>> format_value(81.0, "daa")
+    '81,00 daa'
+    >>> format_value("e18_corridor", "")
+    'Næringsområde i E18-korridoren'
+    >>> format_value(15000.0, "m²/år", "en")
+    '15,000 m²/year'
+    """
     if isinstance(value, list):
-        return ", ".join(_fmt_value(v, unit, lang) for v in value)
+        return ", ".join(format_value(v, unit, lang) for v in value)
     if isinstance(value, str):
         return value_label(value, lang) if value else ("(none)" if lang == "en" else "(ingen)")
     text = fmt_number(value, lang, _DECIMALS.get(unit, 1))
@@ -199,11 +212,11 @@ def _message(
     is_ = "is" if lang == "en" else "er"
     limit = "limit" if lang == "en" else "krav"
     text = (
-        f"{word}: {label} {is_} {_fmt_value(value, measure.unit, lang)} "
-        f"({limit}: {_OP_TEXT[rule.operator][i]} {_fmt_value(rule.threshold, measure.unit, lang)}"
+        f"{word}: {label} {is_} {format_value(value, measure.unit, lang)} "
+        f"({limit}: {_OP_TEXT[rule.operator][i]} {format_value(rule.threshold, measure.unit, lang)}"
     )
     if not math.isnan(margin) and not math.isinf(margin):
-        text += f"; margin {_fmt_value(margin, measure.unit, lang)}"
+        text += f"; margin {format_value(margin, measure.unit, lang)}"
     text += ")"
     if detail:
         text += f"; {detail}"
