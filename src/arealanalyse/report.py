@@ -15,21 +15,20 @@ Planner-facing text is Norwegian bokmål by default and English with ``lang="en"
 
 from __future__ import annotations
 
-import html
 import math
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import geopandas as gpd
 import jinja2
 import numpy as np
 import pandas as pd
-import shapely
 
 from arealanalyse.io import write_json, write_text
-from arealanalyse.rules.evaluate import VERDICTS, Evaluation, format_value
+from arealanalyse.maps._style import VERDICT_COLOURS
+from arealanalyse.report_svg import svg_overview
+from arealanalyse.rules.evaluate import VERDICTS, Evaluation, format_value, site_verdict_table
 from arealanalyse.rules.measures import MEASURES, fmt_number
 
 __all__ = [
@@ -41,13 +40,6 @@ __all__ = [
     "write_review",
 ]
 
-#: Colours of the verdicts on maps and in tables (the same as the web maps').
-VERDICT_COLOURS: dict[str, str] = {
-    "pass": "#1a9850",
-    "warn": "#f4a11d",
-    "fail": "#d73027",
-    "not_applicable": "#bdbdbd",
-}
 
 _T: dict[str, tuple[str, str]] = {
     "title": ("Planvurdering mot arealstrategien", "Plan review against the land-use strategy"),
@@ -168,40 +160,6 @@ def _json_safe(value: Any) -> Any:
     return str(value)
 
 
-def site_verdict_table(evaluation: Evaluation, /) -> gpd.GeoDataFrame:
-    """Return the site table plus the worst `verdict` and a `verdict_<rule_id>` per rule.
-
-    Indexed like the scenario run's site table; the measured columns are that table's own.
-
-    Examples
-    --------
-    >>> import geopandas as gpd
-    >>> from shapely.geometry import box
-    >>> from arealanalyse.rules import ProposalTables, evaluate, parse_rules
-    >>> sites = gpd.GeoDataFrame({"site_id": ["S1"], "name": ["Lysaker"], "use": ["kontor"],
-    ...     "dist_rail_m": [1450.0]}, geometry=[box(0, 0, 10, 10)], crs=25832)
-    >>> rs = parse_rules({"schema_version": 1, "name": "d", "title": {"nb": "D", "en": "D"},
-    ...     "rules": [{"id": "r1", "title": {"nb": "K", "en": "O"},
-    ...                "clause": {"text": "Kontor nær bane.", "ref": "KPA"},
-    ...                "measure": "dist_rail_m", "operator": "<=", "threshold": 1000}]})
-    >>> table = site_verdict_table(evaluate(ProposalTables(sites), rs))
-    >>> table[["verdict", "verdict_r1"]].iloc[0].tolist()
-    ['fail', 'fail']
-    """
-    sites = evaluation.tables.sites
-    out = sites.copy()
-    out["verdict"] = evaluation.site_verdicts()
-    table = evaluation.table[evaluation.table["site_id"] != ""]
-    sid = sites["site_id"].astype(str)
-    for rule in evaluation.rules.rules:
-        sub = table[table["rule_id"] == rule.id]
-        if sub.empty:
-            continue
-        by_site = dict(zip(sub["site_id"], sub["verdict"], strict=True))
-        out[f"verdict_{rule.id}"] = sid.map(by_site).fillna("not_applicable")
-    return out
-
-
 def _fmt(value: Any, unit: str, lang: str) -> str:
     """Format like the rule messages (one formatter), with "–" for a missing value."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -313,75 +271,14 @@ def _fmt_total(v: Any, lang: str) -> str:
     return str(v)
 
 
-def _svg_map(evaluation: Evaluation, lang: str, *, width: int = 760, height: int = 460) -> str:
-    """Draw an inline SVG overview of the sites coloured by their worst verdict."""
-    sites = site_verdict_table(evaluation)
-    sites = sites[sites.geometry.notna() & ~sites.geometry.is_empty]
-    if sites.empty:
-        return ""
-    minx, miny, maxx, maxy = sites.total_bounds
-    span = max(maxx - minx, maxy - miny, 200.0)
-    pad = 0.08 * span
-    minx, miny = minx - pad, miny - pad
-    w = max(maxx - minx + pad, span * width / height * 0.5)
-    h = max(maxy - miny + pad, 1.0)
-    scale = min((width - 20) / w, (height - 40) / h)
-
-    def xy(x: float, y: float) -> str:
-        return f"{10 + (x - minx) * scale:.1f},{height - 30 - (y - miny) * scale:.1f}"
-
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'width="100%" role="img" aria-label="{html.escape(_t("map", lang))}" '
-        'style="background:#f7f7f2;border:1px solid #ccc">'
-    ]
-    for _, s in sites.iterrows():
-        colour = VERDICT_COLOURS[str(s["verdict"])]
-        geom = s.geometry
-        polys = list(geom.geoms) if geom.geom_type == "MultiPolygon" else [geom]
-        d = ""
-        for poly in polys:
-            if poly.geom_type != "Polygon":
-                continue
-            for ring in (poly.exterior, *poly.interiors):
-                coords = list(ring.coords)
-                d += "M" + " L".join(xy(x, y) for x, y in coords) + " Z "
-        label = f"{s['site_id']} {s['name']}: {_verdict(str(s['verdict']), lang)}"
-        if d:
-            parts.append(
-                f'<path d="{d.strip()}" fill="{colour}" fill-opacity="0.75" stroke="#333" '
-                f'stroke-width="1" fill-rule="evenodd"><title>{html.escape(label)}</title></path>'
-            )
-        c = shapely.get_coordinates(geom.representative_point())[0]
-        parts.append(
-            f'<text x="{xy(c[0], c[1]).split(",")[0]}" y="{xy(c[0], c[1]).split(",")[1]}" '
-            f'font-size="11" text-anchor="middle" font-family="sans-serif">'
-            f"{html.escape(str(s['site_id']))}</text>"
-        )
-    # Scale bar: a round length near a fifth of the width.
-    target = (width / 5) / scale
-    bar = 10 ** math.floor(math.log10(target))
-    for f in (5, 2, 1):
-        if f * bar <= target:
-            bar *= f
-            break
-    px = bar * scale
-    parts.append(
-        f'<line x1="12" y1="{height - 12}" x2="{12 + px:.1f}" y2="{height - 12}" '
-        'stroke="#000" stroke-width="3"/>'
-        f'<text x="{16 + px:.1f}" y="{height - 8}" font-size="11" font-family="sans-serif">'
-        f"{fmt_number(bar, lang)} m</text>"
+def _svg_map(evaluation: Evaluation, lang: str) -> str:
+    """Inline SVG overview of the sites coloured by their worst verdict."""
+    return svg_overview(
+        site_verdict_table(evaluation),
+        title=_t("map", lang),
+        verdict_text={v: _verdict(v, lang) for v in VERDICTS},
+        lang=lang,
     )
-    x = width - 150
-    for i, v in enumerate(VERDICTS):
-        y = 12 + 16 * i
-        parts.append(
-            f'<rect x="{x}" y="{y}" width="12" height="12" fill="{VERDICT_COLOURS[v]}" '
-            f'stroke="#333"/><text x="{x + 18}" y="{y + 10}" font-size="11" '
-            f'font-family="sans-serif">{html.escape(_verdict(v, lang))}</text>'
-        )
-    parts.append("</svg>")
-    return "".join(parts)
 
 
 def _interactive_map(

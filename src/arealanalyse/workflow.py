@@ -196,9 +196,10 @@ def run_main_job(
     from arealanalyse import maps
     from arealanalyse.layers.catalogue import load_catalogue
     from arealanalyse.maps.study import NODE_MODES
-    from arealanalyse.report import site_verdict_table, write_review
+    from arealanalyse.report import write_review
     from arealanalyse.report_index import render_index
     from arealanalyse.rules import default_rules_path, evaluate, load_rules
+    from arealanalyse.rules.evaluate import site_verdict_table
     from arealanalyse.scenarios.compare import rank, write_ranking
     from arealanalyse.scenarios.evaluate import Evaluator, validate_files
     from arealanalyse.scenarios.model import load_scenario

@@ -193,8 +193,8 @@ def _scenario_map(
     sites, labels = res.sites, None
     status.update("Vurderer mot reglene …" if lang == "nb" else "Checking the rules …")
     try:
-        from arealanalyse.report import site_verdict_table
         from arealanalyse.rules import default_rules_path, evaluate, load_rules
+        from arealanalyse.rules.evaluate import site_verdict_table
 
         rules = load_rules(rules_path or default_rules_path())
         if len(sites):

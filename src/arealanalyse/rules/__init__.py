@@ -13,7 +13,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from arealanalyse.rules.evaluate import RESULT_COLUMNS, VERDICTS, Evaluation, compare, evaluate
+from arealanalyse.rules.evaluate import (
+    RESULT_COLUMNS,
+    VERDICTS,
+    Evaluation,
+    compare,
+    evaluate,
+    format_value,
+    site_verdict_table,
+)
 from arealanalyse.rules.measures import (
     BUSINESS_USES,
     MEASURES,
@@ -43,9 +51,11 @@ __all__ = [
     "compare",
     "default_rules_path",
     "evaluate",
+    "format_value",
     "load_rules",
     "parse_rules",
     "read_proposal",
+    "site_verdict_table",
 ]
 
 

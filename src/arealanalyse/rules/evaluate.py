@@ -32,7 +32,16 @@ from arealanalyse.layers.codes import value_label
 from arealanalyse.rules.measures import MEASURES, Measure, ProposalTables, as_tables, fmt_number
 from arealanalyse.rules.model import Rule, RuleSet
 
-__all__ = ["RESULT_COLUMNS", "VERDICTS", "Evaluation", "compare", "evaluate", "margin_of"]
+__all__ = [
+    "RESULT_COLUMNS",
+    "VERDICTS",
+    "Evaluation",
+    "compare",
+    "evaluate",
+    "format_value",
+    "margin_of",
+    "site_verdict_table",
+]
 
 #: Verdicts, from worst to best (``not_applicable`` last).
 VERDICTS: tuple[str, ...] = ("fail", "warn", "pass", "not_applicable")
@@ -440,3 +449,37 @@ def evaluate(result: Any, rules: RuleSet, /) -> Evaluation:
     table = pd.DataFrame(rows, columns=list(RESULT_COLUMNS))
     table["margin"] = table["margin"].astype("float64")
     return Evaluation(table, rules, tables)
+
+
+def site_verdict_table(evaluation: Evaluation, /) -> gpd.GeoDataFrame:
+    """Return the site table plus the worst `verdict` and a `verdict_<rule_id>` per rule.
+
+    Indexed like the scenario run's site table; the measured columns are that table's own.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import box
+    >>> from arealanalyse.rules import ProposalTables, evaluate, parse_rules
+    >>> sites = gpd.GeoDataFrame({"site_id": ["S1"], "name": ["Lysaker"], "use": ["kontor"],
+    ...     "dist_rail_m": [1450.0]}, geometry=[box(0, 0, 10, 10)], crs=25832)
+    >>> rs = parse_rules({"schema_version": 1, "name": "d", "title": {"nb": "D", "en": "D"},
+    ...     "rules": [{"id": "r1", "title": {"nb": "K", "en": "O"},
+    ...                "clause": {"text": "Kontor nær bane.", "ref": "KPA"},
+    ...                "measure": "dist_rail_m", "operator": "<=", "threshold": 1000}]})
+    >>> table = site_verdict_table(evaluate(ProposalTables(sites), rs))
+    >>> table[["verdict", "verdict_r1"]].iloc[0].tolist()
+    ['fail', 'fail']
+    """
+    sites = evaluation.tables.sites
+    out = sites.copy()
+    out["verdict"] = evaluation.site_verdicts()
+    table = evaluation.table[evaluation.table["site_id"] != ""]
+    sid = sites["site_id"].astype(str)
+    for rule in evaluation.rules.rules:
+        sub = table[table["rule_id"] == rule.id]
+        if sub.empty:
+            continue
+        by_site = dict(zip(sub["site_id"], sub["verdict"], strict=True))
+        out[f"verdict_{rule.id}"] = sid.map(by_site).fillna("not_applicable")
+    return out
