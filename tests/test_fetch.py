@@ -627,11 +627,12 @@ def test_zip_recordings_are_small(rec):
 @pytest.mark.realdata
 def test_fetched_extract_goes_through_the_pbf_mapping(real_data, tmp_path):
     """The real PBF, answered as Overpass would (OSM XML), gives the same layers as the PBF."""
-    from arealanalyse.layers.osm import _to_xml, read_osm
+    from arealanalyse.layers.osm import read_osm
+    from arealanalyse.layers.osm_files import convert_to_osm_xml
 
     pbf = real_data / "otp-osm-fixture-skoyen" / "skoyen.osm.pbf"
     answer = tmp_path / "answer.osm"
-    _to_xml(pbf, answer, walk_only=False)
+    convert_to_osm_xml(pbf, answer, walk_only=False)
     body = answer.read_bytes()
     session = FakeSession(lambda call: ok(body))
     client = HttpClient(tmp_path / "cache", session=session, probe_timeout_s=0)
