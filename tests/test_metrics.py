@@ -714,3 +714,26 @@ def test_share_within_picks_layers_of_a_geopackage(tmp_path, capsys):
     rows = payload["rows"]
     # 10 of the 40 dwellings are within 500 m of the station (100 m away; the other is 800 m)
     assert rows[0]["share"] == 0.25
+
+
+def test_per_cell_uses_ssb_grid_ids_that_join_the_ssb_statistics(real_data):
+    """Per-cell results sit on SSB's own 250 m grid: ids equal the ru250m ids of SSB's file."""
+    from pyproj import Transformer
+
+    from arealanalyse.layers import read_layer
+    from arealanalyse.metrics.grid import cell_ids, cell_polygons
+
+    csv = real_data / "geoforum-ssb-grid/ru250m_2015_baerum_asker_raw.csv"
+    ssb = read_layer(csv, "homes")
+    raw_ids = pd.read_csv(csv, sep=";", dtype=str)["ru250m"].tolist()  # SSB's own ids, in order
+    # golden, by hand from SSB's id format: cell 22365006629250 spans x 236500-236750 and
+    # y 6629250-6629500 in EPSG:25833; a point 10 m inside its south-west corner, in EPSG:25832:
+    x, y = Transformer.from_crs(25833, 25832, always_xy=True).transform(236510.0, 6629260.0)
+    assert cell_ids(np.array([[x, y]]), cell_m=250, crs=25832).tolist() == ["22365006629250"]
+    # every SSB cell's centre maps back to its own id, and the polygons coincide
+    centres = ssb.geometry.centroid
+    ids = cell_ids(np.column_stack([centres.x, centres.y]), cell_m=250, crs=ssb.crs)
+    assert ids.tolist() == raw_ids
+    polys = cell_polygons(pd.Index(raw_ids), cell_m=250, crs=ssb.crs)
+    sym = polys.values.symmetric_difference(ssb.geometry.values).area
+    assert float(np.max(sym)) < 1.0  # m²: the same cells up to reprojection rounding

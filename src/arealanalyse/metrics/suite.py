@@ -601,7 +601,7 @@ def _grouped_shares(
 def _per_cell(
     per_home: gpd.GeoDataFrame, acc: Accessibility, headline: Sequence[str], s: Settings
 ) -> gpd.GeoDataFrame:
-    ids = cell_ids(acc.xy, cell_m=s.grid_cell_m)
+    ids = cell_ids(acc.xy, cell_m=s.grid_cell_m, crs=per_home.crs)  # SSB's grid (EPSG:25833)
     agg = _grouped_shares(per_home, ids, headline)
     agg.index.name = "cell_id"
     geom = cell_polygons(agg.index, cell_m=s.grid_cell_m, crs=per_home.crs)
