@@ -24,15 +24,39 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+
+if TYPE_CHECKING:
+    from arealanalyse.maps._style import Lang
 
 from arealanalyse.errors import CatalogueError, ScenarioError
 from arealanalyse.io import write_json
 from arealanalyse.settings import Settings
 
-__all__ = ["HEADLINE_METRICS", "MainJobResult", "ScenarioOutcome", "layer_summary", "run_main_job"]
+__all__ = [
+    "HEADLINE_METRICS",
+    "MAP_KINDS",
+    "MainJobResult",
+    "ScenarioOutcome",
+    "layer_summary",
+    "run_main_job",
+    "scenario_result_map",
+    "study_map",
+    "transit_walk_areas",
+]
+
+#: Layers drawn on the study-area map.
+MAP_KINDS: tuple[str, ...] = (
+    "boundary",
+    "zoning",
+    "farmland",
+    "green",
+    "areas",
+    "transit",
+    "roads",
+)
 
 Progress = Callable[[str], None]
 
@@ -121,6 +145,91 @@ def layer_summary(layers: dict[str, Any], /) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["layer", "features", "total"])
 
 
+def transit_walk_areas(transit: Any, net: Any, /, *, settings: Settings | None = None) -> Any:
+    """Walk areas (``settings.service_distance_m`` along the network) around open transit nodes.
+
+    Nodes are the existing rail, metro, tram and ferry stops (planned stations are not open yet);
+    a study area with none of those gets the walk areas of its existing bus stops instead.
+    Returns a GeoSeries indexed like the chosen stops, or None when there is nothing to draw.
+    """
+    from arealanalyse.maps.study import NODE_MODES
+    from arealanalyse.settings import resolve
+
+    if transit is None or net is None or len(transit) == 0:
+        return None
+    open_ = transit[transit["status"] == "existing"]
+    nodes = open_[open_["mode"].isin(NODE_MODES)]
+    if nodes.empty:
+        nodes = open_
+    if nodes.empty:
+        return None
+    return net.service_areas(nodes, distance_m=resolve(settings).service_distance_m)
+
+
+def study_map(
+    layers: dict[str, Any],
+    /,
+    *,
+    net: Any = None,
+    title: str,
+    synthetic: bool = False,
+    sources: Sequence[Any] = (),
+    lang: Lang = "nb",
+    settings: Settings | None = None,
+) -> Any:
+    """Draw the study-area map of canonical layers, with walk areas when a network is given."""
+    from arealanalyse import maps
+
+    return maps.study_area_map(
+        {k: v for k, v in layers.items() if k in MAP_KINDS},
+        title=title,
+        synthetic=synthetic,
+        sources=sources,
+        service_areas=transit_walk_areas(layers.get("transit"), net, settings=settings),
+        lang=lang,
+    )
+
+
+def scenario_result_map(
+    result: Any,
+    /,
+    *,
+    evaluation: Any = None,
+    color_by: str | None = None,
+    subtitle: str = "",
+    boundary: Any = None,
+    synthetic: bool = False,
+    sources: Sequence[Any] = (),
+    lang: Lang = "nb",
+) -> Any:
+    """Draw one scenario run: sites (verdicts when ``evaluation`` is given) and access layers.
+
+    The access layers are the baseline, the scenario and their difference, per SSB cell.
+
+    ``color_by`` defaults to ``verdict`` when there are verdicts, else ``abc_class``.
+    """
+    from arealanalyse import maps
+    from arealanalyse.rules.evaluate import site_verdict_table
+
+    sites, labels = result.sites, None
+    if evaluation is not None and len(result.sites):
+        sites = site_verdict_table(evaluation)
+        labels = {f"verdict_{r.id}": r.title.get(lang) for r in evaluation.rules.rules}
+    return maps.scenario_map(
+        sites,
+        title=result.scenario.title or result.name,
+        subtitle=subtitle,
+        color_by=color_by or ("verdict" if labels else "abc_class"),
+        labels=labels,
+        baseline=getattr(result.suite_before, "per_cell", None),
+        scenario=getattr(result.suite_after, "per_cell", None),
+        boundary=boundary,
+        synthetic=synthetic,
+        sources=sources,
+        lang=lang,
+    )
+
+
 def _ensure_demo(catalogue: Path, say: Progress) -> None:
     """Build the demo study area when its catalogue points at data that is not there yet."""
     from arealanalyse.layers.catalogue import load_catalogue
@@ -195,11 +304,9 @@ def run_main_job(
     """
     from arealanalyse import maps
     from arealanalyse.layers.catalogue import load_catalogue
-    from arealanalyse.maps.study import NODE_MODES
     from arealanalyse.report import write_review
     from arealanalyse.report_index import render_index
     from arealanalyse.rules import default_rules_path, evaluate, load_rules
-    from arealanalyse.rules.evaluate import site_verdict_table
     from arealanalyse.scenarios.compare import rank, write_ranking
     from arealanalyse.scenarios.evaluate import Evaluator, validate_files
     from arealanalyse.scenarios.model import load_scenario
@@ -261,20 +368,8 @@ def run_main_job(
     say("Tegner basiskartene")
     common: dict[str, Any] = {"synthetic": cat.synthetic, "sources": cat.sources, "lang": lang}
     boundary = evaluator.layers.get("boundary")
-    transit = evaluator.layers.get("transit")
-    service_areas = None
-    if transit is not None and len(transit):
-        nodes = transit[transit["mode"].isin(NODE_MODES) & (transit["status"] == "existing")]
-        if len(nodes):
-            service_areas = evaluator.net.service_areas(
-                nodes, distance_m=evaluator.settings.service_distance_m
-            )
-    map_kinds = ("boundary", "zoning", "farmland", "green", "transit", "roads", "areas")
-    study = maps.study_area_map(
-        {k: v for k, v in evaluator.layers.items() if k in map_kinds},
-        title=cat.title,
-        service_areas=service_areas,
-        **common,
+    study = study_map(
+        evaluator.layers, net=evaluator.net, title=cat.title, settings=evaluator.settings, **common
     )
     baseline_maps = {
         "study": maps.save_map(study, out / "baseline" / "kart.html", offline=offline),
@@ -300,7 +395,7 @@ def run_main_job(
         folder = out / "scenarios" / sc.name
         res.write(folder)
         is_alternative = len(res.sites) > 0 or len(res.rezonings) > 0
-        labels = {f"verdict_{r.id}": r.title.get(lang) for r in rule_set.rules}
+        ev = None
         if is_alternative:
             results.append(res)
             say(f"Scenario {sc.name}: kontrollerer mot arealstrategien")
@@ -308,23 +403,14 @@ def run_main_job(
             review = write_review(
                 ev, out / "review" / sc.name, lang=lang, synthetic=cat.synthetic, offline=offline
             )
-            sites = site_verdict_table(ev) if len(res.sites) else res.sites
             summary = ev.rule_summary()
-            failed = summary.loc[(summary["verdict"] == "fail"), "rule_id"].astype(str).tolist()
+            failed = summary.loc[summary["verdict"] == "fail", "rule_id"].astype(str).tolist()
             status = ev.status
         else:
-            review, sites, failed, status = {}, res.sites, [], "pass"
+            review, failed, status = {}, [], "pass"
         say(f"Scenario {sc.name}: tegner kartet")
-        smap = maps.scenario_map(
-            sites,
-            title=sc.title or sc.name,
-            subtitle=cat.title,
-            color_by="verdict" if is_alternative and len(res.sites) else "abc_class",
-            labels=labels if is_alternative else None,
-            baseline=getattr(res.suite_before, "per_cell", None),
-            scenario=getattr(res.suite_after, "per_cell", None),
-            boundary=boundary,
-            **common,
+        smap = scenario_result_map(
+            res, evaluation=ev, subtitle=cat.title, boundary=boundary, **common
         )
         map_path = maps.save_map(smap, folder / "kart.html", offline=offline)
         outcomes.append(

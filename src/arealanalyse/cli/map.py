@@ -17,10 +17,8 @@ __all__ = ["detect_input", "map_command"]
 
 _console = Console(stderr=True)
 
+
 #: Catalogue layers the study-area map draws (others are not loaded).
-MAP_KINDS = ("boundary", "zoning", "farmland", "green", "areas", "transit", "roads")
-
-
 def _read_yaml(path: Path) -> dict[str, Any]:
     import yaml
 
@@ -86,38 +84,31 @@ def _context(catalogue: Path | None) -> dict[str, Any]:
 
 
 def _catalogue_map(path: Path, lang: Lang, status: Any) -> Any:
-    from arealanalyse import maps
     from arealanalyse.errors import NetworkError
     from arealanalyse.layers.catalogue import load_catalogue
-    from arealanalyse.settings import Settings
+    from arealanalyse.workflow import MAP_KINDS, study_map
 
     cat = load_catalogue(path)
     status.update("Leser lagene …" if lang == "nb" else "Loading layers …")
     layers = {k: cat.layer(k) for k in MAP_KINDS if cat.has(k)}
-    service_areas = None
-    transit = layers.get("transit")
-    if transit is not None and len(transit) and cat.has("walk_network"):
-        from arealanalyse.maps.study import NODE_MODES
+    net = None
+    if layers.get("transit") is not None and cat.has("walk_network"):
         from arealanalyse.network import WalkNetwork
 
         status.update("Beregner gangavstander …" if lang == "nb" else "Computing walk areas …")
-        nodes = transit[transit["mode"].isin(NODE_MODES)] if "mode" in transit else transit
-        if nodes.empty:
-            nodes = transit
         try:
-            settings = Settings()
-            net = WalkNetwork.from_catalogue(cat, settings=settings)
-            service_areas = net.service_areas(nodes, distance_m=settings.service_distance_m)
+            net = WalkNetwork.from_catalogue(cat, settings=cat.settings)
         except NetworkError as exc:
             _console.print(f"[yellow]note:[/] no walk areas: {exc}")
     status.update("Tegner kartet …" if lang == "nb" else "Drawing the map …")
-    return maps.study_area_map(
+    return study_map(
         layers,
+        net=net,
         title=cat.title,
         synthetic=cat.synthetic,
         sources=cat.sources,
-        service_areas=service_areas,
         lang=lang,
+        settings=cat.settings,
     )
 
 
@@ -184,40 +175,31 @@ def _compare_map(path: Path, lang: Lang, ctx: dict[str, Any], color_by: str) -> 
 def _scenario_map(
     path: Path, lang: Lang, color_by: str, rules_path: Path | None, status: Any
 ) -> Any:
-    from arealanalyse import maps
     from arealanalyse.errors import RuleError
     from arealanalyse.scenarios.evaluate import evaluate_scenario
+    from arealanalyse.workflow import scenario_result_map
 
     status.update("Beregner scenarioet …" if lang == "nb" else "Evaluating the scenario …")
     res = evaluate_scenario(path)
-    sites, labels = res.sites, None
+    evaluation = None
     status.update("Vurderer mot reglene …" if lang == "nb" else "Checking the rules …")
     try:
         from arealanalyse.rules import default_rules_path, evaluate, load_rules
-        from arealanalyse.rules.evaluate import site_verdict_table
 
         rules = load_rules(rules_path or default_rules_path())
-        if len(sites):
+        if len(res.sites):
             evaluation = evaluate(res, rules)
-            sites = site_verdict_table(evaluation)
-            labels = {f"verdict_{r.id}": r.title.get(lang) for r in rules.rules}
     except RuleError as exc:
         if rules_path is not None:
             raise
         _console.print(f"[yellow]note:[/] no rule verdicts on the map: {exc}")
     ctx = _context(Path(res.scenario.catalogue) if res.scenario.catalogue else None)
-    before = getattr(res.suite_before, "per_cell", None)
-    after = getattr(res.suite_after, "per_cell", None)
-    title = getattr(res.scenario, "title", "") or res.name
     status.update("Tegner kartet …" if lang == "nb" else "Drawing the map …")
-    return maps.scenario_map(
-        sites,
-        title=title,
-        subtitle=ctx["title"] or "",
+    return scenario_result_map(
+        res,
+        evaluation=evaluation,
         color_by=color_by,
-        labels=labels,
-        baseline=before,
-        scenario=after,
+        subtitle=ctx["title"] or "",
         boundary=ctx["boundary"],
         synthetic=ctx["synthetic"],
         sources=ctx["sources"],
