@@ -549,33 +549,24 @@ def apply_scenario(
             if result is not None:
                 out[kind] = result
 
-    # Green and services.
-    if scenario.green.remove and "green" in out:
-        out["green"] = out["green"][~out["green"]["name"].isin(scenario.green.remove)]
-    if scenario.green.add:
-        rows = [{"green_type": g.green_type, "name": g.name} for g in scenario.green.add]
-        geoms = [
-            _located_geometry(g, scenario, layers, s, f"{label}: green.add[{i}].file")
-            for i, g in enumerate(scenario.green.add)
-        ]
-        out["green"] = _concat(
-            out.get("green"),
-            _like(out.get("green"), "green", rows, geoms, s.crs),
-            f"{scenario.name}:green:",
-        )
-    if scenario.services.remove and "services" in out:
-        out["services"] = out["services"][~out["services"]["name"].isin(scenario.services.remove)]
-    if scenario.services.add:
-        rows = [{"category": v.category, "name": v.name} for v in scenario.services.add]
-        geoms = [
-            _located_geometry(v, scenario, layers, s, f"{label}: services.add[{i}].file")
-            for i, v in enumerate(scenario.services.add)
-        ]
-        out["services"] = _concat(
-            out.get("services"),
-            _like(out.get("services"), "services", rows, geoms, s.crs),
-            f"{scenario.name}:svc:",
-        )
+    # Green areas and services: removed by name, added with a geometry.
+    for kind, change, attr, prefix in (
+        ("green", scenario.green, "green_type", "green"),
+        ("services", scenario.services, "category", "svc"),
+    ):
+        if change.remove and kind in out:
+            out[kind] = out[kind][~out[kind]["name"].isin(change.remove)]
+        if change.add:
+            rows = [{attr: getattr(v, attr), "name": v.name} for v in change.add]
+            geoms = [
+                _located_geometry(v, scenario, layers, s, f"{label}: {kind}.add[{i}].file")
+                for i, v in enumerate(change.add)
+            ]
+            out[kind] = _concat(
+                out.get(kind),
+                _like(out.get(kind), kind, rows, geoms, s.crs),
+                f"{scenario.name}:{prefix}:",
+            )
     return Applied(
         layers=out, sites=sites, rezonings=rezonings, rezone_geometries=rez_geoms, notes=notes
     )
