@@ -342,3 +342,25 @@ def test_real_municipality_files_load_as_boundary(real_data: Path, fname: str) -
     # Kartverket: Bærum is about 192 km²
     assert 185e6 < baerum.area.iloc[0] < 200e6
     assert shapely.is_valid(baerum.geometry.values).all()
+
+
+def test_key_suggestions_walk_aliases_lists_and_dicts() -> None:
+    """The one walker behind every 'did you mean' (catalogues, scenarios, rules)."""
+    from pydantic import BaseModel, ConfigDict, Field
+
+    from arealanalyse.yamlfiles import allowed_keys, keypath, model_at
+
+    class Inner(BaseModel):
+        model_config = ConfigDict(extra="forbid", populate_by_name=True)
+        from_: int = Field(alias="from")
+        name: str = ""
+
+    class Outer(BaseModel):
+        items: dict[str, Inner] = {}
+        rows: list[Inner] = []
+
+    assert model_at(Outer, ("rows",)) is Inner
+    assert allowed_keys(Outer, ("rows", 3, "nme")) == ["from", "name"]  # alias, list index
+    assert allowed_keys(Outer, ("items", "a", "nme")) == ["from", "name"]  # dict value
+    assert allowed_keys(Outer, ("itms",)) == ["items", "rows"]
+    assert keypath(("rows", 3, "from")) == "rows[3].from"

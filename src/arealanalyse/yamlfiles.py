@@ -17,7 +17,14 @@ from pydantic import BaseModel, ValidationError
 
 from arealanalyse.errors import ArealanalyseError
 
-__all__ = ["format_validation_error", "load_model", "read_yaml"]
+__all__ = [
+    "allowed_keys",
+    "format_validation_error",
+    "keypath",
+    "load_model",
+    "model_at",
+    "read_yaml",
+]
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -47,13 +54,17 @@ def read_yaml(path: str | Path, /, *, error: type[ArealanalyseError], what: str)
     return data
 
 
-def _loc(loc: tuple[int | str, ...]) -> str:
+def keypath(loc: tuple[int | str, ...]) -> str:
+    """Write a pydantic error location as a key path.
+
+    Examples
+    --------
+    >>> keypath(("sites", 2, "bra_m2"))
+    'sites[2].bra_m2'
+    """
     out = ""
     for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += ("." if out else "") + str(part)
+        out += f"[{part}]" if isinstance(part, int) else ("." if out else "") + str(part)
     return out or "(top level)"
 
 
@@ -68,18 +79,29 @@ def _inner_model(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
-def _allowed_keys(model: type[BaseModel], loc: tuple[int | str, ...]) -> list[str]:
-    """Return the valid keys at ``loc`` (for suggestions); empty when unknown."""
-    current: type[BaseModel] | None = model
-    for part in loc[:-1]:
-        fields = getattr(current, "model_fields", None)
-        if isinstance(part, str) and fields and part in fields:
-            current = _inner_model(fields[part].annotation)
-        # otherwise a list index or a dict key: stay on the element's model
-    fields = getattr(current, "model_fields", None)
-    if not fields:
-        return []
-    return [f.alias or name for name, f in fields.items()]
+def model_at(root: type[BaseModel], loc: tuple[int | str, ...]) -> type[BaseModel] | None:
+    """Return the model that holds the keys at ``loc`` (a pydantic error location), if known.
+
+    Keys match field names or aliases (e.g. ``from``); list indexes and dict keys stay on the
+    element's model, so ``layers.green`` in a ``dict[str, LayerSpec]`` is a ``LayerSpec``.
+    """
+    current: type[BaseModel] | None = root
+    for part in loc:
+        if current is None:
+            return None
+        if isinstance(part, int):
+            continue
+        by_key = {(f.alias or n): f for n, f in current.model_fields.items()}
+        if part in by_key:
+            current = _inner_model(by_key[part].annotation)
+        # otherwise a dict key (or a validator's name): stay on the element's model
+    return current
+
+
+def allowed_keys(root: type[BaseModel], loc: tuple[int | str, ...]) -> list[str]:
+    """Return the valid keys where the last key of ``loc`` stands (for suggestions)."""
+    model = model_at(root, loc[:-1])
+    return [f.alias or n for n, f in model.model_fields.items()] if model else []
 
 
 def format_validation_error(exc: ValidationError, model: type[BaseModel], what: str) -> str:
@@ -89,11 +111,11 @@ def format_validation_error(exc: ValidationError, model: type[BaseModel], what: 
     err = next((e for e in errors if e.get("type") == "extra_forbidden"), errors[0])
     loc = tuple(err.get("loc", ()))
     kind = err.get("type", "")
-    path = _loc(loc)
+    path = keypath(loc)
     more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
     if kind == "extra_forbidden":
         key = str(loc[-1]) if loc else "?"
-        allowed = _allowed_keys(model, loc)
+        allowed = allowed_keys(model, loc)
         close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
         hint = (
             f"did you mean {close[0]!r}?"

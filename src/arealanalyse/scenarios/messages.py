@@ -11,46 +11,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
-__all__ = ["format_error", "keypath"]
+from arealanalyse.yamlfiles import allowed_keys, keypath
 
-
-def _model_at(root: type[BaseModel], loc: tuple[int | str, ...]) -> type[BaseModel] | None:
-    current: Any = root
-    for part in loc:
-        if isinstance(part, int):
-            continue
-        fields = getattr(current, "model_fields", None)
-        if not fields:
-            return None
-        by_alias = {(f.alias or n): f for n, f in fields.items()}
-        if part not in by_alias:
-            return None
-        ann = by_alias[part].annotation
-        current = None
-        stack = [ann]
-        while stack:
-            cand = stack.pop()
-            if isinstance(cand, type) and issubclass(cand, BaseModel):
-                current = cand
-                break
-            stack.extend(getattr(cand, "__args__", ()))
-        if current is None:
-            return None
-    return current
-
-
-def keypath(loc: tuple[int | str, ...]) -> str:
-    """Write a pydantic error location as a key path.
-
-    Examples
-    --------
-    >>> keypath(("sites", 2, "bra_m2"))
-    'sites[2].bra_m2'
-    """
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else ("." if out else "") + str(part)
-    return out or "(top level)"
+__all__ = ["format_error"]
 
 
 _TYPE_FIXES = {
@@ -71,8 +34,7 @@ def format_error(err: Any, label: str, /, *, root: type[BaseModel]) -> str:
     path = keypath(loc)
     if kind == "extra_forbidden":
         key = str(loc[-1]) if loc else "?"
-        model = _model_at(root, loc[:-1])
-        allowed = [(f.alias or n) for n, f in model.model_fields.items()] if model else []
+        allowed = allowed_keys(root, loc)
         close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.5)
         hint = (
             f"did you mean {close[0]!r}?"
