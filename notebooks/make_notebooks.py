@@ -674,7 +674,7 @@ if HAVE_REAL:
             "transit": {
                 "path": str(REAL / "vy-gtfs-stops-2019/stops_vy_2019_full_norway.txt"),
                 "format": "gtfs",
-                "where": "vehicle_type == '100'",
+                "where": "vehicle_type == 100",
                 "columns": {"name": "stop_name"},
                 "values": {"status": "existing", "mode": "rail"},
                 "clip": {"to": "boundary", "tolerance_m": 1000},

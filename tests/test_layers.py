@@ -196,6 +196,9 @@ def test_gtfs_zip_folds_quays_into_stations(tmp_path: Path) -> None:
     assert out["name"].tolist() == ["Sandvika stasjon", "Sandvika bussterminal"]
     assert out["mode"].tolist() == ["rail", "bus"]
     assert out["nsr_id"].tolist() == ["NSR:StopPlace:610", "NSR:StopPlace:9"]
+    # GTFS integer fields are numbers, so a planner's filter reads naturally
+    bus = read_layer(z, "transit", where="vehicle_type == 700")
+    assert bus["name"].tolist() == ["Sandvika bussterminal"]
 
 
 def test_ssb_grid_ids_decode_to_cells() -> None:
@@ -317,7 +320,7 @@ def test_real_gtfs_stops_clipped_to_baerum(real_data: Path) -> None:
     rail = read_layer(
         real_data / "vy-gtfs-stops-2019/stops_vy_2019_full_norway.txt",
         "transit",
-        where="vehicle_type == '100'",
+        where="vehicle_type == 100",
         clip=baerum,
         clip_tolerance_m=300,
     )

@@ -49,7 +49,7 @@ layers:                    # key = canonical kind
     where: "kommunenummer == '3201'"   # pandas query syntax, on the source's columns
   transit:
     path: gtfs/stops.txt               # format auto-detected (gtfs)
-    where: "vehicle_type == '100'"     # CSV/GTFS columns are text
+    where: "vehicle_type == 100"       # GTFS integer fields are numbers; CSV columns text
     clip: {to: boundary, tolerance_m: 300}
   farmland:
     path: ar5.gml

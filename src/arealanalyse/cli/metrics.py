@@ -8,7 +8,6 @@ and the ``share-within`` sub-command work.
 from __future__ import annotations
 
 import json
-import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -134,22 +133,6 @@ def run(
     out_console.print(f"outputs written to {out}/ ({len(paths)} files, e.g. {paths['gpkg'].name})")
 
 
-_NUMBER = re.compile(r"(==|!=)\s*(-?\d+(?:\.\d+)?)(?![\w.'\"])")
-
-
-def _read_filtered(path: Path, kind: str, *, fmt: str, where: str | None, **kw: Any) -> Any:
-    """read_layer with a filter; CSV/GTFS columns are text, so ``x == 100`` also tries ``'100'``."""
-    from arealanalyse.layers.readers import read_layer
-
-    try:
-        return read_layer(path, kind, format=fmt, where=where, **kw)
-    except EmptyLayerError:
-        if where is None or not _NUMBER.search(where):
-            raise
-        quoted = _NUMBER.sub(r"\1 '\2'", where)
-        return read_layer(path, kind, format=fmt, where=quoted, **kw)
-
-
 @app.command("share-within")
 def share_within_command(
     homes: Path = typer.Option(..., "--homes", help="Homes layer file (e.g. SSB grid CSV)."),
@@ -240,10 +223,10 @@ def share_within_command(
             h = h.loc[np.asarray(inside, dtype=bool)]
             if h.empty:
                 raise EmptyLayerError(f"Layer 'homes' has no features inside kommune {kommune}.")
-        t = _read_filtered(
+        t = read_layer(
             targets,
             targets_kind,
-            fmt=targets_format,
+            format=targets_format,
             where=filter_expr,
             name="targets",
             layer=targets_layer,

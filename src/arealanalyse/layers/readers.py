@@ -105,6 +105,10 @@ _COORD_PAIRS = (
 )
 
 
+#: Integer fields of GTFS stops.txt (with Entur's vehicle_type extension).
+_GTFS_INTEGER_FIELDS = ("location_type", "wheelchair_boarding", "vehicle_type", "route_type")
+
+
 #: GTFS route_type / Entur vehicle_type -> canonical transit mode.
 def _gtfs_mode(code: Any) -> str | None:
     try:
@@ -247,11 +251,16 @@ def _read_gtfs_stops(path: Path, name: str) -> gpd.GeoDataFrame:
             f"Layer {name!r}: GTFS stops.txt lacks {sorted(need - set(df.columns))}; "
             "is it a GTFS stops file?"
         )
+    # The GTFS spec makes these fields integers (ids such as stop_id stay text), so filters read
+    # naturally: "vehicle_type == 100".
+    for col in _GTFS_INTEGER_FIELDS:
+        if col in df.columns:
+            df[col] = pd.to_numeric(df[col].str.strip().replace("", None)).astype("Int64")
     if "location_type" in df.columns and "parent_station" in df.columns:
-        lt = df["location_type"].replace("", "0")
+        lt = df["location_type"].fillna(0)  # empty means 0 (a stop or platform)
         has_parent = df["parent_station"].str.strip() != ""
         # Keep stations, and stops that do not belong to a station; drop entrances/nodes (2-4).
-        df = df[(lt == "1") | ((lt == "0") & ~has_parent)]
+        df = df[(lt == 1) | ((lt == 0) & ~has_parent)]
     gdf = _points_from_table(df, name, x="stop_lon", y="stop_lat", crs="EPSG:4326")
     if "vehicle_type" in gdf.columns:
         gdf["mode"] = gdf["vehicle_type"].map(_gtfs_mode)
@@ -394,7 +403,8 @@ def read_layer(
         names (``kommunenummer_2024``, ``artype``, ``stop_name``...) are recognised without mapping.
     where
         Attribute filter in pandas ``DataFrame.query`` syntax, applied before validation,
-        e.g. ``"vehicle_type == '100'"`` (CSV/GTFS columns are text).
+        e.g. ``"vehicle_type == 100"``. CSV columns are text (ids keep their leading zeros:
+        ``"kommunenummer == '0301'"``); GTFS integer fields are numbers.
     crs
         CRS of a source that has none (CSV).
     x, y
@@ -446,7 +456,7 @@ def _query(gdf: gpd.GeoDataFrame, where: str, name: str) -> gpd.GeoDataFrame:
     except Exception as exc:
         raise CatalogueError(
             f"Layer {name!r}: filter {where!r} is not valid ({type(exc).__name__}: {exc}); "
-            "use pandas query syntax, e.g. \"vehicle_type == '100'\"."
+            'use pandas query syntax, e.g. "vehicle_type == 100".'
         ) from None
     if len(out) == 0:
         raise EmptyLayerError(
