@@ -25,7 +25,7 @@ import geopandas as gpd
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from arealanalyse.errors import ArealanalyseError, CatalogueError
-from arealanalyse.layers.readers import FORMATS, read_layer
+from arealanalyse.layers.readers import read_layer
 from arealanalyse.layers.schema import KINDS, RASTER_KINDS
 from arealanalyse.settings import Settings
 from arealanalyse.yamlfiles import load_model
@@ -49,6 +49,7 @@ class LayerSpec(_Strict):
 
     path: str = Field(description="Source file, relative to the catalogue.")
     layer: str | None = Field(None, description="Layer inside a multi-layer file.")
+    # mirrors readers.FORMATS (a test checks they agree)
     format: Literal["auto", "vector", "csv", "gtfs", "ssb_grid", "osm"] = "auto"
     columns: dict[str, str] = Field(default_factory=dict, description="canonical: source column")
     values: dict[str, Any] = Field(default_factory=dict, description="canonical: constant value")
@@ -269,6 +270,3 @@ def load_catalogue(path: str | Path, /, *, settings: Settings | None = None) -> 
     p = Path(path)
     model = load_model(p, CatalogueModel, error=CatalogueError, what=f"Catalogue {p.name!r}")
     return Catalogue(model, p.resolve(), settings=settings)
-
-
-_ = FORMATS  # the Literal above mirrors readers.FORMATS; tests check they agree
