@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PYTEST_WORKERS ?= 2
 
-.PHONY: install demo test test-fast lint format bench browser clean docs
+.PHONY: install demo test test-fast lint format bench browser gdal clean docs
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,7 +32,15 @@ browser:
 	      || echo "note: could not install chromium; browser tests will be skipped"; \
 	  else echo "note: not root, chromium not installed; browser tests will be skipped"; fi; }
 
-test: install browser
+## GDAL's command-line tools with the SOSI driver (Debian's gdal-bin) for the SOSI reader tests.
+gdal:
+	@command -v ogr2ogr >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    (apt-get update -qq && apt-get install -y -qq gdal-bin >/dev/null) \
+	      || echo "note: could not install gdal-bin; SOSI tests will be skipped"; \
+	  else echo "note: not root, gdal-bin not installed; SOSI tests will be skipped"; fi; }
+
+test: install browser gdal
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -q
 
 test-fast: install

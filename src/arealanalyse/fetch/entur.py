@@ -5,26 +5,22 @@ Entur publishes the register per county as zipped NeTEx
 ``StopPlace`` has an ``NSR:StopPlace:…`` id, a ``Name``, a ``Centroid/Location`` in WGS 84 and a
 ``StopPlaceType`` (``railStation``, ``metroStation``, ``tramStation``, ``onstreetBus``,
 ``busStation``, ``ferryStop``...). Parent (multimodal) stop places without a type are skipped;
-their children carry the types. Stops are kept within 300 m of the municipality (stations on the
+their children carry the types (and the parent's name where they have none); see
+:mod:`arealanalyse.layers.netex`. Stops are kept within 300 m of the municipality (stations on the
 border, like Lysaker, sit just outside generalised boundaries). Entur, NLOD.
 """
 
 from __future__ import annotations
 
-import contextlib
-import xml.etree.ElementTree as ET
-import zipfile
-from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
 
 import geopandas as gpd
-from shapely.geometry import Point
 
-from arealanalyse.errors import FetchError
+from arealanalyse.errors import ArealanalyseError, FetchError
 from arealanalyse.fetch._common import clip_to
 from arealanalyse.fetch.catalogue import ENDPOINTS
 from arealanalyse.fetch.http import HttpClient
+from arealanalyse.layers.netex import NETEX_MODES, read_netex_stop_places
 from arealanalyse.layers.validate import normalize
 from arealanalyse.settings import Settings
 
@@ -51,52 +47,18 @@ COUNTY_FILES: dict[str, str] = {
     "56": "56_Finnmark",
 }
 
-#: NeTEx StopPlaceType (or TransportMode) → canonical transit mode.
-STOP_PLACE_MODES: dict[str, str] = {
-    "railStation": "rail",
-    "metroStation": "metro",
-    "tramStation": "tram",
-    "onstreetTram": "tram",
-    "busStation": "bus",
-    "onstreetBus": "bus",
-    "coachStation": "bus",
-    "ferryStop": "ferry",
-    "harbourPort": "ferry",
-    "rail": "rail",
-    "metro": "metro",
-    "tram": "tram",
-    "bus": "bus",
-    "coach": "bus",
-    "water": "ferry",
-}
+#: NeTEx StopPlaceType (or TransportMode) → canonical transit mode (defined with the reader).
+STOP_PLACE_MODES = NETEX_MODES
 
 # Stops within this distance of the boundary are kept (border stations).
 TOLERANCE_M = 300.0
 
 
-def _text(el: ET.Element, path: str) -> str:
-    found = el.find(path)
-    return (found.text or "").strip() if found is not None and found.text else ""
-
-
-@contextlib.contextmanager
-def _open_netex(path: Path) -> Iterator[IO[bytes]]:
-    if zipfile.is_zipfile(path):
-        with zipfile.ZipFile(path) as zf:
-            member = next((m for m in zf.namelist() if m.lower().endswith(".xml")), None)
-            if member is None:
-                raise FetchError(f"Entur NSR: {path.name} holds no NeTEx XML file.")
-            with zf.open(member) as fh:
-                yield fh
-    else:
-        with path.open("rb") as fh:
-            yield fh
-
-
 def parse_netex_stop_places(path: str | Path, /) -> gpd.GeoDataFrame:
-    """Parse StopPlaces of an NSR NeTEx export (zip or XML) into points (EPSG:4326).
+    """Parse the stop places of an NSR NeTEx export (zip or XML) into points (EPSG:4326).
 
-    Columns: ``name``, ``mode``, ``nsr_id``, ``stop_place_type``.
+    The reader is :func:`arealanalyse.layers.netex.read_netex_stop_places` (children named after
+    their parent where they have no name of their own); its errors become :class:`FetchError`.
 
     Examples
     --------
@@ -112,34 +74,10 @@ def parse_netex_stop_places(path: str | Path, /) -> gpd.GeoDataFrame:
     >>> parse_netex_stop_places(p)[["name", "mode", "nsr_id"]].values.tolist()
     [['Sandvika stasjon', 'rail', 'NSR:StopPlace:1']]
     """
-    p = Path(path)
-    rows: list[dict[str, str]] = []
-    geoms: list[Point] = []
     try:
-        with _open_netex(p) as fh:
-            for _event, el in ET.iterparse(fh, events=("end",)):
-                if el.tag != f"{_NS}StopPlace":
-                    continue
-                spt = _text(el, f"{_NS}StopPlaceType")
-                mode = STOP_PLACE_MODES.get(spt) or STOP_PLACE_MODES.get(
-                    _text(el, f"{_NS}TransportMode"), ""
-                )
-                lon = _text(el, f"{_NS}Centroid/{_NS}Location/{_NS}Longitude")
-                lat = _text(el, f"{_NS}Centroid/{_NS}Location/{_NS}Latitude")
-                if mode and lon and lat:
-                    rows.append({
-                        "name": _text(el, f"{_NS}Name"),
-                        "mode": mode,
-                        "nsr_id": el.get("id", ""),
-                        "stop_place_type": spt,
-                    })  # fmt: skip
-                    geoms.append(Point(float(lon), float(lat)))
-                el.clear()
-    except ET.ParseError as exc:
-        raise FetchError(f"Entur NSR: {p.name} is not valid NeTEx XML ({exc}).") from None
-    if not rows:
-        raise FetchError(f"Entur NSR: no stop places with a mode and position in {p.name}.")
-    return gpd.GeoDataFrame(rows, geometry=geoms, crs="EPSG:4326")
+        return read_netex_stop_places(path, name="Entur NSR")
+    except ArealanalyseError as exc:
+        raise FetchError(f"Entur NSR: {exc}") from None
 
 
 def fetch_transit(

@@ -50,7 +50,7 @@ class LayerSpec(_Strict):
     path: str = Field(description="Source file, relative to the catalogue.")
     layer: str | None = Field(None, description="Layer inside a multi-layer file.")
     # mirrors readers.FORMATS (a test checks they agree)
-    format: Literal["auto", "vector", "csv", "gtfs", "ssb_grid", "osm"] = "auto"
+    format: Literal["auto", "vector", "csv", "gtfs", "netex", "ssb_grid", "sosi", "osm"] = "auto"
     columns: dict[str, str] = Field(default_factory=dict, description="canonical: source column")
     values: dict[str, Any] = Field(default_factory=dict, description="canonical: constant value")
     where: str | None = Field(None, description="Attribute filter, pandas query syntax.")

@@ -9,32 +9,44 @@ Supported formats (``format=``):
     A table with coordinate columns (``x``/``y``, ``lon``/``lat``, ``easting``/``northing``...)
     and a declared ``crs``.
 ``gtfs``
-    GTFS ``stops.txt``, plain or inside a GTFS zip. Stations and stand-alone stops are kept; quays
-    that belong to a station are folded into it. ``mode`` comes from Entur's ``vehicle_type`` column
-    (GTFS extended route types) when present.
+    GTFS ``stops.txt``, plain or inside a GTFS zip, as stop places with a mode (see
+    :mod:`arealanalyse.layers.gtfs`): stations and stand-alone stops are kept, platforms are
+    folded into their station; ``mode`` comes from Entur's ``vehicle_type`` column or from the
+    routes that serve the stop.
+``netex``
+    NeTEx stop places (Entur's stop register, NSR), XML or zipped (see
+    :mod:`arealanalyse.layers.netex`).
 ``ssb_grid``
-    SSB's grid statistics CSV (``ru250m;pop_tot`` or ``ru1km;...``). The id is ``2000000 + x``
-    followed by ``y`` of the cell's south-west corner in EPSG:25833; cells become polygons.
+    SSB's grid statistics as CSV/TXT (``ru250m;pop_tot``, ``rute_100m sum``, ``SSBID,...``; any
+    separator). The id is ``2000000 + x`` followed by ``y`` of the cell's south-west corner in
+    EPSG:25833; cells become polygons (see :mod:`arealanalyse.layers.ssbgrid`). Geonorge's GML and
+    GeoPackage grids are read as ``vector`` and recognised by their id column.
+``sosi``
+    SOSI text files (``.sos``), converted through GDAL's SOSI driver where it is installed (see
+    :mod:`arealanalyse.layers.sosi`).
 ``osm``
     OpenStreetMap PBF or XML, through the same tag mapping as the OSM fetcher
     (:mod:`arealanalyse.layers.osm`).
 
-``format="auto"`` (the default) picks by file name and, for CSV, by the header.
+``format="auto"`` (the default) picks by file name and content (CSV header, XML root, zip
+members). A multi-layer file (GML, GeoPackage, FileGDB, SOSI) needs no layer name when only one
+of its layers can be the kind asked for: the one geometry type that fits, or the product layer
+named for it (``RpArealformålOmråde``, ``ArealressursFlate``, ``BefolkningPåRuter1km``; see
+:mod:`arealanalyse.layers.norwegian`).
 """
 
 from __future__ import annotations
 
 import io
-import re
+import tempfile
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import pyogrio
 import shapely
 from pyproj import CRS
 
@@ -45,13 +57,18 @@ from arealanalyse.errors import (
     LayerFileError,
     MissingColumnError,
 )
+from arealanalyse.layers import norwegian, ssbgrid
+from arealanalyse.layers.gtfs import read_gtfs_stops
+from arealanalyse.layers.netex import is_netex, read_netex_stop_places
 from arealanalyse.layers.schema import KINDS
+from arealanalyse.layers.sosi import SOSI_SUFFIXES, convert_sosi
 from arealanalyse.layers.validate import normalize
+from arealanalyse.layers.vector import read_vector
 from arealanalyse.settings import Settings, resolve
 
 __all__ = ["FORMATS", "detect_format", "read_layer", "read_source"]
 
-FORMATS = ("auto", "vector", "csv", "gtfs", "ssb_grid", "osm")
+FORMATS = ("auto", "vector", "csv", "gtfs", "netex", "ssb_grid", "sosi", "osm")
 
 _VECTOR_SUFFIXES = {
     ".gpkg",
@@ -63,28 +80,18 @@ _VECTOR_SUFFIXES = {
     ".kml",
     ".sqlite",
     ".geojsonl",
+    ".gdb",
 }
 
-#: Source column names tried, in order, for canonical columns when no mapping is given.
+#: Source column names tried (case-insensitively, in order) for canonical columns when no mapping
+#: is given; product columns shared across kinds (arealtype, arealformal, status, plan_id) are
+#: in :data:`arealanalyse.layers.norwegian.COLUMN_ALIASES`.
 ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
     "boundary": {
         "kommunenummer": ("kommunenummer", "kommunenummer_2024", "kommunenr", "komnr", "kommune"),
         "name": ("name", "navn", "kommunenavn"),
     },
-    "zoning": {
-        "arealformal": (
-            "arealformal",
-            "arealformål",
-            "arealformaal",
-            "formal",
-            "formål",
-            "arealbruk",
-        ),
-        "plan_id": ("plan_id", "planidentifikasjon", "planid"),
-        "name": ("name", "feltbetegnelse", "feltnavn"),
-        "status": ("status",),
-    },
-    "farmland": {"arealtype": ("arealtype", "artype", "ARTYPE", "ar5_arealtype")},
+    "zoning": {"name": ("name", "feltnavn", "feltbetegnelse")},
     "transit": {"name": ("name", "stop_name", "navn"), "nsr_id": ("nsr_id", "stop_id")},
     "homes": {
         "dwellings": ("dwellings", "boliger", "antall_boliger", "bruksenheter"),
@@ -105,44 +112,20 @@ _COORD_PAIRS = (
 )
 
 
-#: Integer fields of GTFS stops.txt (with Entur's vehicle_type extension).
-_GTFS_INTEGER_FIELDS = ("location_type", "wheelchair_boarding", "vehicle_type", "route_type")
-
-
-#: GTFS route_type / Entur vehicle_type -> canonical transit mode.
-def _gtfs_mode(code: Any) -> str | None:
-    try:
-        c = int(float(code))
-    except (TypeError, ValueError):
-        return None
-    basic = {0: "tram", 1: "metro", 2: "rail", 3: "bus", 4: "ferry", 5: "tram", 11: "bus"}
-    if c in basic:
-        return basic[c]
-    if 100 <= c < 200:
-        return "rail"
-    if 400 <= c < 500:
-        return "metro"
-    if 700 <= c < 800 or 200 <= c < 300:
-        return "bus"
-    if 900 <= c < 1000:
-        return "tram"
-    if c in (1000, 1200) or 1000 <= c < 1100 or 1200 <= c < 1300:
-        return "ferry"
-    return None
-
-
 def detect_format(path: Path) -> str:
-    """Guess a source's format from its name (and, for CSV, its first line).
+    """Guess a source's format from its name and content (CSV header, XML root, zip members).
 
     Examples
     --------
     >>> from pathlib import Path
-    >>> [detect_format(Path(n)) for n in ("stops.txt", "x.osm.pbf", "a.gpkg")]
-    ['gtfs', 'osm', 'vector']
+    >>> [detect_format(Path(n)) for n in ("stops.txt", "x.osm.pbf", "a.gpkg", "plan.sos")]
+    ['gtfs', 'osm', 'vector', 'sosi']
     """
     name = path.name.lower()
     if name.endswith((".osm.pbf", ".pbf", ".osm", ".osm.xml")):
         return "osm"
+    if name.endswith(SOSI_SUFFIXES):
+        return "sosi"
     if name == "stops.txt" or name.endswith("stops.txt"):
         return "gtfs"
     if name.endswith(".zip"):
@@ -151,14 +134,20 @@ def detect_format(path: Path) -> str:
                 names = zf.namelist()
         except (zipfile.BadZipFile, OSError):
             return "vector"
-        return "gtfs" if any(n.endswith("stops.txt") for n in names) else "vector"
+        if any(n.endswith("stops.txt") for n in names):
+            return "gtfs"
+        if any(n.lower().endswith(".xml") for n in names) and is_netex(path):
+            return "netex"
+        return "vector"
+    if name.endswith(".xml") and path.is_file() and is_netex(path):
+        return "netex"
     if name.endswith((".csv", ".txt")):
         try:
             with path.open("r", encoding="utf-8-sig") as fh:
-                head = fh.readline().strip().lower()
+                head = fh.readline().strip()
         except (OSError, UnicodeDecodeError):
             return "csv"
-        if re.match(r"^(ru250m|ru1km|ssbid\w*)[;,]", head):
+        if ssbgrid.is_grid_header(head):
             return "ssb_grid"
         if "stop_id" in head and "stop_lat" in head:
             return "gtfs"
@@ -166,29 +155,12 @@ def detect_format(path: Path) -> str:
     return "vector"
 
 
-def _read_vector(path: Path, name: str, layer: str | None) -> gpd.GeoDataFrame:
-    is_gml = path.suffix.lower() in {".gml", ".xml"}
-    try:
-        if layer is None and not is_gml:  # listing GML layers would write a .gfs sidecar file
-            layers = pyogrio.list_layers(path)
-            spatial = [row[0] for row in layers if row[1] is not None]
-            if len(spatial) > 1:
-                raise CatalogueError(
-                    f"Layer {name!r}: {path.name} has several layers {spatial[:8]}; "
-                    "name one (layer: in a catalogue, or the command's layer option)."
-                )
-        # GDAL's GML driver would write a .gfs schema file next to the input: never touch the
-        # user's folder.
-        opts = {"WRITE_GFS": "NO"} if is_gml else {}
-        return gpd.read_file(path, layer=layer, engine="pyogrio", **opts)
-    except CatalogueError:
-        raise
-    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
-        first = str(exc).splitlines()[0]
-        raise LayerFileError(
-            f"Layer {name!r}: cannot read {path.name} as a spatial file ({first}); "
-            "check that it is a GeoPackage, GeoJSON, Shapefile, FlatGeobuf or GML file."
-        ) from None
+def _read_sosi(path: Path, name: str, layer: str | None, kind: str | None) -> gpd.GeoDataFrame:
+    with tempfile.TemporaryDirectory(prefix="arealanalyse-sosi-") as tmp:
+        gpkg = convert_sosi(path, tmp, name=name)
+        gdf = read_vector(gpkg, name=name, layer=layer, kind=kind)
+    gdf.attrs["source_info"] = {"format": "sosi", "converted_with": "GDAL SOSI driver (ogr2ogr)"}
+    return gdf
 
 
 def _read_table(path: Path, name: str) -> pd.DataFrame:
@@ -200,6 +172,8 @@ def _read_table(path: Path, name: str) -> pd.DataFrame:
         raise EmptyLayerError(f"Layer {name!r}: {path.name} is empty; check the path or export.")
     first = text.splitlines()[0]
     sep = ";" if first.count(";") > first.count(",") else ","
+    if sep not in first and "\t" in first:
+        sep = "\t"
     return pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
 
 
@@ -233,70 +207,8 @@ def _points_from_table(
     return gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(xs, ys), crs=crs)
 
 
-def _read_gtfs_stops(path: Path, name: str) -> gpd.GeoDataFrame:
-    if path.suffix.lower() == ".zip":
-        with zipfile.ZipFile(path) as zf:
-            member = next((n for n in zf.namelist() if n.endswith("stops.txt")), None)
-            if member is None:
-                raise LayerFileError(
-                    f"Layer {name!r}: {path.name} has no stops.txt; is it a GTFS feed?"
-                )
-            raw = zf.read(member).decode("utf-8-sig")
-        df = pd.read_csv(io.StringIO(raw), dtype=str, keep_default_na=False)
-    else:
-        df = _read_table(path, name)
-    need = {"stop_id", "stop_name", "stop_lat", "stop_lon"}
-    if not need <= set(df.columns):
-        raise MissingColumnError(
-            f"Layer {name!r}: GTFS stops.txt lacks {sorted(need - set(df.columns))}; "
-            "is it a GTFS stops file?"
-        )
-    # The GTFS spec makes these fields integers (ids such as stop_id stay text), so filters read
-    # naturally: "vehicle_type == 100".
-    for col in _GTFS_INTEGER_FIELDS:
-        if col in df.columns:
-            df[col] = pd.to_numeric(df[col].str.strip().replace("", None)).astype("Int64")
-    if "location_type" in df.columns and "parent_station" in df.columns:
-        lt = df["location_type"].fillna(0)  # empty means 0 (a stop or platform)
-        has_parent = df["parent_station"].str.strip() != ""
-        # Keep stations, and stops that do not belong to a station; drop entrances/nodes (2-4).
-        df = df[(lt == 1) | ((lt == 0) & ~has_parent)]
-    gdf = _points_from_table(df, name, x="stop_lon", y="stop_lat", crs="EPSG:4326")
-    if "vehicle_type" in gdf.columns:
-        gdf["mode"] = gdf["vehicle_type"].map(_gtfs_mode)
-    elif "route_type" in gdf.columns:
-        gdf["mode"] = gdf["route_type"].map(_gtfs_mode)
-    return gdf
-
-
 def _read_ssb_grid(path: Path, name: str) -> gpd.GeoDataFrame:
-    df = _read_table(path, name)
-    id_col = df.columns[0]
-    m = re.match(r"^ru(\d+)(m|km)$", id_col.strip().lower())
-    if m is None:
-        raise MissingColumnError(
-            f"Layer {name!r}: {path.name} does not start with an SSB grid id column "
-            "(ru250m, ru1km...); is it SSB grid statistics?"
-        )
-    size = float(m.group(1)) * (1000.0 if m.group(2) == "km" else 1.0)
-    ids = df[id_col].str.strip()
-    ok = ids.str.fullmatch(r"\d{14}")
-    if not ok.all():
-        raise MissingColumnError(
-            f"Layer {name!r}: {int((~ok).sum())} grid ids are not 14-digit SSB ids "
-            f"(e.g. {ids[~ok].iloc[0]!r}); check the file."
-        )
-    x = ids.str[:7].astype("int64") - 2_000_000
-    y = ids.str[7:].astype("int64")
-    geoms = shapely.box(x.to_numpy(), y.to_numpy(), x.to_numpy() + size, y.to_numpy() + size)
-    out = df.drop(columns=[id_col]).copy()
-    for c in out.columns:
-        out[c] = pd.to_numeric(out[c].str.replace(",", ".", regex=False), errors="coerce")
-    out.insert(0, "ssb_id", ids.to_numpy())
-    out["cell_m"] = size
-    gdf = gpd.GeoDataFrame(out, geometry=geoms, crs="EPSG:25833")
-    gdf["source"] = "grid"
-    return gdf
+    return ssbgrid.grid_from_table(ssbgrid.read_grid_table(path, name), name=name, source=str(path))
 
 
 def read_source(
@@ -332,14 +244,23 @@ def read_source(
             f"Layer {name!r}: OSM files are read per kind with read_layer(path, kind)."
         )
     if fmt == "gtfs":
-        gdf = _read_gtfs_stops(p, name)
+        gdf = read_gtfs_stops(p, name=name)
+    elif fmt == "netex":
+        gdf = read_netex_stop_places(p, name=name)
     elif fmt == "ssb_grid":
         gdf = _read_ssb_grid(p, name)
     elif fmt == "csv":
         gdf = _points_from_table(_read_table(p, name), name, x=x, y=y, crs=crs)
         crs = None  # already applied
+    elif fmt == "sosi":
+        gdf = _read_sosi(p, name, layer, kind)
     else:
-        gdf = _read_vector(p, name, layer)
+        gdf = read_vector(p, name=name, layer=layer, kind=kind)
+        if kind in (None, "homes"):
+            grid = ssbgrid.grid_from_vector(gdf, name=name)
+            gdf = grid if grid is not None else gdf
+    if kind is not None and kind in KINDS:
+        gdf = _keep_product_rows(gdf, kind)
     if crs is not None:
         declared = CRS.from_user_input(crs)
         if gdf.crs is None:
@@ -354,16 +275,51 @@ def read_source(
     return gdf
 
 
-def _apply_aliases(gdf: gpd.GeoDataFrame, kind: str, columns: Mapping[str, str]) -> dict[str, str]:
+def _keep_product_rows(gdf: gpd.GeoDataFrame, kind: str) -> gpd.GeoDataFrame:
+    """Keep the SOSI object types that make up ``kind`` (plan areas, not the plan boundary)."""
+    cols: Sequence[str] = [c.name for c in KINDS[kind].columns if c.required] or [
+        c.name for c in KINDS[kind].columns
+    ]
+    kept, dropped = norwegian.filter_object_types(gdf, cols)
+    if dropped:
+        info = dict(gdf.attrs.get("source_info", {}))
+        info["other_object_types_dropped"] = dropped
+        kept.attrs["source_info"] = info
+    return kept
+
+
+def _apply_aliases(
+    gdf: gpd.GeoDataFrame, kind: str, columns: Mapping[str, str]
+) -> tuple[gpd.GeoDataFrame, dict[str, str]]:
+    """Map recognised source columns to canonical ones; recode Norwegian code values.
+
+    Kind-specific aliases (:data:`ALIASES`) come first, then the product aliases shared by every
+    kind with the same canonical column (:mod:`arealanalyse.layers.norwegian`).
+    """
     mapping = dict(columns)
-    for canonical, candidates in ALIASES.get(kind, {}).items():
-        if canonical in mapping or canonical in gdf.columns:
+    lower = {str(c).lower(): str(c) for c in gdf.columns}
+    for col in KINDS[kind].columns:
+        canonical = col.name
+        if col.derived or canonical in mapping or canonical in gdf.columns:
             continue
-        for cand in candidates:
-            if cand in gdf.columns:
-                mapping[canonical] = cand
+        for cand in ALIASES.get(kind, {}).get(canonical, ()):
+            if cand.lower() in lower:
+                mapping[canonical] = lower[cand.lower()]
                 break
-    return mapping
+        else:
+            found = norwegian.find_column(gdf.columns, canonical)
+            if found is not None:
+                mapping[canonical] = found
+    for canonical in norwegian.VALUE_CODES:
+        if canonical not in KINDS[kind].column_names:
+            continue
+        src = mapping.get(canonical, canonical)
+        if src in gdf.columns:
+            recoded = norwegian.recode_values(gdf[src], canonical)
+            if not recoded.equals(gdf[src]):
+                gdf = gdf.assign(**{f"{src}__{canonical}": recoded})
+                mapping[canonical] = f"{src}__{canonical}"
+    return gdf, mapping
 
 
 def read_layer(
@@ -439,12 +395,17 @@ def read_layer(
             out = _query(out, where, name)
         return _clip(out, clip, clip_tolerance_m, name, s) if clip is not None else out
     gdf = read_source(path, name=name, kind=kind, layer=layer, format=format, crs=crs, x=x, y=y)
+    source_info = dict(gdf.attrs.get("source_info", {}))
     if where:
         gdf = _query(gdf, where, name)
-    mapping = _apply_aliases(gdf, kind, columns or {})
+    gdf, mapping = _apply_aliases(gdf, kind, columns or {})
     out = normalize(
         gdf, kind, name=name, columns=mapping, values=values, source=str(path), settings=s
     )
+    if source_info:
+        report = dict(out.attrs.get("arealanalyse", {}))
+        report["source_info"] = source_info
+        out.attrs["arealanalyse"] = report
     if clip is not None:
         out = _clip(out, clip, clip_tolerance_m, name, s)
     return out

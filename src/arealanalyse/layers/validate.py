@@ -55,6 +55,7 @@ class LoadReport:
     dropped: int = 0
     dropped_reason: str = ""
     converted_to_points: int = 0
+    z_dropped: int = 0
     derived: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
@@ -334,6 +335,10 @@ def normalize(
                 )
         out[col.name] = series
 
+    has_z = shapely.has_z(geoms.values)
+    if has_z.any():  # 3-D sources (FKB-AR5 posList with heights): the analysis is 2-D
+        report.z_dropped = int(has_z.sum())
+        geoms = gpd.GeoSeries(shapely.force_2d(geoms.values), index=geoms.index, crs=geoms.crs)
     geoms, report.repaired = _repair(geoms, spec.geometry, name)
     result = gpd.GeoDataFrame(out, geometry=geoms.rename("geometry"), crs=src_crs)
     if spec.geometry == "point":

@@ -1,0 +1,165 @@
+"""Vector files through GDAL (pyogrio): layer picking, GML without side files, robust CRS.
+
+* A multi-layer file (GML, GeoPackage, FileGDB, a converted SOSI file) needs no layer name when
+  only one of its layers can be the kind asked for: the one whose geometry type fits, or, among
+  several, the product layer named for the kind (``RpArealformålOmråde``, ``ArealressursFlate``,
+  ``BefolkningPåRuter1km``; :func:`arealanalyse.layers.norwegian.layer_preference`).
+* GDAL's GML driver writes a ``.gfs`` schema file next to the input when it lists layers; GML is
+  opened with ``WRITE_GFS=NO`` throughout, so the user's folder is never written to.
+* The GDAL inside pyogrio's wheels and pyproj may ship different PROJ databases, so GDAL can name a
+  CRS by a code pyproj does not know (FKB data in ETRS89 / UTM 32N + NN2000 height, EPSG:5972,
+  comes back as a newer code). The file is then read without GDAL's CRS label and the CRS is
+  taken from the file itself: the GML ``srsName`` or the GeoPackage's own definition.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+import shapely
+from pyproj import CRS
+from pyproj.exceptions import CRSError
+
+from arealanalyse.errors import CatalogueError, CrsError, LayerFileError
+from arealanalyse.layers import norwegian
+from arealanalyse.layers.schema import KINDS
+
+__all__ = ["pick_layer", "read_vector", "spatial_layers"]
+
+_GEOM_FAMILIES: dict[str, tuple[str, ...]] = {
+    "polygon": ("Polygon", "MultiPolygon", "Surface", "MultiSurface", "CurvePolygon"),
+    "line": ("LineString", "MultiLineString", "Curve", "MultiCurve", "CompoundCurve"),
+    "point": ("Point", "MultiPoint", "Polygon", "MultiPolygon"),
+    "point_or_polygon": ("Point", "MultiPoint", "Polygon", "MultiPolygon", "MultiSurface"),
+}
+
+
+def _is_gml(path: Path) -> bool:
+    return path.suffix.lower() in {".gml", ".xml"}
+
+
+def spatial_layers(path: str | Path, /) -> list[tuple[str, str]]:
+    """Return (name, geometry type) of each spatial layer, without writing any side file."""
+    p = Path(path)
+    if not _is_gml(p):
+        return [(str(r[0]), str(r[1])) for r in pyogrio.list_layers(p) if r[1] is not None]
+    out: list[tuple[str, str]] = []
+    for i in range(1000):  # pyogrio.list_layers would write a .gfs next to the GML file
+        try:
+            info = pyogrio.read_info(p, layer=i, WRITE_GFS="NO")
+        except pyogrio.errors.DataLayerError:
+            break
+        if info.get("geometry_type"):
+            out.append((str(info["layer_name"]), str(info["geometry_type"])))
+    return out
+
+
+def pick_layer(path: Path, name: str, kind: str | None, layers: list[tuple[str, str]]) -> str:
+    """Return the one layer of a multi-layer file that can be ``kind`` (an error if none is).
+
+    Examples
+    --------
+    >>> layers = [("BefolkningPåRuter1km", "Polygon"), ("BefolkningPåRuter1kmGrense", "LineString")]
+    >>> pick_layer(Path("grid.gml"), "homes", "homes", layers)
+    'BefolkningPåRuter1km'
+    """
+    names = [n for n, _ in layers]
+    candidates = names
+    if kind is not None and kind in KINDS:
+        fam = _GEOM_FAMILIES[KINDS[kind].geometry]
+        fits = [n for n, g in layers if re.sub(r" ?[ZM]+$", "", g) in fam]
+        candidates = fits or names
+        if len(candidates) > 1:
+            cols = [c.name for c in KINDS[kind].columns]
+            preferred = norwegian.layer_preference(candidates, cols)
+            if len(preferred) == 1:
+                return preferred[0]
+    if len(candidates) == 1:
+        return candidates[0]
+    raise CatalogueError(
+        f"Layer {name!r}: {path.name} has several layers {names[:8]}; "
+        "name one (layer: in a catalogue, or the command's layer option)."
+    )
+
+
+def _crs_from_file(path: Path, layer: str | None) -> CRS | None:
+    """Return the CRS a GML or GeoPackage file states for itself (None if not found)."""
+    if _is_gml(path):
+        with path.open("rb") as fh:
+            head = fh.read(1 << 16).decode("utf-8", errors="replace")
+        for m in re.finditer(r'srsName="([^"]+)"', head):
+            code = re.search(r"(?:EPSG(?:/0/|::|:))(\d+)", m.group(1))
+            if code is None:
+                continue
+            try:
+                return CRS.from_epsg(int(code.group(1)))
+            except CRSError:
+                continue
+        return None
+    if path.suffix.lower() == ".gpkg":
+        try:
+            con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            try:
+                row = con.execute(
+                    "SELECT s.definition FROM gpkg_spatial_ref_sys s JOIN gpkg_geometry_columns g "
+                    "ON s.srs_id = g.srs_id WHERE g.table_name = ? OR ? IS NULL LIMIT 1",
+                    (layer, layer),
+                ).fetchone()
+            finally:
+                con.close()
+            return CRS.from_wkt(row[0]) if row else None
+        except (sqlite3.Error, CRSError):
+            return None
+    return None
+
+
+def _read_without_crs(path: Path, name: str, layer: str | None, **opts: str) -> gpd.GeoDataFrame:
+    meta, _fids, geometry, fields = pyogrio.raw.read(path, layer=layer, **opts)
+    data = {str(col): values for col, values in zip(meta["fields"], fields, strict=True)}
+    crs = _crs_from_file(path, layer)
+    if crs is None:
+        raise CrsError(
+            f"Layer {name!r}: GDAL names the CRS of {path.name} {meta['crs']}, which this "
+            "installation's PROJ database does not know; declare the horizontal CRS "
+            "(crs: EPSG:25832 in a catalogue, --crs on the command line)."
+        )
+    geoms = shapely.from_wkb(geometry)
+    return gpd.GeoDataFrame(pd.DataFrame(data), geometry=geoms, crs=crs)
+
+
+def read_vector(
+    path: str | Path, /, *, name: str, layer: str | None = None, kind: str | None = None
+) -> gpd.GeoDataFrame:
+    """Read one layer of a vector file (picking it for ``kind`` when not named).
+
+    Raises :class:`~arealanalyse.errors.LayerFileError` when GDAL cannot read the file and
+    :class:`~arealanalyse.errors.CatalogueError` when several layers could be meant.
+    """
+    p = Path(path)
+    # GDAL's GML driver would write a .gfs schema file next to the input: never touch the
+    # user's folder.
+    opts = {"WRITE_GFS": "NO"} if _is_gml(p) else {}
+    try:
+        if layer is None:
+            layers = spatial_layers(p)
+            if len(layers) > 1:
+                layer = pick_layer(p, name, kind, layers)
+            elif len(layers) == 1:
+                layer = layers[0][0]
+        try:
+            return gpd.read_file(p, layer=layer, engine="pyogrio", **opts)
+        except CRSError:
+            return _read_without_crs(p, name, layer, **opts)
+    except (CatalogueError, CrsError):
+        raise
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
+        first = str(exc).splitlines()[0]
+        raise LayerFileError(
+            f"Layer {name!r}: cannot read {p.name} as a spatial file ({first}); "
+            "check that it is a GeoPackage, GeoJSON, Shapefile, FlatGeobuf, FileGDB or GML file."
+        ) from None
