@@ -279,7 +279,7 @@ def test_disconnected_island_is_not_reached():
     d = acc.distance_to(target)
     assert np.isinf(d.loc[7]) and np.isinf(d.loc[9])
     assert d.loc[8] == pytest.approx(410)
-    s = share_within(homes, target, distances_m=[5000], network=net)
+    s = share_within(homes, target, distances_m=[5000], network=net, weight="count")
     assert s.loc[5000.0, "share"] == pytest.approx(1 / 3)
     assert s.loc[5000.0, "homes_within"] == 1
 

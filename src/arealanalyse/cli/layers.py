@@ -90,8 +90,17 @@ def info(
         facts["dropped_reason"] = rep["dropped_reason"]
     if rep.get("converted_to_points"):
         facts["converted_to_points"] = rep["converted_to_points"]
+    if rep.get("z_dropped"):
+        facts["z_dropped"] = rep["z_dropped"]
+    for key, value in rep.get("source_info", {}).items():
+        facts[key] = value
     for w in KINDS[kind].weight:
         facts[f"total_{w}"] = round(float(gdf[w].sum()), 2)
+    if kind == "homes":
+        from arealanalyse.metrics.weights import default_home_weight, weight_label
+
+        weight = default_home_weight(gdf)
+        facts["weight"] = f"{weight} ({weight_label(weight)}; derived: {rep.get('derived', [])})"
     if "area_daa" in gdf:
         facts["total_area_daa"] = round(float(gdf["area_daa"].sum()), 1)
     for col in ("category", "mode", "arealtype", "green_type"):

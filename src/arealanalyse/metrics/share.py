@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 
-from arealanalyse.errors import MissingColumnError
 from arealanalyse.metrics.access import AccessCache, Accessibility, euclidean_distance
+from arealanalyse.metrics.weights import default_home_weight, weight_label, weight_values
 from arealanalyse.network import WalkNetwork
 from arealanalyse.settings import Settings, resolve
 
@@ -38,7 +37,9 @@ def share_within(
     distances_m
         Distances to report, in metres.
     weight
-        Column of ``homes`` to weight by (e.g. ``population``); None counts features.
+        Column of ``homes`` to weight by (``population``, ``dwellings``...), or ``"count"`` to
+        count features. None weighs by what the layer measured: population for an SSB grid,
+        dwellings for buildings (see :func:`~arealanalyse.metrics.weights.default_home_weight`).
     network
         Walk network for network distances; None uses straight-line distances.
     settings
@@ -48,8 +49,9 @@ def share_within(
 
     Returns
     -------
-    DataFrame indexed by ``distance_m`` with ``homes_within``, ``weight_within``,
-    ``weight_total`` and ``share`` (0-1), plus ``method`` (network or euclidean).
+    DataFrame indexed by ``distance_m`` with ``homes_within`` (features), ``weight_within``,
+    ``weight_total`` and ``share`` (0-1), plus ``weight`` (the column weighed, or ``count``),
+    ``label`` (e.g. "andel bosatte") and ``method`` (network or euclidean).
 
     Examples
     --------
@@ -58,21 +60,14 @@ def share_within(
     >>> homes = gpd.GeoDataFrame({"population": [10.0, 30.0]},
     ...     geometry=[Point(0, 0), Point(0, 700)], crs=25832)
     >>> stops = gpd.GeoDataFrame(geometry=[Point(0, 100)], crs=25832)
-    >>> share_within(homes, stops, distances_m=[500, 1000], weight="population")["share"].tolist()
-    [0.25, 1.0]
+    >>> t = share_within(homes, stops, distances_m=[500, 1000])
+    >>> t["share"].tolist(), t["label"].iloc[0]
+    ([0.25, 1.0], 'andel bosatte')
     """
     s = resolve(settings)
     dists = sorted(float(d) for d in distances_m)
-    if weight is not None and weight not in homes.columns:
-        raise MissingColumnError(
-            f"Layer 'homes' has no column {weight!r} to weight by; choose one of "
-            f"{[c for c in homes.columns if c != 'geometry']}."
-        )
-    w = (
-        np.ones(len(homes))
-        if weight is None
-        else np.nan_to_num(homes[weight].to_numpy(dtype=np.float64))
-    )
+    weight = default_home_weight(homes) if weight is None else weight
+    w = weight_values(homes, weight)
     if network is None:
         dist = euclidean_distance(homes, targets, max_distance_m=max(dists)).to_numpy()
     else:
@@ -89,6 +84,8 @@ def share_within(
                 "weight_within": float(w[sel].sum()),
                 "weight_total": total,
                 "share": float(w[sel].sum() / total) if total > 0 else float("nan"),
+                "weight": weight,
+                "label": weight_label(weight),
                 "method": "euclidean" if network is None else "network",
             }
         )
