@@ -593,8 +593,6 @@ def test_cli_share_within_real_ssb_grid_and_rail(real_data, capsys):
         str(real_data / "geoforum-ssb-grid/ru250m_2015_baerum_asker_raw.csv"),
         "--homes-kind",
         "homes",
-        "--weight",
-        "population",
         "--targets",
         str(real_data / "vy-gtfs-stops-2019/stops_vy_2019_full_norway.txt"),
         "--targets-kind",
@@ -610,12 +608,36 @@ def test_cli_share_within_real_ssb_grid_and_rail(real_data, capsys):
         "--euclidean",
         "--json",
     ]
-    assert main(args) == 0
+    assert main(args) == 0  # no --weight: an SSB grid is weighted by population, and says so
     payload = json.loads(capsys.readouterr().out)
+    assert (payload["weight"], payload["weight_label"]) == ("population", "andel bosatte")
     shares = [r["share"] for r in payload["rows"]]
     assert shares == sorted(shares) and 0 < shares[0] < shares[-1] < 1
     # Bærum's 2015 population on the grid is about 120,000 (cell centres inside the outline)
     assert 110_000 < payload["rows"][0]["weight_total"] < 125_000
+    # independent check with pandas, pyproj and shapely on the raw files: population of the
+    # cells whose centre lies in Bærum, within 500 m of a rail station (vehicle_type 100)
+    from pyproj import Transformer
+
+    raw = pd.read_csv(real_data / "geoforum-ssb-grid/ru250m_2015_baerum_asker_raw.csv", sep=";",
+                      dtype={"ru250m": str})  # fmt: skip
+    tr = Transformer.from_crs(25833, 25832, always_xy=True)
+    cx = raw["ru250m"].str[:7].astype(int) - 2_000_000 + 125
+    cy = raw["ru250m"].str[7:].astype(int) + 125
+    x, y = tr.transform(cx.to_numpy(float), cy.to_numpy(float))
+    kommuner = gpd.read_file(real_data / "robhop-kommuner/kommuner_baerum_asker_oslo_M.geojson")
+    baerum = kommuner[kommuner["kommunenummer"].astype(str) == "3201"].to_crs(25832)
+    inside = shapely.contains_xy(baerum.geometry.union_all(), x, y)
+    stops = pd.read_csv(real_data / "vy-gtfs-stops-2019/stops_vy_2019_full_norway.txt")
+    rail = stops[(stops["vehicle_type"] == 100) & (stops["location_type"] == 1)]  # stations
+    sx, sy = Transformer.from_crs(4326, 25832, always_xy=True).transform(
+        rail["stop_lon"].to_numpy(), rail["stop_lat"].to_numpy()
+    )
+    d = np.hypot(x[inside][:, None] - sx[None, :], y[inside][:, None] - sy[None, :]).min(axis=1)
+    pop = raw["pop_tot"].to_numpy(float)[inside]
+    assert payload["rows"][0]["weight_total"] == pop.sum()
+    assert shares[0] == pytest.approx(pop[d <= 500].sum() / pop.sum(), abs=1e-9)
+    assert round(100 * shares[0], 1) == 9.0  # cells counted unweighted would give 6.4 %
 
 
 def test_opportunities_and_catchments_match_networkx(area):

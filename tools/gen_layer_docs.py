@@ -18,16 +18,31 @@ HEAD = """# Layers: canonical schemas and the layer catalogue
 
 Every source is read into one of these **canonical layer kinds**, validated and reprojected to the
 working CRS (EPSG:25832, ETRS89 / UTM 32N). Readers accept GeoPackage, GeoJSON, Shapefile,
-FlatGeobuf, GML (AR5, SOSI-GML plans), CSV with coordinates, GTFS `stops.txt` (plain or zipped),
-SSB grid CSV (`ru250m;pop_tot`, ids decoded to EPSG:25833 cells), OSM PBF/XML, and GeoTIFF rasters.
+FlatGeobuf, FileGDB, GML, CSV with coordinates, OSM PBF/XML and GeoTIFF rasters, and recognise the
+Norwegian products planners are handed:
+
+| source | read as | notes |
+|---|---|---|
+| SSB population grid, CSV/TXT (`ru250m;pop_tot`, `rute_100m sum`, `SSBID,...`) | `homes` | any separator (`;` `,` tab space), any cell size (100 m, 250 m, 1 km, 5 km...) from the id column's name or the ids; cells decoded in EPSG:25833; weighted by population |
+| SSB grid from Geonorge, GML/GeoPackage (`BefolkningPåRuter1km`, `ssbid1000M`, `popTot`) | `homes` | the polygon layer is picked (not the `...Grense` lines) |
+| Entur stop register (NSR), NeTEx XML or zip | `transit` | one point per stop place with a mode (`StopPlaceType`, else `TransportMode`); children of multimodal stations keep their `parent_id` and take the parent's name when they have none |
+| GTFS feed (zip, or `stops.txt`) | `transit` | stations and stand-alone stops; platforms folded into their station; mode from `vehicle_type` or from the routes serving the stop |
+| SOSI text file (`.sos`) | any kind | converted with GDAL's SOSI driver (Debian `gdal-bin`, `ogr2ogr`) in a temporary folder; without it, a one-line error says how to convert it to GML |
+| FKB-AR5 (GML 5.0, GeoPackage, FileGDB, SOSI) | `farmland` | `ArealressursFlate` layer picked, `arealtype`/`arealressursArealtype`/`ARTYPE` recognised, 3-D coordinates dropped |
+| Plans in SOSI-GML 4.5 and 5.0 | `zoning` | `RpArealformålOmråde`/`KpArealformålOmråde` picked; `arealformål`, `feltnavn`/`feltbetegnelse`, `planidentifikasjon`; `arealbruksstatus` 1/2 → existing/planned |
+| OSM PBF/XML | any OSM kind | also `barriers` (motorway, trunk, railway without bridges and tunnels) |
 
 What loading does, in order: check the CRS against the coordinates (a missing CRS, or one that
 cannot be right for the coordinates, is an error); reject empty layers, features without
 geometry and mixed geometry types; map source columns to canonical ones (common Norwegian names
 such as `kommunenummer_2024`, `artype`, `arealformål`, `feltbetegnelse`, `stop_name` are
 recognised); check code lists; repair invalid geometries with `shapely.make_valid` and count them
-(what cannot be repaired is an error); reproject; derive computed columns. Inputs are never
-modified (GML is read without writing a `.gfs` file next to it).
+(what cannot be repaired is an error); drop 3-D coordinates (counted); reproject; derive
+computed columns. Inputs are never modified (GML is read without writing a `.gfs` file next to
+it; SOSI is converted from a copy). A multi-layer file needs no `layer:` when only one of its
+layers can be the kind asked for (the geometry type that fits, then the product layer named for
+it). What a reader recognised (cell size, id and population columns, stop places dropped for
+want of a mode...) is in `layers info` and the load report's `source_info`.
 
 ## The layer catalogue
 
@@ -70,7 +85,7 @@ rasters:
 |---|---|
 | `path` | source file, relative to the catalogue |
 | `layer` | layer inside a multi-layer file (GeoPackage) |
-| `format` | `auto` (default), `vector`, `csv`, `gtfs`, `ssb_grid`, `osm` |
+| `format` | `auto` (default), `vector`, `csv`, `gtfs`, `netex`, `ssb_grid`, `sosi`, `osm` |
 | `columns` | `{canonical: source_column}` |
 | `values` | `{canonical: constant}` for columns the source lacks |
 | `where` | attribute filter in pandas `query` syntax |

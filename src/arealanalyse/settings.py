@@ -45,6 +45,18 @@ class Settings(BaseModel):
     green_entrance_spacing_m: float = Field(
         50.0, gt=0, description="Spacing of entry points along a green area's boundary."
     )
+    green_access_link_m: float = Field(
+        150.0,
+        ge=0,
+        description="Longest access link from the walk network to a green area with no street or "
+        "path within green_entrance_spacing_m of its edge (0: no access links).",
+    )
+    green_merge_gap_m: float = Field(
+        0.5,
+        ge=0,
+        description="Green polygons of one type closer than this (touching, overlapping) are "
+        "one green area before the size thresholds apply.",
+    )
     bus_distance_m: float = Field(500.0, gt=0, description="SDG 11.2.1: distance to a bus stop.")
     rail_distance_m: float = Field(
         1000.0, gt=0, description="SDG 11.2.1: distance to rail, metro or tram."

@@ -141,7 +141,12 @@ def share_within_command(
     homes_layer: str | None = typer.Option(
         None, "--homes-layer", help="Layer of --homes in a multi-layer file (GeoPackage)."
     ),
-    weight: str | None = typer.Option(None, "--weight", help="Weight column (e.g. population)."),
+    weight: str | None = typer.Option(
+        None,
+        "--weight",
+        help="Weight: a homes column (population, dwellings) or 'count' to count features. "
+        "Default: what the layer measured (population for an SSB grid, dwellings for buildings).",
+    ),
     targets: Path = typer.Option(..., "--targets", help="Target layer file (e.g. GTFS stops)."),
     targets_kind: str = typer.Option(..., "--targets-kind", help="Canonical kind of --targets."),
     targets_format: str = typer.Option("auto", "--targets-format", help="auto, gtfs, ..."),
@@ -165,22 +170,28 @@ def share_within_command(
         None, "--network", help="Catalogue whose walk_network gives network distances."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    lang: str = typer.Option("nb", "--lang", help="Table language: nb (bokmål) or en."),
 ) -> None:
-    """Share of homes (weighted) within each distance of the nearest target.
+    """Share of residents or dwellings within each distance of the nearest target.
 
     Only homes whose centre is inside the municipality count.
 
     Targets just outside it still count (those within the largest distance of the boundary).
 
-    Example: arealanalyse metrics share-within --homes ru250m.csv --weight population
+    The table and JSON name the weight ("andel bosatte", "andel boliger"). A layer that misses
+    the municipality or the targets' reach (wrong CRS, swapped axes) is an error, not 0 %.
+
+    Example: arealanalyse metrics share-within --homes ru250m.csv
     --targets stops.txt --targets-kind transit --filter "vehicle_type == 100"
     --within-boundary kommuner.geojson --kommune 3201 --distance 500,800,1000 --euclidean
     """
     import numpy as np
     import shapely
 
+    from arealanalyse.layers.overlap import check_overlap
     from arealanalyse.layers.readers import read_layer
     from arealanalyse.metrics import share_within
+    from arealanalyse.metrics.weights import HOME_WEIGHTS, default_home_weight, weight_label
     from arealanalyse.network import WalkNetwork, point_geometries
 
     if euclidean == (network is not None):
@@ -197,6 +208,8 @@ def share_within_command(
         raise typer.BadParameter(
             "use positive distances in metres, e.g. 500,1000.", param_hint="--distance"
         )
+    if lang not in ("nb", "en"):
+        raise typer.BadParameter("use nb or en.", param_hint="--lang")
     if (within_boundary is None) != (kommune is None):
         raise typer.BadParameter(
             "--within-boundary and --kommune go together.", param_hint="--kommune"
@@ -219,6 +232,7 @@ def share_within_command(
                 )
             area_label = str(sel["name"].iloc[0]) if "name" in sel.columns else str(kommune)
             clip = shapely.union_all(sel.geometry.values)
+            check_overlap(h, clip, name="homes", area_name=f"{area_label} ({kommune})")
             inside = shapely.intersects(clip, point_geometries(h.geometry, name="homes"))
             h = h.loc[np.asarray(inside, dtype=bool)]
             if h.empty:
@@ -233,11 +247,12 @@ def share_within_command(
             clip=clip,
             clip_tolerance_m=max(dists),
         )
-        if weight is not None and weight not in h.columns:
+        if weight is not None and weight != "count" and weight not in h.columns:
             raise MissingColumnError(
                 f"Layer 'homes' has no column {weight!r}; choose one of "
-                f"{[c for c in h.columns if c != 'geometry']}."
+                f"{[c for c in h.columns if c != 'geometry']} or 'count'."
             )
+        weight = weight or default_home_weight(h)
         net = None
         if network is not None:
             from arealanalyse.layers.catalogue import load_catalogue
@@ -258,20 +273,33 @@ def share_within_command(
             "n_homes": len(h),
             "n_targets": len(t),
             "weight": weight,
+            "weight_label": weight_label(weight, lang),
             "rows": [
-                {"distance_m": d, **{k: v for k, v in row.items() if k != "method"}}
+                {
+                    "distance_m": d,
+                    **{k: v for k, v in row.items() if k not in ("method", "weight", "label")},
+                }
                 for d, row in table.to_dict(orient="index").items()
             ],
         }
         typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         return
     out = Console()
-    where = f" in {area_label} ({kommune})" if kommune else ""
-    tab = Table(
-        title=f"Share of {weight or 'homes'}{where} within distance of {len(t)} "
-        f"{targets_kind} features ({method})"
-    )
-    for col in ("distance (m)", "homes within", f"{weight or 'count'} within", "total", "share"):
+    noun = HOME_WEIGHTS.get(weight, (weight, weight))[0 if lang == "nb" else 1]
+    label = weight_label(weight, lang)
+    if lang == "nb":
+        where = f" i {area_label} ({kommune})" if kommune else ""
+        how = {"network": "gangnett", "euclidean": "luftlinje"}[method]
+        title = f"{label.capitalize()}{where} innen avstand fra {len(t)} {targets_kind} ({how})"
+        cols = ("avstand (m)", "objekter innen", f"{noun} innen", f"{noun} i alt", label)
+        tail = f"vekt: {weight}; {len(h)} boligobjekter, {len(t)} mål"
+    else:
+        where = f" in {area_label} ({kommune})" if kommune else ""
+        title = f"{label.capitalize()}{where} within distance of {len(t)} {targets_kind} ({method})"
+        cols = ("distance (m)", "features within", f"{noun} within", f"{noun} total", label)
+        tail = f"weight: {weight}; {len(h)} home features, {len(t)} targets"
+    tab = Table(title=title)
+    for col in cols:
         tab.add_column(col, justify="right")
     for d, row in table.iterrows():
         tab.add_row(
@@ -282,4 +310,4 @@ def share_within_command(
             f"{100 * row['share']:.1f} %",
         )
     out.print(tab)
-    out.print(f"{len(h)} homes, {len(t)} targets; done in {time.perf_counter() - t0:.1f} s")
+    out.print(f"{tail}; {time.perf_counter() - t0:.1f} s")

@@ -21,6 +21,7 @@ __all__ = [
     "AREALFORMAL_CATEGORIES",
     "AREA_TYPES",
     "AREA_TYPES_EN",
+    "BARRIER_TYPES",
     "DAILY_SERVICES",
     "GREEN_TYPES",
     "SERVICE_CATEGORIES",
@@ -209,6 +210,15 @@ GREEN_TYPES: Final[dict[str, str]] = {
     "cemetery": "Gravlund",
     "nature": "Naturområde",
     "other": "Annet grøntområde",
+}
+
+
+#: Barrier types (``barriers.barrier_type``): lines a pedestrian cannot cross on the level.
+BARRIER_TYPES: Final[dict[str, str]] = {
+    "motorway": "Motorvei",
+    "trunk": "Stamvei/hovedvei (trunk)",
+    "railway": "Jernbane/T-bane",
+    "other": "Annen barriere",
 }
 
 

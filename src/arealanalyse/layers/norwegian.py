@@ -79,6 +79,7 @@ _LAYER_PATTERNS: Final[dict[str, tuple[str, ...]]] = {
     "population": (r"befolkning", r"ruter?\d"),
 }
 
+
 def _squash(text: str) -> str:
     return re.sub(r"[\s_\-]", "", text.strip().lower())
 

@@ -41,6 +41,8 @@ Tag mappings (first match wins):
 * ``roads`` (lines): ``highway`` in :data:`ROAD_CLASSES`; ``ref`` with spaces inside E-road
   numbers removed (OSM ``E 18`` → ``E18``).
 * ``homes``: every building polygon with a dwelling estimate, see :func:`estimate_dwellings`.
+* ``barriers`` (lines): motorways, trunk roads and railways on the ground (bridges and tunnels
+  left out), see :mod:`arealanalyse.layers.barriers`.
 
 © OpenStreetMap contributors, ODbL 1.0: cite it wherever output built from OSM is shown.
 """
@@ -58,6 +60,7 @@ import numpy as np
 import pandas as pd
 
 from arealanalyse.errors import CodeError, EmptyLayerError, LayerFileError
+from arealanalyse.layers.barriers import BARRIER_TAGS, osm_barriers
 from arealanalyse.layers.dwellings import DWELLING_RULES, estimate_dwellings
 from arealanalyse.layers.osm_files import (
     convert_to_osm_xml,
@@ -84,7 +87,9 @@ __all__ = [
 ]
 
 #: The canonical kinds an OSM source can provide.
-OSM_KINDS: tuple[str, ...] = ("walk_network", "homes", "services", "green", "transit", "roads")
+OSM_KINDS: tuple[str, ...] = (
+    "walk_network", "homes", "services", "green", "transit", "roads", "barriers",
+)  # fmt: skip
 
 #: Road classes (OSM ``highway`` values) of the ``roads`` layer.
 ROAD_CLASSES: tuple[str, ...] = (
@@ -124,6 +129,7 @@ OSM_TAGS: dict[str, dict[str, bool | list[str]]] = {
         "amenity": ["ferry_terminal"],
     },
     "roads": {"highway": list(ROAD_CLASSES)},
+    "barriers": BARRIER_TAGS,
 }
 
 # --------------------------------------------------------------------------------------------
@@ -329,6 +335,8 @@ def osm_features_to_layer(
             & (_tag(f, "railway").isin(["", "platform"]))
         )
         frame = _dedupe_platforms(frame, plain_platform)
+    elif kind == "barriers":
+        frame = osm_barriers(f)
     else:  # roads
         hw = _tag(f, "highway")
         keep = hw.isin(ROAD_CLASSES) & gtype.isin(["LineString", "MultiLineString"])

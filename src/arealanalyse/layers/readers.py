@@ -60,6 +60,7 @@ from arealanalyse.errors import (
 from arealanalyse.layers import norwegian, ssbgrid
 from arealanalyse.layers.gtfs import read_gtfs_stops
 from arealanalyse.layers.netex import is_netex, read_netex_stop_places
+from arealanalyse.layers.overlap import misplacement_cause
 from arealanalyse.layers.schema import KINDS
 from arealanalyse.layers.sosi import SOSI_SUFFIXES, convert_sosi
 from arealanalyse.layers.validate import normalize
@@ -439,11 +440,15 @@ def _clip(
         geom = shapely.union_all(clip.to_crs(settings.crs).geometry.values)
     else:
         geom = clip
-    if tolerance_m:
-        geom = geom.buffer(tolerance_m)
-    keep = gdf.geometry.intersects(geom)
+    keep = gdf.geometry.intersects(geom.buffer(tolerance_m) if tolerance_m else geom)
     out = gdf[keep]
     if out.empty:
+        cause = misplacement_cause(gdf, geom)
+        if cause is not None:
+            raise CrsError(
+                f"Layer {name!r}: no features within the clip area (tolerance {tolerance_m:g} m); "
+                f"likely cause: {cause}; declare the right CRS or swap the coordinate columns."
+            )
         raise EmptyLayerError(
             f"Layer {name!r}: no features within the clip area (tolerance {tolerance_m:g} m); "
             "is the layer for this municipality?"

@@ -6,7 +6,7 @@ from these objects, so the documentation cannot drift from the code::
 
     >>> from arealanalyse.layers.schema import KINDS
     >>> sorted(KINDS)[:4]
-    ['areas', 'boundary', 'farmland', 'green']
+    ['areas', 'barriers', 'boundary', 'farmland']
     >>> KINDS["farmland"].required_columns
     ('arealtype',)
 """
@@ -206,6 +206,22 @@ KINDS: dict[str, LayerKind] = {
                 ),
                 Column("ref", "str", "Road number, e.g. E18, E16, Fv168.", default=""),
                 Column("name", "str", "Name.", default=""),
+            ),
+        ),
+        LayerKind(
+            "barriers",
+            "Lines a pedestrian cannot cross on the level: motorways, trunk roads and railways, "
+            "without their bridges and tunnels. Entries into green areas never cross them.",
+            "line",
+            (
+                Column(
+                    "barrier_type",
+                    "str",
+                    "What the barrier is.",
+                    default="other",
+                    codes=codes.BARRIER_TYPES,
+                ),
+                Column("name", "str", "Name or road number.", default=""),
             ),
         ),
         LayerKind(

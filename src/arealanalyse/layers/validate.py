@@ -114,22 +114,30 @@ def check_crs(gdf: gpd.GeoDataFrame, name: str) -> CRS:
     aou = crs.area_of_use
     if aou is None:
         return crs
-    try:
-        tr = Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
-        xs, ys = tr.transform([minx, maxx, minx, maxx], [miny, miny, maxy, maxy])
-    except Exception as exc:  # pragma: no cover - pyproj errors are rare here
-        raise CrsError(hint) from exc
-    xs_a, ys_a = np.asarray(xs), np.asarray(ys)
     margin = 5.0  # degrees; UTM zones are routinely used a little outside their strip
-    inside = (
-        np.all(np.isfinite(xs_a))
-        and np.all(np.isfinite(ys_a))
-        and xs_a.min() >= aou.west - margin
-        and xs_a.max() <= aou.east + margin
-        and ys_a.min() >= aou.south - margin
-        and ys_a.max() <= aou.north + margin
-    )
-    if not inside:
+
+    def inside(xs: list[float], ys: list[float]) -> bool:
+        try:
+            tr = Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
+            lon, lat = (np.asarray(v) for v in tr.transform(xs, ys, errcheck=False))
+        except Exception:  # pragma: no cover - pyproj errors are rare here
+            return False
+        return bool(
+            np.all(np.isfinite(lon))
+            and np.all(np.isfinite(lat))
+            and lon.min() >= aou.west - margin
+            and lon.max() <= aou.east + margin
+            and lat.min() >= aou.south - margin
+            and lat.max() <= aou.north + margin
+        )
+
+    if not inside([minx, maxx, minx, maxx], [miny, miny, maxy, maxy]):
+        if inside([miny, maxy, miny, maxy], [minx, minx, maxx, maxx]):
+            raise CrsError(
+                f"Layer {name!r}: coordinates ({minx:.0f}, {miny:.0f}) cannot be in {label}, but "
+                "would be with x and y swapped: the easting and northing columns (or the axis "
+                "order) are swapped; swap them."
+            )
         raise CrsError(hint)
     return crs
 

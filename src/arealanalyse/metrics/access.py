@@ -4,7 +4,9 @@
 (keeping the edge, the position along it and the access distance). A target set is snapped the
 same way; polygon targets (green areas) get *entry points* where the network meets their boundary
 (edges crossing it, and boundary points every ``settings.green_entrance_spacing_m`` snapped to an
-edge within that distance), all counting as one target. Then:
+edge within that distance; an *access link* from the nearest edge within
+``settings.green_access_link_m`` where there is none), all counting as one target. Entry lines
+never cross a barrier (motorway, trunk road, railway). Then:
 
 * :meth:`Accessibility.distance_to` runs ONE bounded multi-source Dijkstra from all targets at once
   (a virtual source joined to both ends of each target's edge with the along-edge offsets) and
@@ -107,9 +109,15 @@ class Accessibility:
     homes
         Origins (points, or polygons which use a representative point) in the network's CRS.
     settings
-        ``max_snap_m``, ``max_search_m``, ``green_entrance_spacing_m``, ``gravity_beta``.
+        ``max_snap_m``, ``max_search_m``, ``green_entrance_spacing_m``, ``green_access_link_m``,
+        ``gravity_beta``.
     cache
         An :class:`AccessCache` to share with other runs on the same network.
+    name
+        Layer name of ``homes`` in messages.
+    barriers
+        Lines no entry into a polygon target may cross (a ``barriers`` layer: motorways, trunk
+        roads and railways outside bridges and tunnels).
 
     Examples
     --------
@@ -137,6 +145,7 @@ class Accessibility:
         settings: Settings | None = None,
         cache: AccessCache | None = None,
         name: str = "homes",
+        barriers: gpd.GeoDataFrame | gpd.GeoSeries | None = None,
     ) -> None:
         if not isinstance(net, WalkNetwork):
             raise NetworkError(
@@ -147,6 +156,10 @@ class Accessibility:
         self.cache = cache if cache is not None else AccessCache()
         self.cache.bind(net)
         _check_layer_crs(homes, name, net)
+        self.barriers: np.ndarray | None = None
+        if barriers is not None and len(barriers):
+            _check_layer_crs(barriers, "barriers", net)
+            self.barriers = np.asarray(barriers.geometry.values, dtype=object)
         self.index = homes.index.copy()
         self.points = point_geometries(homes.geometry, name=name)
         self.snap = self._snap(self.points)
@@ -192,6 +205,7 @@ class Accessibility:
         """Return the homes at positions ``idx`` (sharing network, settings and cache)."""
         other = object.__new__(Accessibility)
         other.net, other.settings, other.cache = self.net, self.settings, self.cache
+        other.barriers = self.barriers
         other.index = self.index[idx]
         other.points = self.points[idx]
         other.snap = self.snap.take(idx)
@@ -208,6 +222,7 @@ class Accessibility:
         new_pts = point_geometries(new_homes.geometry, name="new_homes")
         other = object.__new__(Accessibility)
         other.net, other.settings, other.cache = self.net, self.settings, self.cache
+        other.barriers = self.barriers
         other.index = self.index.append(new_homes.index)
         other.points = np.concatenate([self.points, new_pts])
         add = other._snap(new_pts)
@@ -264,11 +279,15 @@ class Accessibility:
             _geom_hash(geoms),
             s.max_snap_m,
             s.green_entrance_spacing_m,
+            s.green_access_link_m,
+            _geom_hash(self.barriers) if self.barriers is not None else "",
             np.asarray(targets.index.astype(str), dtype=str),
         )
         ts = self.cache.get(self.cache.targets, key)
         if ts is None:
-            ts = _prepare_targets(self.net, geoms, targets.index, key=key, settings=s)
+            ts = _prepare_targets(
+                self.net, geoms, targets.index, key=key, settings=s, barriers=self.barriers
+            )
             self.cache.put(self.cache.targets, key, ts)
         return ts
 

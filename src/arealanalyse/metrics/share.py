@@ -6,7 +6,9 @@ from collections.abc import Sequence
 
 import geopandas as gpd
 import pandas as pd
+import shapely
 
+from arealanalyse.layers.overlap import bounds_area, check_overlap
 from arealanalyse.metrics.access import AccessCache, Accessibility, euclidean_distance
 from arealanalyse.metrics.weights import default_home_weight, weight_label, weight_values
 from arealanalyse.network import WalkNetwork
@@ -68,6 +70,7 @@ def share_within(
     dists = sorted(float(d) for d in distances_m)
     weight = default_home_weight(homes) if weight is None else weight
     w = weight_values(homes, weight)
+    _check_layers_meet(homes, targets, network, max(dists), s)
     if network is None:
         dist = euclidean_distance(homes, targets, max_distance_m=max(dists)).to_numpy()
     else:
@@ -90,3 +93,33 @@ def share_within(
             }
         )
     return pd.DataFrame(rows).set_index("distance_m")
+
+
+def _check_layers_meet(
+    homes: gpd.GeoDataFrame,
+    targets: gpd.GeoDataFrame,
+    network: WalkNetwork | None,
+    reach_m: float,
+    s: Settings,
+) -> None:
+    """Homes and targets must meet each other (and the network): no silent 0 % shares."""
+    if targets.crs is not None and homes.crs is not None and not targets.crs.equals(homes.crs):
+        targets = targets.to_crs(homes.crs)
+    if network is not None:
+        extent = shapely.box(*shapely.total_bounds(network.edge_geoms))
+        for name, layer in (("homes", homes), ("targets", targets)):
+            check_overlap(
+                layer,
+                extent,
+                name=name,
+                area_name="the walk network",
+                tolerance_m=s.max_snap_m,
+            )
+    if len(homes) and len(targets):
+        check_overlap(
+            targets,
+            bounds_area([homes]),
+            name="targets",
+            area_name="reach of the homes",
+            tolerance_m=reach_m,
+        )

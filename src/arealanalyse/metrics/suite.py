@@ -23,12 +23,15 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
-from arealanalyse.errors import EmptyLayerError, MissingColumnError
+from arealanalyse.errors import EmptyLayerError, MissingColumnError, NetworkError
 from arealanalyse.io import write_geopackage, write_table
 from arealanalyse.layers.codes import DAILY_SERVICES, SERVICE_CATEGORIES
+from arealanalyse.layers.overlap import check_overlap
 from arealanalyse.metrics.access import Accessibility
 from arealanalyse.metrics.cache import AccessCache, _geom_hash, _hash
+from arealanalyse.metrics.green import merge_green_areas
 from arealanalyse.metrics.grid import cell_ids, cell_polygons
 from arealanalyse.metrics.landtake import land_take
 from arealanalyse.metrics.targets import points_in_polygons
@@ -218,12 +221,6 @@ class _Summary:
         return pd.DataFrame(self.rows, columns=cols)
 
 
-def _area_daa(gdf: gpd.GeoDataFrame) -> pd.Series:
-    if "area_daa" in gdf.columns:
-        return gdf["area_daa"].astype(float).fillna(gdf.geometry.area / 1000.0)
-    return gdf.geometry.area / 1000.0
-
-
 def run_suite(
     layers: Mapping[str, gpd.GeoDataFrame],
     net: WalkNetwork,
@@ -288,9 +285,16 @@ def run_suite(
             "dwellings or an SSB population grid) in the catalogue."
         )
     homes = layers["homes"]
+    _check_layers_meet(layers, net, s)
     say("snapping homes")
-    acc = Accessibility(net, homes, settings=s, cache=cache)
+    acc = Accessibility(net, homes, settings=s, cache=cache, barriers=layers.get("barriers"))
     cache = acc.cache
+    if len(homes) and not acc.snap.reached.any():
+        raise NetworkError(
+            f"Layer 'homes': none of its {len(homes):,} features is within max_snap_m "
+            f"({s.max_snap_m:g} m) of the walk network; does the network cover the homes (same "
+            "area, same CRS)?"
+        )
     w = home_weights(homes, settings=s)
     cols: dict[str, Any] = {"dwellings": w["dwellings"], "population": w["population"]}
     summ = _Summary()
@@ -324,8 +328,11 @@ def run_suite(
     green = layers.get("green")
     if green is not None and len(green):
         say("green areas")
-        area = _area_daa(green)
-        big = green.loc[area.to_numpy() >= s.green_min_area_daa]
+        # one park is one area however it was digitised: merge touching parts, then threshold
+        merged = merge_green_areas(green, settings=s)
+        area = merged["area_daa"]
+        big = merged.loc[area.to_numpy() >= s.green_min_area_daa]
+        _require_reachable(acc, big, "green")
         within = measure("green", big, s.green_distance_m)
         headline.append(f"within_{s.green_distance_m:g}m_green")
         summ.shares(
@@ -336,7 +343,7 @@ def run_suite(
             f"within a {s.green_distance_m:g} m walk of a green area ≥ "
             f"{s.green_min_area_daa:g} daa",
         )
-        who = green.loc[area.to_numpy() >= s.who_green_min_area_daa]
+        who = merged.loc[area.to_numpy() >= s.who_green_min_area_daa]
         within = measure("green_who", who, s.who_green_distance_m)
         summ.shares(
             f"green_who_{s.who_green_distance_m:g}m",
@@ -359,6 +366,7 @@ def run_suite(
                 "Layer 'services' has no 'category' column; load it as kind 'services'."
             )
         say("services")
+        _require_reachable(acc, services, "services")
         cat = services["category"].astype(str)
         present = [c for c in SERVICE_CATEGORIES if (cat == c).any()]
         for c in present:
@@ -410,6 +418,7 @@ def run_suite(
             else pd.Series("bus", index=transit.index)
         )
         if len(transit):
+            _require_reachable(acc, transit, "transit")
             within = measure("transit", transit, sd)
             summ.shares(
                 f"transit_{sd:g}m",
@@ -557,6 +566,29 @@ def run_suite(
         accessibility=acc,
         timings_s=timings,
     )
+
+
+def _check_layers_meet(
+    layers: Mapping[str, gpd.GeoDataFrame], net: WalkNetwork, s: Settings
+) -> None:
+    """Every layer must meet the walk network's extent: a misplaced layer is an error, not 0 %."""
+    extent = shapely.box(*shapely.total_bounds(net.edge_geoms))
+    for kind in ("homes", "green", "services", "transit", "workplaces", "zoning", "farmland"):
+        layer = layers.get(kind)
+        if layer is not None and len(layer):
+            check_overlap(
+                layer, extent, name=kind, area_name="the walk network", tolerance_m=s.max_snap_m
+            )
+
+
+def _require_reachable(acc: Accessibility, targets: gpd.GeoDataFrame, name: str) -> None:
+    """Raise when none of a target layer's features can be reached from the network."""
+    if len(targets) and len(acc.targets(targets).entry_group) == 0:
+        raise NetworkError(
+            f"Layer {name!r}: none of its {len(targets):,} features can be reached from the walk "
+            f"network (all farther than max_snap_m, {acc.settings.max_snap_m:g} m, or entries "
+            "blocked by barriers); does the network cover them (same area, same CRS)?"
+        )
 
 
 def _job_weights(workplaces: gpd.GeoDataFrame) -> pd.DataFrame:

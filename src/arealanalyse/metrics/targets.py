@@ -148,6 +148,11 @@ def _coincident(kh: cKDTree, kt: cKDTree) -> tuple[np.ndarray, np.ndarray]:
     return h.astype(np.int64), g
 
 
+def _pairs(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Coordinates of two-point lines from point ``a[i]`` to point ``b[i]``, shape (n, 2, 2)."""
+    return np.stack([shapely.get_coordinates(a), shapely.get_coordinates(b)], axis=1)
+
+
 def _check_layer_crs(gdf: gpd.GeoDataFrame | gpd.GeoSeries, name: str, net: WalkNetwork) -> None:
     if not isinstance(gdf, gpd.GeoDataFrame | gpd.GeoSeries):
         raise GeometryError(f"Layer {name!r} must be a GeoDataFrame or GeoSeries.")
@@ -161,13 +166,19 @@ def _check_layer_crs(gdf: gpd.GeoDataFrame | gpd.GeoSeries, name: str, net: Walk
 
 
 def _prepare_targets(
-    net: WalkNetwork, geoms: np.ndarray, index: pd.Index, *, key: str, settings: Settings
+    net: WalkNetwork,
+    geoms: np.ndarray,
+    index: pd.Index,
+    *,
+    key: str,
+    settings: Settings,
+    barriers: np.ndarray | None = None,
 ) -> TargetSet:
     types = shapely.get_type_id(geoms)
     is_poly = np.isin(types, (3, 6))
     n = len(geoms)
     if n and is_poly.all():
-        return _prepare_polygons(net, geoms, index, key=key, settings=settings)
+        return _prepare_polygons(net, geoms, index, key=key, settings=settings, barriers=barriers)
     if is_poly.any():
         raise GeometryError(
             "Target layer mixes points and polygons; use points (services, stops) or polygons "
@@ -189,12 +200,64 @@ def _prepare_targets(
     )
 
 
+def _open_links(links: np.ndarray, barriers: shapely.STRtree | None) -> np.ndarray:
+    """Return a mask of the links (straight entry lines) that cross no barrier line."""
+    ok = np.ones(len(links), dtype=bool)
+    if barriers is None or len(links) == 0:
+        return ok
+    hit, _ = barriers.query(links, predicate="crosses")
+    ok[hit] = False
+    return ok
+
+
+def _access_links(
+    net: WalkNetwork,
+    boundary: np.ndarray,
+    groups: np.ndarray,
+    *,
+    max_link_m: float,
+    barriers: shapely.STRtree | None,
+) -> tuple[_IntArray, _IntArray, _FloatArray, _FloatArray]:
+    """Return the shortest barrier-free link from the network to each polygon in ``groups``."""
+    g_n, e_n = net.tree.query(boundary[groups], predicate="dwithin", distance=max_link_m)
+    if len(g_n) == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty.copy(), np.zeros(0), np.zeros(0)
+    line = shapely.shortest_line(net.edge_geoms[e_n], boundary[groups[g_n]])
+    length = shapely.length(line)
+    ok = _open_links(line, barriers) & (length <= max_link_m)
+    g_n, e_n, line, length = g_n[ok], e_n[ok], line[ok], length[ok]
+    order = np.lexsort((length, g_n))
+    first = order[np.unique(g_n[order], return_index=True)[1]]
+    on_edge = shapely.get_point(line[first], 0)
+    pos = shapely.line_locate_point(net.edge_geoms[e_n[first]], on_edge)
+    return groups[g_n[first]].astype(np.int64), e_n[first].astype(np.int64), pos, length[first]
+
+
 def _prepare_polygons(
-    net: WalkNetwork, polys: np.ndarray, index: pd.Index, *, key: str, settings: Settings
+    net: WalkNetwork,
+    polys: np.ndarray,
+    index: pd.Index,
+    *,
+    key: str,
+    settings: Settings,
+    barriers: np.ndarray | None = None,
 ) -> TargetSet:
-    """Entry points of polygon targets: edge crossings of the boundary, snapped boundary points."""
+    """Entry points of polygon targets (green areas), where the network meets them.
+
+    1. where edges cross or touch the boundary (no walk outside the network);
+    2. boundary points every ``green_entrance_spacing_m`` (and the corners) snapped to an edge
+       within that distance, and each such edge's point nearest to the boundary;
+    3. an *access link* for a polygon that got no entry from 1-2: the shortest straight line from
+       the walk network within ``green_access_link_m`` of its boundary (a lawn along a street
+       without a path into it is still reachable from the street).
+
+    The straight entry lines of 2 and 3 never cross a ``barriers`` line (motorways, trunk roads
+    and railways outside bridges and tunnels).
+    """
     spacing = settings.green_entrance_spacing_m
     boundary = shapely.boundary(polys)
+    btree = shapely.STRtree(barriers) if barriers is not None and len(barriers) else None
     groups, edges, pos, acc = [], [], [], []
     # 1. where edges cross (or touch) the boundary
     g_i, e_i = net.tree.query(boundary, predicate="intersects")
@@ -224,6 +287,8 @@ def _prepare_polygons(
     g_n, e_n = net.tree.query(boundary, predicate="dwithin", distance=spacing)
     if len(g_n):
         line = shapely.shortest_line(net.edge_geoms[e_n], boundary[g_n])
+        keep = _open_links(line, btree)
+        g_n, e_n, line = g_n[keep], e_n[keep], line[keep]
         on_edge = shapely.get_point(line, 0)
         groups.append(g_n)
         edges.append(e_n)
@@ -231,10 +296,30 @@ def _prepare_polygons(
         acc.append(shapely.length(line))
     snap = net.snap(bpts, max_snap_m=spacing)
     ok = np.flatnonzero(snap.reached)
+    if btree is not None and len(ok):
+        on_net = (
+            shapely.points(snap.xy[ok])
+            if snap.xy is not None
+            else shapely.line_interpolate_point(net.edge_geoms[snap.edge[ok]], snap.pos_m[ok])
+        )
+        ok = ok[_open_links(shapely.linestrings(_pairs(bpts[ok], on_net)), btree)]
     groups.append(grp[ok])
     edges.append(snap.edge[ok])
     pos.append(snap.pos_m[ok])
     acc.append(snap.access_m[ok])
+    # 3. access links for polygons still without an entry
+    link_m = settings.green_access_link_m
+    reached = np.zeros(len(polys), dtype=bool)
+    for g in groups:
+        reached[g] = True
+    if link_m > 0 and not reached.all():
+        lg, le, lp, la = _access_links(
+            net, boundary, np.flatnonzero(~reached), max_link_m=link_m, barriers=btree
+        )
+        groups.append(lg)
+        edges.append(le)
+        pos.append(lp)
+        acc.append(la)
     return TargetSet(
         key=key,
         n=len(polys),
