@@ -21,16 +21,27 @@ working CRS (EPSG:25832, ETRS89 / UTM 32N). Readers accept GeoPackage, GeoJSON, 
 FlatGeobuf, FileGDB, GML, CSV with coordinates, OSM PBF/XML and GeoTIFF rasters, and recognise the
 Norwegian products planners are handed:
 
-| source | read as | notes |
-|---|---|---|
-| SSB population grid, CSV/TXT (`ru250m;pop_tot`, `rute_100m sum`, `SSBID,...`) | `homes` | any separator (`;` `,` tab space), any cell size (100 m, 250 m, 1 km, 5 km...) from the id column's name or the ids; cells decoded in EPSG:25833; weighted by population |
-| SSB grid from Geonorge, GML/GeoPackage (`BefolkningPåRuter1km`, `ssbid1000M`, `popTot`) | `homes` | the polygon layer is picked (not the `...Grense` lines) |
-| Entur stop register (NSR), NeTEx XML or zip | `transit` | one point per stop place with a mode (`StopPlaceType`, else `TransportMode`); children of multimodal stations keep their `parent_id` and take the parent's name when they have none |
-| GTFS feed (zip, or `stops.txt`) | `transit` | stations and stand-alone stops; platforms folded into their station; mode from `vehicle_type` or from the routes serving the stop |
-| SOSI text file (`.sos`) | any kind | converted with GDAL's SOSI driver (Debian `gdal-bin`, `ogr2ogr`) in a temporary folder; without it, a one-line error says how to convert it to GML |
-| FKB-AR5 (GML 5.0, GeoPackage, FileGDB, SOSI) | `farmland` | `ArealressursFlate` layer picked, `arealtype`/`arealressursArealtype`/`ARTYPE` recognised, 3-D coordinates dropped |
-| Plans in SOSI-GML 4.5 and 5.0 | `zoning` | `RpArealformålOmråde`/`KpArealformålOmråde` picked; `arealformål`, `feltnavn`/`feltbetegnelse`, `planidentifikasjon`; `arealbruksstatus` 1/2 → existing/planned |
-| OSM PBF/XML | any OSM kind | also `barriers` (motorway, trunk, railway without bridges and tunnels) |
+* **SSB population grid as CSV/TXT** (`ru250m;pop_tot`, `rute_100m sum`, `SSBID,...`) →
+  `homes`: any separator (`;` `,` tab space), any cell size (100 m, 250 m, 1 km, 5 km...) from
+  the id column's name or the ids, cells decoded in EPSG:25833, weighted by population.
+* **SSB grid from Geonorge, GML or GeoPackage** (`BefolkningPåRuter1km`, `ssbid1000M`,
+  `popTot`) → `homes`: the polygon layer is picked, not the `...Grense` lines.
+* **Entur's stop register (NSR), NeTEx XML or zip** → `transit`: one point per stop place with
+  a mode (`StopPlaceType`, else `TransportMode`); children of multimodal stations keep their
+  `parent_id` and take the parent's name when they have none.
+* **GTFS feed (zip, or `stops.txt`)** → `transit`: stations and stand-alone stops, platforms
+  folded into their station, mode from `vehicle_type` or from the routes serving the stop.
+* **SOSI text files (`.sos`)** → any kind: converted with GDAL's SOSI driver (Debian
+  `gdal-bin`, `ogr2ogr`) in a temporary folder; without it, a one-line error says how to
+  convert the file to GML.
+* **FKB-AR5** (GML 5.0, GeoPackage, FileGDB, SOSI) → `farmland`: the `ArealressursFlate`
+  layer is picked, `arealtype`/`arealressursArealtype`/`ARTYPE` recognised, 3-D coordinates
+  dropped.
+* **Plans in SOSI-GML 4.5 and 5.0** → `zoning`: `RpArealformålOmråde`/`KpArealformålOmråde`
+  picked; `arealformål`, `feltnavn`/`feltbetegnelse`, `planidentifikasjon`;
+  `arealbruksstatus` 1/2 → existing/planned.
+* **OSM PBF/XML** → any OSM kind, also `barriers` (motorways, trunk roads and railways without
+  their bridges and tunnels).
 
 What loading does, in order: check the CRS against the coordinates (a missing CRS, or one that
 cannot be right for the coordinates, is an error); reject empty layers, features without

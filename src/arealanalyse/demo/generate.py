@@ -463,6 +463,26 @@ def _roads(land: Land) -> gpd.GeoDataFrame:
     return gdf[~gdf.geometry.is_empty].reset_index(drop=True)
 
 
+def _barriers(land: Land) -> gpd.GeoDataFrame:
+    """E18 and the railway, the walk network's barriers, open at their real crossing points."""
+    clip = land.outline.buffer(300)
+    rows = []
+    for btype, name, line, crossings in (
+        ("motorway", "E18", land.lines["E18"], _E18_CROSSINGS),
+        ("railway", "Drammenbanen", land.lines["railway"], _RAIL_CROSSINGS),
+    ):
+        gaps = shapely.union_all(
+            [shapely.Point(_pt(lon, lat, land.crs)).buffer(20.0) for lon, lat in crossings]
+        )
+        rows.append((btype, name, shapely.intersection(line.difference(gaps), clip)))
+    geoms = shapely.set_precision(np.array([r[2] for r in rows]), 0.01)
+    return gpd.GeoDataFrame(
+        {"barrier_type": [r[0] for r in rows], "name": [r[1] for r in rows]},
+        geometry=geoms,
+        crs=land.crs,
+    )
+
+
 def _rasters(land: Land, seed: int) -> tuple[np.ndarray, np.ndarray]:
     grid, crs = land.grid, land.crs
     gx, gy = grid.centres()
@@ -540,6 +560,7 @@ def generate(
         "services": services,
         "transit": transit,
         "roads": _roads(land),
+        "barriers": _barriers(land),
         "walk_network": _walk_layer(net, crs),
         "areas": areas,
         "workplaces": workplaces,

@@ -66,9 +66,11 @@ def compare_dwellings_to_grid(
         Indexed like ``grid``: ``ssb_population``, ``ssb_dwellings`` (SSB people / persons per
         dwelling), ``est_dwellings``, ``est_population``, ``diff_population`` (estimate − SSB)
         and ``n_buildings``. ``attrs["summary"]`` holds the totals and error measures:
-        ``ratio`` (estimated / SSB people), ``mae_people_per_cell``, ``wape`` (Σ|diff| / Σ SSB),
-        ``pearson_r``, ``cells_missed`` (SSB people, no estimate), ``cells_spurious`` (estimate,
-        no SSB people) and ``homes_outside_grid``.
+        ``ratio`` (estimated / SSB people), ``bias`` (ratio − 1), ``mae_people_per_cell``,
+        ``wape`` (Σ|diff| / Σ SSB), ``pearson_r`` (per cell), ``median_rel_error`` and
+        ``p90_rel_error`` (|estimate − SSB| / SSB over the cells SSB has residents in),
+        ``ssb_dwellings`` and ``est_dwellings`` (totals), ``cells_missed`` (SSB people, no
+        estimate), ``cells_spurious`` (estimate, no SSB people) and ``homes_outside_grid``.
 
     Examples
     --------
@@ -111,11 +113,18 @@ def compare_dwellings_to_grid(
         else float("nan")
     )
     wape = float(out["diff_population"].abs().sum() / ssb_total) if ssb_total else float("nan")
+    lived = out[out["ssb_population"] > 0]
+    rel = (lived["diff_population"].abs() / lived["ssb_population"]).to_numpy()
     out.attrs["summary"] = {
         "cells": len(out),
         "ssb_people": ssb_total,
         "est_people": est_total,
         "ratio": round(est_total / ssb_total, 6) if ssb_total else float("nan"),
+        "bias": round(est_total / ssb_total - 1.0, 6) if ssb_total else float("nan"),
+        "ssb_dwellings": float(out["ssb_dwellings"].sum()),
+        "est_dwellings": float(out["est_dwellings"].sum()),
+        "median_rel_error": float(np.median(rel)) if len(rel) else float("nan"),
+        "p90_rel_error": float(np.quantile(rel, 0.9)) if len(rel) else float("nan"),
         "mae_people_per_cell": float(both["diff_population"].abs().mean()) if len(both) else 0.0,
         "wape": wape,
         "pearson_r": r,

@@ -203,9 +203,26 @@ class Catalogue:
                 clip_tolerance_m=spec.clip.tolerance_m if spec.clip else 0.0,
                 settings=self.settings,
             )
+            if kind != "boundary" and spec.clip is None and "boundary" in self.model.layers:
+                self._check_meets_boundary(kind)
         out = self._cache[kind].copy()
         out.attrs = dict(self._cache[kind].attrs)
         return out
+
+    def _check_meets_boundary(self, kind: str) -> None:
+        """Raise when a layer has nothing within reach of the study area (wrong CRS or file)."""
+        import shapely
+
+        from arealanalyse.layers.overlap import check_overlap
+
+        area = shapely.union_all(self.layer("boundary").geometry.values)
+        check_overlap(
+            self._cache[kind],
+            area,
+            name=f"{self.name}:{kind}",
+            area_name="the catalogue's boundary",
+            tolerance_m=self.settings.max_search_m,
+        )
 
     def load_all(self) -> dict[str, gpd.GeoDataFrame]:
         """Load every layer; returns ``{kind: GeoDataFrame}``."""

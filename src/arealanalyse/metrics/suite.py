@@ -76,7 +76,8 @@ class SuiteResult:
         walk).
     per_cell
         GeoDataFrame of 250 m cells (see :mod:`arealanalyse.metrics.grid`) with homes, dwellings,
-        population and the dwelling-weighted share within each headline distance.
+        population and the dwelling-weighted share within each headline distance (``weight``
+        names it: ``dwellings``).
     per_zone
         DataFrame per zoning category (homes are matched to the zone they stand in).
     catchments
@@ -627,6 +628,7 @@ def _grouped_shares(
         share = agg.pop(f"w_{col}") / agg["dwellings"].where(agg["dwellings"] > 0)
         agg[f"share_{col}"] = share.round(6)
     agg["homes"] = agg["homes"].astype(np.int64)
+    agg["weight"] = "dwellings"  # what the share_* columns weigh ("andel boliger")
     return agg
 
 
