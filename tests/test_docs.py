@@ -22,6 +22,7 @@ skipped with the reason, as are ``demo build``/``demo run`` (covered by their ow
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import re
@@ -32,7 +33,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import REAL, ROOT
 from test_notebooks import study_area  # noqa: F401  (the shared, built-once demo fixture)
 
 DOCS = [*sorted((ROOT / "docs").glob("*.md")), ROOT / "README.md"]
@@ -123,6 +124,8 @@ def _skip_reason(cmd: str) -> str | None:
     for token in shlex.split(cmd, comments=True):
         if Path(token).name in PLACEHOLDERS:
             return f"{token} stands for the reader's own file"
+    if "../shared/data/real/" in cmd and not REAL.is_dir():
+        return f"uses the real data in {REAL}, absent here"
     return None
 
 
@@ -167,6 +170,11 @@ def project(study_area, tmp_path, monkeypatch):  # noqa: F811
     catalogue, scenarios = study_area
     (tmp_path / "layers").symlink_to(catalogue.parent, target_is_directory=True)
     shutil.copytree(scenarios, tmp_path / "scenarios")
+    # ../shared/data/real resolves from the temporary project as it does from a checkout
+    shared = tmp_path.parent / "shared"
+    if REAL.is_dir() and not shared.exists():
+        with contextlib.suppress(FileExistsError):  # another worker made it first
+            shared.symlink_to(REAL.parents[1], target_is_directory=True)
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
