@@ -103,3 +103,20 @@ def test_geopackage_grid_with_a_boundary_layer(real_data: Path, tmp_path: Path) 
     homes = read_layer(gpkg, "homes")
     assert len(homes) == 258
     assert homes["population"].sum() == 678692
+
+
+def test_buildings_that_record_their_grid_cell_are_not_a_grid(tmp_path: Path) -> None:
+    from shapely.geometry import Point
+
+    b = gpd.GeoDataFrame(
+        {"ssbid250m": ["22365006629250"], "bruksenheter": [4]},
+        geometry=[Point(590000, 6643000)],
+        crs=25832,
+    )
+    p = tmp_path / "bygg.gpkg"
+    b.to_file(p, engine="pyogrio")
+    homes = read_layer(p, "homes")
+    assert homes["source"].tolist() == ["building"] and homes["dwellings"].tolist() == [4.0]
+    from arealanalyse.metrics.weights import default_home_weight
+
+    assert default_home_weight(homes) == "dwellings"

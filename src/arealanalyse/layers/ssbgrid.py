@@ -274,11 +274,24 @@ def grid_from_table(df: pd.DataFrame, /, *, name: str, source: str = "") -> gpd.
     return gdf
 
 
+def _cells_of_size(gdf: gpd.GeoDataFrame, size: float) -> bool:
+    """Whether the layer's geometries are polygons of about ``size`` x ``size`` metres."""
+    if len(gdf) == 0 or not gdf.geometry.geom_type.isin(["Polygon", "MultiPolygon"]).all():
+        return False
+    g = gdf.geometry
+    if gdf.crs is not None and gdf.crs.is_geographic:
+        g = g.to_crs(GRID_CRS)
+    area = float(np.median(g.area))
+    return abs(area - size * size) <= 0.1 * size * size
+
+
 def grid_from_vector(gdf: gpd.GeoDataFrame, /, *, name: str) -> gpd.GeoDataFrame | None:
     """Recognise a vector SSB grid (Geonorge GML/GeoPackage); None when it is not one.
 
-    The cells keep their own polygons and CRS; ``ssb_id``, ``cell_m``, ``population`` and
-    ``source = "grid"`` are added as in :func:`grid_from_table`.
+    A grid has an SSB id column and square cells of the grid's size (a building layer that
+    merely records the id of the cell it stands in is not a grid). The cells keep their own
+    polygons and CRS; ``ssb_id``, ``cell_m``, ``population`` and ``source = "grid"`` are added as
+    in :func:`grid_from_table`.
     """
     cols = [c for c in gdf.columns if c != gdf.geometry.name]
     id_col = find_id_column(cols)
@@ -294,6 +307,8 @@ def grid_from_vector(gdf: gpd.GeoDataFrame, /, *, name: str) -> gpd.GeoDataFrame
         except MissingColumnError:
             side = float(np.sqrt(np.median(out.geometry.area)))
             size = min(STANDARD_CELL_SIZES_M, key=lambda s: abs(s - side))
+    if size is None or not _cells_of_size(out, size):
+        return None
     ids = pd.Series(np.asarray(out[id_col]).astype(str), index=out.index)
     out["ssb_id"] = ids.str.replace(r"\.0+$", "", regex=True).str.strip()
     if pop_col is not None and "population" not in out.columns:
