@@ -12,6 +12,7 @@ border, like Lysaker, sit just outside generalised boundaries). Entur, NLOD.
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 import geopandas as gpd
@@ -19,14 +20,24 @@ import geopandas as gpd
 from arealanalyse.errors import ArealanalyseError, FetchError
 from arealanalyse.fetch._common import clip_to
 from arealanalyse.fetch.catalogue import ENDPOINTS
-from arealanalyse.fetch.http import HttpClient
+from arealanalyse.fetch.http import HttpClient, Request
 from arealanalyse.layers.netex import NETEX_MODES, read_netex_stop_places
 from arealanalyse.layers.validate import normalize
 from arealanalyse.settings import Settings
 
-__all__ = ["COUNTY_FILES", "STOP_PLACE_MODES", "fetch_transit", "parse_netex_stop_places"]
+__all__ = [
+    "COUNTY_FILES",
+    "SERVICE",
+    "STOP_PLACE_MODES",
+    "county_file",
+    "fetch_transit",
+    "nsr_request",
+    "parse_netex_stop_places",
+    "read_stop_register",
+]
 
-_NS = "{http://www.netex.org.uk/netex}"
+#: Service name in messages, the cache and the catalogue's ``missing`` section.
+SERVICE = "Entur stoppestedsregister (NSR)"
 
 #: County number → file name stem of Entur's per-county NSR export (counties from 2024).
 COUNTY_FILES: dict[str, str] = {
@@ -80,6 +91,60 @@ def parse_netex_stop_places(path: str | Path, /) -> gpd.GeoDataFrame:
         raise FetchError(f"Entur NSR: {exc}") from None
 
 
+def _check_zip(path: Path) -> str | None:
+    if not zipfile.is_zipfile(path):
+        return "the answer is not a complete zip archive (cut off, or an error page); try again."
+    return None
+
+
+def county_file(kommunenummer: str, /) -> str:
+    """Return the stem of the county's NSR export for a kommunenummer.
+
+    Examples
+    --------
+    >>> county_file("3201"), county_file("0301")
+    ('32_Akershus', '03_Oslo')
+    """
+    county = COUNTY_FILES.get(kommunenummer[:2])
+    if county is None:
+        raise FetchError(
+            f"Entur NSR: no county export known for kommunenummer {kommunenummer}; "
+            "pass the file's URL with --endpoint entur_nsr=URL."
+        )
+    return county
+
+
+def nsr_request(kommunenummer: str, /, *, endpoint: str = ENDPOINTS["entur_nsr"]) -> Request:
+    """Return the request for the county's stop register export.
+
+    Examples
+    --------
+    >>> nsr_request("3201").display_url()
+    'https://storage.googleapis.com/marduk-production/tiamat/32_Akershus_latest.zip'
+    """
+    url = endpoint
+    if "{county}" in endpoint:
+        url = endpoint.format(county=county_file(kommunenummer))
+    return Request(SERVICE, url, suffix=".zip", validate=_check_zip)
+
+
+def read_stop_register(
+    path: str | Path,
+    boundary: gpd.GeoDataFrame,
+    /,
+    *,
+    settings: Settings | None = None,
+) -> gpd.GeoDataFrame:
+    """Read a saved NSR export (zip or XML) as the municipality's ``transit`` layer.
+
+    Stops are kept within :data:`TOLERANCE_M` of the boundary.
+    """
+    stops = parse_netex_stop_places(path)
+    layer = normalize(stops, "transit", name="entur:transit", values={"status": "existing"},
+                      source="Entur NSR", settings=settings)  # fmt: skip
+    return clip_to(layer, boundary, tolerance_m=TOLERANCE_M, name="entur:transit")
+
+
 def fetch_transit(
     kommunenummer: str,
     boundary: gpd.GeoDataFrame,
@@ -98,16 +163,5 @@ def fetch_transit(
         stops = fetch_transit("3201", baerum, client=HttpClient("cache"))
         stops["mode"].value_counts()
     """
-    county = COUNTY_FILES.get(kommunenummer[:2])
-    if county is None:
-        raise FetchError(
-            f"Entur NSR: no county export known for kommunenummer {kommunenummer}; "
-            "pass the file's URL with --endpoint entur_nsr=URL."
-        )
-    path = client.fetch(
-        endpoint.format(county=county), service="Entur stoppestedsregister", suffix=".zip"
-    )
-    stops = parse_netex_stop_places(path)
-    layer = normalize(stops, "transit", name="entur:transit", values={"status": "existing"},
-                      source="Entur NSR", settings=settings)  # fmt: skip
-    return clip_to(layer, boundary, tolerance_m=TOLERANCE_M, name="entur:transit")
+    path = client.fetch_request(nsr_request(kommunenummer, endpoint=endpoint))
+    return read_stop_register(path, boundary, settings=settings)

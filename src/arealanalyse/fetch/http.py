@@ -10,6 +10,15 @@ Retries: HTTP 429 and 5xx answers are retried with exponential backoff (1, 2, 4,
 honouring ``Retry-After`` (seconds or an HTTP date). Connection failures (DNS, refused, timeouts)
 are retried only ``connect_retries`` times with short pauses, so a machine without a network
 gets a clear :class:`~arealanalyse.errors.FetchError` within seconds, naming the service.
+
+Nothing that is not the data asked for is ever cached: an HTML page where data was expected (an
+error or login page answered with ``200 OK``), a body shorter than its ``Content-Length`` after
+the resume attempts, or an answer the caller's ``validate`` check rejects (a truncated XML or zip,
+an Overpass ``runtime error`` remark) raises a :class:`FetchError` and leaves nothing behind.
+
+A request is described once, as a :class:`Request` (service, method, URL, parameters, body):
+the fetchers build them, :meth:`HttpClient.fetch_request` sends them and ``arealanalyse fetch
+--dry-run`` prints them, so what is shown is what would be sent.
 """
 
 from __future__ import annotations
@@ -24,14 +33,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import requests
 
 from arealanalyse.errors import FetchError
 from arealanalyse.io import write_json
 
-__all__ = ["OFFLINE_HINT", "HttpClient", "Progress", "cache_key"]
+__all__ = ["OFFLINE_HINT", "HttpClient", "Progress", "Request", "cache_key"]
 
 #: Appended to every "could not reach" message.
 OFFLINE_HINT = "the demo works offline: make demo"
@@ -67,6 +76,51 @@ def cache_key(
         ensure_ascii=False,
     )
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class Request:
+    """One HTTP request a fetcher makes: what :meth:`HttpClient.fetch_request` sends.
+
+    ``headers`` are sent but are not part of the cache key and never printed (they may carry
+    credentials). ``note`` explains the request; ``unconfirmed`` says what about it no public
+    source confirms. ``arealanalyse fetch --dry-run`` shows both.
+
+    Examples
+    --------
+    >>> r = Request("Kartverket kommuneinfo", "https://api.kartverket.no/x",
+    ...             params={"utkoordsys": "25832"}, suffix=".json")
+    >>> r.display_url()
+    'https://api.kartverket.no/x?utkoordsys=25832'
+    """
+
+    service: str
+    url: str
+    params: Mapping[str, str] | None = None
+    method: str = "GET"
+    data: Any = None
+    suffix: str = ""
+    headers: Mapping[str, str] | None = None
+    validate: Callable[[Path], str | None] | None = field(default=None, compare=False)
+    note: str = ""
+    unconfirmed: str = ""
+
+    def display_url(self) -> str:
+        """Return the URL with its query string (``:``, ``,`` and ``<>`` left readable)."""
+        if not self.params:
+            return self.url
+        return f"{self.url}?{urlencode(dict(self.params), safe=':,<>')}"
+
+    def body_summary(self, width: int = 160) -> str:
+        """Return the request body (e.g. an Overpass query) cut to ``width`` characters."""
+        if self.data is None:
+            return ""
+        text = (
+            " ".join(str(self.data).split())
+            if not isinstance(self.data, Mapping)
+            else ("; ".join(f"{k}={' '.join(str(v).split())}" for k, v in self.data.items()))
+        )
+        return text if len(text) <= width else f"{text[: width - 1]}… ({len(text)} characters)"
 
 
 def _retry_after_s(value: str | None) -> float | None:
@@ -112,6 +166,9 @@ class HttpClient:
         Before the first download from a host, check within this many seconds that the host
         can be reached at all (DNS and TCP), so a machine without a network fails fast even
         where DNS hangs. Skipped when a proxy is configured; ``0`` disables it.
+    max_age_s
+        Cached answers older than this are downloaded again (``None``: a cached answer never
+        expires).
 
     Examples
     --------
@@ -132,6 +189,7 @@ class HttpClient:
     progress: Progress | None = None
     user_agent: str = field(default_factory=lambda: _default_user_agent())
     probe_timeout_s: float = 8.0
+    max_age_s: float | None = None
     requests_sent: int = field(default=0, init=False)
     cache_hits: int = field(default=0, init=False)
 
@@ -163,6 +221,35 @@ class HttpClient:
             )
 
     # ------------------------------------------------------------------------------------------
+    def fetch_request(self, request: Request, /) -> Path:
+        """Return a local file holding the answer to ``request`` (see :meth:`fetch`)."""
+        return self.fetch(
+            request.url,
+            service=request.service,
+            params=request.params,
+            data=request.data,
+            method=request.method,
+            suffix=request.suffix,
+            headers=request.headers,
+            validate=request.validate,
+        )
+
+    def cached_request_path(self, request: Request, /) -> Path:
+        """Return where the answer to ``request`` is (or would be) cached."""
+        return self.cached_path(
+            request.url,
+            service=request.service,
+            params=request.params,
+            data=request.data,
+            method=request.method,
+            suffix=request.suffix,
+        )
+
+    def _fresh(self, path: Path) -> bool:
+        if self.max_age_s is None:
+            return True
+        return time.time() - path.stat().st_mtime <= self.max_age_s
+
     def cached_path(
         self,
         url: str,
@@ -207,7 +294,7 @@ class HttpClient:
         target = self.cached_path(
             url, service=service, params=params, data=data, method=method, suffix=suffix
         )
-        if target.is_file():
+        if target.is_file() and self._fresh(target):
             self.cache_hits += 1
             return target
         self._probe(url, service)
@@ -240,6 +327,12 @@ class HttpClient:
             except (requests.ConnectionError, requests.Timeout) as exc:
                 connect_failures += 1
                 if connect_failures > self.connect_retries:
+                    if isinstance(exc, requests.ReadTimeout):
+                        raise FetchError(
+                            f"{service} at {host} did not answer within {self.timeout_s[1]:g} s "
+                            f"({connect_failures} attempts); the service is busy or down: try "
+                            "again later or allow more time with --timeout."
+                        ) from None
                     raise FetchError(
                         f"Could not reach {service} at {host} ({_reason(exc)}); check the "
                         f"network connection or proxy — {OFFLINE_HINT}."
@@ -263,8 +356,14 @@ class HttpClient:
                 if status == 416 and resume_from:  # our .part is already whole or stale
                     part.unlink()
                     continue
+                if status in (401, 403):
+                    raise FetchError(
+                        f"{service} at {host} refused access (HTTP {status} {resp.reason}) to "
+                        f"{_short(url)}: the data needs a login, or the account given has no "
+                        "access to it."
+                    )
                 if status >= 400:
-                    snippet = " ".join(resp.text[:200].split())
+                    snippet = _snippet(resp.text)
                     raise FetchError(
                         f"{service} at {host} answered HTTP {status} {resp.reason} for "
                         f"{_short(url)}: {snippet!r}; check the request (kommunenummer, "
@@ -296,11 +395,12 @@ class HttpClient:
                         f"{part.stat().st_size} of {total} bytes; run again to resume."
                     )
                 continue
-            if validate is not None:
+            problem = _html_instead_of_data(part)
+            if problem is None and validate is not None:
                 problem = validate(part)
-                if problem:
-                    part.unlink()
-                    raise FetchError(f"{service} at {host}: {problem}")
+            if problem:
+                part.unlink()
+                raise FetchError(f"{service} at {host}: {problem}")
             os.replace(part, target)
             fetched = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
             meta = {"url": url, "params": dict(params or {}), "method": method,
@@ -392,6 +492,33 @@ def _reason(exc: Exception) -> str:
         if needle in text:
             return label
     return type(exc).__name__
+
+
+_TITLE = re.compile(rb"<title[^>]*>(.*?)</title>", re.I | re.S)
+
+
+def _html_instead_of_data(path: Path) -> str | None:
+    """Return a problem text when a download is an HTML page (error or login page), else None."""
+    with path.open("rb") as fh:
+        head = fh.read(2048)
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if not (start.startswith(b"<!doctype html") or start.startswith(b"<html")):
+        return None
+    m = _TITLE.search(head)
+    title = " ".join(m.group(1).decode("utf-8", "replace").split()) if m else ""
+    what = f" ({title[:80]!r})" if title else ""
+    return (
+        f"answered a web page{what} instead of data; the service may be down, the address may "
+        "have moved, or it wants a login: try again later or check the endpoint."
+    )
+
+
+def _snippet(text: str) -> str:
+    """Return the start of an answer (an HTML page's <title> when it has one)."""
+    m = _TITLE.search(text[:4096].encode("utf-8", "replace"))
+    if m:
+        return "web page " + " ".join(m.group(1).decode("utf-8", "replace").split())[:160]
+    return " ".join(text[:200].split())
 
 
 def _short(url: str) -> str:

@@ -1,6 +1,6 @@
 """Municipality boundary from Kartverket's open ``kommuneinfo`` API.
 
-``GET https://api.kartverket.no/kommuneinfo/v1/kommuner/{kommunenummer}/omrade?utkoordsys=25832``
+``GET https://ws.geonorge.no/kommuneinfo/v1/kommuner/{kommunenummer}/omrade?utkoordsys=25832``
 answers JSON: ``{"kommunenummer": "3201", "kommunenavn": "Bærum", "omrade": {"type":
 "MultiPolygon", "coordinates": [...], "crs": {"type": "name", "properties": {"name":
 "EPSG:25832"}}}}``. © Kartverket, CC BY 4.0.
@@ -17,11 +17,20 @@ from shapely.geometry import shape
 
 from arealanalyse.errors import FetchError
 from arealanalyse.fetch.catalogue import ENDPOINTS
-from arealanalyse.fetch.http import HttpClient
+from arealanalyse.fetch.http import HttpClient, Request
 from arealanalyse.layers.validate import normalize
 from arealanalyse.settings import Settings
 
-__all__ = ["check_kommunenummer", "fetch_boundary", "parse_kommuneinfo"]
+__all__ = [
+    "SERVICE",
+    "boundary_request",
+    "check_kommunenummer",
+    "fetch_boundary",
+    "parse_kommuneinfo",
+]
+
+#: Service name in messages, the cache and the catalogue's ``missing`` section.
+SERVICE = "Kartverket kommuneinfo"
 
 
 def check_kommunenummer(kommunenummer: str) -> str:
@@ -90,6 +99,33 @@ def parse_kommuneinfo(
                      settings=settings)  # fmt: skip
 
 
+def _check_json(path: Path) -> str | None:
+    try:
+        json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        return "the answer is not complete JSON (cut off, or an error page); try again later."
+    return None
+
+
+def boundary_request(kommunenummer: str, /, *, endpoint: str = ENDPOINTS["kommuneinfo"]) -> Request:
+    """Return the request for a municipality's outline in EPSG:25832.
+
+    Examples
+    --------
+    >>> boundary_request("3201").display_url()
+    'https://ws.geonorge.no/kommuneinfo/v1/kommuner/3201/omrade?utkoordsys=25832'
+    """
+    k = check_kommunenummer(kommunenummer)
+    return Request(
+        SERVICE,
+        endpoint.format(kommunenummer=k),
+        params={"utkoordsys": "25832"},
+        suffix=".json",
+        headers={"Accept": "application/json"},
+        validate=_check_json,
+    )
+
+
 def fetch_boundary(
     kommunenummer: str,
     /,
@@ -107,12 +143,5 @@ def fetch_boundary(
         client = HttpClient("cache")
         fetch_boundary("3201", client=client)["name"].iloc[0]
     """
-    k = check_kommunenummer(kommunenummer)
-    path = client.fetch(
-        endpoint.format(kommunenummer=k),
-        service="Kartverket kommuneinfo",
-        params={"utkoordsys": "25832"},
-        suffix=".json",
-        headers={"Accept": "application/json"},
-    )
+    path = client.fetch_request(boundary_request(kommunenummer, endpoint=endpoint))
     return parse_kommuneinfo(path, settings=settings)

@@ -22,11 +22,21 @@ from pathlib import Path
 import geopandas as gpd
 
 from arealanalyse.fetch._common import bbox_lonlat, clip_to
-from arealanalyse.fetch.http import HttpClient
+from arealanalyse.fetch.http import HttpClient, Request
 from arealanalyse.layers.osm import OSM_KINDS, OSM_TAGS, read_osm, walk_way_filter
 from arealanalyse.settings import Settings
 
-__all__ = ["CLIP_TOLERANCE_M", "default_overpass_url", "fetch_osm_layer", "overpass_query"]
+__all__ = [
+    "CLIP_TOLERANCE_M",
+    "SERVICE",
+    "default_overpass_url",
+    "fetch_osm_layer",
+    "overpass_query",
+    "overpass_request",
+]
+
+#: Service name in messages, the cache and the catalogue's ``missing`` section.
+SERVICE = "Overpass API (OpenStreetMap)"
 
 #: How far beyond the municipal boundary each OSM kind is kept (m): a grocery store or a path
 #: just across the border is part of residents' walking access; homes and roads are not.
@@ -106,7 +116,46 @@ def _check_overpass(path: Path) -> str | None:
             f"Overpass stopped the query ({' '.join(m.group(1).split())[:160]}); try again later "
             "or use a mirror with --endpoint overpass=URL."
         )
+    if "</osm>" not in tail:
+        return "the OSM XML answer is cut off (no closing </osm>); try again later."
     return None
+
+
+def overpass_request(
+    kind: str,
+    bbox: tuple[float, ...] | None,
+    /,
+    *,
+    endpoint: str | None = None,
+    timeout_s: int = 180,
+) -> Request:
+    """Return the Overpass request for ``kind`` in ``bbox`` (south, west, north, east).
+
+    ``bbox=None`` describes the request before the boundary is known (``--dry-run``): the
+    query then names the area instead of its coordinates.
+
+    Examples
+    --------
+    >>> r = overpass_request("roads", (59.9, 10.6, 59.91, 10.62), endpoint="https://op/i")
+    >>> r.method, r.url, r.data["data"].startswith("[out:xml][timeout:180];")
+    ('POST', 'https://op/i', True)
+    """
+    if bbox is None:
+        tol = CLIP_TOLERANCE_M[kind]
+        query = (
+            f"[out:xml][timeout:{int(timeout_s)}];<the {kind} query of overpass_query() in the "
+            f"municipality's bounding box + {tol + 100:g} m, known after the boundary step>"
+        )
+    else:
+        query = overpass_query(kind, bbox, timeout_s=timeout_s)
+    return Request(
+        SERVICE,
+        endpoint or default_overpass_url(),
+        method="POST",
+        data={"data": query},
+        suffix=".osm",
+        validate=_check_overpass,
+    )
 
 
 def fetch_osm_layer(
@@ -136,14 +185,8 @@ def fetch_osm_layer(
     """
     tol = CLIP_TOLERANCE_M[kind]
     bbox = bbox_lonlat(boundary, buffer_m=tol + 100.0)
-    query = overpass_query(kind, bbox, timeout_s=timeout_s)
-    path = client.fetch(
-        endpoint or default_overpass_url(),
-        service="Overpass API (OpenStreetMap)",
-        method="POST",
-        data={"data": query},
-        suffix=".osm",
-        validate=_check_overpass,
+    path = client.fetch_request(
+        overpass_request(kind, bbox, endpoint=endpoint, timeout_s=timeout_s)
     )
     # The very reader a PBF goes through (walk filter, osmnx graph/features, tag mapping).
     layer = read_osm(path, kind, settings=settings)

@@ -1,71 +1,88 @@
 """SSB population on the national 250 m grid.
 
-SSB publishes the grid as national files (Geonorge download, zipped GML; SSB's own CSV in the
-``ru250m;pop_tot`` format). The fetcher downloads the file named by the ``ssb_grid`` endpoint
-(large: downloads resume after an interruption), finds the grid inside (a CSV whose header
-starts with ``ru250m``/``ssbid``, or a GML/GeoPackage with a population column), reads it with
-the project's SSB grid reader (:func:`arealanalyse.layers.readers.read_layer`, ``format=
-"ssb_grid"``) and keeps the cells whose centre lies in the municipality. © SSB, CC BY 4.0.
+SSB publishes the grid through Geonorge as national files, zipped GML
+(``Befolkning_0000_Norge_25833_BefolkningsstatistikkRutenett250m2025_GML.zip`` holding
+``…_GML.gml``, feature type ``BefolkningPåRuter250m`` with ``ssbid250m`` and ``popTot``), and as
+SSB's own CSV (``ru250m;pop_tot``). The fetcher downloads the file named by the ``ssb_grid``
+endpoint (large: downloads resume after an interruption), saves it as it came, picks the grid
+inside by what it is (:func:`arealanalyse.fetch.archive.data_file`: a GML/GeoPackage, or a CSV
+whose header starts with a grid id; never a readme), reads it with the project's layer reader
+(:func:`arealanalyse.layers.readers.read_layer`, which recognises every SSB grid format) and
+keeps the cells whose centre lies in the municipality. © SSB, CC BY 4.0.
 """
 
 from __future__ import annotations
 
 import re
-import shutil
 import tempfile
 import zipfile
 from pathlib import Path
 
 import geopandas as gpd
-import pyogrio
 
 from arealanalyse.errors import FetchError
 from arealanalyse.fetch._common import union
+from arealanalyse.fetch.archive import data_file
 from arealanalyse.fetch.catalogue import ENDPOINTS
-from arealanalyse.fetch.http import HttpClient
-from arealanalyse.layers.validate import normalize
+from arealanalyse.fetch.http import HttpClient, Request
 from arealanalyse.settings import Settings
 
-__all__ = ["extract_grid_file", "fetch_population_grid", "read_population_grid"]
+__all__ = [
+    "GRID_SUFFIXES",
+    "SERVICE",
+    "fetch_population_grid",
+    "grid_request",
+    "looks_like_grid",
+    "read_population_grid",
+]
 
-_POP_COLUMNS = ("pop_tot", "poptot", "befolkning", "population", "popTot")
-_GRID_HEADER = re.compile(rb"^\s*(\xef\xbb\xbf)?(ru250m|ru1km|ssbid\w*)[;,]", re.I)
+#: Service name in messages, the cache and the catalogue's ``missing`` section.
+SERVICE = "SSB befolkning på rutenett (Geonorge)"
+
+#: Data files a grid download may hold, in order of preference.
+GRID_SUFFIXES: tuple[str, ...] = (".gml", ".gpkg", ".fgb", ".geojson", ".csv", ".txt")
+
+# A grid table starts with an SSB grid id column (ru250m, ru1km, rute_100m, ssbid250m, SSBID...).
+_GRID_ID = re.compile(rb"^\s*(\xef\xbb\xbf)?\"?(ru\d+k?m|rute_?\d+k?m|ssbid\w*)\"?\s*[;,\t ]", re.I)
 
 
-def extract_grid_file(path: str | Path, /, *, into: str | Path) -> Path:
-    """Return the grid file inside a download, extracting it from a zip into ``into`` (once).
+def looks_like_grid(path: Path, /) -> bool:
+    """Whether a member of a grid download is the grid (a table must start with a grid id).
 
     Examples
     --------
-    >>> import tempfile, pathlib, zipfile
+    >>> import tempfile, pathlib
     >>> d = pathlib.Path(tempfile.mkdtemp())
-    >>> with zipfile.ZipFile(d / "grid.zip", "w") as zf:
-    ...     zf.writestr("ru250m.csv", "ru250m;pop_tot\\n22537506648500;150\\n")
-    >>> extract_grid_file(d / "grid.zip", into=d / "x").name
-    'ru250m.csv'
+    >>> _ = (d / "a.csv").write_text("ru250m;pop_tot\\n22537506648500;150\\n")
+    >>> _ = (d / "readme.txt").write_text("Befolkning på rutenett, SSB 2025\\n")
+    >>> looks_like_grid(d / "a.csv"), looks_like_grid(d / "readme.txt")
+    (True, False)
     """
-    p = Path(path)
-    if not zipfile.is_zipfile(p):
-        return p
-    out_dir = Path(into)
-    with zipfile.ZipFile(p) as zf:
-        members = [m for m in zf.namelist() if not m.endswith("/")]
-        ranked = sorted(
-            members,
-            key=lambda m: (not m.lower().endswith((".csv", ".txt")),
-                           not m.lower().endswith((".gpkg", ".gml")), m),
-        )  # fmt: skip
-        for m in ranked:
-            if m.lower().endswith((".csv", ".txt", ".gpkg", ".gml", ".geojson")):
-                target = out_dir / Path(m).name
-                if not target.is_file():
-                    out_dir.mkdir(parents=True, exist_ok=True)
-                    tmp = target.with_name(target.name + ".part")
-                    with zf.open(m) as src, tmp.open("wb") as dst:
-                        shutil.copyfileobj(src, dst)
-                    tmp.replace(target)
-                return target
-    raise FetchError(f"SSB grid download {p.name} holds no CSV, GML or GeoPackage; check the URL.")
+    if path.suffix.lower() not in (".csv", ".txt"):
+        return True
+    with path.open("rb") as fh:
+        return bool(_GRID_ID.match(fh.read(256)))
+
+
+def _check_download(path: Path) -> str | None:
+    """Check that a zip is complete (a truncated one has no central directory)."""
+    with path.open("rb") as fh:
+        magic = fh.read(4)
+    if magic == b"PK\x03\x04" and not zipfile.is_zipfile(path):
+        return "the zip archive is incomplete (the download was cut off); run again to retry."
+    return None
+
+
+def grid_request(endpoint: str = ENDPOINTS["ssb_grid"]) -> Request:
+    """Return the request that downloads the national grid file.
+
+    Examples
+    --------
+    >>> grid_request().display_url().endswith("_GML.zip")
+    True
+    """
+    suffix = ".zip" if endpoint.lower().endswith(".zip") else Path(endpoint).suffix or ".csv"
+    return Request(SERVICE, endpoint, suffix=suffix, validate=_check_download)
 
 
 def read_population_grid(
@@ -77,7 +94,7 @@ def read_population_grid(
     work_dir: str | Path | None = None,
     settings: Settings | None = None,
 ) -> gpd.GeoDataFrame:
-    """Read an SSB grid file and return the municipality's cells as a ``homes`` layer.
+    """Read an SSB grid file (or a zip holding one) and return the municipality's cells.
 
     ``cells="centroid"`` keeps cells whose centre lies inside ``boundary`` (each cell in one
     municipality; coastal cells are lost when the outline is generalised or stops at the
@@ -99,6 +116,8 @@ def read_population_grid(
     >>> cells["population"].tolist(), cells.crs.to_epsg()
     ([150.0], 25832)
     """
+    if cells not in ("centroid", "intersects"):
+        raise FetchError(f"SSB grid: cells={cells!r}; use 'centroid' or 'intersects'.")
     if work_dir is None and zipfile.is_zipfile(path):
         with tempfile.TemporaryDirectory(prefix="arealanalyse-ssb-") as tmp:
             return read_population_grid(
@@ -106,30 +125,14 @@ def read_population_grid(
             )
     from arealanalyse.layers.readers import read_layer
 
-    p = extract_grid_file(path, into=work_dir or Path(path).parent)
-    with p.open("rb") as fh:
-        head = fh.read(64)
-    if cells not in ("centroid", "intersects"):
-        raise FetchError(f"SSB grid: cells={cells!r}; use 'centroid' or 'intersects'.")
-    if _GRID_HEADER.match(head):
-        grid = read_layer(p, "homes", name="ssb:grid", format="ssb_grid", settings=settings)
-    else:
-        area = union(boundary, "EPSG:25833")
-        try:
-            raw = gpd.read_file(
-                p, engine="pyogrio", bbox=tuple(area.bounds), WRITE_GFS="NO", DOWNLOAD_SCHEMA="NO"
-            )
-        except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
-            raise FetchError(
-                f"SSB grid: cannot read {p.name} ({str(exc).splitlines()[0]}); check the URL."
-            ) from None
-        col = next((c for c in _POP_COLUMNS if c in raw.columns), None)
-        if col is None:
-            raise FetchError(
-                f"SSB grid: {p.name} has no population column (looked for {_POP_COLUMNS})."
-            )
-        grid = normalize(raw, "homes", name="ssb:grid", columns={"population": col},
-                          values={"source": "grid"}, source=str(p), settings=settings)  # fmt: skip
+    p = data_file(
+        path,
+        into=work_dir or Path(path).parent,
+        suffixes=GRID_SUFFIXES,
+        accept=looks_like_grid,
+        what="SSB grid",
+    )
+    grid = read_layer(p, "homes", name="ssb:grid", settings=settings)
     inside = union(boundary, grid.crs.to_string())
     if cells == "centroid":
         keep = grid.geometry.centroid.within(inside)
@@ -139,7 +142,7 @@ def read_population_grid(
     if out.empty:
         raise FetchError("SSB grid: no populated cells inside the municipality; wrong file?")
     report = dict(grid.attrs.get("arealanalyse", {}))
-    report.update(features=len(out), clipped_out=int((~keep).sum()))
+    report.update(features=len(out), clipped_out=int((~keep).sum()), file=p.name)
     out.attrs["arealanalyse"] = report
     return out
 
@@ -152,7 +155,7 @@ def fetch_population_grid(
     endpoint: str = ENDPOINTS["ssb_grid"],
     settings: Settings | None = None,
 ) -> gpd.GeoDataFrame:
-    """Download SSB's national 250 m grid (cached, resumable); return the municipality's cells.
+    """Download SSB's national grid (cached, resumable); return the municipality's cells.
 
     Examples
     --------
@@ -161,8 +164,7 @@ def fetch_population_grid(
         cells = fetch_population_grid(baerum, client=HttpClient("cache"))
         cells["population"].sum()
     """
-    suffix = ".zip" if endpoint.lower().endswith(".zip") else Path(endpoint).suffix or ".csv"
-    path = client.fetch(endpoint, service="SSB befolkning på rutenett", suffix=suffix)
+    path = client.fetch_request(grid_request(endpoint))
     return read_population_grid(
         path, boundary, work_dir=path.with_name(path.name + ".d"), settings=settings
     )

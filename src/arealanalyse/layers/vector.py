@@ -4,8 +4,10 @@
   only one of its layers can be the kind asked for: the one whose geometry type fits, or, among
   several, the product layer named for the kind (``RpArealformålOmråde``, ``ArealressursFlate``,
   ``BefolkningPåRuter1km``; :func:`arealanalyse.layers.norwegian.layer_preference`).
-* GDAL's GML driver writes a ``.gfs`` schema file next to the input when it lists layers; GML is
-  opened with ``WRITE_GFS=NO`` throughout, so the user's folder is never written to.
+* GDAL's GML driver writes a ``.gfs`` schema file next to the input when it lists layers, and
+  downloads the XML schema a WFS answer points at; GML is opened with ``WRITE_GFS=NO`` and
+  ``DOWNLOAD_SCHEMA=NO`` throughout, so the user's folder is never written to and reading never
+  goes online.
 * The GDAL inside pyogrio's wheels and pyproj may ship different PROJ databases, so GDAL can name a
   CRS by a code pyproj does not know (FKB data in ETRS89 / UTM 32N + NN2000 height, EPSG:5972,
   comes back as a newer code). The file is then read without GDAL's CRS label and the CRS is
@@ -39,6 +41,11 @@ _GEOM_FAMILIES: dict[str, tuple[str, ...]] = {
 }
 
 
+# GDAL's GML driver would write a .gfs schema file next to the input (never touch the user's
+# folder) and download a WFS answer's remote schema (never go online to read a file).
+_GML_OPTIONS = {"WRITE_GFS": "NO", "DOWNLOAD_SCHEMA": "NO"}
+
+
 def _is_gml(path: Path) -> bool:
     return path.suffix.lower() in {".gml", ".xml"}
 
@@ -51,7 +58,7 @@ def spatial_layers(path: str | Path, /) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     for i in range(1000):  # pyogrio.list_layers would write a .gfs next to the GML file
         try:
-            info = pyogrio.read_info(p, layer=i, WRITE_GFS="NO")
+            info = pyogrio.read_info(p, layer=i, **_GML_OPTIONS)
         except pyogrio.errors.DataLayerError:
             break
         if info.get("geometry_type"):
@@ -141,9 +148,7 @@ def read_vector(
     :class:`~arealanalyse.errors.CatalogueError` when several layers could be meant.
     """
     p = Path(path)
-    # GDAL's GML driver would write a .gfs schema file next to the input: never touch the
-    # user's folder.
-    opts = {"WRITE_GFS": "NO"} if _is_gml(p) else {}
+    opts = _GML_OPTIONS if _is_gml(p) else {}
     try:
         if layer is None:
             layers = spatial_layers(p)
