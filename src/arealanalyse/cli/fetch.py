@@ -31,7 +31,7 @@ _LABELS = {
     "ssb_grid": "Befolkning 250 m (SSB)",
     "homes": "Boliger (OSM × SSB)",
     "transit": "Holdeplasser (Entur NSR)",
-    "farmland": "Jordbruksareal AR5 (NIBIO)",
+    "farmland": "Jordbruksareal (FKB-AR5 eller AR50)",
     "zoning": "Kommuneplan (fil)",
 }
 
@@ -64,24 +64,61 @@ def fetch(
         "ssb: 250 m grid cells.",
     ),
     plan: Path | None = typer.Option(
-        None, "--plan", help="Kommuneplanens arealdel as a file (SOSI-GML, GeoPackage...)."
+        None, "--plan", help="Kommuneplanens arealdel as a file (SOSI, SOSI-GML, GeoPackage...)."
+    ),
+    farmland: str | None = typer.Option(
+        None,
+        "--farmland",
+        help="The municipality's FKB-AR5 (GML, SOSI, GeoPackage, FileGDB), or the https:// "
+        "address of an FKB-AR5 download that needs a Norge digitalt login (GEONORGE_USERNAME, "
+        "GEONORGE_PASSWORD). Without it: NIBIO's open AR50, coarse (1:50 000).",
     ),
     skip: list[str] = typer.Option([], "--skip", help="Leave a step out, e.g. --skip farmland."),
     endpoint: list[str] = typer.Option(
-        [], "--endpoint", help="Override a service URL: name=URL (overpass, ar5, ssb_grid...)."
+        [], "--endpoint", help="Override a service URL: name=URL (overpass, ar50, ssb_grid...)."
     ),
     refresh: bool = typer.Option(False, "--refresh", help="Redo all steps (cache still used)."),
+    max_age: float | None = typer.Option(
+        None, "--max-age", help="Fetch again what was fetched more than this many days ago."
+    ),
     timeout: float = typer.Option(300.0, "--timeout", help="Read timeout per request, seconds."),
+    dry_run: bool = typer.Option(
+        False,
+        "--dry-run",
+        help="Print every request (URL and parameters) and where its answer would go; send "
+        "nothing, write nothing.",
+    ),
 ) -> None:
     """Download a municipality's real layers and write a layer catalogue for them.
 
     Boundary (Kartverket), walk network, buildings, services, green areas and roads
     (OpenStreetMap via Overpass), the 250 m population grid (SSB), stops and stations (Entur),
-    AR5 farmland (NIBIO). Downloads are cached and resume after an interruption; a second run
-    downloads nothing. Without a network it stops at once: the demo works offline (make demo).
+    farmland (your FKB-AR5 with --farmland, else NIBIO's coarse AR50). Each step stands on its
+    own: the catalogue is always written with what the run got, and a `missing:` section says
+    what is missing, why, and how to supply it by hand. Downloads are cached and resume; a
+    second run fetches only what is missing or stale (--max-age).
+
+    Exit codes: 0 all layers fetched; 3 catalogue written but some layer is missing (partial:
+    run again to retry); 2 bad input (one line says what to fix).
 
     Example: arealanalyse fetch --kommune 3201 --out data
     """
+    if dry_run:
+        from arealanalyse.fetch.dryrun import format_plan, plan_fetch
+
+        steps = plan_fetch(
+            kommune,
+            out_dir=out,
+            cache_dir=cache,
+            homes=homes,
+            plan=plan,
+            farmland=farmland,
+            skip=skip,
+            endpoints=_parse_endpoints(endpoint),
+        )
+        typer.echo(format_plan(steps, kommunenummer=kommune, out_dir=out))
+        return
+
     from arealanalyse.fetch.http import HttpClient
     from arealanalyse.fetch.run import fetch_kommune
 
@@ -99,17 +136,17 @@ def fetch(
     )
     tasks: dict[str, TaskID] = {}
     current: list[str] = []
+    marks = {"done": "✓", "resumed": "↺", "skipped": "–", "failed": "✗", "kept": "≈"}
 
     def on_step(step: str, status: str) -> None:
         if status == "start":
             current[:] = [step]
             tasks[step] = progress.add_task(_LABELS.get(step, step), total=None)
-        elif status in ("done", "resumed", "skipped") and step in tasks:
+        elif status in marks and step in tasks:
             progress.update(tasks[step], completed=1, total=1)
             progress.remove_task(tasks.pop(step))
-        if status in ("done", "resumed", "skipped"):
-            mark = {"done": "✓", "resumed": "↺", "skipped": "–"}[status]
-            err.print(f"{mark} {_LABELS.get(step, step)}")
+        if status in marks:
+            err.print(f"{marks[status]} {_LABELS.get(step, step)}")
 
     def on_bytes(_service: str, done: int, total: int | None) -> None:
         if current and current[0] in tasks:
@@ -127,9 +164,11 @@ def fetch(
             client=client,
             homes=homes,
             plan=plan,
+            farmland=farmland,
             skip=skip,
             endpoints=_parse_endpoints(endpoint),
             refresh=refresh,
+            max_age_days=max_age,
             on_step=on_step,
         )
     table = Table(title=f"Fetched {result.name} ({kommune})")
@@ -138,7 +177,13 @@ def fetch(
     table.add_column("this run")
     table.add_column("file")
     for step, path in result.layers.items():
-        how = "resumed" if step in result.resumed else "fetched"
+        how = (
+            "resumed"
+            if step in result.resumed
+            else "kept (stale)"
+            if step in result.kept
+            else ("fetched")
+        )
         table.add_row(step, f"{result.counts.get(step, 0):,}", how, str(path))
     console.print(table)
     cmp = result.dwelling_comparison
@@ -149,7 +194,16 @@ def fetch(
             f"WAPE {cmp['wape']:.0%} per 250 m cell).",
             soft_wrap=True,
         )
-    for step, why in result.skipped.items():
+    for m in result.missing:
+        colour = "red" if m.status == "failed" else "yellow"
+        console.print(
+            f"[{colour}]missing {m.layer}[/{colour}] ({m.step}, {m.service}): {m.reason} "
+            f"— supply: {m.supply}",
+            soft_wrap=True,
+            markup=True,
+            highlight=False,
+        )
+    for step, why in result.kept.items():
         console.print(f"[yellow]{step}[/yellow]: {why}", soft_wrap=True)
     console.print(
         f"Catalogue: {result.catalogue} ({result.requests_sent} requests, "
@@ -157,3 +211,11 @@ def fetch(
         soft_wrap=True,
     )
     console.print(f"Check it with: arealanalyse layers check {result.catalogue}", soft_wrap=True)
+    if result.exit_code:
+        failed = ", ".join(dict.fromkeys(m.step for m in result.failed)) or ", ".join(result.kept)
+        console.print(
+            f"Partial: {failed} did not arrive; the catalogue lists them under `missing:`. "
+            "Run the same command again to fetch only those.",
+            soft_wrap=True,
+        )
+        raise typer.Exit(result.exit_code)

@@ -126,7 +126,9 @@ def check(
 ) -> None:
     """Validate a whole layer catalogue: every layer and raster is loaded and checked.
 
-    Exits 0 when everything loads, 2 when any layer fails (each failure on one line).
+    Exits 0 when everything loads, 2 when any layer fails (each failure on one line). Layers a
+    fetch could not get (the catalogue's `missing:` section) are listed, with how to supply
+    them; they do not make the check fail.
 
     Example: arealanalyse layers check layers/baerum-demo.yaml
     """
@@ -139,7 +141,12 @@ def check(
     if as_json:
         typer.echo(
             json.dumps(
-                {"catalogue": str(catalogue), "synthetic": cat.synthetic, "layers": rows},
+                {
+                    "catalogue": str(catalogue),
+                    "synthetic": cat.synthetic,
+                    "layers": rows,
+                    "missing": [m.model_dump() for m in cat.missing],
+                },
                 ensure_ascii=False,
                 indent=2,
             )
@@ -172,6 +179,13 @@ def check(
         console.print(table)
         if cat.synthetic:
             console.print("[yellow]Synthetic demo data: the numbers are not Bærum's.[/yellow]")
+        for m in cat.missing:  # written by `arealanalyse fetch`: gaps, not errors
+            console.print(
+                f"[yellow]missing {m.layer}[/yellow] ({m.status}; {m.service}): {m.reason} "
+                f"— supply: {m.supply}",
+                soft_wrap=True,
+                highlight=False,
+            )
     failed = [r for r in rows if not r["ok"]]
     if failed:
         for r in failed:

@@ -17,7 +17,14 @@ import yaml
 
 from arealanalyse.io import write_text
 
-__all__ = ["ENDPOINTS", "SOURCES", "Source", "catalogue_dict", "write_catalogue"]
+__all__ = [
+    "AR50_COARSE_NOTE",
+    "ENDPOINTS",
+    "SOURCES",
+    "Source",
+    "catalogue_dict",
+    "write_catalogue",
+]
 
 
 @dataclass(frozen=True)
@@ -39,15 +46,15 @@ class Source:
         }
 
 
-#: Default endpoints (override any of them per run).
+#: Default endpoints (override any of them per run). Each is cited in docs/data-sources.md.
 ENDPOINTS: dict[str, str] = {
     # Kartverket's open API for administrative units ("kommuneinfo"); JSON with a GeoJSON geometry.
-    "kommuneinfo": "https://api.kartverket.no/kommuneinfo/v1/kommuner/{kommunenummer}/omrade",
+    "kommuneinfo": "https://ws.geonorge.no/kommuneinfo/v1/kommuner/{kommunenummer}/omrade",
     # Overpass API (the same default as osmnx's settings.overpass_url).
     "overpass": "https://overpass-api.de/api/interpreter",
-    # NIBIO's WFS for AR5 (GML 3.2); the feature type is discovered from GetCapabilities.
-    "ar5": "https://wfs.nibio.no/cgi-bin/ar5",
-    # SSB population on the 250 m grid, national file (CSV "ru250m;pop_tot" or GML, zipped).
+    # NIBIO's open WFS for AR50 (MapServer, feature type ms:AR50): the coarse farmland fallback.
+    "ar50": "https://wfs.nibio.no/cgi-bin/ar50_2",
+    # SSB population on the 250 m grid, Geonorge's national file (zipped GML).
     "ssb_grid": (
         "https://nedlasting.geonorge.no/geonorge/Befolkning/"
         "BefolkningsstatistikkRutenett250m2025/GML/"
@@ -56,6 +63,13 @@ ENDPOINTS: dict[str, str] = {
     # Entur's national stop register (NSR) NeTEx export, per county ({county} = "32_Akershus").
     "entur_nsr": "https://storage.googleapis.com/marduk-production/tiamat/{county}_latest.zip",
 }
+
+#: Said wherever AR50 stands in for AR5 (source name on maps and reports, layer description).
+AR50_COARSE_NOTE = (
+    "GROVT: AR50 er AR5 generalisert til 1:50 000 – figurer under 15 daa er slått sammen med "
+    "naboarealet, og fulldyrka og overflatedyrka jord er én klasse (vist som 21); bruk "
+    "kommunens FKB-AR5 (arealanalyse fetch --farmland FIL) for jordvern og arealregnskap"
+)
 
 #: Sources and licences recorded in a fetched catalogue (shown on maps and reports).
 SOURCES: dict[str, Source] = {
@@ -69,13 +83,19 @@ SOURCES: dict[str, Source] = {
         "Kartverket, administrative enheter (kommunegrense)",
         "CC-BY-4.0",
         "© Kartverket",
-        "https://api.kartverket.no/kommuneinfo/v1/",
+        "https://ws.geonorge.no/kommuneinfo/v1/",
     ),
-    "nibio": Source(
-        "NIBIO, AR5 arealressurskart (jordbruksareal)",
+    "ar50": Source(
+        f"NIBIO AR50 arealressurskart, jordbruksareal ({AR50_COARSE_NOTE})",
         "NLOD-2.0",
         "© NIBIO",
-        "https://wfs.nibio.no/cgi-bin/ar5",
+        "https://wfs.nibio.no/cgi-bin/ar50_2",
+    ),
+    "fkb_ar5": Source(
+        "FKB-AR5 arealressurskart 1:5 000, jordbruksareal (kommunens fil)",
+        "Norge digitalt",
+        "© NIBIO / Geovekst",
+        "https://www.nibio.no/tema/jord/arealressurser/arealressurskart-ar5",
     ),
     "ssb": Source(
         "SSB, befolkning på rutenett 250 m",
@@ -100,8 +120,12 @@ def catalogue_dict(
     layers: Mapping[str, Mapping[str, Any]],
     sources: list[str],
     description: str = "",
+    missing: list[Mapping[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """Return a catalogue (``docs/architecture.md`` format) as a plain dict.
+
+    ``missing`` lists the layers a fetch could not get (``layer``, ``step``, ``service``,
+    ``reason``, ``supply``, ``status``); it is written as the catalogue's ``missing:`` section.
 
     Examples
     --------
@@ -121,6 +145,7 @@ def catalogue_dict(
         "description": description,
         "sources": [SOURCES[s].as_dict() for s in sources],
         "layers": {k: dict(v) for k, v in layers.items()},
+        "missing": [dict(m) for m in missing or []],
     }
 
 

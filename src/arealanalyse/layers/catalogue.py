@@ -30,7 +30,7 @@ from arealanalyse.layers.schema import KINDS, RASTER_KINDS
 from arealanalyse.settings import Settings
 from arealanalyse.yamlfiles import load_model
 
-__all__ = ["Catalogue", "CatalogueModel", "LayerSpec", "load_catalogue"]
+__all__ = ["Catalogue", "CatalogueModel", "LayerSpec", "MissingSpec", "load_catalogue"]
 
 
 class _Strict(BaseModel):
@@ -77,6 +77,21 @@ class SourceSpec(_Strict):
     url: str = ""
 
 
+class MissingSpec(_Strict):
+    """A layer the catalogue lacks, why, and how to supply it by hand (written by ``fetch``)."""
+
+    layer: str = Field(description="Canonical kind the gap affects (e.g. farmland, homes).")
+    step: str = Field("", description="The fetch step that did not deliver it.")
+    service: str = Field("", description="Service or file the step depends on.")
+    reason: str = Field(description="Why it is missing (the one-line error).")
+    supply: str = Field("", description="How to supply it by hand.")
+    status: Literal["failed", "skipped", "not_available"] = Field(
+        "failed",
+        description="failed: the step was tried and failed; skipped: left out on request; "
+        "not_available: no open service provides it (e.g. the kommuneplan).",
+    )
+
+
 class CatalogueModel(_Strict):
     """The YAML schema of a layer catalogue."""
 
@@ -90,6 +105,7 @@ class CatalogueModel(_Strict):
     sources: list[SourceSpec] = Field(default_factory=list)
     layers: dict[str, LayerSpec]
     rasters: dict[str, RasterSpec] = Field(default_factory=dict)
+    missing: list[MissingSpec] = Field(default_factory=list)
 
     @field_validator("layers")
     @classmethod
@@ -155,6 +171,11 @@ class Catalogue:
     def sources(self) -> list[SourceSpec]:
         """Data sources with licences."""
         return list(self.model.sources)
+
+    @property
+    def missing(self) -> list[MissingSpec]:
+        """Layers a fetch could not get, with the reason and how to supply them."""
+        return list(self.model.missing)
 
     @property
     def kinds(self) -> list[str]:
