@@ -578,11 +578,14 @@ $ arealanalyse metrics data/baerum.yaml --out output/baerum-metrics
 | walk network, buildings, services, green areas, roads | OpenStreetMap (Overpass) | ODbL |
 | population on the 250 m grid | SSB | CC BY 4.0 |
 | stops and stations | Entur's stop register (NSR) | NLOD |
-| farmland | NIBIO AR5 (WFS) | NLOD |
+| farmland | your FKB-AR5 (`--farmland FILE`), else NIBIO AR50 (coarse) | Norge digitalt / NLOD |
 | zoning (kommuneplanens arealdel) | not fetched: add your plan with `--plan` | the municipality's |
 
-Downloads are cached and resume after an interruption. Details:
-[docs/data-sources.md](../docs/data-sources.md).
+Each step stands on its own: a service that fails costs only its own layers, and the catalogue
+is always written, with a `missing:` section saying what is missing, why, and how to supply it
+by hand (exit code 3 when something failed; the same command again fetches only that).
+Downloads are cached and resume after an interruption. Details and the public sources behind
+every address: [docs/data-sources.md](../docs/data-sources.md).
 
 **This notebook makes no network calls** (it runs in the test suite, offline). It shows the
 catalogue `fetch` writes, and then works on the real public files that ship with the project's
@@ -597,8 +600,9 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from arealanalyse.fetch import STEPS
+from arealanalyse.fetch import STEPS, format_plan, plan_fetch
 from arealanalyse.fetch.catalogue import catalogue_dict
+from arealanalyse.fetch.plans import NOT_AVAILABLE
 from arealanalyse.layers import load_catalogue
 from arealanalyse.layers.osm import read_osm
 from arealanalyse.metrics import run_suite, share_within
@@ -613,8 +617,8 @@ print("real data:", REAL if HAVE_REAL else "not here (a user's clone)")
 
 `fetch --kommune 3201 --out data` writes one GeoPackage per layer under `data/baerum/` and the
 catalogue `data/baerum.yaml`. Its layout, built with the same function the fetcher uses (the
-layer list is the fetcher's own; a fetch leaves out any step whose service failed or that you
-`--skip`, and says so in `description`):
+layer list is the fetcher's own; a layer whose step failed or was `--skip`ped is listed under
+`missing:` instead, with the reason and how to supply it):
 """),
     code("""
 # the fetcher's order; zoning only with --plan (osm_buildings and ssb_grid become homes)
@@ -625,18 +629,33 @@ layout = catalogue_dict(
     title="Bærum (3201)",
     kommunenummer="3201",
     layers={k: {"path": f"baerum/{k}.gpkg", "layer": k, "format": "vector"} for k in kinds},
-    sources=["osm", "kartverket", "ssb", "entur", "nibio"],
+    sources=["osm", "kartverket", "ssb", "entur", "ar50"],
     description="Fetched by `arealanalyse fetch --kommune 3201`; homes: osm_ssb.",
+    missing=[{"layer": "zoning", "step": "zoning", "service": "kommuneplan file",
+              "reason": NOT_AVAILABLE, "supply": "run again with --plan FILE",
+              "status": "not_available"}],
 )
 print(yaml.safe_dump(layout, sort_keys=False, allow_unicode=True, width=100))
 """),
     md("""
-Without a network here, this is what you would run on a machine that has one (the command stops
-within seconds with one line and exit code 2 when it cannot reach a service):
+Before opening a firewall, `fetch --dry-run` lists every request a fetch would send (URL and
+parameters) and where each answer would go, without sending any; here are the first steps:
+"""),
+    code("""
+dry = Path(tempfile.mkdtemp())
+plan_text = format_plan(plan_fetch("3201", out_dir=dry), kommunenummer="3201", out_dir=dry)
+print("\\n".join(plan_text.splitlines()[:12]))
+print("...")
+print("\\n".join(plan_text.splitlines()[-6:]))
+"""),
+    md("""
+Without a network here, this is what you would run on a machine that has one (without a network
+the command writes a catalogue listing every layer as missing, and exits with code 3):
 """),
     code("""
 print("arealanalyse fetch --kommune 3201 --out data")
 print("arealanalyse fetch --kommune 3201 --out data --plan kpa-2022.gml   # add the zoning plan")
+print("arealanalyse fetch --kommune 3201 --out data --farmland fkb-ar5-3201.gml  # exact farmland")
 print("arealanalyse metrics data/baerum.yaml --out output/baerum-metrics")
 """),
     md("""

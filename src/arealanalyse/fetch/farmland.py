@@ -28,6 +28,7 @@ from __future__ import annotations
 import base64
 import os
 import re
+import zipfile
 from pathlib import Path
 
 import geopandas as gpd
@@ -344,6 +345,15 @@ def read_farmland_file(
     return clip_to(layer, boundary, name="farmland")
 
 
+def _check_download(path: Path) -> str | None:
+    """Check that a downloaded zip is complete (a cut-off one has no central directory)."""
+    with path.open("rb") as fh:
+        magic = fh.read(4)
+    if magic == b"PK\x03\x04" and not zipfile.is_zipfile(path):
+        return "the zip archive is incomplete (the download was cut off); run again to retry."
+    return None
+
+
 def _basic_auth_header() -> dict[str, str]:
     user = os.environ.get("GEONORGE_USERNAME", "")
     password = os.environ.get("GEONORGE_PASSWORD", "")
@@ -368,6 +378,7 @@ def download_request(url: str, /) -> Request:
         url,
         suffix=suffix,
         headers=_basic_auth_header(),
+        validate=_check_download,
         note=(
             "HTTP Basic authentication from GEONORGE_USERNAME/GEONORGE_PASSWORD, as Kartverket's "
             "download client does for files its feeds mark restricted"

@@ -185,7 +185,7 @@ class HttpClient:
     connect_retries: int = 2
     backoff_s: float = 1.0
     max_backoff_s: float = 60.0
-    sleep: Callable[[float], None] = time.sleep
+    sleep: Callable[[float], None] = field(default=lambda seconds: time.sleep(seconds))
     progress: Progress | None = None
     user_agent: str = field(default_factory=lambda: _default_user_agent())
     probe_timeout_s: float = 8.0
