@@ -104,6 +104,12 @@ rasters:
 | `x`, `y` | coordinate columns of a CSV |
 | `clip` | `{to: <kind>, tolerance_m: <m>}`: keep features within that layer (+ tolerance) |
 
+A catalogue written by `arealanalyse fetch` also has a `missing:` list: the layers the fetch
+could not get, each with `layer`, `step`, `service`, `reason`, `supply` (how to supply it by
+hand) and `status` (`failed`, `skipped` on request, or `not_available` from any open service).
+`layers check` lists them; they do not make it fail. See
+[data-sources.md](data-sources.md#when-a-service-fails).
+
 Check a catalogue with `arealanalyse layers check layers/<area>.yaml`; inspect one file with
 `arealanalyse layers info PATH --kind KIND [--json]`.
 
