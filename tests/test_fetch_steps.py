@@ -330,3 +330,24 @@ def test_catalogue_model_accepts_missing_and_rejects_unknown_status(tmp_path):
     path.write_text(yaml.safe_dump(doc))
     with pytest.raises(CatalogueError, match="status"):
         load_catalogue(path)
+
+
+def test_bad_input_is_one_line_and_exit_2(tmp_path, capsys):
+    missing = tmp_path / "nope.gml"
+    assert main(["fetch", "--kommune", "3201", "--out", str(tmp_path), "--farmland",
+                 str(missing)]) == 2  # fmt: skip
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "--farmland" in err[0] and "FKB-AR5" in err[0]
+    assert main(["fetch", "--kommune", "32011", "--out", str(tmp_path), "--dry-run"]) == 2
+    assert not list(tmp_path.iterdir())  # nothing written
+
+
+def test_layers_check_json_lists_missing(tmp_path, capsys):
+    doc = {"schema_version": 1, "name": "x", "layers": {},
+           "missing": [{"layer": "transit", "step": "transit", "service": "Entur",
+                        "reason": "HTTP 503", "supply": "add layers.transit"}]}  # fmt: skip
+    path = tmp_path / "x.yaml"
+    path.write_text(yaml.safe_dump(doc))
+    assert main(["layers", "check", str(path), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["missing"][0]["layer"] == "transit" and out["missing"][0]["status"] == "failed"
