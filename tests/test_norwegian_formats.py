@@ -7,6 +7,7 @@ import subprocess
 from pathlib import Path
 
 import geopandas as gpd
+import pyogrio
 import pytest
 from shapely.geometry import LineString, Polygon
 
@@ -90,6 +91,30 @@ def test_fkb_ar5_gml_5_0_three_d(tmp_path: Path) -> None:
     assert not f.geometry.has_z.any()
     rep = load_report(f)
     assert (rep["z_dropped"], rep["dropped"]) == (3, 1)
+
+
+def test_fkb_ar5_gml_with_a_position_point_reads_the_surfaces(tmp_path: Path) -> None:
+    """FKB 5.0 surfaces carry ``område`` and a ``posisjon`` point; GDAL alone keeps the point.
+
+    The same three areas as ``fkb_ar5_5_0.gml``, each given the point FKB 5.0 puts after its
+    surface, with the ``srsName`` spelt in lower case (``.../epsg/0/5972``).
+    """
+    text = (LAYERS / "fkb_ar5_5_0.gml").read_text(encoding="utf-8")
+    point = (
+        "</app:område><app:posisjon><gml:Point srsName="
+        '"http://www.opengis.net/def/crs/epsg/0/5972" srsDimension="3">'
+        "<gml:pos>590050 6643050 51.0</gml:pos></gml:Point></app:posisjon>"
+    )
+    text = text.replace("</app:område>", point).replace("/EPSG/0/5972", "/epsg/0/5972")
+    gml = tmp_path / "fkb_ar5_with_posisjon.gml"
+    gml.write_text(text, encoding="utf-8")
+    f = read_layer(gml, "farmland")
+    assert [g.geom_type for g in f.geometry] == ["Polygon", "Polygon"]
+    assert f["arealtype"].tolist() == [21, 23]
+    assert f["area_daa"].tolist() == [10.0, 5.0]
+    assert f.crs.to_epsg() == 25832
+    assert pyogrio.get_gdal_config_option("GML_FETCH_ALL_GEOMETRIES") is None  # restored
+    assert _listing(tmp_path) == [gml.name]
 
 
 def _ar5_frame(z: bool) -> gpd.GeoDataFrame:

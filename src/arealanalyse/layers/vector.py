@@ -8,6 +8,11 @@
   downloads the XML schema a WFS answer points at; GML is opened with ``WRITE_GFS=NO`` and
   ``DOWNLOAD_SCHEMA=NO`` throughout, so the user's folder is never written to and reading never
   goes online.
+* A GML feature may carry several geometries: FKB 5.0 surfaces (``ArealressursFlate``) hold their
+  ``område`` polygon and a ``posisjon`` point. Without a schema GDAL keeps the last geometry it
+  meets, the point. When what GDAL returns cannot be the kind asked for, the layer is read
+  again with every geometry of a feature (GDAL's ``GML_FETCH_ALL_GEOMETRIES``) and the parts that
+  fit the kind are kept (:func:`fitting_parts`).
 * The GDAL inside pyogrio's wheels and pyproj may ship different PROJ databases, so GDAL can name a
   CRS by a code pyproj does not know (FKB data in ETRS89 / UTM 32N + NN2000 height, EPSG:5972,
   comes back as a newer code). The file is then read without GDAL's CRS label and the CRS is
@@ -16,8 +21,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import geopandas as gpd
@@ -31,7 +38,7 @@ from arealanalyse.errors import CatalogueError, CrsError, LayerFileError
 from arealanalyse.layers import norwegian
 from arealanalyse.layers.schema import KINDS
 
-__all__ = ["pick_layer", "read_vector", "spatial_layers"]
+__all__ = ["fitting_parts", "pick_layer", "read_vector", "spatial_layers"]
 
 _GEOM_FAMILIES: dict[str, tuple[str, ...]] = {
     "polygon": ("Polygon", "MultiPolygon", "Surface", "MultiSurface", "CurvePolygon"),
@@ -100,7 +107,7 @@ def _crs_from_file(path: Path, layer: str | None) -> CRS | None:
         with path.open("rb") as fh:
             head = fh.read(1 << 16).decode("utf-8", errors="replace")
         for m in re.finditer(r'srsName="([^"]+)"', head):
-            code = re.search(r"(?:EPSG(?:/0/|::|:))(\d+)", m.group(1))
+            code = re.search(r"(?:EPSG(?:/0/|::|:))(\d+)", m.group(1), flags=re.I)
             if code is None:
                 continue
             try:
@@ -139,6 +146,66 @@ def _read_without_crs(path: Path, name: str, layer: str | None, **opts: str) -> 
     return gpd.GeoDataFrame(pd.DataFrame(data), geometry=geoms, crs=crs)
 
 
+def _fits(geom_types: pd.Series, kind: str) -> bool:
+    family = _GEOM_FAMILIES[KINDS[kind].geometry]
+    present = {re.sub(r" ?[ZM]+$", "", str(t)) for t in geom_types.dropna().unique()}
+    return bool(present) and present <= set(family)
+
+
+def fitting_parts(geoms: gpd.GeoSeries, kind: str, /) -> gpd.GeoSeries:
+    """Keep, of each geometry, the parts that can be ``kind`` (None where no part can).
+
+    A feature read with all its geometries comes as a collection (or, in newer GDAL, already as
+    the geometry that fits). The parts of the kind's own geometry type win (polygons for
+    ``farmland``, points for ``transit``); several become one multi-geometry.
+
+    Examples
+    --------
+    >>> from shapely.geometry import GeometryCollection, Point, box
+    >>> g = gpd.GeoSeries([GeometryCollection([box(0, 0, 1, 1), Point(0.5, 0.5)]), Point(2, 2)])
+    >>> [x.geom_type if x is not None else None for x in fitting_parts(g, "farmland")]
+    ['Polygon', None]
+    """
+    family = _GEOM_FAMILIES[KINDS[kind].geometry]
+    primary = shapely.get_type_id(shapely.from_wkt(f"{family[0].upper()} EMPTY"))
+
+    def one(geom: shapely.Geometry | None) -> shapely.Geometry | None:
+        if geom is None or geom.is_empty:
+            return None
+        parts = [g for g in shapely.get_parts(geom) if g.geom_type in family]
+        flat = [g for part in parts for g in shapely.get_parts(part)]
+        if not flat:
+            return None
+        own = [g for g in flat if shapely.get_type_id(g) == primary]
+        if not own:
+            first = shapely.get_type_id(flat[0])
+            own = [g for g in flat if shapely.get_type_id(g) == first]
+        if len(own) == 1:
+            return own[0]
+        multi = {"Point": shapely.MultiPoint, "LineString": shapely.MultiLineString}
+        return multi.get(own[0].geom_type, shapely.MultiPolygon)(own)
+
+    return gpd.GeoSeries([one(g) for g in geoms], index=geoms.index, crs=geoms.crs)
+
+
+@contextlib.contextmanager
+def _gdal_config(option: str, value: str) -> Iterator[None]:
+    """Set a GDAL configuration option for one read (process-wide while it lasts)."""
+    before = pyogrio.get_gdal_config_option(option)
+    pyogrio.set_gdal_config_options({option: value})
+    try:
+        yield
+    finally:
+        pyogrio.set_gdal_config_options({option: before})
+
+
+def _read(path: Path, name: str, layer: str | None, opts: dict[str, str]) -> gpd.GeoDataFrame:
+    try:
+        return gpd.read_file(path, layer=layer, engine="pyogrio", **opts)
+    except CRSError:
+        return _read_without_crs(path, name, layer, **opts)
+
+
 def read_vector(
     path: str | Path, /, *, name: str, layer: str | None = None, kind: str | None = None
 ) -> gpd.GeoDataFrame:
@@ -156,10 +223,15 @@ def read_vector(
                 layer = pick_layer(p, name, kind, layers)
             elif len(layers) == 1:
                 layer = layers[0][0]
-        try:
-            return gpd.read_file(p, layer=layer, engine="pyogrio", **opts)
-        except CRSError:
-            return _read_without_crs(p, name, layer, **opts)
+        gdf = _read(p, name, layer, opts)
+        wanted = kind if kind is not None and kind in KINDS else None
+        if _is_gml(p) and wanted is not None and len(gdf) and not _fits(gdf.geom_type, wanted):
+            with _gdal_config("GML_FETCH_ALL_GEOMETRIES", "YES"):
+                every = _read(p, name, layer, opts)
+            geoms = fitting_parts(every.geometry, wanted)
+            if geoms.notna().any():
+                gdf = every.set_geometry(geoms)
+        return gdf
     except (CatalogueError, CrsError):
         raise
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:

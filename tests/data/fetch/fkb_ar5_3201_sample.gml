@@ -34,7 +34,7 @@
         <gml:Polygon gml:id="ArealressursFlate.1.område" srsName="http://www.opengis.net/def/crs/epsg/0/5972" srsDimension="3">
           <gml:exterior>
             <gml:LinearRing>
-              <gml:posList>589300.00 6640900.00 60.0 589500.00 6640900.00 60.4 589500.00 6641100.00 60.8 589300.00 6641100.00 61.2 589300.00 6640900.00 61.6</gml:posList>
+              <gml:posList>589300.00 6640900.00 60.0 589500.00 6640900.00 60.4 589500.00 6641100.00 60.8 589300.00 6641100.00 61.2 589300.00 6640900.00 60.0</gml:posList>
             </gml:LinearRing>
           </gml:exterior>
           <gml:interior>
@@ -82,7 +82,7 @@
         <gml:Polygon gml:id="ArealressursFlate.2.område" srsName="http://www.opengis.net/def/crs/epsg/0/5972" srsDimension="3">
           <gml:exterior>
             <gml:LinearRing>
-              <gml:posList>589600.00 6641300.00 72.5 589800.00 6641300.00 72.9 589800.00 6641450.00 73.3 589600.00 6641450.00 73.7 589600.00 6641300.00 74.1</gml:posList>
+              <gml:posList>589600.00 6641300.00 72.5 589800.00 6641300.00 72.9 589800.00 6641450.00 73.3 589600.00 6641450.00 73.7 589600.00 6641300.00 72.5</gml:posList>
             </gml:LinearRing>
           </gml:exterior>
         </gml:Polygon>
@@ -125,7 +125,7 @@
         <gml:Polygon gml:id="ArealressursFlate.3.område" srsName="http://www.opengis.net/def/crs/epsg/0/5972" srsDimension="3">
           <gml:exterior>
             <gml:LinearRing>
-              <gml:posList>589300.00 6641500.00 85.0 589700.00 6641500.00 85.4 589700.00 6641900.00 85.8 589300.00 6641900.00 86.2 589300.00 6641500.00 86.6</gml:posList>
+              <gml:posList>589300.00 6641500.00 85.0 589700.00 6641500.00 85.4 589700.00 6641900.00 85.8 589300.00 6641900.00 86.2 589300.00 6641500.00 85.0</gml:posList>
             </gml:LinearRing>
           </gml:exterior>
         </gml:Polygon>
@@ -168,7 +168,7 @@
         <gml:Polygon gml:id="ArealressursFlate.4.område" srsName="http://www.opengis.net/def/crs/epsg/0/5972" srsDimension="3">
           <gml:exterior>
             <gml:LinearRing>
-              <gml:posList>591000.00 6641000.00 55.0 591100.00 6641000.00 55.4 591100.00 6641100.00 55.8 591000.00 6641100.00 56.2 591000.00 6641000.00 56.6</gml:posList>
+              <gml:posList>591000.00 6641000.00 55.0 591100.00 6641000.00 55.4 591100.00 6641100.00 55.8 591000.00 6641100.00 56.2 591000.00 6641000.00 55.0</gml:posList>
             </gml:LinearRing>
           </gml:exterior>
         </gml:Polygon>
@@ -207,7 +207,7 @@
       </kvalitet>
       <grense>
         <gml:LineString srsName="http://www.opengis.net/def/crs/epsg/0/5972" srsDimension="3">
-          <gml:posList>589300.00 6640900.00 60.0 589500.00 6640900.00 60.4 589500.00 6641100.00 60.8 589300.00 6641100.00 61.2 589300.00 6640900.00 61.6</gml:posList>
+          <gml:posList>589300.00 6640900.00 60.0 589500.00 6640900.00 60.4 589500.00 6641100.00 60.8 589300.00 6641100.00 61.2 589300.00 6640900.00 60.0</gml:posList>
         </gml:LineString>
       </grense>
       <avgrensingType>4206</avgrensingType>
@@ -234,7 +234,7 @@
       </kvalitet>
       <grense>
         <gml:LineString srsName="http://www.opengis.net/def/crs/epsg/0/5972" srsDimension="3">
-          <gml:posList>589600.00 6641300.00 72.5 589800.00 6641300.00 72.9 589800.00 6641450.00 73.3 589600.00 6641450.00 73.7 589600.00 6641300.00 74.1</gml:posList>
+          <gml:posList>589600.00 6641300.00 72.5 589800.00 6641300.00 72.9 589800.00 6641450.00 73.3 589600.00 6641450.00 73.7 589600.00 6641300.00 72.5</gml:posList>
         </gml:LineString>
       </grense>
       <avgrensingType>4206</avgrensingType>
