@@ -6,6 +6,7 @@ fake session (or the ``responses`` mock) that serves files from tests/data/fetch
 
 from __future__ import annotations
 
+import io
 import json
 import time
 import zipfile
@@ -209,6 +210,21 @@ def test_ssb_grid(ssb_zip, boundary, tmp_path, ssb_people_inside):
     assert cells["population"].sum() == ssb_people_inside
     assert cells.crs.to_epsg() == 25832
     assert cells.attrs["arealanalyse"]["clipped_out"] > 0
+
+
+def test_ssb_grid_is_the_table_the_layer_reader_takes_for_a_grid(
+    ssb_zip, boundary, tmp_path, ssb_people_inside
+):
+    """A larger table beside the grid (not named like a readme) is not taken for the grid."""
+    with zipfile.ZipFile(io.BytesIO(ssb_zip)) as zf:
+        grid = zf.read("befolkning_250m_2015.csv")
+    notes = b"kommune;merknad\n" + b"3201;Tall for 2015 er endelige\n" * 2000
+    assert len(notes) > len(grid)
+    answer = tmp_path / "grid.zip"
+    answer.write_bytes(zipped({"merknader_2015.csv": notes, "befolkning_250m_2015.csv": grid}))
+    cells = read_population_grid(answer, boundary)
+    assert cells["population"].sum() == ssb_people_inside
+    assert cells.attrs["arealanalyse"]["file"] == "befolkning_250m_2015.csv"
 
 
 def test_entur_netex(rec, boundary):

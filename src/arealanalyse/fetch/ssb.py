@@ -5,15 +5,15 @@ SSB publishes the grid through Geonorge as national files, zipped GML
 ``…_GML.gml``, feature type ``BefolkningPåRuter250m`` with ``ssbid250m`` and ``popTot``), and as
 SSB's own CSV (``ru250m;pop_tot``). The fetcher downloads the file named by the ``ssb_grid``
 endpoint (large: downloads resume after an interruption), saves it as it came, picks the grid
-inside by what it is (:func:`arealanalyse.fetch.archive.data_file`: a GML/GeoPackage, or a CSV
-whose header starts with a grid id; never a readme), reads it with the project's layer reader
-(:func:`arealanalyse.layers.readers.read_layer`, which recognises every SSB grid format) and
-keeps the cells whose centre lies in the municipality. © SSB, CC BY 4.0.
+inside by what it is (:func:`arealanalyse.fetch.archive.data_file`: a GML/GeoPackage, or a table
+the layer reader takes for a grid; never a readme, schema or PDF), reads it with the project's
+layer reader (:func:`arealanalyse.layers.readers.read_layer`, with no options: it recognises
+every SSB grid format, see :mod:`arealanalyse.layers.ssbgrid`) and keeps the cells whose centre
+lies in the municipality. © SSB, CC BY 4.0.
 """
 
 from __future__ import annotations
 
-import re
 import tempfile
 import zipfile
 from pathlib import Path
@@ -32,7 +32,6 @@ __all__ = [
     "SERVICE",
     "fetch_population_grid",
     "grid_request",
-    "looks_like_grid",
     "read_population_grid",
 ]
 
@@ -42,26 +41,12 @@ SERVICE = "SSB befolkning på rutenett (Geonorge)"
 #: Data files a grid download may hold, in order of preference.
 GRID_SUFFIXES: tuple[str, ...] = (".gml", ".gpkg", ".fgb", ".geojson", ".csv", ".txt")
 
-# A grid table starts with an SSB grid id column (ru250m, ru1km, rute_100m, ssbid250m, SSBID...).
-_GRID_ID = re.compile(rb"^\s*(\xef\xbb\xbf)?\"?(ru\d+k?m|rute_?\d+k?m|ssbid\w*)\"?\s*[;,\t ]", re.I)
 
+def _is_grid(path: Path) -> bool:
+    """Tell whether a member is the grid: a table only when the layer reader reads it as one."""
+    from arealanalyse.layers.readers import detect_format
 
-def looks_like_grid(path: Path, /) -> bool:
-    """Whether a member of a grid download is the grid (a table must start with a grid id).
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> d = pathlib.Path(tempfile.mkdtemp())
-    >>> _ = (d / "a.csv").write_text("ru250m;pop_tot\\n22537506648500;150\\n")
-    >>> _ = (d / "readme.txt").write_text("Befolkning på rutenett, SSB 2025\\n")
-    >>> looks_like_grid(d / "a.csv"), looks_like_grid(d / "readme.txt")
-    (True, False)
-    """
-    if path.suffix.lower() not in (".csv", ".txt"):
-        return True
-    with path.open("rb") as fh:
-        return bool(_GRID_ID.match(fh.read(256)))
+    return path.suffix.lower() not in (".csv", ".txt") or detect_format(path) == "ssb_grid"
 
 
 def _check_download(path: Path) -> str | None:
@@ -129,7 +114,7 @@ def read_population_grid(
         path,
         into=work_dir or Path(path).parent,
         suffixes=GRID_SUFFIXES,
-        accept=looks_like_grid,
+        accept=_is_grid,
         what="SSB grid",
     )
     grid = read_layer(p, "homes", name="ssb:grid", settings=settings)
