@@ -21,7 +21,7 @@ import pytest
 import requests
 import responses
 from pyproj import Transformer
-from shapely.geometry import Polygon, box
+from shapely.geometry import Point, Polygon, box
 
 from arealanalyse.cli import main
 from arealanalyse.errors import FetchError
@@ -33,7 +33,7 @@ from arealanalyse.fetch import (
 )
 from arealanalyse.fetch import http as fetch_http
 from arealanalyse.fetch.catalogue import ENDPOINTS
-from arealanalyse.fetch.entur import parse_netex_stop_places
+from arealanalyse.fetch.entur import read_stop_register
 from arealanalyse.fetch.farmland import ar50_request, fetch_ar50
 from arealanalyse.fetch.kartverket import check_kommunenummer, parse_kommuneinfo
 from arealanalyse.fetch.osm import fetch_osm_layer, overpass_query
@@ -228,16 +228,19 @@ def test_ssb_grid_is_the_table_the_layer_reader_takes_for_a_grid(
 
 
 def test_entur_netex(rec, boundary):
-    stops = parse_netex_stop_places(rec / "netex_32_Akershus_sample.xml")
-    # the parent stop place (no type) and the airport are skipped
+    """The saved export is read by the layer reader, as XML or zipped, and kept near the kommune."""
+    stops = read_stop_register(rec / "netex_32_Akershus_sample.xml", boundary)
+    # the parent stop place (no type) and the airport are skipped; "Langt unna" (10.75 E,
+    # 59.95 N) lies kilometres outside the municipality
     assert stops["nsr_id"].tolist() == [
         "NSR:StopPlace:900001", "NSR:StopPlace:900101", "NSR:StopPlace:900200",
-        "NSR:StopPlace:900300",
     ]  # fmt: skip
-    assert stops["mode"].tolist() == ["bus", "rail", "tram", "metro"]
+    assert stops["mode"].tolist() == ["bus", "rail", "tram"]
+    assert set(stops["status"]) == {"existing"} and stops.crs.to_epsg() == 25832
     # the StopPlace's own centroid, not its quay's
-    assert stops.geometry.iloc[0].coords[0] == (10.6021, 59.9002)
-    zipped = parse_netex_stop_places(rec / "entur_nsr_32_Akershus.zip")
+    x, y = TO_UTM.transform(10.6021, 59.9002)
+    assert stops.geometry.iloc[0].distance(Point(x, y)) < 0.01
+    zipped = read_stop_register(rec / "entur_nsr_32_Akershus.zip", boundary)
     pd.testing.assert_frame_equal(pd.DataFrame(zipped), pd.DataFrame(stops))
 
 

@@ -17,22 +17,18 @@ from pathlib import Path
 
 import geopandas as gpd
 
-from arealanalyse.errors import ArealanalyseError, FetchError
+from arealanalyse.errors import FetchError
 from arealanalyse.fetch._common import clip_to
 from arealanalyse.fetch.catalogue import ENDPOINTS
 from arealanalyse.fetch.http import HttpClient, Request
-from arealanalyse.layers.netex import NETEX_MODES, read_netex_stop_places
-from arealanalyse.layers.validate import normalize
 from arealanalyse.settings import Settings
 
 __all__ = [
     "COUNTY_FILES",
     "SERVICE",
-    "STOP_PLACE_MODES",
     "county_file",
     "fetch_transit",
     "nsr_request",
-    "parse_netex_stop_places",
     "read_stop_register",
 ]
 
@@ -58,37 +54,8 @@ COUNTY_FILES: dict[str, str] = {
     "56": "56_Finnmark",
 }
 
-#: NeTEx StopPlaceType (or TransportMode) → canonical transit mode (defined with the reader).
-STOP_PLACE_MODES = NETEX_MODES
-
 # Stops within this distance of the boundary are kept (border stations).
 TOLERANCE_M = 300.0
-
-
-def parse_netex_stop_places(path: str | Path, /) -> gpd.GeoDataFrame:
-    """Parse the stop places of an NSR NeTEx export (zip or XML) into points (EPSG:4326).
-
-    The reader is :func:`arealanalyse.layers.netex.read_netex_stop_places` (children named after
-    their parent where they have no name of their own); its errors become :class:`FetchError`.
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "nsr.xml"
-    >>> _ = p.write_text(
-    ...     '<PublicationDelivery xmlns="http://www.netex.org.uk/netex"><dataObjects><SiteFrame>'
-    ...     '<stopPlaces><StopPlace id="NSR:StopPlace:1"><Name>Sandvika stasjon</Name>'
-    ...     '<Centroid><Location><Longitude>10.524</Longitude><Latitude>59.891</Latitude>'
-    ...     '</Location></Centroid><TransportMode>rail</TransportMode>'
-    ...     '<StopPlaceType>railStation</StopPlaceType></StopPlace></stopPlaces>'
-    ...     '</SiteFrame></dataObjects></PublicationDelivery>')
-    >>> parse_netex_stop_places(p)[["name", "mode", "nsr_id"]].values.tolist()
-    [['Sandvika stasjon', 'rail', 'NSR:StopPlace:1']]
-    """
-    try:
-        return read_netex_stop_places(path, name="Entur NSR")
-    except ArealanalyseError as exc:
-        raise FetchError(f"Entur NSR: {exc}") from None
 
 
 def _check_zip(path: Path) -> str | None:
@@ -137,11 +104,14 @@ def read_stop_register(
 ) -> gpd.GeoDataFrame:
     """Read a saved NSR export (zip or XML) as the municipality's ``transit`` layer.
 
-    Stops are kept within :data:`TOLERANCE_M` of the boundary.
+    The file is read by the layer reader (:func:`arealanalyse.layers.readers.read_layer`, NeTEx
+    through :func:`arealanalyse.layers.netex.read_netex_stop_places`), the one NeTEx parser of
+    the package. Stops are kept within :data:`TOLERANCE_M` of the boundary.
     """
-    stops = parse_netex_stop_places(path)
-    layer = normalize(stops, "transit", name="entur:transit", values={"status": "existing"},
-                      source="Entur NSR", settings=settings)  # fmt: skip
+    from arealanalyse.layers.readers import read_layer
+
+    layer = read_layer(path, "transit", name="entur:transit", format="netex",
+                       values={"status": "existing"}, settings=settings)  # fmt: skip
     return clip_to(layer, boundary, tolerance_m=TOLERANCE_M, name="entur:transit")
 
 
