@@ -583,7 +583,7 @@ $ arealanalyse metrics data/baerum.yaml --out output/baerum-metrics
 
 Each step stands on its own: a service that fails costs only its own layers, and the catalogue
 is always written, with a `missing:` section saying what is missing, why, and how to supply it
-by hand (exit code 3 when something failed; the same command again fetches only that).
+by hand (exit code 4 when something failed; the same command again fetches only that).
 Downloads are cached and resume after an interruption. Details and the public sources behind
 every address: [docs/data-sources.md](../docs/data-sources.md).
 
@@ -650,7 +650,7 @@ print("\\n".join(plan_text.splitlines()[-6:]))
 """),
     md("""
 Without a network here, this is what you would run on a machine that has one (without a network
-the command writes a catalogue listing every layer as missing, and exits with code 3):
+the command writes a catalogue listing every layer as missing, and exits with code 4):
 """),
     code("""
 print("arealanalyse fetch --kommune 3201 --out data")

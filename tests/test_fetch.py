@@ -468,7 +468,7 @@ def test_fetch_kommune_options(recorded, tmp_path):
 
 
 def test_cli_without_network_writes_what_is_missing(tmp_path, capsys, monkeypatch):
-    """No network: within seconds, a catalogue listing every layer as missing, exit 3."""
+    """No network: within seconds, a catalogue listing every layer as missing, exit 4."""
     for var in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy",
                 "all_proxy"):  # fmt: skip
         monkeypatch.delenv(var, raising=False)
@@ -476,7 +476,7 @@ def test_cli_without_network_writes_what_is_missing(tmp_path, capsys, monkeypatc
     code = main(["fetch", "--kommune", "3201", "--out", str(tmp_path / "out")])
     elapsed = time.monotonic() - t0
     printed = capsys.readouterr().out
-    assert code == 3 and elapsed < 30
+    assert code == 4 and elapsed < 30
     cat = load_catalogue(tmp_path / "out" / "kommune-3201.yaml")
     assert cat.kinds == []
     first = cat.missing[0]

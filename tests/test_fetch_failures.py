@@ -199,7 +199,7 @@ def test_a_failing_service_costs_only_its_layers(failing, tmp_path):
     client, _session, _ = _client(tmp_path, handler)
     res = fetch_kommune("3201", out_dir=tmp_path / "out", client=client)
     failed = {m.step for m in res.failed}
-    assert failed == COSTS[failing] and res.exit_code == 3
+    assert failed == COSTS[failing] and res.exit_code == 4
     cat = load_catalogue(res.catalogue)
     # homes survives a failed OSM or SSB step (from the other one)
     expected_layers = {"boundary", "walk_network", "homes", "services", "green", "transit",

@@ -62,7 +62,7 @@ def test_failed_farmland_gives_a_partial_catalogue_and_the_rerun_fetches_only_fa
     session = FakeSession(recorded_handler(ssb_zip, ar50=ar50))
     _patch_http(monkeypatch, session)
     out = tmp_path / "data"
-    assert main(["fetch", "--kommune", "3201", "--out", str(out)]) == 3  # partial
+    assert main(["fetch", "--kommune", "3201", "--out", str(out)]) == 4  # partial
     printed = capsys.readouterr().out
     assert "Partial: farmland" in printed
 
@@ -252,7 +252,7 @@ def test_stale_steps_are_fetched_again_and_kept_when_the_refresh_fails(ssb_zip, 
     entur_down[0] = True
     res = fetch_kommune("3201", out_dir=out, client=client, max_age_days=7)
     assert "transit" in res.kept and "HTTP 503" in res.kept["transit"]
-    assert res.exit_code == 3 and "transit" in load_catalogue(res.catalogue).kinds
+    assert res.exit_code == 4 and "transit" in load_catalogue(res.catalogue).kinds
 
 
 def test_a_new_farmland_file_is_read_again(ssb_zip, tmp_path):

@@ -98,7 +98,7 @@ def fetch(
     what is missing, why, and how to supply it by hand. Downloads are cached and resume; a
     second run fetches only what is missing or stale (--max-age).
 
-    Exit codes: 0 all layers fetched; 3 catalogue written but some layer is missing (partial:
+    Exit codes: 0 all layers fetched; 4 catalogue written but some layer is missing (partial:
     run again to retry); 2 bad input (one line says what to fix).
 
     Example: arealanalyse fetch --kommune 3201 --out data

@@ -23,7 +23,7 @@ layer (the run says so and counts as partial).
 Output: ``<out>/<name>.yaml`` (the catalogue, ``docs/architecture.md`` format, with sources,
 licences and the ``missing:`` section) and ``<out>/<name>/<layer>.gpkg``, one GeoPackage per
 layer, each written atomically. :attr:`FetchResult.exit_code` is 0 when nothing failed and
-:data:`PARTIAL_EXIT_CODE` (3) when some layer is missing because its step failed.
+:data:`PARTIAL_EXIT_CODE` (4) when some layer is missing because its step failed.
 """
 
 from __future__ import annotations
@@ -80,7 +80,7 @@ STEPS: tuple[str, ...] = (
 HOMES_MODES: tuple[str, ...] = ("osm_ssb", "osm", "ssb")
 
 #: Exit code of ``arealanalyse fetch`` when the catalogue was written but a step failed.
-PARTIAL_EXIT_CODE = 3
+PARTIAL_EXIT_CODE = 4
 
 _OSM_SUPPLY = (
     "download an OpenStreetMap extract that covers the municipality (e.g. Geofabrik's "
