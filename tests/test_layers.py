@@ -212,7 +212,9 @@ def test_ssb_grid_ids_decode_to_cells() -> None:
 
 
 def test_bad_filter_is_a_one_line_error() -> None:
-    with pytest.raises(CatalogueError, match="not valid"):
+    from arealanalyse.errors import FilterError
+
+    with pytest.raises(FilterError, match=r"'===' at position 10 is not allowed; write =="):
         read_layer(LAYERS / "services_25832.geojson", "services", where="category ===")
 
 

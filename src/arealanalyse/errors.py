@@ -17,6 +17,7 @@ __all__ = [
     "CrsError",
     "EmptyLayerError",
     "FetchError",
+    "FilterError",
     "GeometryError",
     "LayerFileError",
     "MissingColumnError",
@@ -68,6 +69,10 @@ class ScenarioError(ArealanalyseError, ValueError):
 
 class RuleError(ArealanalyseError, ValueError):
     """A rule file is invalid."""
+
+
+class FilterError(ArealanalyseError, ValueError):
+    """An attribute filter (``where:``, ``--filter``) is not in the filter language."""
 
 
 class FetchError(ArealanalyseError):

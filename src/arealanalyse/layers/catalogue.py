@@ -18,30 +18,50 @@ Examples
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any, Literal
 
 import geopandas as gpd
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from arealanalyse.errors import ArealanalyseError, CatalogueError
-from arealanalyse.layers.readers import read_layer
+from arealanalyse.errors import ArealanalyseError, CatalogueError, CrsError
+from arealanalyse.filters import check_filter
+from arealanalyse.layers.readers import check_encoding, read_layer
 from arealanalyse.layers.schema import KINDS, RASTER_KINDS
+from arealanalyse.limits import (
+    DISTANCE_M_MAX,
+    MAX_SCALE_DISTORTION,
+    crs_distortion,
+    working_crs_problem,
+)
 from arealanalyse.settings import Settings
 from arealanalyse.yamlfiles import load_model
 
 __all__ = ["Catalogue", "CatalogueModel", "LayerSpec", "MissingSpec", "load_catalogue"]
 
 
+def _parse_crs(value: str) -> None:
+    from pyproj import CRS
+    from pyproj.exceptions import CRSError
+
+    try:
+        CRS.from_user_input(value)
+    except (CRSError, TypeError, ValueError):
+        raise ValueError(f"{value!r} is not a CRS pyproj knows; write it like EPSG:25832") from None
+
+
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class ClipSpec(_Strict):
     """Keep only features near another layer of the catalogue (whole features are kept)."""
 
     to: str = Field("boundary", description="Kind of the catalogue layer to clip to.")
-    tolerance_m: float = Field(0.0, ge=0, description="Buffer around the clip layer, in metres.")
+    tolerance_m: float = Field(
+        0.0, ge=0, le=DISTANCE_M_MAX, description="Buffer around the clip layer, in metres."
+    )
 
 
 class LayerSpec(_Strict):
@@ -53,12 +73,34 @@ class LayerSpec(_Strict):
     format: Literal["auto", "vector", "csv", "gtfs", "netex", "ssb_grid", "sosi", "osm"] = "auto"
     columns: dict[str, str] = Field(default_factory=dict, description="canonical: source column")
     values: dict[str, Any] = Field(default_factory=dict, description="canonical: constant value")
-    where: str | None = Field(None, description="Attribute filter, pandas query syntax.")
+    where: str | None = Field(
+        None, description="Attribute filter in the filter language (arealanalyse.filters)."
+    )
     crs: str | None = Field(None, description="CRS of a source that has none (CSV).")
+    encoding: str | None = Field(
+        None, description="Text encoding of the source when not UTF-8: latin-1 or cp1252."
+    )
     x: str | None = None
     y: str | None = None
     clip: ClipSpec | None = None
     description: str = ""
+
+    @field_validator("where")
+    @classmethod
+    def _where_parses(cls, v: str | None) -> str | None:
+        return check_filter(v)
+
+    @field_validator("crs")
+    @classmethod
+    def _crs_parses(cls, v: str | None) -> str | None:
+        if v is not None:
+            _parse_crs(v)
+        return v
+
+    @field_validator("encoding")
+    @classmethod
+    def _known_encoding(cls, v: str | None) -> str | None:
+        return None if v is None else check_encoding(v)
 
 
 class RasterSpec(_Strict):
@@ -107,6 +149,14 @@ class CatalogueModel(_Strict):
     rasters: dict[str, RasterSpec] = Field(default_factory=dict)
     missing: list[MissingSpec] = Field(default_factory=list)
 
+    @field_validator("crs")
+    @classmethod
+    def _working_crs(cls, v: str) -> str:
+        problem = working_crs_problem(v)
+        if problem:
+            raise ValueError(problem)
+        return v
+
     @field_validator("layers")
     @classmethod
     def _known_kinds(cls, v: dict[str, LayerSpec]) -> dict[str, LayerSpec]:
@@ -150,6 +200,19 @@ class Catalogue:
                 raise CatalogueError(
                     f"Catalogue {path.name!r}: layers.{kind}.clip.to cannot be the layer itself."
                 )
+        for kind in model.layers:  # a clip chain must end: a -> b -> a would never finish
+            chain = [kind]
+            spec = model.layers[kind]
+            while spec.clip is not None:
+                nxt = spec.clip.to
+                if nxt in chain:
+                    cycle = " -> ".join([*chain[chain.index(nxt) :], nxt])
+                    raise CatalogueError(
+                        f"Catalogue {path.name!r}: layers clip to each other in a cycle "
+                        f"({cycle}); remove one of those clip entries."
+                    )
+                chain.append(nxt)
+                spec = model.layers[nxt]
 
     # --- metadata -------------------------------------------------------------------------
     @property
@@ -223,7 +286,9 @@ class Catalogue:
                 clip=clip,
                 clip_tolerance_m=spec.clip.tolerance_m if spec.clip else 0.0,
                 settings=self.settings,
+                **({"encoding": spec.encoding} if spec.encoding else {}),
             )
+            self._check_distortion(kind, self._cache[kind])
             if kind != "boundary" and spec.clip is None and "boundary" in self.model.layers:
                 self._check_meets_boundary(kind)
         out = self._cache[kind].copy()
@@ -244,6 +309,21 @@ class Catalogue:
             area_name="the catalogue's boundary",
             tolerance_m=self.settings.max_search_m,
         )
+
+    def _check_distortion(self, kind: str, gdf: gpd.GeoDataFrame) -> None:
+        """Refuse a working CRS whose scale distortion over the layer passes 1 %."""
+        if gdf.empty:
+            return
+        d = crs_distortion(self.settings.crs, gdf.total_bounds)
+        if not d < MAX_SCALE_DISTORTION:
+            shown = "not finite" if not math.isfinite(d) else f"{100 * d:.1f} %"
+            del self._cache[kind]
+            raise CrsError(
+                f"Catalogue {self.path.name!r}: the working CRS {self.settings.crs} distorts "
+                f"distances by {shown} over layer {kind!r} (at most "
+                f"{100 * MAX_SCALE_DISTORTION:g} % is allowed); set crs: to the UTM zone of "
+                "the study area, e.g. EPSG:25832 (UTM 32N) or EPSG:25833 (UTM 33N)."
+            )
 
     def load_all(self) -> dict[str, gpd.GeoDataFrame]:
         """Load every layer; returns ``{kind: GeoDataFrame}``."""

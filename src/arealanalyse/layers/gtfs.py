@@ -29,7 +29,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from arealanalyse.errors import EmptyLayerError, LayerFileError, MissingColumnError
+from arealanalyse.errors import CodeError, EmptyLayerError, LayerFileError, MissingColumnError
+from arealanalyse.layers.encodings import decode_text
 
 __all__ = ["MODE_PRIORITY", "gtfs_mode", "read_gtfs_stops"]
 
@@ -72,11 +73,8 @@ def _primary(modes: set[str]) -> str | None:
     return next((m for m in MODE_PRIORITY if m in modes), None)
 
 
-def _read_text(raw: bytes) -> pd.DataFrame:
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("latin-1")
+def _read_text(raw: bytes, name: str, path: Path, encoding: str | None) -> pd.DataFrame:
+    text = decode_text(raw, name=name, path=path, encoding=encoding)
     return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
 
 
@@ -102,12 +100,14 @@ def _feed_files(path: Path, name: str) -> dict[str, bytes]:
     return files
 
 
-def _route_modes(files: dict[str, bytes]) -> pd.Series | None:
+def _route_modes(
+    files: dict[str, bytes], name: str, path: Path, encoding: str | None
+) -> pd.Series | None:
     """Modes serving each stop_id, from stop_times → trips → routes; None without those files."""
     if not {"routes.txt", "trips.txt", "stop_times.txt"} <= set(files):
         return None
-    routes = _read_text(files["routes.txt"])
-    trips = _read_text(files["trips.txt"])
+    routes = _read_text(files["routes.txt"], name, path.with_name("routes.txt"), encoding)
+    trips = _read_text(files["trips.txt"], name, path.with_name("trips.txt"), encoding)
     if not {"route_id", "route_type"} <= set(routes.columns) or not {
         "route_id",
         "trip_id",
@@ -132,7 +132,9 @@ def _route_modes(files: dict[str, bytes]) -> pd.Series | None:
     return pairs.groupby("stop_id")["mode"].agg(lambda s: set(s))
 
 
-def read_gtfs_stops(path: str | Path, /, *, name: str = "transit") -> gpd.GeoDataFrame:
+def read_gtfs_stops(
+    path: str | Path, /, *, name: str = "transit", encoding: str | None = None
+) -> gpd.GeoDataFrame:
     """Read a GTFS feed's stops as stop places with a mode (EPSG:4326 points).
 
     Parameters
@@ -141,6 +143,8 @@ def read_gtfs_stops(path: str | Path, /, *, name: str = "transit") -> gpd.GeoDat
         A GTFS zip, or a ``stops.txt`` (the feed's other files are used when they lie next to it).
     name
         Layer name for messages.
+    encoding
+        Text encoding of the feed when it is not UTF-8 (GTFS says UTF-8; some exports are not).
 
     Returns
     -------
@@ -160,7 +164,7 @@ def read_gtfs_stops(path: str | Path, /, *, name: str = "transit") -> gpd.GeoDat
     """
     p = Path(path)
     files = _feed_files(p, name)
-    df = _read_text(files["stops.txt"])
+    df = _read_text(files["stops.txt"], name, p, encoding)
     df.columns = [c.strip() for c in df.columns]
     need = {"stop_id", "stop_name", "stop_lat", "stop_lon"}
     if not need <= set(df.columns):
@@ -172,7 +176,25 @@ def read_gtfs_stops(path: str | Path, /, *, name: str = "transit") -> gpd.GeoDat
     # naturally: "vehicle_type == 100".
     for col in _INTEGER_FIELDS:
         if col in df.columns:
-            df[col] = pd.to_numeric(df[col].str.strip().replace("", None)).astype("Int64")
+            text = df[col].str.strip()
+            numbers = pd.to_numeric(text.replace("", None), errors="coerce")
+            bad = (numbers.isna() & (text != "")) | (numbers.notna() & (numbers % 1 != 0))
+            if bad.any():
+                row = int(np.flatnonzero(bad.to_numpy())[0])
+                raise CodeError(
+                    f"Layer {name!r}: GTFS field {col} must hold whole numbers but row "
+                    f"{row + 2} has {text.iloc[row]!r} (stop_id {df['stop_id'].iloc[row]!r}); "
+                    "fix the feed."
+                )
+            df[col] = numbers.astype("Int64")
+    ids = df["stop_id"].str.strip()
+    dup = ids.duplicated(keep=False) & (ids != "")
+    if dup.any():
+        first = ids[dup].iloc[0]
+        raise CodeError(
+            f"Layer {name!r}: GTFS stop_id {first!r} occurs {int((ids == first).sum())} times "
+            f"({int(dup.sum())} rows share an id); a stop id must name one stop: fix the feed."
+        )
     info: dict[str, Any] = {"format": "gtfs", "stops_in_file": len(df)}
 
     # Modes per stop.
@@ -183,7 +205,7 @@ def read_gtfs_stops(path: str | Path, /, *, name: str = "transit") -> gpd.GeoDat
         own = df["route_type"].map(gtfs_mode)
         info["mode_from"] = "route_type"
     else:
-        served = _route_modes(files)
+        served = _route_modes(files, name, p, encoding)
         if served is not None:
             info["mode_from"] = "routes serving the stop"
             modes_of = df["stop_id"].map(served)

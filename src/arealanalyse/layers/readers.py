@@ -49,6 +49,7 @@ import numpy as np
 import pandas as pd
 import shapely
 from pyproj import CRS
+from pyproj.exceptions import CRSError
 
 from arealanalyse.errors import (
     CatalogueError,
@@ -57,7 +58,9 @@ from arealanalyse.errors import (
     LayerFileError,
     MissingColumnError,
 )
+from arealanalyse.filters import Filter, parse_filter
 from arealanalyse.layers import norwegian, ssbgrid
+from arealanalyse.layers.encodings import ENCODINGS, check_encoding, decode_text
 from arealanalyse.layers.gtfs import read_gtfs_stops
 from arealanalyse.layers.netex import is_netex, read_netex_stop_places
 from arealanalyse.layers.overlap import misplacement_cause
@@ -67,7 +70,7 @@ from arealanalyse.layers.validate import normalize
 from arealanalyse.layers.vector import read_vector
 from arealanalyse.settings import Settings, resolve
 
-__all__ = ["FORMATS", "detect_format", "read_layer", "read_source"]
+__all__ = ["ENCODINGS", "FORMATS", "check_encoding", "detect_format", "read_layer", "read_source"]
 
 FORMATS = ("auto", "vector", "csv", "gtfs", "netex", "ssb_grid", "sosi", "osm")
 
@@ -164,11 +167,8 @@ def _read_sosi(path: Path, name: str, layer: str | None, kind: str | None) -> gp
     return gdf
 
 
-def _read_table(path: Path, name: str) -> pd.DataFrame:
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        text = path.read_text(encoding="latin-1")
+def _read_table(path: Path, name: str, encoding: str | None = None) -> pd.DataFrame:
+    text = decode_text(path.read_bytes(), name=name, path=path, encoding=encoding)
     if not text.strip():
         raise EmptyLayerError(f"Layer {name!r}: {path.name} is empty; check the path or export.")
     first = text.splitlines()[0]
@@ -223,6 +223,7 @@ def read_source(
     crs: str | None = None,
     x: str | None = None,
     y: str | None = None,
+    encoding: str | None = None,
 ) -> gpd.GeoDataFrame:
     """Read a source file as-is (before normalisation), as a GeoDataFrame.
 
@@ -245,25 +246,30 @@ def read_source(
             f"Layer {name!r}: OSM files are read per kind with read_layer(path, kind)."
         )
     if fmt == "gtfs":
-        gdf = read_gtfs_stops(p, name=name)
+        gdf = read_gtfs_stops(p, name=name, encoding=encoding)
     elif fmt == "netex":
         gdf = read_netex_stop_places(p, name=name)
     elif fmt == "ssb_grid":
         gdf = _read_ssb_grid(p, name)
     elif fmt == "csv":
-        gdf = _points_from_table(_read_table(p, name), name, x=x, y=y, crs=crs)
+        gdf = _points_from_table(_read_table(p, name, encoding), name, x=x, y=y, crs=crs)
         crs = None  # already applied
     elif fmt == "sosi":
         gdf = _read_sosi(p, name, layer, kind)
     else:
-        gdf = read_vector(p, name=name, layer=layer, kind=kind)
+        gdf = read_vector(p, name=name, layer=layer, kind=kind, encoding=encoding)
         if kind in (None, "homes"):
             grid = ssbgrid.grid_from_vector(gdf, name=name)
             gdf = grid if grid is not None else gdf
     if kind is not None and kind in KINDS:
         gdf = _keep_product_rows(gdf, kind)
     if crs is not None:
-        declared = CRS.from_user_input(crs)
+        try:
+            declared = CRS.from_user_input(crs)
+        except (CRSError, TypeError, ValueError):
+            raise CrsError(
+                f"Layer {name!r}: {crs!r} is not a CRS pyproj knows; write it like EPSG:25832."
+            ) from None
         if gdf.crs is None:
             gdf = gdf.set_crs(declared)
         elif not CRS.from_user_input(gdf.crs).equals(declared):
@@ -333,13 +339,14 @@ def read_layer(
     format: str = "auto",
     columns: Mapping[str, str] | None = None,
     values: Mapping[str, Any] | None = None,
-    where: str | None = None,
+    where: str | Filter | None = None,
     crs: str | None = None,
     x: str | None = None,
     y: str | None = None,
     clip: gpd.GeoDataFrame | gpd.GeoSeries | shapely.Geometry | None = None,
     clip_tolerance_m: float = 0.0,
     settings: Settings | None = None,
+    encoding: str | None = None,
 ) -> gpd.GeoDataFrame:
     """Read ``path`` and return the canonical layer ``kind`` in the working CRS.
 
@@ -359,7 +366,8 @@ def read_layer(
         ``{canonical: source_column}`` and ``{canonical: constant}``; common Norwegian source
         names (``kommunenummer_2024``, ``artype``, ``stop_name``...) are recognised without mapping.
     where
-        Attribute filter in pandas ``DataFrame.query`` syntax, applied before validation,
+        Attribute filter in the filter language of :mod:`arealanalyse.filters` (parsed before
+        the file is opened, never run as Python), applied before validation,
         e.g. ``"vehicle_type == 100"``. CSV columns are text (ids keep their leading zeros:
         ``"kommunenummer == '0301'"``); GTFS integer fields are numbers.
     crs
@@ -371,6 +379,9 @@ def read_layer(
         features are kept, not cut.
     settings
         Run settings (working CRS).
+    encoding
+        Text encoding of the source when it is not UTF-8 (one of :data:`ENCODINGS`); a file
+        that is not valid in its encoding is refused with a message naming this option.
 
     Examples
     --------
@@ -383,6 +394,13 @@ def read_layer(
     """
     s = resolve(settings)
     name = name or kind
+    # the filter is parsed (and refused) before any data is read
+    flt = parse_filter(where, what=f"Layer {name!r}") if where is not None else None
+    if encoding is not None:
+        try:
+            check_encoding(encoding)
+        except ValueError as exc:
+            raise CatalogueError(f"Layer {name!r}: {exc}.") from None
     if kind not in KINDS:
         raise CatalogueError(f"Layer {name!r}: unknown kind {kind!r}; use one of {sorted(KINDS)}.")
     p = Path(path)
@@ -392,13 +410,15 @@ def read_layer(
         from arealanalyse.layers.osm import read_osm
 
         out = read_osm(p, kind, settings=s)
-        if where:
-            out = _query(out, where, name)
+        if flt is not None:
+            out = _query(out, flt, name)
         return _clip(out, clip, clip_tolerance_m, name, s) if clip is not None else out
-    gdf = read_source(path, name=name, kind=kind, layer=layer, format=format, crs=crs, x=x, y=y)
+    gdf = read_source(
+        path, name=name, kind=kind, layer=layer, format=format, crs=crs, x=x, y=y, encoding=encoding
+    )
     source_info = dict(gdf.attrs.get("source_info", {}))
-    if where:
-        gdf = _query(gdf, where, name)
+    if flt is not None:
+        gdf = _query(gdf, flt, name)
     gdf, mapping = _apply_aliases(gdf, kind, columns or {})
     out = normalize(
         gdf, kind, name=name, columns=mapping, values=values, source=str(path), settings=s
@@ -412,17 +432,11 @@ def read_layer(
     return out
 
 
-def _query(gdf: gpd.GeoDataFrame, where: str, name: str) -> gpd.GeoDataFrame:
-    try:
-        out = gdf.query(where, engine="python")
-    except Exception as exc:
-        raise CatalogueError(
-            f"Layer {name!r}: filter {where!r} is not valid ({type(exc).__name__}: {exc}); "
-            'use pandas query syntax, e.g. "vehicle_type == 100".'
-        ) from None
+def _query(gdf: gpd.GeoDataFrame, flt: Filter, name: str) -> gpd.GeoDataFrame:
+    out = flt.apply(gdf, what=f"Layer {name!r}")
     if len(out) == 0:
         raise EmptyLayerError(
-            f"Layer {name!r}: no features left after the filter {where!r}; check it."
+            f"Layer {name!r}: no features left after the filter {flt.source!r}; check it."
         )
     return out
 

@@ -36,6 +36,7 @@ from pyproj.exceptions import CRSError
 
 from arealanalyse.errors import CatalogueError, CrsError, LayerFileError
 from arealanalyse.layers import norwegian
+from arealanalyse.layers.encodings import encoding_hint
 from arealanalyse.layers.schema import KINDS
 
 __all__ = ["fitting_parts", "pick_layer", "read_vector", "spatial_layers"]
@@ -207,7 +208,13 @@ def _read(path: Path, name: str, layer: str | None, opts: dict[str, str]) -> gpd
 
 
 def read_vector(
-    path: str | Path, /, *, name: str, layer: str | None = None, kind: str | None = None
+    path: str | Path,
+    /,
+    *,
+    name: str,
+    layer: str | None = None,
+    kind: str | None = None,
+    encoding: str | None = None,
 ) -> gpd.GeoDataFrame:
     """Read one layer of a vector file (picking it for ``kind`` when not named).
 
@@ -215,7 +222,9 @@ def read_vector(
     :class:`~arealanalyse.errors.CatalogueError` when several layers could be meant.
     """
     p = Path(path)
-    opts = _GML_OPTIONS if _is_gml(p) else {}
+    opts = dict(_GML_OPTIONS) if _is_gml(p) else {}
+    if encoding:
+        opts["encoding"] = encoding
     try:
         if layer is None:
             layers = spatial_layers(p)
@@ -234,6 +243,11 @@ def read_vector(
         return gdf
     except (CatalogueError, CrsError):
         raise
+    except UnicodeDecodeError as exc:
+        raise LayerFileError(
+            f"Layer {name!r}: {p.name} holds text that is not {encoding or 'UTF-8'} (byte "
+            f"0x{exc.object[exc.start]:02x}); {encoding_hint()}"
+        ) from None
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
         first = str(exc).splitlines()[0]
         raise LayerFileError(
