@@ -22,6 +22,7 @@ __all__ = [
     "LayerFileError",
     "MissingColumnError",
     "NetworkError",
+    "OutputError",
     "RuleError",
     "ScenarioError",
 ]
@@ -69,6 +70,10 @@ class ScenarioError(ArealanalyseError, ValueError):
 
 class RuleError(ArealanalyseError, ValueError):
     """A rule file is invalid."""
+
+
+class OutputError(ArealanalyseError, ValueError):
+    """An output cannot be written where asked (a file in the way, a folder of other files)."""
 
 
 class FilterError(ArealanalyseError, ValueError):

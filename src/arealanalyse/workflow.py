@@ -102,6 +102,31 @@ class MainJobResult:
     layers: pd.DataFrame = field(default_factory=pd.DataFrame)
     timings_s: dict[str, float] = field(default_factory=dict)
 
+    def moved_to(self, out_dir: Path) -> MainJobResult:
+        """The same result with every path under ``out_dir`` (after a staged write is moved)."""
+        import dataclasses
+
+        def mv(p: Path) -> Path:
+            return Path(out_dir) / Path(p).relative_to(self.out_dir)
+
+        scenarios = [
+            dataclasses.replace(
+                o,
+                folder=mv(o.folder),
+                review={k: mv(v) for k, v in o.review.items()},
+                map_path=mv(o.map_path),
+            )
+            for o in self.scenarios
+        ]
+        return dataclasses.replace(
+            self,
+            out_dir=Path(out_dir),
+            index=mv(self.index),
+            baseline_maps={k: mv(v) for k, v in self.baseline_maps.items()},
+            scenarios=scenarios,
+            comparison={k: mv(v) for k, v in self.comparison.items()},
+        )
+
     def headline(self) -> pd.DataFrame:
         """Return the baseline's headline metrics (those of ``HEADLINE_METRICS`` computed)."""
         s = self.baseline_summary.set_index("metric")

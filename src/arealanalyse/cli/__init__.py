@@ -1,14 +1,18 @@
 """Command-line interface: parse, call the library, write, report where outputs went.
 
 Each concern has its own module with a ``typer.Typer`` sub-app or command; they are registered in
-:func:`_register`. :func:`main` maps every :class:`~arealanalyse.errors.ArealanalyseError` (and the
-usual file errors) to exit code 2 with a one-line message; ``--verbose`` shows the traceback too.
+:func:`_register`. :func:`main` maps every :class:`~arealanalyse.errors.ArealanalyseError`, the
+usual file errors and click's usage errors to exit code 2 with a one-line message, and any other
+exception to exit code 3 with one line naming a log file that holds the traceback; ``--verbose``
+shows the traceback too.
 """
 
 from __future__ import annotations
 
 import sys
 import traceback
+from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -82,35 +86,136 @@ def _register() -> None:
 _register()
 
 
-def _fail(message: str) -> int:
+def _fail(message: str, code: int = 2) -> int:
     line = " ".join(str(message).split())
     typer.secho(f"error: {line}", fg=typer.colors.RED, err=True)
-    return 2
+    return code
+
+
+def _click_classes(name: str) -> tuple[type[BaseException], ...]:
+    """``name`` from click and from the click that typer vendors (newer typer), if any."""
+    import importlib
+
+    found: list[type[BaseException]] = []
+    for module in ("click.exceptions", "typer._click.exceptions", "typer.exceptions"):
+        try:
+            cls = getattr(importlib.import_module(module), name, None)
+        except ImportError:
+            continue
+        if isinstance(cls, type) and cls not in found:
+            found.append(cls)
+    return tuple(found)
+
+
+_NO_ARGS = _click_classes("NoArgsIsHelpError")
+_USAGE = _click_classes("UsageError")
+_CLICK = _click_classes("ClickException")
+_EXIT = _click_classes("Exit")
+_ABORT = _click_classes("Abort")
+
+
+def _usage_line(exc: Any) -> str:
+    """One line for a click/typer usage error, naming the command and its --help."""
+    ctx = exc.ctx
+    command = ctx.command_path if ctx is not None else "arealanalyse"
+    return f"{exc.format_message()} (see '{command} --help')"
+
+
+def _crash_log(exc: BaseException, argv: list[str]) -> Path | None:
+    """Write the traceback of an unexpected exception to a log file; return its path."""
+    import datetime
+    import os
+    import platform
+    import tempfile
+
+    from arealanalyse import __version__
+
+    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+    text = (
+        f"arealanalyse {__version__} on Python {platform.python_version()} "
+        f"({platform.platform()})\ncommand: arealanalyse {' '.join(argv)}\n\n"
+        + "".join(traceback.format_exception(exc))
+    )
+    env = os.environ.get("AREALANALYSE_LOG_DIR")
+    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    folders = [Path(env)] if env else []
+    folders += [Path(cache) / "arealanalyse" / "logs", Path(tempfile.gettempdir())]
+    for folder in folders:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / f"arealanalyse-crash-{stamp}-{os.getpid()}.log"
+            path.write_text(text, encoding="utf-8")
+            return path
+        except OSError:
+            continue
+    return None
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``arealanalyse`` command; returns the exit code."""
+    """Entry point of the ``arealanalyse`` command; returns the exit code.
+
+    Every failure ends in one line on stderr: exit 2 for usage and input errors, 3 (with the
+    path of a log file holding the traceback) for an unexpected internal error, 130/143 when
+    interrupted by SIGINT/SIGTERM (after cleaning up staged outputs). ``--verbose`` also
+    prints the traceback.
+    """
+    from arealanalyse.io import Interrupted, handle_signals
+
     if argv is None:
         argv = sys.argv[1:]
-    _STATE["verbose"] = "--verbose" in argv or "-v" in argv
+    argv = list(argv)
+    verbose = "--verbose" in argv or "-v" in argv
+    _STATE["verbose"] = verbose
     try:
-        # Standalone mode: click handles usage errors itself (message, exit 2) and every command
-        # ends in SystemExit; our own errors propagate to here.
-        app(args=argv, prog_name="arealanalyse", standalone_mode=True)
+        with handle_signals():
+            rv = app(args=argv, prog_name="arealanalyse", standalone_mode=False)
+        return rv if isinstance(rv, int) and not isinstance(rv, bool) else 0
+    except _NO_ARGS as exc:
+        typer.echo(exc.format_message())  # type: ignore[attr-defined]
+        return 0
+    except _USAGE as exc:
+        return _fail(_usage_line(exc))
+    except _CLICK as exc:
+        return _fail(exc.format_message())  # type: ignore[attr-defined]
+    except _EXIT as exc:  # pragma: no cover - typer returns these as codes
+        return int(exc.exit_code)  # type: ignore[attr-defined]
     except SystemExit as exc:
         code = exc.code
         return code if isinstance(code, int) else (0 if code is None else _fail(str(code)))
     except ArealanalyseError as exc:
-        if _STATE["verbose"]:
+        if verbose:
             traceback.print_exc()
         return _fail(str(exc))
-    except (FileNotFoundError, PermissionError, IsADirectoryError) as exc:
-        if _STATE["verbose"]:
+    except (
+        FileNotFoundError,
+        FileExistsError,
+        PermissionError,
+        IsADirectoryError,
+        NotADirectoryError,
+    ) as exc:
+        if verbose:
             traceback.print_exc()
         return _fail(f"{exc}; check the path.")
-    except KeyboardInterrupt:
-        return _fail("interrupted; outputs written so far are complete files (writes are atomic).")
-    return 0
+    except (Interrupted, KeyboardInterrupt, *_ABORT) as exc:
+        signame = exc.signame if isinstance(exc, Interrupted) else "SIGINT"
+        code = exc.exit_code if isinstance(exc, Interrupted) else 130
+        return _fail(
+            f"interrupted ({signame}); outputs of this run were discarded and earlier outputs "
+            "are unchanged.",
+            code,
+        )
+    except Exception as exc:
+        if verbose:
+            traceback.print_exc()
+        log = _crash_log(exc, argv)
+        where = f"the traceback is in {log}" if log else "no log could be written"
+        said = " ".join(str(exc).split())
+        said = said if len(said) <= 200 else said[:197] + "..."
+        return _fail(
+            f"internal error ({type(exc).__name__}: {said}); this is a bug in arealanalyse, not "
+            f"in your input: {where}; please report it with that file.",
+            3,
+        )
 
 
 if __name__ == "__main__":  # pragma: no cover

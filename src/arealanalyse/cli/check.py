@@ -9,7 +9,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from arealanalyse.io import check_output_folder, staged_output
+
 __all__ = ["check"]
+
+_REVIEW_FILES = frozenset({"review.html", "review.md", "review.json"})
 
 _STYLE = {"pass": "green", "warn": "yellow", "fail": "bold red", "not_applicable": "dim"}
 _WORD = {
@@ -56,6 +60,7 @@ def check(
 
     if lang not in ("nb", "en"):
         raise typer.BadParameter(f"{lang!r}: use nb or en.", param_hint="--lang")
+    check_output_folder(out, owns=_REVIEW_FILES)
     console = Console()
     t0 = time.perf_counter()
     with console.status(
@@ -69,15 +74,21 @@ def check(
             proposal, rules=rules, catalogue=catalogue, period=period, layer=layer, progress=say
         )
         say("Skriver rapporten" if lang == "nb" else "Writing the report")
-        paths = write_review(
-            res.evaluation,
-            out,
-            lang=lang,
-            synthetic=res.synthetic,
-            notes=res.notes,
-            sources=res.sources,
-            offline=not online_map,
-        )
+        inputs = {f"proposal:{proposal.name}": proposal}
+        if res.evaluation.rules.path is not None:
+            inputs[f"rules:{res.evaluation.rules.path.name}"] = res.evaluation.rules.path
+        with staged_output(out, command="check", inputs=inputs, owns=_REVIEW_FILES) as stage:
+            stage.inputs.update(getattr(res.result, "inputs", {}))
+            written = write_review(
+                res.evaluation,
+                stage.path,
+                lang=lang,
+                synthetic=res.synthetic,
+                notes=res.notes,
+                sources=res.sources,
+                offline=not online_map,
+            )
+            paths = {k: stage.final(v) for k, v in written.items()}
     ev = res.evaluation
     words = _WORD[lang]
     table = Table(title=ev.rules.title.get(lang), show_lines=False)

@@ -11,11 +11,17 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 
 from arealanalyse.errors import ArealanalyseError
+from arealanalyse.io import check_output_folder, staged_output
 
 __all__ = ["app"]
 
 app = typer.Typer(
     help="The SYNTHETIC Bærum demo study area (generated, not real data).", no_args_is_help=True
+)
+
+#: What ``demo run`` writes into its output folder (so an older version's output may be replaced).
+_MAIN_JOB_FILES = frozenset(
+    {"baseline", "scenarios", "review", "comparison", "index.html", "summary.json"}
 )
 
 _STEPS = (
@@ -139,6 +145,7 @@ def run(
 
     if lang not in ("nb", "en"):
         raise typer.BadParameter(f"{lang!r}: use nb or en.", param_hint="--lang")
+    check_output_folder(out, owns=_MAIN_JOB_FILES)
     console = Console()
     t0 = time.perf_counter()
     with console.status("Starter …") as status:
@@ -147,9 +154,13 @@ def run(
             console.log(f"{message}  [dim]({time.perf_counter() - t0:.0f} s)[/dim]")
             status.update(message)
 
-        res = run_main_job(
-            out, catalogue=catalogue, lang=lang, offline=not online_maps, progress=say
-        )
+        with staged_output(out, command="demo run", owns=_MAIN_JOB_FILES) as stage:
+            res = run_main_job(
+                stage.path, catalogue=catalogue, lang=lang, offline=not online_maps, progress=say
+            )
+            if catalogue.is_file():
+                stage.add_input(catalogue, f"catalogue:{catalogue.name}")
+        res = res.moved_to(out)
     nb = lang == "nb"
     if res.synthetic:
         console.print(

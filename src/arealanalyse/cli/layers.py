@@ -41,8 +41,13 @@ def info(
     layer: str | None = typer.Option(None, "--layer", help="Layer inside a multi-layer file."),
     fmt: str = typer.Option("auto", "--format", help="auto, vector, csv, gtfs, ssb_grid, osm."),
     column: list[str] = typer.Option([], "--column", "-c", help="Map a column: canonical=source."),
-    where: str | None = typer.Option(None, "--where", help="Filter, pandas query syntax."),
+    where: str | None = typer.Option(
+        None, "--where", help="Filter on the source's columns, e.g. \"vehicle_type == 100\"."
+    ),
     crs: str | None = typer.Option(None, "--crs", help="CRS of a source without one (CSV)."),
+    encoding: str | None = typer.Option(
+        None, "--encoding", help="Text encoding when not UTF-8: latin-1 or cp1252."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
 ) -> None:
     """Load one layer into its canonical kind and print what was found.
@@ -52,9 +57,12 @@ def info(
 
     Example: arealanalyse layers info ru250m.csv --kind homes
     """
+    from arealanalyse.filters import parse_filter
     from arealanalyse.layers.readers import read_layer
     from arealanalyse.layers.validate import load_report
 
+    if where is not None:  # refused before any file is read
+        parse_filter(where, what="--where")
     if kind in RASTER_KINDS:
         from arealanalyse.layers.rasterinfo import raster_info
 
@@ -73,6 +81,7 @@ def info(
         columns=_parse_columns(column),
         where=where,
         crs=crs,
+        encoding=encoding,
     )
     rep = load_report(gdf)
     facts: dict[str, object] = {
@@ -188,6 +197,8 @@ def check(
             )
     failed = [r for r in rows if not r["ok"]]
     if failed:
-        for r in failed:
-            typer.secho(f"error: {r['error']}", fg=typer.colors.RED, err=True)
-        raise typer.Exit(2)
+        if not as_json:  # every failure on stdout; stderr gets one line
+            for r in failed:
+                console.print(f"[red]error[/red] {r['kind']}: {r['error']}", soft_wrap=True)
+        more = f" ({len(failed) - 1} more listed above)" if len(failed) > 1 else ""
+        raise CatalogueError(f"{failed[0]['error']}{more}")

@@ -20,6 +20,7 @@ from rich.table import Table
 from typer.core import TyperGroup
 
 from arealanalyse.errors import CatalogueError, EmptyLayerError, MissingColumnError
+from arealanalyse.io import check_output_folder, staged_output
 
 __all__ = ["app"]
 
@@ -42,6 +43,11 @@ app = typer.Typer(
     ),
     no_args_is_help=True,
 )
+
+
+def _METRICS_FILES(name: str) -> bool:  # noqa: N802 (a predicate used like a set)
+    """Names ``metrics run`` writes (so an output folder of an older version may be replaced)."""
+    return name == "metrics.gpkg" or name.endswith((".csv", ".parquet"))
 
 
 @contextmanager
@@ -78,6 +84,7 @@ def run(
     from arealanalyse.metrics import run_suite
     from arealanalyse.network import WalkNetwork
 
+    check_output_folder(out, owns=_METRICS_FILES)
     console = Console(stderr=True)
     t0 = time.perf_counter()
     with _progress(console, not as_json) as say:
@@ -99,7 +106,10 @@ def run(
             progress=say,
         )
         say("writing outputs")
-        paths = result.write(out)
+        with staged_output(
+            out, command="metrics run", inputs=cat.input_files(), owns=_METRICS_FILES
+        ) as stage:
+            paths = {k: stage.final(v) for k, v in result.write(stage.path).items()}
     elapsed = time.perf_counter() - t0
     if as_json:
         payload = {
@@ -133,6 +143,32 @@ def run(
     out_console.print(f"outputs written to {out}/ ({len(paths)} files, e.g. {paths['gpkg'].name})")
 
 
+def _parse_distances(text: str) -> list[float]:
+    """Comma-separated distances in metres: finite, > 0 and at most DISTANCE_M_MAX."""
+    from arealanalyse.limits import DISTANCE_M_MAX, finite_in_range
+
+    out = set()
+    for part in (d.strip() for d in text.split(",")):
+        if not part:
+            continue
+        try:
+            value = float(part)
+        except ValueError:
+            raise typer.BadParameter(
+                f"{part!r} is not a number; use distances in metres, e.g. 500,800,1000.",
+                param_hint="--distance",
+            ) from None
+        try:
+            out.add(
+                finite_in_range(value, what=part, low=0, high=DISTANCE_M_MAX, unit="m", low_open=True)
+            )
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--distance") from None
+    if not out:
+        raise typer.BadParameter("give distances in metres, e.g. 500,1000.", param_hint="--distance")
+    return sorted(out)
+
+
 @app.command("share-within")
 def share_within_command(
     homes: Path = typer.Option(..., "--homes", help="Homes layer file (e.g. SSB grid CSV)."),
@@ -154,7 +190,8 @@ def share_within_command(
         None, "--targets-layer", help="Layer of --targets in a multi-layer file (GeoPackage)."
     ),
     filter_expr: str | None = typer.Option(
-        None, "--filter", help="Filter on the targets, pandas query syntax."
+        None, "--filter",
+        help="Filter on the targets' columns, e.g. \"vehicle_type == 100\" (see docs/layers.md).",
     ),
     within_boundary: Path | None = typer.Option(
         None, "--within-boundary", help="Boundary file; only homes inside it count."
@@ -189,6 +226,7 @@ def share_within_command(
     import shapely
 
     from arealanalyse.layers.overlap import check_overlap
+    from arealanalyse.filters import parse_filter
     from arealanalyse.layers.readers import read_layer
     from arealanalyse.metrics import share_within
     from arealanalyse.metrics.weights import HOME_WEIGHTS, default_home_weight, weight_label
@@ -198,16 +236,9 @@ def share_within_command(
         raise typer.BadParameter(
             "give exactly one of --euclidean or --network CATALOGUE.", param_hint="--euclidean"
         )
-    try:
-        dists = sorted({float(d) for d in distance.split(",") if d.strip()})
-    except ValueError:
-        raise typer.BadParameter(
-            f"{distance!r}: use numbers, e.g. 500,800,1000.", param_hint="--distance"
-        ) from None
-    if not dists or min(dists) <= 0:
-        raise typer.BadParameter(
-            "use positive distances in metres, e.g. 500,1000.", param_hint="--distance"
-        )
+    dists = _parse_distances(distance)
+    if filter_expr is not None:  # refused before any file is read
+        parse_filter(filter_expr, what="--filter")
     if lang not in ("nb", "en"):
         raise typer.BadParameter("use nb or en.", param_hint="--lang")
     if (within_boundary is None) != (kommune is None):

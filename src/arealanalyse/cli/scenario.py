@@ -10,6 +10,21 @@ from rich.console import Console
 from rich.table import Table
 
 from arealanalyse.errors import ScenarioError
+from arealanalyse.io import check_output_folder, staged_output
+
+#: Names ``scenario run`` writes (so an output folder of an older version may be replaced).
+SCENARIO_RUN_FILES = frozenset(
+    {
+        "scenario.resolved.yaml",
+        "manifest.json",
+        "metrics_before_after.csv",
+        "sites.csv",
+        "sites.gpkg",
+        "rezonings.csv",
+        "totals.json",
+        "surfaces",
+    }
+)
 
 __all__ = ["app"]
 
@@ -29,16 +44,18 @@ def _validate_all(files: list[Path], console: Console) -> None:
     with console.status("Validerer scenariofiler") as status:
         problems = validate_files(files, progress=lambda m: status.update(m))
     bad = {f: p for f, p in problems.items() if p}
+    listing = Console(highlight=False)  # the list goes to stdout; stderr gets one line
     for f, lines in problems.items():
         if not lines:
-            console.print(f"[green]ok[/green]    {f}")
+            listing.print(f"[green]ok[/green]    {f}")
         for line in lines:
-            console.print(f"[red]error[/red] {line}", soft_wrap=True)
+            listing.print(f"[red]error[/red] {line}", soft_wrap=True)
     if bad:
         n = sum(len(p) for p in bad.values())
+        first = next(iter(bad.values()))[0]
         raise ScenarioError(
-            f"{n} problem(s) in {len(bad)} of {len(files)} scenario file(s); fix them (listed "
-            "above) and run again. Nothing was computed."
+            f"{n} problem(s) in {len(bad)} of {len(files)} scenario file(s), the first: {first} "
+            "(all are listed above); fix them and run again. Nothing was computed."
         )
 
 
@@ -125,11 +142,15 @@ def run(
     Example: arealanalyse scenario run scenarios/knutepunkt.yaml --out output/knutepunkt
     """
     console = _console()
+    if out is not None:
+        check_output_folder(out, owns=SCENARIO_RUN_FILES)
     (result,) = _evaluate([file], console)
     folder = out if out is not None else Path("output/scenarios") / result.name
-    written = result.write(folder)
+    with staged_output(folder, command="scenario run", owns=SCENARIO_RUN_FILES) as stage:
+        stage.inputs.update(result.inputs)
+        written = result.write(stage.path)
     console.print(_summary_table([result]))
-    typer.echo(f"Wrote {len(written)} files to {folder}")
+    typer.echo(f"Wrote {len(written) + 1} files to {folder}")
 
 
 @app.command("compare")
@@ -153,12 +174,16 @@ def compare(
     from arealanalyse.scenarios.compare import parse_weights, rank, write_ranking
 
     w = parse_weights(weights)  # fail on bad weights before any work
+    owns = {"ranking.md", "ranking.csv", "ranking.json"}
+    check_output_folder(out, owns=owns)
     console = _console()
     results = _evaluate(files, console)
-    for r in results:
-        r.write(out / r.name)
     table = rank(results, weights=w)
-    written = write_ranking(table, out)
+    with staged_output(out, command="scenario compare", owns=owns) as stage:
+        for r in results:
+            r.write(stage.path / r.name)
+            stage.inputs.update({f"{r.name}/{k}": v for k, v in r.inputs.items()})
+        written = write_ranking(table, stage.path)
     console.print(_summary_table(results))
     ranking = Table(title="Rangering")
     for col in ("rang", "scenario", "poeng"):

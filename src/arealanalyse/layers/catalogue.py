@@ -254,6 +254,19 @@ class Catalogue:
         spec = self.model.rasters.get(kind)
         return (self.root / spec.path).resolve() if spec else None
 
+    def input_files(self) -> dict[str, Path]:
+        """``{label: path}`` of the files a run on this catalogue reads (for manifests)."""
+        out = {f"catalogue:{self.path.name}": self.path}
+        for kind in self.kinds:
+            src = self.source_path(kind)
+            if src.is_file():
+                out[f"layer:{kind}:{src.name}"] = src
+        for kind in self.model.rasters:
+            rp = self.raster_path(kind)
+            if rp is not None and rp.is_file():
+                out[f"raster:{kind}:{rp.name}"] = rp
+        return out
+
     # --- data -----------------------------------------------------------------------------
     def has(self, kind: str) -> bool:
         """Whether the catalogue has a layer of ``kind``."""
