@@ -72,7 +72,7 @@ sources:                   # shown on maps and reports
 layers:                    # key = canonical kind
   boundary:
     path: kommuner.geojson
-    where: "kommunenummer == '3201'"   # pandas query syntax, on the source's columns
+    where: "kommunenummer == '3201'"   # filter language (below), on the source's columns
   transit:
     path: gtfs/stops.txt               # format auto-detected (gtfs)
     where: "vehicle_type == 100"       # GTFS integer fields are numbers; CSV columns text
@@ -99,8 +99,9 @@ rasters:
 | `format` | `auto` (default), `vector`, `csv`, `gtfs`, `netex`, `ssb_grid`, `sosi`, `osm` |
 | `columns` | `{canonical: source_column}` |
 | `values` | `{canonical: constant}` for columns the source lacks |
-| `where` | attribute filter in pandas `query` syntax |
+| `where` | attribute filter in the filter language (see "Filters" below) |
 | `crs` | CRS of a source without one (CSV); contradicting the file's own CRS is an error |
+| `encoding` | text encoding when the file is not UTF-8: `latin-1`, `cp1252` (also `iso8859-15`, `cp865`, `utf-16`); a file that is not valid UTF-8 without it is refused with a message naming this option |
 | `x`, `y` | coordinate columns of a CSV |
 | `clip` | `{to: <kind>, tolerance_m: <m>}`: keep features within that layer (+ tolerance) |
 
@@ -113,6 +114,63 @@ hand) and `status` (`failed`, `skipped` on request, or `not_available` from any 
 Check a catalogue with `arealanalyse layers check layers/<area>.yaml`; inspect one file with
 `arealanalyse layers info PATH --kind KIND [--json]`.
 
+The catalogue's `crs:` is the **working CRS**: it must be a projected CRS in metres whose scale
+distortion over every layer of the study area is below 1 % (checked when a layer is loaded, with
+pyproj's point scale factors). EPSG:25832 (UTM 32N) suits Bærum and Asker, EPSG:25833 (UTM 33N)
+is Norway's national choice and EPSG:25835 (UTM 35N) suits Finnmark; EPSG:4326 (degrees) and
+EPSG:3857 (Web Mercator, distances about 2x too long at 60° N) are refused with that advice.
+
+Features of an `areas` layer that share a `name` are one area when their parts lie within
+{merge_m:g} m of each other (a business park split by a road); farther apart, the name would mean
+two places and loading fails. A GTFS `stop_id` that occurs twice in `stops.txt` is an error.
+
+## Filters
+
+`where:` in a catalogue, `--where` (`layers info`), `--filter` (`metrics share-within`) and a
+rule's `applies_to.where` use one small filter language. It is parsed (and refused, with one line
+naming the first disallowed token and its position) before any file is read, and evaluated by
+arealanalyse itself: pandas `query`/`eval` are never used, so a filter in a shared file cannot
+run code.
+
+| element | examples |
+|---|---|
+| column names | `vehicle_type`, `kommunenummer`, `navn_på_område`; other names in backticks: `` `stop name` `` |
+| text | `'Sandvika'`, `"0301"` (a backslash escapes a quote: `'Bjørn\\'s'`) |
+| numbers | `100`, `-2.5`, `1e3` (finite only) |
+| true/false | `true`, `false` |
+| comparisons | `==` (also `=`), `!=`, `<`, `<=`, `>`, `>=` |
+| lists | `vehicle_type in (100, 401)`, `name not in ['Lysaker', 'Fornebu']` |
+| logic | `and`, `or`, `not`, parentheses |
+
+```text
+kommunenummer == '3201'
+vehicle_type in (100, 101, 401) and not stop_name == 'Sandvika'
+(area_type == 'centre' or area_type == 'node') and bra_m2 >= 5000
+```
+
+Nothing else is allowed: no `@` variables, no attribute access (`a.b`), no calls (`f(x)`), no
+arithmetic, no names starting with `__`; a filter is at most {max_len} characters and
+{max_depth} levels deep. A bare column is a condition only when it holds true/false values. Text
+columns are compared with quoted text and number columns with numbers (CSV columns are text, so
+ids keep their leading zeros; GTFS integer fields are numbers); mixing them is an error that says
+which to quote. A missing value matches no comparison (not even `!=`); `not` turns that into a
+match. A column the source does not have is an error that lists the columns.
+
+## Plausible numbers
+
+A number that cannot be right is an error, never a result. Numbers read from files and the
+command line must be finite (no `.nan`, `.inf`, `1e309`) and within these ranges:
+
+| number | range |
+|---|---|
+| BRA of a site or plan area (`bra_m2`, `BRA`) | 0 to {bra:,.0f} m² |
+| dwellings of a site, rezoning or plan area | 0 to {dw:,} |
+| `jobs_per_1000m2` | 0 to {jobs:g} |
+| distances (`--distance`, `clip.tolerance_m`, `abc`, rule thresholds in m) | above 0 (≥ 0 for tolerances) up to {dist:,.0f} m |
+| years (`period`, site and plan-area `year`, `--period`) | {y0} to {y1} |
+| rule thresholds | by unit: m, daa, dB, °, m², %, m²/år, boliger/år (see `docs/rules.md`) |
+| layer columns (weights, BRA, jobs) | finite; dwellings, population never negative |
+
 ## Canonical kinds
 
 """
@@ -120,7 +178,27 @@ Check a catalogue with `arealanalyse layers check layers/<area>.yaml`; inspect o
 
 def render() -> str:
     """Return the Markdown text of docs/layers.md."""
-    parts = [HEAD]
+    from arealanalyse import limits
+    from arealanalyse.filters import MAX_DEPTH, MAX_FILTER_LENGTH
+    from arealanalyse.layers.validate import AREA_NAME_MERGE_M
+
+    head = HEAD.replace("{", "{{").replace("}", "}}")
+    for key in ("merge_m:g", "max_len", "max_depth", "bra:,.0f", "dw:,", "jobs:g", "dist:,.0f",
+                "y0", "y1"):
+        head = head.replace("{{" + key + "}}", "{" + key + "}")
+    parts = [
+        head.format(
+            merge_m=AREA_NAME_MERGE_M,
+            max_len=MAX_FILTER_LENGTH,
+            max_depth=MAX_DEPTH,
+            bra=limits.BRA_M2_MAX,
+            dw=limits.DWELLINGS_MAX,
+            jobs=limits.JOBS_PER_1000M2_MAX,
+            dist=limits.DISTANCE_M_MAX,
+            y0=limits.YEAR_MIN,
+            y1=limits.YEAR_MAX,
+        )
+    ]
     for kind in KINDS:
         parts.append(describe_kind(kind))
         parts.append("")

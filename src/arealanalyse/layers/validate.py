@@ -142,6 +142,32 @@ def check_crs(gdf: gpd.GeoDataFrame, name: str) -> CRS:
     return crs
 
 
+#: Features of an ``areas`` layer that share a name are one area when they lie this close
+#: (metres) to each other (e.g. a business park split by a road); farther apart, it is an error.
+AREA_NAME_MERGE_M = 200.0
+
+
+def _check_area_names(areas: gpd.GeoDataFrame, name: str) -> None:
+    """A name must mean one place: same-named parts within AREA_NAME_MERGE_M, else an error."""
+    named = areas[areas["name"].astype(str).str.strip() != ""]
+    dup = named["name"][named["name"].duplicated(keep=False)]
+    for area in pd.unique(dup):
+        parts = named.geometry[named["name"] == area]
+        joined = shapely.union_all(parts.buffer(AREA_NAME_MERGE_M / 2).values)
+        if joined.geom_type != "Polygon":
+            gap = min(
+                a.distance(b)
+                for i, a in enumerate(parts.values)
+                for b in parts.values[i + 1 :]
+                if a.distance(b) > 0
+            ) if len(parts) > 1 else 0.0
+            raise CodeError(
+                f"Layer {name!r}: the name {area!r} is used by {len(parts)} features up to "
+                f"{gap:,.0f} m apart, so it would mean more than one place; give them distinct "
+                f"names (parts closer than {AREA_NAME_MERGE_M:g} m count as one area)."
+            )
+
+
 def _coerce(series: pd.Series, dtype: str, name: str, col: str) -> pd.Series:
     if dtype == "str":
         out = series.astype("string").fillna("").astype(object)
@@ -153,6 +179,10 @@ def _coerce(series: pd.Series, dtype: str, name: str, col: str) -> pd.Series:
         raise CodeError(
             f"Layer {name!r}: column {col!r} must be numeric but has {sample}; "
             "fix the source values or map another column."
+        )
+    if np.isinf(numeric.to_numpy(dtype="float64", na_value=np.nan)).any():
+        raise CodeError(
+            f"Layer {name!r}: column {col!r} has infinite values; fix the source values."
         )
     if dtype == "int":
         if numeric.isna().any():
@@ -397,6 +427,8 @@ def normalize(
         if result["jobs"].isna().all():
             result["jobs"] = 0.0
         result["jobs"] = result["jobs"].fillna(0.0)
+    if kind == "areas":
+        _check_area_names(result, name)
     order = [c for c in spec.column_names if c in result.columns] + ["geometry"]
     result = result[order]
     report.features = len(result)

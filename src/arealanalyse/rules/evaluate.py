@@ -28,6 +28,7 @@ import geopandas as gpd
 import pandas as pd
 
 from arealanalyse.errors import MissingColumnError
+from arealanalyse.filters import parse_filter
 from arealanalyse.layers.codes import value_label
 from arealanalyse.rules.measures import MEASURES, Measure, ProposalTables, as_tables, fmt_number
 from arealanalyse.rules.model import Rule, RuleSet
@@ -316,6 +317,9 @@ def _selected(sites: gpd.GeoDataFrame, rule: Rule) -> pd.Series:
         sel &= sites["use"].isin(rule.applies_to.uses)
     if rule.applies_to.sites is not None:
         sel &= sites["site_id"].astype(str).isin([str(s) for s in rule.applies_to.sites])
+    if rule.applies_to.where is not None:
+        flt = parse_filter(rule.applies_to.where, what=f"Rule {rule.id!r}: applies_to.where")
+        sel &= flt.mask(pd.DataFrame(sites.drop(columns="geometry", errors="ignore")))
     return sel
 
 
@@ -439,7 +443,8 @@ def evaluate(result: Any, rules: RuleSet, /) -> Evaluation:
                          value, site.to_dict(), params, reason)
                 )  # fmt: skip
         else:
-            unfiltered = rule.applies_to.uses is None and rule.applies_to.sites is None
+            a = rule.applies_to
+            unfiltered = a.uses is None and a.sites is None and a.where is None
             # The unfiltered selection is the site table itself, so measures can use totals.
             selected = sites if unfiltered else sites[sel]
             value, info = measure.proposal_value(tables, selected, rule.params)

@@ -10,6 +10,7 @@ the key path and the fix. ``docs/rules.md`` documents every key.
 from __future__ import annotations
 
 import difflib
+import math
 import os
 import re
 from pathlib import Path
@@ -18,8 +19,11 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from arealanalyse.errors import RuleError
+from arealanalyse.filters import parse_filter
 from arealanalyse.layers.codes import AREA_TYPES, AREALFORMAL, AREALFORMAL_CATEGORIES
+from arealanalyse.limits import DISTANCE_M_MAX
 from arealanalyse.rules.measures import MEASURES, USES
+from arealanalyse.scenarios.sitetable import SITE_TABLE_COLUMNS
 from arealanalyse.yamlfiles import format_validation_error, read_yaml
 
 __all__ = [
@@ -69,7 +73,20 @@ _PARAM_CHECKS: dict[str, tuple[Any, str]] = {
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+#: Plausible thresholds by measure unit: a number outside is a typo, not a rule.
+THRESHOLD_RANGES: dict[str, tuple[float, float]] = {
+    "m": (0.0, DISTANCE_M_MAX),
+    "daa": (0.0, 1_000_000.0),
+    "dB": (0.0, 200.0),
+    "°": (0.0, 90.0),
+    "m²": (0.0, 100_000_000.0),
+    "%": (0.0, 100.0),
+    "m²/år": (0.0, 10_000_000.0),
+    "boliger/år": (0.0, 1_000_000.0),
+}
 
 
 class Text(_Strict):
@@ -98,14 +115,30 @@ class Clause(_Strict):
 class AppliesTo(_Strict):
     """Which part of a proposal a rule is checked on.
 
-    ``scope: site`` checks each development site (filtered by ``uses`` and ``sites`` when given;
-    the other sites get ``not_applicable``). ``scope: proposal`` checks the proposal as a whole;
-    ``uses`` and ``sites`` then select the sites the measure is computed over.
+    ``scope: site`` checks each development site (filtered by ``uses``, ``sites`` and ``where``
+    when given; the other sites get ``not_applicable``). ``scope: proposal`` checks the proposal
+    as a whole; ``uses``, ``sites`` and ``where`` then select the sites the measure is computed
+    over. ``where`` is a condition in the filter language (:mod:`arealanalyse.filters`) on the
+    site table's columns, checked when the rule file is loaded.
     """
 
     scope: Literal["site", "proposal"] = "site"
     uses: list[str] | None = None
     sites: list[str] | None = None
+    where: str | None = Field(
+        None,
+        description="A condition on site-table columns in the filter language, e.g. "
+        "\"bra_m2 >= 5000 and abc_class != 'A'\".",
+    )
+
+    @field_validator("where")
+    @classmethod
+    def _where_parses(cls, v: str | None) -> str | None:
+        if v is None:
+            return v
+        flt = parse_filter(v)
+        flt.check_columns(SITE_TABLE_COLUMNS)
+        return v
 
     @field_validator("uses")
     @classmethod
@@ -133,6 +166,21 @@ class Rule(_Strict):
     threshold: ThresholdValue
     severity: Literal["fail", "warn"] = "fail"
     advice: Text | None = None
+
+    @field_validator("threshold", mode="before")
+    @classmethod
+    def _typed_threshold(cls, v: Any) -> Any:
+        for item in v if isinstance(v, list) else [v]:
+            if isinstance(item, bool):
+                raise ValueError(
+                    f"{item!r} is not a threshold (YAML reads true/yes/on and false/no/off as "
+                    "true/false); give a number, or quote text ('yes')"
+                )
+            if item is None or isinstance(item, dict | list):
+                raise ValueError(f"{item!r} is not a threshold; give a number or text")
+            if isinstance(item, float) and not math.isfinite(item):
+                raise ValueError(f"{item!r} is not a finite number; give a number")
+        return v
 
     @model_validator(mode="after")
     def _check_measure(self) -> Rule:
@@ -167,12 +215,24 @@ class Rule(_Strict):
         if listy != isinstance(self.threshold, list):
             want = "a list" if listy else "a single value"
             raise ValueError(f"threshold: operator {self.operator!r} needs {want}")
+        vals = self.threshold if isinstance(self.threshold, list) else [self.threshold]
         if m.kind == "number":
-            vals = self.threshold if isinstance(self.threshold, list) else [self.threshold]
             if any(isinstance(v, str) for v in vals):
                 raise ValueError(
                     f"threshold: measure {self.measure!r} is numeric ({m.unit}); give a number"
                 )
+            low, high = THRESHOLD_RANGES.get(m.unit, (-math.inf, math.inf))
+            bad = [v for v in vals if not low <= float(v) <= high]
+            if bad:
+                raise ValueError(
+                    f"threshold: {bad[0]:g} {m.unit} is not plausible for {self.measure!r}; "
+                    f"give a number from {low:,g} to {high:,g} {m.unit}"
+                )
+        elif any(not isinstance(v, str) for v in vals):
+            raise ValueError(
+                f"threshold: measure {self.measure!r} gives names or classes; give them as "
+                "text (quote numbers: '1300')"
+            )
         return self
 
 

@@ -47,6 +47,7 @@ from arealanalyse.errors import (
 )
 from arealanalyse.layers.codes import AREALFORMAL
 from arealanalyse.layers.validate import check_crs
+from arealanalyse.limits import BRA_M2_MAX, DWELLINGS_MAX, YEAR_MAX, YEAR_MIN
 from arealanalyse.rules.measures import USES
 from arealanalyse.settings import Settings, resolve
 
@@ -288,8 +289,33 @@ def read_proposal(
         if col is None:
             return pd.Series(np.nan if numeric else "", index=raw.index)
         if numeric:
-            return pd.to_numeric(raw[col], errors="coerce")
+            values = pd.to_numeric(raw[col], errors="coerce")
+            text = raw[col].astype("string").str.strip().fillna("")
+            bad = values.isna() & (text != "")
+            if bad.any():
+                raise CodeError(
+                    f"Proposal file {label!r}: column {col!r} must be numeric but has "
+                    f"{raw.loc[bad, col].iloc[0]!r}; fix the values (leave empty when unknown)."
+                )
+            return values
         return raw[col].astype("string").fillna("").astype(object)
+
+    def _plausible(values: pd.Series, col: str, low: float, high: float, unit: str) -> None:
+        v = values[building.to_numpy()]
+        bad = v.notna() & ~(np.isfinite(v) & (v >= low) & (v <= high))
+        if bad.any():
+            raise CodeError(
+                f"Proposal file {label!r}: {col} {v[bad].iloc[0]!r} is not plausible; give a "
+                f"number from {low:,g} to {high:,g}{unit} (leave it empty when unknown)."
+            )
+
+    _plausible(bra, "BRA", 0, BRA_M2_MAX, " m²")
+    dwellings = _opt("dwellings", numeric=True).astype("float64")
+    _plausible(dwellings, "dwellings", 0, DWELLINGS_MAX, "")
+    year = _opt("year", numeric=True).astype("float64")
+    _plausible(year, "year", YEAR_MIN, YEAR_MAX, "")
+    if ((year % 1 != 0) & year.notna()).any():
+        raise CodeError(f"Proposal file {label!r}: years must be whole numbers, e.g. 2030.")
 
     ids = _opt("site_id", numeric=False).map(lambda v: str(v).strip())
     auto = pd.Series([f"P{i + 1}" for i in range(len(raw))], index=raw.index)
@@ -302,8 +328,8 @@ def read_proposal(
             "name": names,
             "use": use,
             "bra_m2": bra.astype("float64"),
-            "dwellings": _opt("dwellings", numeric=True).astype("float64"),
-            "year": _opt("year", numeric=True).astype("float64"),
+            "dwellings": dwellings,
+            "year": year,
             "arealformal": codes,
         },
         geometry=geoms.rename("geometry"),

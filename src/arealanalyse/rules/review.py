@@ -25,6 +25,7 @@ import geopandas as gpd
 from pydantic import ValidationError
 
 from arealanalyse.errors import CatalogueError, ScenarioError
+from arealanalyse.limits import YEAR_MAX, YEAR_MIN
 from arealanalyse.rules.evaluate import Evaluation, evaluate
 from arealanalyse.rules.model import RuleSet, load_rules
 from arealanalyse.rules.proposal import PROPOSAL_SUFFIXES, read_proposal
@@ -96,6 +97,12 @@ def _parse_period(period: str | tuple[int, int] | None, label: str) -> dict[str,
                 f"{label}: period {period!r} is not START-END; write it like 2026-2040."
             )
         start, end = int(m.group(1)), int(m.group(2))
+    for year in (start, end):
+        if not YEAR_MIN <= year <= YEAR_MAX:
+            raise ScenarioError(
+                f"{label}: period year {year} is not plausible; give years from {YEAR_MIN} to "
+                f"{YEAR_MAX}, e.g. 2026-2040."
+            )
     if end < start:
         raise ScenarioError(f"{label}: period {start}-{end} ends before it starts; swap them.")
     return {"start": start, "end": end}
@@ -185,13 +192,16 @@ def proposal_scenario(
     per = _parse_period(period, label)
     if per is not None:
         raw["period"] = per
-    from arealanalyse.scenarios.model import Scenario
+    from arealanalyse.scenarios.model import Scenario, ScenarioValidationError, check_merged
     from arealanalyse.yamlfiles import format_validation_error
 
     try:
         scenario = Scenario.model_validate(raw)
     except ValidationError as exc:
         raise ScenarioError(format_validation_error(exc, Scenario, label)) from None
+    problems = check_merged(scenario, label)
+    if problems:
+        raise ScenarioValidationError(problems)
     return scenario, notes
 
 
@@ -211,7 +221,7 @@ def load_proposal(
     tuple
         ``(scenario, kind, notes)`` with kind ``"scenario"`` or ``"proposal"``.
     """
-    from arealanalyse.scenarios.model import load_scenario
+    from arealanalyse.scenarios.model import ScenarioValidationError, check_merged, load_scenario
 
     p = Path(path)
     notes: list[str] = []
@@ -230,6 +240,10 @@ def load_proposal(
             changed._path, changed._chain = scenario._path, scenario._chain
             changed._origins = scenario._origins
             scenario = changed
+            # the new period (or catalogue) must hold for the file's own site years too
+            problems = check_merged(scenario, f"{p.name} (with --period {period})")
+            if problems:
+                raise ScenarioValidationError(problems)
         return scenario, "scenario", notes
     if p.suffix.lower() not in PROPOSAL_SUFFIXES:
         raise ScenarioError(

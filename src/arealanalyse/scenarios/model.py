@@ -26,6 +26,7 @@ import os
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
+import numpy as np
 import shapely
 import shapely.geometry
 import yaml
@@ -41,6 +42,14 @@ from pydantic import (
 
 from arealanalyse.errors import ScenarioError
 from arealanalyse.layers.codes import AREALFORMAL, GREEN_TYPES, SERVICE_CATEGORIES
+from arealanalyse.limits import (
+    BRA_M2_MAX,
+    DISTANCE_M_MAX,
+    DWELLINGS_MAX,
+    JOBS_PER_1000M2_MAX,
+    YEAR_MAX,
+    YEAR_MIN,
+)
 from arealanalyse.scenarios.jobs import USES
 from arealanalyse.scenarios.messages import format_error
 from arealanalyse.yamlfiles import read_yaml
@@ -75,7 +84,7 @@ class ScenarioValidationError(ScenarioError):
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, allow_inf_nan=False)
 
 
 def _suggest(value: str, choices: list[str]) -> str:
@@ -125,6 +134,8 @@ class _Located(_Strict):
             ) from None
         if geom.is_empty:
             raise ValueError("the geometry is empty; give coordinates")
+        if not np.all(np.isfinite(shapely.get_coordinates(geom))):
+            raise ValueError("the geometry has coordinates that are not finite numbers; fix them")
         if cls.POLYGONAL and geom.geom_type not in ("Polygon", "MultiPolygon"):
             raise ValueError(f"must be a Polygon or MultiPolygon, not a {geom.geom_type}")
         if not geom.is_valid:
@@ -151,10 +162,18 @@ class Site(_Located):
         description="kontor, handel, volumhandel, industri_lager, bolig, blandet, offentlig."
     )
     bra_m2: float = Field(description="Gross floor area (BRA) in m².")
-    dwellings: int = Field(0, description="New dwellings on the site.")
-    year: int | None = Field(None, description="Phasing year (must lie inside the period).")
+    dwellings: int = Field(0, le=DWELLINGS_MAX, description="New dwellings on the site.")
+    year: int | None = Field(
+        None,
+        ge=YEAR_MIN,
+        le=YEAR_MAX,
+        description="Phasing year (must lie inside the period).",
+    )
     footprint_m2: float | None = Field(
-        None, gt=0, description="For area sites: a footprint of this size nearest the node."
+        None,
+        gt=0,
+        le=BRA_M2_MAX,
+        description="For area sites: a footprint of this size nearest the node.",
     )
 
     @field_validator("use", mode="before")
@@ -176,6 +195,11 @@ class Site(_Located):
             raise ValueError(
                 f"negative BRA ({v:g} m²); give the gross floor area as a number >= 0 "
                 "(a loss of floor space is a rezone entry)"
+            )
+        if v > BRA_M2_MAX:
+            raise ValueError(
+                f"BRA of {v:,.0f} m² is not plausible for one site (at most {BRA_M2_MAX:,.0f} "
+                "m²); check the number (m², not mm² or a typo) or split the site"
             )
         return v
 
@@ -199,7 +223,9 @@ class Rezone(_Located):
     id: str | None = None
     from_: int = Field(alias="from", description="SOSI arealformål code before.")
     to: int = Field(description="SOSI arealformål code after.")
-    dwellings: int = Field(0, ge=0, description="New dwellings the rezoning makes room for.")
+    dwellings: int = Field(
+        0, ge=0, le=DWELLINGS_MAX, description="New dwellings the rezoning makes room for."
+    )
 
     @field_validator("from_", "to")
     @classmethod
@@ -274,8 +300,8 @@ class ServiceChanges(_Strict):
 class Period(_Strict):
     """The plan period, both years included."""
 
-    start: int = Field(ge=1900, le=2200)
-    end: int = Field(ge=1900, le=2200)
+    start: int = Field(ge=YEAR_MIN, le=YEAR_MAX)
+    end: int = Field(ge=YEAR_MIN, le=YEAR_MAX)
 
     @model_validator(mode="after")
     def _ordered(self) -> Period:
@@ -292,8 +318,8 @@ class Period(_Strict):
 class Abc(_Strict):
     """ABC location classes by network distance to rail/metro (overrides the settings)."""
 
-    a_max_m: float = Field(gt=0)
-    b_max_m: float = Field(gt=0)
+    a_max_m: float = Field(gt=0, le=DISTANCE_M_MAX)
+    b_max_m: float = Field(gt=0, le=DISTANCE_M_MAX)
 
     @model_validator(mode="after")
     def _ordered(self) -> Abc:
@@ -334,8 +360,11 @@ class Scenario(_Strict):
                     f"unknown land use {use!r}{_suggest(use, list(USES))}; use one of "
                     + ", ".join(USES)
                 )
-            if value < 0:
-                raise ValueError(f"jobs per 1,000 m² for {use!r} is negative; give a number >= 0")
+            if not 0 <= value <= JOBS_PER_1000M2_MAX:
+                raise ValueError(
+                    f"jobs per 1,000 m² for {use!r} is {value:g}; give a number from 0 to "
+                    f"{JOBS_PER_1000M2_MAX:g} (offices have 40-60)"
+                )
         return v
 
     @field_validator("crs")
@@ -576,13 +605,14 @@ def load_scenario(path: str | os.PathLike[str], /) -> Scenario:
     scenario._path = p.resolve()
     scenario._chain = chain
     scenario._origins = origins
-    problems = _check_merged(scenario, label)
+    problems = check_merged(scenario, label)
     if problems:
         raise ScenarioValidationError(problems)
     return scenario
 
 
-def _check_merged(s: Scenario, label: str) -> list[str]:
+def check_merged(s: Scenario, label: str) -> list[str]:
+    """Checks of a whole scenario (after ``extends``): one line per problem."""
     problems: list[str] = []
     if s.catalogue is None:
         problems.append(
