@@ -149,7 +149,10 @@ def _tokenize(source: str) -> list[_Tok]:
             continue
         if c in "+-" and i + 1 < n and (source[i + 1].isdigit() or source[i + 1] == "."):
             prev = toks[-1] if toks else None
-            if prev is None or prev.kind in ("op", "kw", "punct") and prev.value not in (")", "]"):
+            after_value = prev is not None and (
+                prev.kind not in ("op", "kw", "punct") or prev.value in (")", "]")
+            )
+            if not after_value:
                 m = _NUMBER.match(source, i + 1)
                 if m is not None:
                     text = source[i : m.end()]
@@ -223,9 +226,15 @@ class _Parser:
         t = self.tok
         if t.kind == "end":
             return FilterError(f"filter {self.source!r}: ends too early ({expected}); complete it.")
-        if t.kind == "punct" and t.value == "(" and self.i > 0 and self.toks[self.i - 1].kind in (
-            "name",
-            "qname",
+        if (
+            t.kind == "punct"
+            and t.value == "("
+            and self.i > 0
+            and self.toks[self.i - 1].kind
+            in (
+                "name",
+                "qname",
+            )
         ):
             return _refuse(self.source, "(", t.pos, "is a call, which is not allowed")
         return FilterError(
@@ -243,7 +252,7 @@ class _Parser:
 
     def parse(self) -> tuple:
         if self.tok.kind == "end":
-            raise FilterError("filter is empty; write a condition such as \"vehicle_type == 100\".")
+            raise FilterError('filter is empty; write a condition such as "vehicle_type == 100".')
         node = self.or_()
         if self.tok.kind != "end":
             raise self.unexpected("expected and, or, or the end of the filter")
@@ -478,12 +487,11 @@ class _Context:
     def compare(self, op: str, left: tuple, right: tuple) -> np.ndarray:
         lv, lk, ll = self.operand(left)
         rv, rk, rl = self.operand(right)
-        if "empty" not in (lk, rk) and "mixed" not in (lk, rk) and lk != rk:
-            if not ({lk, rk} == {"number", "bool"} and op in ("==", "!=")):
-                raise self.fail(
-                    f"{ll} holds {_WORDS[lk]} but is compared with {rl} ({_WORDS[rk]}); "
-                    + _fix(lk, rk)
-                )
+        comparable = lk == rk or ({lk, rk} == {"number", "bool"} and op in ("==", "!="))
+        if "empty" not in (lk, rk) and "mixed" not in (lk, rk) and not comparable:
+            raise self.fail(
+                f"{ll} holds {_WORDS[lk]} but is compared with {rl} ({_WORDS[rk]}); " + _fix(lk, rk)
+            )
         if "mixed" in (lk, rk) or lk == "empty" or rk == "empty":
             return self.elementwise(op, lv, rv)
         try:
@@ -588,7 +596,7 @@ def _kind(col: pd.Series) -> str:
         return "number"
     if pd.api.types.is_datetime64_any_dtype(dtype):
         return "date"
-    if pd.api.types.is_string_dtype(dtype) or dtype == object:
+    if pd.api.types.is_string_dtype(dtype) or pd.api.types.is_object_dtype(dtype):
         inferred = pd.api.types.infer_dtype(col, skipna=True)
         if inferred == "string":
             return "text"
@@ -602,7 +610,7 @@ def _kind(col: pd.Series) -> str:
     return "other"
 
 
-def parse_filter(text: str, /, *, what: str = "") -> Filter:
+def parse_filter(text: str | Filter, /, *, what: str = "") -> Filter:
     """Parse and check a filter; raise :class:`~arealanalyse.errors.FilterError` if it is bad.
 
     Parameters

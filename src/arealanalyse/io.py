@@ -1,4 +1,4 @@
-"""Atomic output: every file and every output folder arealanalyse writes appears whole or not at all.
+"""Atomic output: every file and output folder arealanalyse writes appears whole or not at all.
 
 Single files are written to a temporary file in the same folder and moved into place with
 :func:`os.replace`, so an interrupted run never leaves a half-written GeoPackage or report, and
@@ -174,7 +174,7 @@ def _remove_stale_temps(target: Path) -> None:
 # --- signals ---------------------------------------------------------------------------------
 
 
-class Interrupted(BaseException):  # noqa: N818 (like KeyboardInterrupt, not an error)
+class Interrupted(BaseException):
     """Raised by :func:`handle_signals` when SIGINT or SIGTERM arrives.
 
     A ``BaseException`` like :class:`KeyboardInterrupt`, so ``except Exception`` does not

@@ -103,7 +103,7 @@ class MainJobResult:
     timings_s: dict[str, float] = field(default_factory=dict)
 
     def moved_to(self, out_dir: Path) -> MainJobResult:
-        """The same result with every path under ``out_dir`` (after a staged write is moved)."""
+        """Return the same result with every path under ``out_dir`` (after a staged write)."""
         import dataclasses
 
         def mv(p: Path) -> Path:

@@ -18,15 +18,51 @@ from pydantic import BaseModel, ValidationError
 from arealanalyse.errors import ArealanalyseError
 
 __all__ = [
+    "MAX_YAML_ALIASES",
     "allowed_keys",
     "format_validation_error",
     "keypath",
     "load_model",
     "model_at",
     "read_yaml",
+    "safe_load",
 ]
 
 M = TypeVar("M", bound=BaseModel)
+
+
+#: Most YAML aliases (``*name``) a file may use: aliases of aliases can make a small file expand
+#: to billions of values ("billion laughs"); real catalogues, scenarios and rules use none.
+MAX_YAML_ALIASES = 100
+
+#: Largest YAML file read (bytes); catalogues, scenarios and rule files are a few KB.
+MAX_YAML_BYTES = 10_000_000
+
+
+class _SafeLoader(yaml.SafeLoader):
+    """``yaml.SafeLoader`` that refuses more than :data:`MAX_YAML_ALIASES` aliases."""
+
+    def __init__(self, stream: Any):
+        super().__init__(stream)
+        self._aliases = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            self._aliases += 1
+            if self._aliases > MAX_YAML_ALIASES:
+                raise yaml.YAMLError(
+                    f"more than {MAX_YAML_ALIASES} aliases (*name); write the values out"
+                )
+        return super().compose_node(parent, index)
+
+
+def safe_load(text: str) -> Any:
+    """``yaml.safe_load`` with the alias limit (:data:`MAX_YAML_ALIASES`)."""
+    loader = _SafeLoader(text)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
 
 
 def read_yaml(path: str | Path, /, *, error: type[ArealanalyseError], what: str) -> dict[str, Any]:
@@ -34,8 +70,13 @@ def read_yaml(path: str | Path, /, *, error: type[ArealanalyseError], what: str)
     p = Path(path)
     if not p.is_file():
         raise error(f"{what} {str(p)!r} does not exist; check the path (relative to {Path.cwd()}).")
+    if p.stat().st_size > MAX_YAML_BYTES:
+        raise error(
+            f"{what} {p.name!r} is {p.stat().st_size:,} bytes, more than a YAML file of "
+            f"arealanalyse can be ({MAX_YAML_BYTES:,}); is it the right file?"
+        )
     try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
+        data = safe_load(p.read_text(encoding="utf-8"))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown position"
@@ -43,9 +84,10 @@ def read_yaml(path: str | Path, /, *, error: type[ArealanalyseError], what: str)
             f"{what} {p.name!r} is not valid YAML at {where}: {exc.problem}; "
             "check indentation and quoting there."
         ) from None
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+    except (yaml.YAMLError, UnicodeDecodeError, ValueError, RecursionError) as exc:
+        said = " ".join(str(exc).split())[:200]
         raise error(
-            f"{what} {p.name!r} cannot be read as YAML: {exc}; save it as UTF-8 YAML."
+            f"{what} {p.name!r} cannot be read as YAML: {said}; save it as UTF-8 YAML."
         ) from None
     if not isinstance(data, dict):
         raise error(

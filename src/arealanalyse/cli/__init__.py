@@ -112,6 +112,7 @@ _USAGE = _click_classes("UsageError")
 _CLICK = _click_classes("ClickException")
 _EXIT = _click_classes("Exit")
 _ABORT = _click_classes("Abort")
+_INTERRUPTS: tuple[type[BaseException], ...] = (KeyboardInterrupt, *_ABORT)
 
 
 def _usage_line(exc: Any) -> str:
@@ -196,26 +197,34 @@ def main(argv: list[str] | None = None) -> int:
         if verbose:
             traceback.print_exc()
         return _fail(f"{exc}; check the path.")
-    except (Interrupted, KeyboardInterrupt, *_ABORT) as exc:
-        signame = exc.signame if isinstance(exc, Interrupted) else "SIGINT"
-        code = exc.exit_code if isinstance(exc, Interrupted) else 130
-        return _fail(
-            f"interrupted ({signame}); outputs of this run were discarded and earlier outputs "
-            "are unchanged.",
-            code,
-        )
+    except Interrupted as exc:
+        return _fail(_interrupted(exc.signame), exc.exit_code)
+    except _INTERRUPTS:
+        return _fail(_interrupted("SIGINT"), 130)
     except Exception as exc:
-        if verbose:
-            traceback.print_exc()
-        log = _crash_log(exc, argv)
-        where = f"the traceback is in {log}" if log else "no log could be written"
-        said = " ".join(str(exc).split())
-        said = said if len(said) <= 200 else said[:197] + "..."
-        return _fail(
-            f"internal error ({type(exc).__name__}: {said}); this is a bug in arealanalyse, not "
-            f"in your input: {where}; please report it with that file.",
-            3,
-        )
+        return _internal(exc, argv, verbose)
+
+
+def _interrupted(signame: str) -> str:
+    return (
+        f"interrupted ({signame}); nothing partial was left: the output folder holds the "
+        "previous complete run, or nothing."
+    )
+
+
+def _internal(exc: Exception, argv: list[str], verbose: bool) -> int:
+    """One line for an unexpected exception (exit 3), the traceback in a log file."""
+    if verbose:
+        traceback.print_exception(exc)
+    log = _crash_log(exc, argv)
+    where = f"the traceback is in {log}" if log else "no log could be written"
+    said = " ".join(str(exc).split())
+    said = said if len(said) <= 200 else said[:197] + "..."
+    return _fail(
+        f"internal error ({type(exc).__name__}: {said}); this is a bug in arealanalyse, not "
+        f"in your input: {where}; please report it with that file.",
+        3,
+    )
 
 
 if __name__ == "__main__":  # pragma: no cover

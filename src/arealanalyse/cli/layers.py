@@ -42,7 +42,7 @@ def info(
     fmt: str = typer.Option("auto", "--format", help="auto, vector, csv, gtfs, ssb_grid, osm."),
     column: list[str] = typer.Option([], "--column", "-c", help="Map a column: canonical=source."),
     where: str | None = typer.Option(
-        None, "--where", help="Filter on the source's columns, e.g. \"vehicle_type == 100\"."
+        None, "--where", help='Filter on the source\'s columns, e.g. "vehicle_type == 100".'
     ),
     crs: str | None = typer.Option(None, "--crs", help="CRS of a source without one (CSV)."),
     encoding: str | None = typer.Option(

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 from rich.console import Console
 
-from arealanalyse.errors import CatalogueError
+from arealanalyse.errors import CatalogueError, LayerFileError
 
 if TYPE_CHECKING:
     from arealanalyse.maps._style import Lang
@@ -20,13 +20,9 @@ _console = Console(stderr=True)
 
 #: Catalogue layers the study-area map draws (others are not loaded).
 def _read_yaml(path: Path) -> dict[str, Any]:
-    import yaml
+    from arealanalyse.yamlfiles import read_yaml
 
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise CatalogueError(f"{path}: not valid YAML ({exc}); fix the file.") from exc
-    return data if isinstance(data, dict) else {}
+    return read_yaml(path, error=CatalogueError, what="File")
 
 
 def detect_input(path: Path) -> str:
@@ -125,11 +121,18 @@ def _results_map(path: Path, lang: Lang, ctx: dict[str, Any], color_by: str) -> 
     )
     sites = per_cell = None
     for gpkg in gpkgs:
-        names = [str(n) for n in pyogrio.list_layers(gpkg)[:, 0]]
-        if "sites" in names and sites is None:
-            sites = gpd.read_file(gpkg, layer="sites", engine="pyogrio")
-        if "per_cell" in names and per_cell is None:
-            per_cell = gpd.read_file(gpkg, layer="per_cell", engine="pyogrio")
+        try:
+            names = [str(n) for n in pyogrio.list_layers(gpkg)[:, 0]]
+            if "sites" in names and sites is None:
+                sites = gpd.read_file(gpkg, layer="sites", engine="pyogrio")
+            if "per_cell" in names and per_cell is None:
+                per_cell = gpd.read_file(gpkg, layer="per_cell", engine="pyogrio")
+        except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
+            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise LayerFileError(
+                f"{gpkg}: cannot be read as a GeoPackage ({first.split(';')[0]}); pass the "
+                "metrics.gpkg or sites.gpkg of a run, or run it again."
+            ) from None
     common = {
         "synthetic": ctx["synthetic"],
         "sources": ctx["sources"],

@@ -45,7 +45,7 @@ app = typer.Typer(
 )
 
 
-def _METRICS_FILES(name: str) -> bool:  # noqa: N802 (a predicate used like a set)
+def _METRICS_FILES(name: str) -> bool:
     """Names ``metrics run`` writes (so an output folder of an older version may be replaced)."""
     return name == "metrics.gpkg" or name.endswith((".csv", ".parquet"))
 
@@ -160,12 +160,16 @@ def _parse_distances(text: str) -> list[float]:
             ) from None
         try:
             out.add(
-                finite_in_range(value, what=part, low=0, high=DISTANCE_M_MAX, unit="m", low_open=True)
+                finite_in_range(
+                    value, what=part, low=0, high=DISTANCE_M_MAX, unit="m", low_open=True
+                )
             )
         except ValueError as exc:
             raise typer.BadParameter(str(exc), param_hint="--distance") from None
     if not out:
-        raise typer.BadParameter("give distances in metres, e.g. 500,1000.", param_hint="--distance")
+        raise typer.BadParameter(
+            "give distances in metres, e.g. 500,1000.", param_hint="--distance"
+        )
     return sorted(out)
 
 
@@ -190,8 +194,9 @@ def share_within_command(
         None, "--targets-layer", help="Layer of --targets in a multi-layer file (GeoPackage)."
     ),
     filter_expr: str | None = typer.Option(
-        None, "--filter",
-        help="Filter on the targets' columns, e.g. \"vehicle_type == 100\" (see docs/layers.md).",
+        None,
+        "--filter",
+        help='Filter on the targets\' columns, e.g. "vehicle_type == 100" (see docs/layers.md).',
     ),
     within_boundary: Path | None = typer.Option(
         None, "--within-boundary", help="Boundary file; only homes inside it count."

@@ -148,19 +148,23 @@ AREA_NAME_MERGE_M = 200.0
 
 
 def _check_area_names(areas: gpd.GeoDataFrame, name: str) -> None:
-    """A name must mean one place: same-named parts within AREA_NAME_MERGE_M, else an error."""
+    """Refuse an area name used by parts farther apart than AREA_NAME_MERGE_M (two places)."""
     named = areas[areas["name"].astype(str).str.strip() != ""]
     dup = named["name"][named["name"].duplicated(keep=False)]
     for area in pd.unique(dup):
         parts = named.geometry[named["name"] == area]
         joined = shapely.union_all(parts.buffer(AREA_NAME_MERGE_M / 2).values)
         if joined.geom_type != "Polygon":
-            gap = min(
-                a.distance(b)
-                for i, a in enumerate(parts.values)
-                for b in parts.values[i + 1 :]
-                if a.distance(b) > 0
-            ) if len(parts) > 1 else 0.0
+            gap = (
+                min(
+                    a.distance(b)
+                    for i, a in enumerate(parts.values)
+                    for b in parts.values[i + 1 :]
+                    if a.distance(b) > 0
+                )
+                if len(parts) > 1
+                else 0.0
+            )
             raise CodeError(
                 f"Layer {name!r}: the name {area!r} is used by {len(parts)} features up to "
                 f"{gap:,.0f} m apart, so it would mean more than one place; give them distinct "

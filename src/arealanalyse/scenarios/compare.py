@@ -32,11 +32,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from arealanalyse.errors import ScenarioError
 from arealanalyse.io import write_json, write_table, write_text
 from arealanalyse.scenarios.evaluate import ScenarioResult
+from arealanalyse.yamlfiles import read_yaml
 
 __all__ = ["CRITERIA", "Criterion", "criteria_values", "parse_weights", "rank", "write_ranking"]
 
@@ -99,10 +99,7 @@ def parse_weights(spec: str | os.PathLike[str] | Mapping[str, float] | None, /) 
         p = Path(spec)
         if not p.is_file():
             raise ScenarioError(f"weights: file {str(p)!r} does not exist; check the path.")
-        loaded = yaml.safe_load(p.read_text(encoding="utf-8"))
-        if not isinstance(loaded, dict):
-            raise ScenarioError(f"weights: {p.name} must be a mapping (criterion: weight).")
-        given = loaded
+        given = read_yaml(p, error=ScenarioError, what="Weights file")
     else:
         given = {}
         for part in str(spec).split(","):

@@ -612,7 +612,7 @@ def load_scenario(path: str | os.PathLike[str], /) -> Scenario:
 
 
 def check_merged(s: Scenario, label: str) -> list[str]:
-    """Checks of a whole scenario (after ``extends``): one line per problem."""
+    """Check a whole scenario (after ``extends``); return one line per problem."""
     problems: list[str] = []
     if s.catalogue is None:
         problems.append(
