@@ -43,6 +43,9 @@ def check(
         None, "--period", help="Plan period START-END (e.g. 2026-2040) for the per-year targets."
     ),
     layer: str | None = typer.Option(None, "--layer", help="Layer of a multi-layer proposal."),
+    encoding: str | None = typer.Option(
+        None, "--encoding", help="Text encoding of a proposal file when not UTF-8 (latin-1...)."
+    ),
     online_map: bool = typer.Option(
         False, "--online-map", help="Load the web map's scripts from the internet (smaller file)."
     ),
@@ -60,6 +63,13 @@ def check(
 
     if lang not in ("nb", "en"):
         raise typer.BadParameter(f"{lang!r}: use nb or en.", param_hint="--lang")
+    if encoding is not None:
+        from arealanalyse.layers.readers import check_encoding
+
+        try:
+            check_encoding(encoding)
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--encoding") from None
     check_output_folder(out, owns=_REVIEW_FILES)
     console = Console()
     t0 = time.perf_counter()
@@ -71,7 +81,13 @@ def check(
             st.update(f"{msg} ({time.perf_counter() - t0:.0f} s)")
 
         res = run_check(
-            proposal, rules=rules, catalogue=catalogue, period=period, layer=layer, progress=say
+            proposal,
+            rules=rules,
+            catalogue=catalogue,
+            period=period,
+            layer=layer,
+            progress=say,
+            encoding=encoding,
         )
         say("Skriver rapporten" if lang == "nb" else "Writing the report")
         inputs = {f"proposal:{proposal.name}": proposal}

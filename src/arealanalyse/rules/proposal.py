@@ -31,6 +31,7 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -126,7 +127,7 @@ def _pick_layer(path: Path, layers: list[tuple[str, str]]) -> str | None:
     )
 
 
-def _read(path: Path, layer: str | None) -> gpd.GeoDataFrame:
+def _read(path: Path, layer: str | None, encoding: str | None = None) -> gpd.GeoDataFrame:
     label = str(path)
     if not path.exists():
         raise LayerFileError(f"Proposal file {label!r} does not exist; check the path.")
@@ -134,10 +135,18 @@ def _read(path: Path, layer: str | None) -> gpd.GeoDataFrame:
     try:
         if layer is None:
             layer = _pick_layer(path, _list_layers(path, is_gml))
-        opts = {"WRITE_GFS": "NO"} if is_gml else {}
+        opts: dict[str, Any] = {"WRITE_GFS": "NO"} if is_gml else {}
+        if encoding:
+            opts["encoding"] = encoding
         return gpd.read_file(path, layer=layer, engine="pyogrio", **opts)
     except LayerFileError:
         raise
+    except UnicodeDecodeError as exc:
+        raise LayerFileError(
+            f"Proposal file {label!r} holds text that is not {encoding or 'UTF-8'} (byte "
+            f"0x{exc.object[exc.start]:02x}); give its encoding with --encoding (latin-1 or "
+            "cp1252 for most Norwegian files)."
+        ) from None
     except Exception as exc:
         first = " ".join(str(exc).split())[:160]
         raise LayerFileError(
@@ -152,6 +161,7 @@ def read_proposal(
     *,
     layer: str | None = None,
     settings: Settings | None = None,
+    encoding: str | None = None,
 ) -> gpd.GeoDataFrame:
     """Read and validate a plan proposal file as development sites.
 
@@ -163,6 +173,8 @@ def read_proposal(
         Layer to read when the file has several.
     settings
         Run settings (working CRS).
+    encoding
+        Text encoding of the file when it is not UTF-8 (``latin-1``, ``cp1252``).
 
     Returns
     -------
@@ -190,7 +202,7 @@ def read_proposal(
     s = resolve(settings)
     p = Path(path)
     label = str(p)
-    raw = _read(p, layer)
+    raw = _read(p, layer, encoding)
     if len(raw) == 0:
         raise EmptyLayerError(f"Proposal file {label!r} has no features; is it the right file?")
     if raw.crs is None:

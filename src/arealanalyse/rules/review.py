@@ -213,6 +213,7 @@ def load_proposal(
     period: str | tuple[int, int] | None = None,
     layer: str | None = None,
     settings: Settings | None = None,
+    encoding: str | None = None,
 ) -> tuple[Any, str, list[str]]:
     """Load and validate what a reviewer received: a scenario file or a plan proposal file.
 
@@ -251,7 +252,7 @@ def load_proposal(
             f"({', '.join(PROPOSAL_SUFFIXES)})."
         )
     cat = Path(catalogue) if catalogue is not None else default_catalogue_path()
-    sites = read_proposal(p, layer=layer, settings=settings)
+    sites = read_proposal(p, layer=layer, settings=settings, encoding=encoding)
     left_out = sites.attrs.get("arealanalyse", {}).get("left_out_non_building", 0)
     if left_out:
         notes.append(f"{left_out} areas with non-building arealformål left out of the check")
@@ -277,6 +278,7 @@ def check(
     settings: Settings | None = None,
     evaluator: Any = None,
     progress: Progress | None = None,
+    encoding: str | None = None,
 ) -> CheckResult:
     """Check a scenario file or plan proposal file against a rule set.
 
@@ -300,6 +302,8 @@ def check(
         its network and baseline; handy for many checks in one session).
     progress
         Called with a short message at each step.
+    encoding
+        Text encoding of a proposal file that is not UTF-8 (``latin-1``, ``cp1252``).
 
     Returns
     -------
@@ -314,7 +318,12 @@ def check(
     if not isinstance(rules, RuleSet):
         rules = load_rules(rules if rules is not None else default_rules_path())
     scenario, kind, notes = load_proposal(
-        proposal, catalogue=catalogue, period=period, layer=layer, settings=settings
+        proposal,
+        catalogue=catalogue,
+        period=period,
+        layer=layer,
+        settings=settings,
+        encoding=encoding,
     )
     cat_path = Path(str(scenario.catalogue))
     if not cat_path.is_file():
