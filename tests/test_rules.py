@@ -799,7 +799,12 @@ def test_check_cli_on_a_scenario_and_a_proposal(rule_scenarios, demo_catalogue, 
     code = main(["check", str(rule_scenarios / "spredt.yaml"), "--out", str(out), "--lang", "en"])
     printed = capsys.readouterr().out
     assert code == 1
-    assert sorted(p.name for p in out.iterdir()) == ["manifest.json", "review.html", "review.json", "review.md"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "manifest.json",
+        "review.html",
+        "review.json",
+        "review.md",
+    ]
     review = json.loads((out / "review.json").read_text(encoding="utf-8"))
     assert review["status"] == "fail" and review["lang"] == "en"
     assert review["synthetic"] is True and review["sources"]  # the catalogue's sources

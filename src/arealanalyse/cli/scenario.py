@@ -75,7 +75,8 @@ def validate(
 
 def _progress(console: Console, t0: float):
     def say(message: str) -> None:
-        console.log(f"{message}  [dim]({time.perf_counter() - t0:.1f} s)[/dim]")
+        if console.is_terminal:  # piped or logged, stderr carries only the outcome
+            console.log(f"{message}  [dim]({time.perf_counter() - t0:.1f} s)[/dim]")
 
     return say
 
