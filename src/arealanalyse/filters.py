@@ -142,7 +142,8 @@ def _tokenize(source: str) -> list[_Tok]:
             text = m.group(0)
             end = m.end()
             if end < n and (source[end].isalpha() or source[end] == "_"):
-                word = re.match(r"\w+", source[i:]).group(0)  # type: ignore[union-attr]
+                tail = re.match(r"\w*", source[end:])
+                word = text + (tail.group(0) if tail else "")
                 raise _refuse(source, word, pos, "is neither a number nor a column name")
             toks.append(_Tok("num", text, pos, text))
             i = end

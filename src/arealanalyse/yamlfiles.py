@@ -106,7 +106,10 @@ def keypath(loc: tuple[int | str, ...]) -> str:
     """
     out = ""
     for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else ("." if out else "") + str(part)
+        text = str(part)
+        if not text or not text.isprintable():  # a key from a hostile file: show it quoted
+            text = repr(text)
+        out += f"[{part}]" if isinstance(part, int) else ("." if out else "") + text
     return out or "(top level)"
 
 

@@ -471,13 +471,17 @@ def _absolutize(raw: dict[str, Any], base: Path, label: str, problems: list[str]
                 item["file"] = str(p)
 
 
+def _item_id(item: Any) -> str | None:
+    """The ``id`` of a list entry as text (None when it has none, or not a plain value)."""
+    key = item.get("id") if isinstance(item, dict) else None
+    return str(key) if isinstance(key, str | int | float) and key != "" else None
+
+
 def _merge_by_id(parent: list[Any], child: list[Any]) -> list[Any]:
     out = list(parent)
-    index = {
-        item.get("id"): i for i, item in enumerate(out) if isinstance(item, dict) and item.get("id")
-    }
+    index = {_item_id(item): i for i, item in enumerate(out) if _item_id(item) is not None}
     for item in child:
-        key = item.get("id") if isinstance(item, dict) else None
+        key = _item_id(item)
         if key is not None and key in index:
             out[index[key]] = item
         else:
@@ -542,7 +546,8 @@ def _load_chain(
     origins: dict[tuple[str, str, int], tuple[Path, int]] = {}
     for section in ("sites", "rezone"):
         seen_ids: dict[str, int] = {}
-        for i, item in enumerate(raw.get(section) or []):
+        items = raw.get(section)
+        for i, item in enumerate(items if isinstance(items, list) else []):
             if isinstance(item, dict) and item.get("id") is not None:
                 key = str(item["id"])
                 nth = seen_ids.get(key, 0)
