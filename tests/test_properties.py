@@ -58,7 +58,7 @@ documents = st.recursive(
         st.lists(children, max_size=4),
         st.dictionaries(
             st.one_of(st.sampled_from(KEYS), st.text(max_size=8)), children, max_size=6
-        ),  # fmt: skip
+        ),
     ),
     max_leaves=30,
 )
@@ -153,7 +153,7 @@ conditions = st.recursive(
     lambda inner: st.one_of(
         st.builds(
             lambda a, op, b: f"({a}) {op} ({b})", inner, st.sampled_from(["and", "or"]), inner
-        ),  # fmt: skip
+        ),
         inner.map(lambda a: f"not ({a})"),
     ),
     max_leaves=8,

@@ -472,7 +472,7 @@ def _absolutize(raw: dict[str, Any], base: Path, label: str, problems: list[str]
 
 
 def _item_id(item: Any) -> str | None:
-    """The ``id`` of a list entry as text (None when it has none, or not a plain value)."""
+    """Return the ``id`` of a list entry as text (None when absent or not a plain value)."""
     key = item.get("id") if isinstance(item, dict) else None
     return str(key) if isinstance(key, str | int | float) and key != "" else None
 
