@@ -863,3 +863,100 @@ def test_a_rule_where_selects_sites(source: Path) -> None:
     ev = evaluate(evaluate_scenario(source / "scenario.yaml"), load_rules(p))
     verdicts = dict(zip(ev.table["site_id"], ev.table["verdict"], strict=True))
     assert verdicts["b1"] == "not_applicable" and verdicts["k1"] != "not_applicable"
+
+
+# --- the same guarantees on real files (../shared/data/real; derived files go to tmp_path) -----
+
+KOMMUNER = "robhop-kommuner/kommuner_baerum_asker_oslo_M.geojson"
+VY_STOPS = "vy-gtfs-stops-2019/stops_vy_2019_full_norway.txt"
+SSB_GRID = "geoforum-ssb-grid/ru250m_2015_baerum_asker_raw.csv"
+
+
+def _real_catalogue(real: Path, folder: Path, crs: str, **transit: Any) -> Path:
+    data = {
+        "schema_version": 1,
+        "name": "baerum-real",
+        "crs": crs,
+        "layers": {
+            "boundary": {"path": str(real / KOMMUNER), "where": "kommunenummer == '3201'"},
+            "transit": {
+                "path": str(real / VY_STOPS),
+                "where": "vehicle_type == 100",
+                "clip": {"to": "boundary", "tolerance_m": 300},
+                **transit,
+            },
+            "homes": {"path": str(real / SSB_GRID), "clip": {"to": "boundary"}},
+        },
+    }
+    return area.dump(folder / "real.yaml", data)
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize(
+    ("crs", "code", "phrase"),
+    [
+        ("EPSG:25832", 0, ""),
+        ("EPSG:25833", 0, ""),
+        ("EPSG:25835", 2, "distorts distances by 1.0"),  # UTM 35N (Finnmark) over western Bærum
+        ("EPSG:3857", 2, "distorts distances by 100"),
+        ("EPSG:4326", 2, "geographic CRS"),
+    ],
+)
+def test_real_baerum_working_crs(
+    crs: str, code: int, phrase: str, real_data: Path, tmp_path: Path, capsys
+) -> None:
+    cat_path = _real_catalogue(real_data, tmp_path, crs)
+    assert main(["layers", "check", str(cat_path), "--json"]) == code
+    err = capsys.readouterr().err.strip()
+    assert (err == "") if code == 0 else (len(err.splitlines()) == 1 and phrase in err)
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize("f", HOSTILE_FILTERS[:8])
+def test_real_gtfs_hostile_filter_is_refused_before_reading(
+    f: str, real_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr("arealanalyse.layers.readers.read_source", None)  # any read would crash
+    argv = ["metrics", "share-within", "--homes", str(real_data / SSB_GRID),
+            "--targets", str(real_data / VY_STOPS), "--targets-kind", "transit",
+            "--euclidean", "--filter", f]  # fmt: skip
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "filter" in err[0]
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.realdata
+def test_real_gtfs_in_latin1_needs_the_encoding_option(real_data: Path, tmp_path: Path) -> None:
+    from arealanalyse.errors import LayerFileError
+    from arealanalyse.layers.catalogue import load_catalogue
+
+    latin1 = tmp_path / "stops.txt"
+    latin1.write_bytes((real_data / VY_STOPS).read_text(encoding="utf-8").encode("latin-1"))
+    with pytest.raises(LayerFileError, match=r"not UTF-8 text .* encoding: option"):
+        load_catalogue(_real_catalogue(real_data, tmp_path, "EPSG:25832", path=str(latin1))).layer(
+            "transit"
+        )
+    names = load_catalogue(
+        _real_catalogue(real_data, tmp_path, "EPSG:25832", path=str(latin1), encoding="latin-1")
+    ).layer("transit")["name"]
+    assert "Høvik stasjon" in set(names)  # the same stations as from the UTF-8 original
+
+
+@pytest.mark.realdata
+def test_real_gtfs_with_a_duplicated_or_broken_row(real_data: Path, tmp_path: Path) -> None:
+    from arealanalyse.errors import CodeError
+    from arealanalyse.layers.readers import read_layer
+
+    lines = (real_data / VY_STOPS).read_text(encoding="utf-8").splitlines(keepends=True)
+    dup = tmp_path / "dup_stops.txt"
+    dup.write_text("".join([*lines, lines[1]]), encoding="utf-8")
+    with pytest.raises(CodeError, match=r"stop_id 'NSR:StopPlace:536' occurs 2 times"):
+        read_layer(dup, "transit")
+    broken = tmp_path / "broken_stops.txt"
+    broken.write_text("".join([*lines[:2], lines[2].replace(",700\n", ",buss\n"), *lines[3:]]))
+    with pytest.raises(
+        CodeError, match=r"vehicle_type must hold whole numbers but row 3 has 'buss'"
+    ):
+        read_layer(broken, "transit")

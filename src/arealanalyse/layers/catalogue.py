@@ -329,7 +329,7 @@ class Catalogue:
             return
         d = crs_distortion(self.settings.crs, gdf.total_bounds)
         if not d < MAX_SCALE_DISTORTION:
-            shown = "not finite" if not math.isfinite(d) else f"{100 * d:.1f} %"
+            shown = "not finite" if not math.isfinite(d) else f"{100 * d:.2f} %"
             del self._cache[kind]
             raise CrsError(
                 f"Catalogue {self.path.name!r}: the working CRS {self.settings.crs} distorts "
