@@ -29,6 +29,8 @@ import hostile_area as area
 
 KILLS = 20  # per command (the acceptance asks for at least 20)
 
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork (POSIX)")
+
 SERVER = r"""
 import json, os, sys, time
 import arealanalyse.cli, arealanalyse.metrics, arealanalyse.report, arealanalyse.rules
