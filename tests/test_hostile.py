@@ -623,6 +623,11 @@ CASES: list[Case] = [
             "a: &a [1,1]\n" + "".join(f"b{i}: [{', '.join(['*a'] * 20)}]\n" for i in range(6)),
         ),
     ),
+    Case(
+        "compare-same-name-twice",
+        ("scenario", "compare", "area/scenario.yaml", "area/scenario.yaml", "--out", "out"),
+        "both named",
+    ),
     Case("fetch-missing-kommune", ("fetch",), "--kommune"),
     Case(
         "map-corrupt-gpkg",

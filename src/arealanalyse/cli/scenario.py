@@ -119,6 +119,14 @@ def _evaluate(files: list[Path], console: Console):
     t0 = time.perf_counter()
     say = _progress(console, t0)
     scenarios = [load_scenario(f) for f in files]
+    seen: dict[str, Path] = {}
+    for f, sc in zip(files, scenarios, strict=True):
+        if sc.name in seen:  # their outputs would share one folder
+            raise ScenarioError(
+                f"{f.name} and {seen[sc.name].name} are both named {sc.name!r}; give each "
+                "scenario its own name (or pass the file once)."
+            )
+        seen[sc.name] = f
     evaluators = evaluators_for(scenarios, progress=say)
     results = []
     for sc in scenarios:
