@@ -101,7 +101,7 @@ rasters:
 | `values` | `{canonical: constant}` for columns the source lacks |
 | `where` | attribute filter in the filter language (see "Filters" below) |
 | `crs` | CRS of a source without one (CSV); contradicting the file's own CRS is an error |
-| `encoding` | text encoding when the file is not UTF-8: `latin-1`, `cp1252` (also `iso8859-15`, `cp865`, `utf-16`); a file that is not valid UTF-8 without it is refused with a message naming this option |
+| `encoding` | text encoding of a file that is not UTF-8: `latin-1`, `cp1252` (see below) |
 | `x`, `y` | coordinate columns of a CSV |
 | `clip` | `{to: <kind>, tolerance_m: <m>}`: keep features within that layer (+ tolerance) |
 
@@ -120,6 +120,10 @@ pyproj's point scale factors). EPSG:25832 (UTM 32N) suits Bærum and Asker, EPSG
 is Norway's national choice and EPSG:25835 (UTM 35N) suits Finnmark; EPSG:4326 (degrees) and
 EPSG:3857 (Web Mercator, distances about 2x too long at 60° N) are refused with that advice.
 
+Text is read as UTF-8 unless a layer says `encoding:` (`latin-1`, `cp1252`, `iso8859-15`,
+`cp865`, `utf-16`); a file that is not valid in its encoding is refused with one line naming the
+option (`--encoding` on the command line), never read as garbled names.
+
 Features of an `areas` layer that share a `name` are one area when their parts lie within
 {merge_m:g} m of each other (a business park split by a road); farther apart, the name would mean
 two places and loading fails. A GTFS `stop_id` that occurs twice in `stops.txt` is an error.
@@ -134,7 +138,7 @@ run code.
 
 | element | examples |
 |---|---|
-| column names | `vehicle_type`, `kommunenummer`, `navn_på_område`; other names in backticks: `` `stop name` `` |
+| column names | `vehicle_type`, `navn_på_område`; other names in backticks: `` `stop name` `` |
 | text | `'Sandvika'`, `"0301"` (a backslash escapes a quote: `'Bjørn\\'s'`) |
 | numbers | `100`, `-2.5`, `1e3` (finite only) |
 | true/false | `true`, `false` |
@@ -166,7 +170,7 @@ command line must be finite (no `.nan`, `.inf`, `1e309`) and within these ranges
 | BRA of a site or plan area (`bra_m2`, `BRA`) | 0 to {bra:,.0f} m² |
 | dwellings of a site, rezoning or plan area | 0 to {dw:,} |
 | `jobs_per_1000m2` | 0 to {jobs:g} |
-| distances (`--distance`, `clip.tolerance_m`, `abc`, rule thresholds in m) | above 0 (≥ 0 for tolerances) up to {dist:,.0f} m |
+| distances (`--distance`, `tolerance_m`, `abc`, thresholds in m) | 0 to {dist:,.0f} m |
 | years (`period`, site and plan-area `year`, `--period`) | {y0} to {y1} |
 | rule thresholds | by unit: m, daa, dB, °, m², %, m²/år, boliger/år (see `docs/rules.md`) |
 | layer columns (weights, BRA, jobs) | finite; dwellings, population never negative |
@@ -183,8 +187,17 @@ def render() -> str:
     from arealanalyse.layers.validate import AREA_NAME_MERGE_M
 
     head = HEAD.replace("{", "{{").replace("}", "}}")
-    for key in ("merge_m:g", "max_len", "max_depth", "bra:,.0f", "dw:,", "jobs:g", "dist:,.0f",
-                "y0", "y1"):
+    for key in (
+        "merge_m:g",
+        "max_len",
+        "max_depth",
+        "bra:,.0f",
+        "dw:,",
+        "jobs:g",
+        "dist:,.0f",
+        "y0",
+        "y1",
+    ):
         head = head.replace("{{" + key + "}}", "{" + key + "}")
     parts = [
         head.format(
