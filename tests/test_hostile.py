@@ -629,6 +629,46 @@ CASES: list[Case] = [
         "both named",
     ),
     Case("fetch-missing-kommune", ("fetch",), "--kommune"),
+    *[
+        Case(
+            f"fetch-timeout-{v}",
+            ("fetch", "--kommune", "3201", "--timeout", v, "--out", "out"),
+            "--timeout",
+        )
+        for v in ("nan", "inf", "0", "abc")
+    ],
+    Case("scale-huge", ("demo", "build", "--scale", "100000", "--out", "out"), "--scale"),
+    Case(
+        "weights-yes",
+        ("scenario", "compare", "area/scenario.yaml", "--weights", "area/w.yaml", "--out", "out"),
+        "not a number",
+        write("w.yaml", "farmland: yes\n"),
+    ),
+    Case(
+        "rule-period-years-inf",
+        CHECK,
+        "period_years",
+        rule_set(-1, params={"period_years": float("inf")}),
+        no_read=True,
+    ),
+    Case(
+        "layer-negative-jobs",
+        METRICS,
+        "negative jobs",
+        both(
+            write("work.csv", "x;y;jobs\n590350;6643550;-40\n"),
+            layer_set("workplaces", path="work.csv", layer=None, crs="EPSG:25832"),
+        ),
+    ),
+    Case(
+        "layer-inf-bra",
+        METRICS,
+        "infinite",
+        both(
+            write("work.csv", "x;y;bra_m2\n590350;6643550;inf\n"),
+            layer_set("workplaces", path="work.csv", layer=None, crs="EPSG:25832"),
+        ),
+    ),
     Case(
         "map-corrupt-gpkg",
         ("map", "area/bad.gpkg", "--out", "out.html"),

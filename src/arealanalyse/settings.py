@@ -14,7 +14,7 @@ a new object::
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 __all__ = ["Settings", "resolve"]
 
@@ -25,7 +25,7 @@ class Settings(BaseModel):
     Distances are network (walking) distances in metres unless a name says otherwise.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     crs: str = Field(
         "EPSG:25832", description="Working CRS (ETRS89 / UTM 32N for Bærum and Asker)."
@@ -88,6 +88,16 @@ class Settings(BaseModel):
     noise_red_lden_db: float = Field(65.0, description="T-1442 red zone, road noise Lden.")
     noise_yellow_lden_db: float = Field(55.0, description="T-1442 yellow zone, road noise Lden.")
     grid_cell_m: float = Field(250.0, gt=0, description="SSB grid cell size for per-cell results.")
+
+    @field_validator("crs")
+    @classmethod
+    def _projected_in_metres(cls, v: str) -> str:
+        from arealanalyse.limits import working_crs_problem
+
+        problem = working_crs_problem(v)
+        if problem:
+            raise ValueError(f"working CRS: {problem}")
+        return v
 
     @property
     def walk_speed_m_s(self) -> float:

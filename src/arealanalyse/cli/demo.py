@@ -57,7 +57,12 @@ def _default_paths(scale: int) -> tuple[Path, Path]:
 @app.command("build")
 def build(
     scale: int = typer.Option(
-        1, "--scale", "-s", min=1, help="Copies of the study area side by side (benchmarks)."
+        1,
+        "--scale",
+        "-s",
+        min=1,
+        max=64,
+        help="Copies of the study area side by side (benchmarks).",
     ),
     out: Path | None = typer.Option(
         None, "--out", "-o", help="Output folder (default: layers/baerum-demo/ in the project)."

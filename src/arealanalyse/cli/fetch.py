@@ -103,6 +103,12 @@ def fetch(
 
     Example: arealanalyse fetch --kommune 3201 --out data
     """
+    import math
+
+    if not (math.isfinite(timeout) and 1 <= timeout <= 3600):
+        raise typer.BadParameter(
+            f"{timeout!r}: give a number of seconds from 1 to 3600.", param_hint="--timeout"
+        )
     if dry_run:
         from arealanalyse.fetch.dryrun import format_plan, plan_fetch
 

@@ -427,6 +427,12 @@ def normalize(
             if (result[wcol] < 0).any():
                 raise CodeError(f"Layer {name!r}: negative {wcol}; weights must be >= 0.")
             result[wcol] = result[wcol].fillna(0.0)
+    for wcol in ("jobs", "bra_m2", "departures_per_hour"):
+        if wcol in result.columns and (result[wcol] < 0).any():
+            raise CodeError(
+                f"Layer {name!r}: negative {wcol} in {int((result[wcol] < 0).sum())} features; "
+                "it must be >= 0."
+            )
     if kind == "workplaces":
         if result["jobs"].isna().all():
             result["jobs"] = 0.0

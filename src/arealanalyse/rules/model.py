@@ -66,8 +66,10 @@ _PARAM_CHECKS: dict[str, tuple[Any, str]] = {
     "from_codes": (_subset_of(AREALFORMAL), "a list of SOSI arealformål codes"),
     "to_codes": (_subset_of(AREALFORMAL), "a list of SOSI arealformål codes"),
     "period_years": (
-        lambda v: v is None or (isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0),
-        "a number of years > 0",
+        lambda v: (
+            v is None or (isinstance(v, (int, float)) and not isinstance(v, bool) and 0 < v <= 200)
+        ),
+        "a number of years from 1 to 200",
     ),
 }
 

@@ -119,6 +119,8 @@ def parse_weights(spec: str | os.PathLike[str] | Mapping[str, float] | None, /) 
                 f"weights: unknown criterion {key!r}{hint}; criteria are {', '.join(CRITERIA)}."
             )
         try:
+            if isinstance(value, bool):
+                raise TypeError("a yes/no is not a weight")
             w = float(value)
         except (TypeError, ValueError):
             raise ScenarioError(
