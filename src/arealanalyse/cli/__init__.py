@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sys
 import traceback
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -162,13 +163,18 @@ def main(argv: list[str] | None = None) -> int:
     """
     from arealanalyse.io import Interrupted, handle_signals
 
+    console_script = argv is None
     if argv is None:
         argv = sys.argv[1:]
     argv = list(argv)
     verbose = "--verbose" in argv or "-v" in argv
     _STATE["verbose"] = verbose
     try:
-        with handle_signals():
+        with handle_signals(), warnings.catch_warnings():
+            if console_script and not verbose:
+                # library warnings (GDAL via pyogrio, pandas) would break the one-line contract;
+                # --verbose shows them
+                warnings.simplefilter("ignore")
             rv = app(args=argv, prog_name="arealanalyse", standalone_mode=False)
         return rv if isinstance(rv, int) and not isinstance(rv, bool) else 0
     except _NO_ARGS as exc:
