@@ -53,9 +53,11 @@ def _validate_all(files: list[Path], console: Console) -> None:
     if bad:
         n = sum(len(p) for p in bad.values())
         first = next(iter(bad.values()))[0]
+        if n == 1:
+            raise ScenarioError(f"{first}. Nothing was computed.")
         raise ScenarioError(
-            f"{n} problem(s) in {len(bad)} of {len(files)} scenario file(s), the first: {first} "
-            "(all are listed above); fix them and run again. Nothing was computed."
+            f"{n} problems in {len(bad)} of {len(files)} scenario file(s) (all listed above), "
+            f"the first: {first}. Nothing was computed."
         )
 
 

@@ -317,8 +317,8 @@ def read_proposal(
         bad = v.notna() & ~(np.isfinite(v) & (v >= low) & (v <= high))
         if bad.any():
             raise CodeError(
-                f"Proposal file {label!r}: {col} {v[bad].iloc[0]!r} is not plausible; give a "
-                f"number from {low:,g} to {high:,g}{unit} (leave it empty when unknown)."
+                f"Proposal file {label!r}: {col} {float(v[bad].iloc[0]):g} is not plausible; "
+                f"give a number from {low:,g} to {high:,g}{unit} (leave it empty when unknown)."
             )
 
     _plausible(bra, "BRA", 0, BRA_M2_MAX, " m²")
