@@ -230,8 +230,8 @@ def share_within_command(
     import numpy as np
     import shapely
 
-    from arealanalyse.layers.overlap import check_overlap
     from arealanalyse.filters import parse_filter
+    from arealanalyse.layers.overlap import check_overlap
     from arealanalyse.layers.readers import read_layer
     from arealanalyse.metrics import share_within
     from arealanalyse.metrics.weights import HOME_WEIGHTS, default_home_weight, weight_label
