@@ -1005,3 +1005,12 @@ def test_real_gtfs_with_a_duplicated_or_broken_row(real_data: Path, tmp_path: Pa
         CodeError, match=r"vehicle_type must hold whole numbers but row 3 has 'buss'"
     ):
         read_layer(broken, "transit")
+
+
+def test_report_totals_with_inf_and_nan_do_not_crash() -> None:
+    """A total that is not finite is shown as such, never a crash in round()."""
+    from arealanalyse.report import _fmt_total
+
+    assert _fmt_total(float("inf"), "en") == "not reached"
+    assert _fmt_total(float("nan"), "nb") == "–"
+    assert _fmt_total(12.5, "en") == "12.50"

@@ -267,6 +267,8 @@ def _totals_rows(evaluation: Evaluation, lang: str) -> list[tuple[str, str]]:
 def _fmt_total(v: Any, lang: str) -> str:
     if isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool):
         f = float(v)
+        if not math.isfinite(f):  # round() of inf/NaN raises; fmt_number says "not reached"/–
+            return fmt_number(f, lang, 0)
         return fmt_number(f, lang, 0 if f == round(f) or abs(f) >= 100 else 2)
     return str(v)
 
