@@ -163,8 +163,10 @@ def run(
             res = run_main_job(
                 stage.path, catalogue=catalogue, lang=lang, offline=not online_maps, progress=say
             )
-            if catalogue.is_file():
-                stage.add_input(catalogue, f"catalogue:{catalogue.name}")
+            from arealanalyse.layers.catalogue import load_catalogue
+
+            for label, path in load_catalogue(catalogue).input_files().items():
+                stage.add_input(path, label)
         res = res.moved_to(out)
     nb = lang == "nb"
     if res.synthetic:
