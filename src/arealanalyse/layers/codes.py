@@ -6,7 +6,8 @@ Sources:
   ``RpArealformål`` (reguleringsplan, PBL § 12-5) of the SOSI Plan standard (4.5/5.0), Kartverket.
   Only the commonly used codes are listed; each maps to a coarse *category* used by metrics
   and rules.
-* AR5 arealtype: NIBIO, "AR5 klassifikasjonssystem" (2020), attribute ``arealtype``.
+* AR5 arealtype: NIBIO, "AR5 klassifikasjonssystem" (NIBIO-bok 5/2019), attribute ``arealtype``.
+* Hazard zone types: NVE's flom- and skredfaresoner (TEK17 § 7-2, § 7-3) and DSB's stormflo.
 * Service categories and transit modes: this project's own vocabulary, documented in ``docs/``.
 """
 
@@ -16,6 +17,8 @@ from typing import Final
 
 __all__ = [
     "AR5_ARTYPE",
+    "AR5_ARTYPE_EN",
+    "AR5_BUILT",
     "AR5_FARMLAND",
     "AREALFORMAL",
     "AREALFORMAL_CATEGORIES",
@@ -24,6 +27,8 @@ __all__ = [
     "BARRIER_TYPES",
     "DAILY_SERVICES",
     "GREEN_TYPES",
+    "HAZARD_TYPES",
+    "HAZARD_TYPES_EN",
     "SERVICE_CATEGORIES",
     "TRANSIT_MODES",
     "arealformal_category",
@@ -138,8 +143,45 @@ AR5_ARTYPE: Final[dict[int, str]] = {
     99: "Ikke kartlagt",
 }
 
+#: English names of the AR5 classes (reports in English).
+AR5_ARTYPE_EN: Final[dict[int, str]] = {
+    11: "Built-up",
+    12: "Transport",
+    21: "Fully cultivated land",
+    22: "Surface-cultivated land",
+    23: "Infield pasture",
+    30: "Forest",
+    50: "Open firm ground",
+    60: "Bog (myr)",
+    70: "Snow and glacier",
+    81: "Fresh water",
+    82: "Sea",
+    99: "Not mapped",
+}
+
 #: The AR5 classes that are farmland (jordbruksareal) and form the ``farmland`` layer.
 AR5_FARMLAND: Final[tuple[int, ...]] = (21, 22, 23)
+
+#: The AR5 classes of built land: bebygd (11) and samferdsel (12).
+AR5_BUILT: Final[tuple[int, ...]] = (11, 12)
+
+#: Hazard zone types (``hazard_zones.hazard_type``) with Norwegian labels.
+HAZARD_TYPES: Final[dict[str, str]] = {
+    "flom": "Flomfare",
+    "skred": "Skredfare (snø-, stein-, jord- og flomskred)",
+    "kvikkleire": "Kvikkleireskred",
+    "stormflo": "Stormflo",
+    "annet": "Annen fare",
+}
+
+#: English labels of the hazard zone types.
+HAZARD_TYPES_EN: Final[dict[str, str]] = {
+    "flom": "flood",
+    "skred": "landslide or avalanche",
+    "kvikkleire": "quick-clay slide",
+    "stormflo": "storm surge",
+    "annet": "other hazard",
+}
 
 #: Service categories (``services.category``) with Norwegian labels.
 SERVICE_CATEGORIES: Final[dict[str, str]] = {

@@ -43,6 +43,7 @@ Tag mappings (first match wins):
 * ``homes``: every building polygon with a dwelling estimate, see :func:`estimate_dwellings`.
 * ``barriers`` (lines): motorways, trunk roads and railways on the ground (bridges and tunnels
   left out), see :mod:`arealanalyse.layers.barriers`.
+* ``buildings``: every building polygon (footprint), ``building_type`` = the ``building`` value.
 
 © OpenStreetMap contributors, ODbL 1.0: cite it wherever output built from OSM is shown.
 """
@@ -89,6 +90,7 @@ __all__ = [
 #: The canonical kinds an OSM source can provide.
 OSM_KINDS: tuple[str, ...] = (
     "walk_network", "homes", "services", "green", "transit", "roads", "barriers",
+    "buildings",
 )  # fmt: skip
 
 #: Road classes (OSM ``highway`` values) of the ``roads`` layer.
@@ -130,6 +132,7 @@ OSM_TAGS: dict[str, dict[str, bool | list[str]]] = {
     },
     "roads": {"highway": list(ROAD_CLASSES)},
     "barriers": BARRIER_TAGS,
+    "buildings": {"building": True},
 }
 
 # --------------------------------------------------------------------------------------------
@@ -261,7 +264,7 @@ def osm_features_to_layer(
         OSM features in EPSG:4326 (or any CRS), one column per tag, indexed by
         ``(element, id)`` as osmnx does (any index works). Not modified.
     kind
-        ``homes``, ``services``, ``green``, ``transit`` or ``roads``.
+        ``homes``, ``services``, ``green``, ``transit``, ``roads`` or ``buildings``.
     name
         Layer name for messages (defaults to ``osm:<kind>``).
     source
@@ -307,6 +310,14 @@ def osm_features_to_layer(
         )
         # Keep the tags the estimate used, so users can check it.
         frame["building"] = _tag(f, "building")
+    elif kind == "buildings":
+        keep = gtype.isin(["Polygon", "MultiPolygon"])
+        f = f[keep]
+        if f.empty:
+            raise EmptyLayerError(f"Layer {name!r}: no building polygons in the OSM data.")
+        frame = gpd.GeoDataFrame(
+            {"building_type": _tag(f, "building"), "source": "osm"}, geometry=f.geometry, crs=f.crs
+        )
     elif kind == "services":
         cat = _service_category(f)
         keep = cat != ""
@@ -361,7 +372,7 @@ def osm_features_to_layer(
     if n_in != len(frame):
         report["dropped_reason"] = (
             _DROPPED_HOMES
-            if kind == "homes"
+            if kind in ("homes", "buildings")
             else f"OSM features that do not map to {kind} (tags or geometry type)"
         )
     out.attrs["arealanalyse"] = report
@@ -531,7 +542,7 @@ def read_osm(
         The OSM file.
     kind
         One of :data:`OSM_KINDS`: ``walk_network``, ``homes``, ``services``, ``green``,
-        ``transit``, ``roads``.
+        ``transit``, ``roads``, ``buildings``.
     largest_component
         ``walk_network`` only: keep the largest connected component (its share of all nodes is
         in ``attrs["arealanalyse"]["largest_component_share"]``).
@@ -584,7 +595,7 @@ def read_osm(
             source=str(src),
             settings=s,
         )
-    if kind == "homes":  # every building object in the file, including those osmnx skips
+    if kind in ("homes", "buildings"):  # every building in the file, also those osmnx skips
         report = dict(out.attrs.get("arealanalyse", {}))
         report["dropped"] = max(tagged - len(out), 0)
         report["dropped_reason"] = _DROPPED_HOMES

@@ -96,6 +96,17 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "name": ("name", "navn", "kommunenavn"),
     },
     "zoning": {"name": ("name", "feltnavn", "feltbetegnelse")},
+    "buildings": {"building_type": ("bygningstype", "building", "bygningstypekode")},
+    "nature_types": {
+        "nature_type": ("naturtype", "naturtypenavn", "naturtype_navn"),
+        "value": ("verdi", "lokalitetskvalitet", "naturmangfoldverdi"),
+        "name": ("name", "navn", "områdenavn", "omradenavn"),
+    },
+    "hazard_zones": {"name": ("name", "navn", "sonenavn")},
+    "recreation_areas": {
+        "name": ("name", "navn", "områdenavn", "omradenavn"),
+        "value": ("verdi", "friluftsverdi", "verdikategori"),
+    },
     "transit": {"name": ("name", "stop_name", "navn"), "nsr_id": ("nsr_id", "stop_id")},
     "homes": {
         "dwellings": ("dwellings", "boliger", "antall_boliger", "bruksenheter"),

@@ -6,7 +6,7 @@ from these objects, so the documentation cannot drift from the code::
 
     >>> from arealanalyse.layers.schema import KINDS
     >>> sorted(KINDS)[:4]
-    ['areas', 'barriers', 'boundary', 'farmland']
+    ['ar5', 'areas', 'barriers', 'boundary']
     >>> KINDS["farmland"].required_columns
     ('arealtype',)
 """
@@ -265,6 +265,95 @@ KINDS: dict[str, LayerKind] = {
                 ),
             ),
             weight=("jobs",),
+        ),
+        LayerKind(
+            "ar5",
+            "AR5 arealressurskart with full coverage: every arealtype (NIBIO's AR5 "
+            "klassifikasjonssystem), for the arealregnskap.",
+            "polygon",
+            (
+                Column(
+                    "arealtype", "int", "AR5 arealtype code.", required=True, codes=codes.AR5_ARTYPE
+                ),
+                Column("arealtype_navn", "str", "Name of the AR5 class, derived.", derived=True),
+                _AREA_DAA,
+            ),
+            notes=(
+                "Unlike `farmland`, no class is dropped. AR5 is a planar partition: overlaps "
+                "larger than `Settings.overlap_tolerance_m2` are an error in the arealregnskap.",
+            ),
+        ),
+        LayerKind(
+            "buildings",
+            "Building footprints (FKB-Bygning, OSM building=*) or points (matrikkelen); they "
+            "decide what land is built in the arealregnskap.",
+            "point_or_polygon",
+            (
+                Column(
+                    "building_type",
+                    "str",
+                    "Building type: FKB bygningstype code or OSM building value.",
+                    default="",
+                ),
+                Column("source", "str", "fkb, osm, matrikkel, ...", default=""),
+            ),
+        ),
+        LayerKind(
+            "cultivable_land",
+            "Dyrkbar jord (NIBIO's Dyrkbar jord): land that can be cultivated to fulldyrka jord.",
+            "polygon",
+            (_AREA_DAA,),
+        ),
+        LayerKind(
+            "nature_types",
+            "Naturtyper (Miljødirektoratets instruks or DN-håndbok 13).",
+            "polygon",
+            (
+                Column("nature_type", "str", "Name or code of the naturtype.", default=""),
+                Column(
+                    "value",
+                    "str",
+                    "Value class (lokalitetskvalitet, or A/B/C in DN-håndbok 13).",
+                    default="",
+                ),
+                Column("name", "str", "Locality name.", default=""),
+                _AREA_DAA,
+            ),
+        ),
+        LayerKind(
+            "sea",
+            "Sea surface (sjø); land within Settings.strandsone_m of it is the strandsone "
+            "(PBL § 1-8, the 100-metre belt along the sea).",
+            "polygon",
+            (_AREA_DAA,),
+        ),
+        LayerKind(
+            "hazard_zones",
+            "Hazard zones: NVE flom- and skredfaresoner, kvikkleiresoner, stormflo.",
+            "polygon",
+            (
+                Column(
+                    "hazard_type",
+                    "str",
+                    "Kind of hazard.",
+                    required=True,
+                    codes=codes.HAZARD_TYPES,
+                ),
+                Column("name", "str", "Zone name or id.", default=""),
+                _AREA_DAA,
+            ),
+        ),
+        LayerKind(
+            "recreation_areas",
+            "Friluftsområder (Miljødirektoratet's kartlagte friluftslivsområder).",
+            "polygon",
+            (
+                Column("name", "str", "Area name.", default=""),
+                Column(
+                    "value", "str", "Value (svært viktig, viktig, registrert, ...).", default=""
+                ),
+                _AREA_DAA,
+            ),
         ),
     )
 }

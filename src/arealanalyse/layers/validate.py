@@ -406,6 +406,8 @@ def normalize(
                 f"Layer {name!r} has no farmland (AR5 21/22/23) features; is it an AR5 extract?"
             )
         result["arealtype_navn"] = result["arealtype"].map(AR5_ARTYPE)
+    if kind == "ar5":
+        result["arealtype_navn"] = result["arealtype"].map(AR5_ARTYPE)
     if kind == "zoning":
         result["arealformal_navn"] = result["arealformal"].map(lambda c: AREALFORMAL[c][0])
         result["category"] = result["arealformal"].map(lambda c: AREALFORMAL[c][1])
