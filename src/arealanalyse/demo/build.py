@@ -26,7 +26,7 @@ from arealanalyse.errors import ArealanalyseError
 from arealanalyse.layers.schema import KINDS
 from arealanalyse.settings import Settings, resolve
 
-__all__ = ["DEFAULT_SEED", "build_demo", "demo_name", "demo_summary"]
+__all__ = ["DEFAULT_SEED", "build_demo", "demo_name", "demo_summary", "revised_plan_path"]
 
 #: The seed of the published demo.
 DEFAULT_SEED = 20261122
@@ -118,12 +118,17 @@ def _tile(demo: Demo, scale: int) -> Demo:
     layers["walk_network"] = _walk_layer(tiled, str(demo.layers["boundary"].crs))
     layers = {k: layers[k] for k in demo.layers}
     grid = replace(demo.grid, nx=demo.grid.nx * scale)
+    plan = None
+    if demo.plan is not None:
+        plan_parts = [_shift(demo.plan, k * stride) for k in range(scale)]
+        plan = gpd.GeoDataFrame(pd.concat(plan_parts, ignore_index=True), crs=demo.plan.crs)
     return Demo(
         layers=layers,
         dem=np.tile(demo.dem, (1, scale)),
         noise=np.tile(demo.noise, (1, scale)),
         grid=grid,
         network=tiled,
+        plan=plan,
     )
 
 
@@ -199,6 +204,14 @@ def build_demo(
         meta[f"features.{kind}"] = str(len(gdf))
     layers = {k: demo.layers[k][[*KINDS[k].column_names, "geometry"]] for k in demo.layers}
     write.write_gpkg(layers, gpkg, meta)
+    if demo.plan is not None:
+        plan_meta = {
+            **meta,
+            "title": f"{_title(int(scale))}: revised kommuneplan (KPA 2026 proposal, SYNTHETIC)",
+        }
+        plan_meta = {k: v for k, v in plan_meta.items() if not k.startswith("features.")}
+        plan_meta["features.zoning"] = str(len(demo.plan))
+        write.write_gpkg({"zoning": demo.plan}, revised_plan_path(gpkg), plan_meta)
     transform = demo.grid.transform
     write.write_tif(
         demo.dem, transform, s.crs, out / "dem.tif", description="SYNTHETIC terrain height (m)"
@@ -227,6 +240,18 @@ def build_demo(
     )
     write.write_catalogue(cat_path, text)
     return cat_path
+
+
+def revised_plan_path(gpkg: str | os.PathLike[str], /) -> Path:
+    """Path of the demo's revised plan next to its GeoPackage: ``<name>-kpa-2026.gpkg``.
+
+    Examples
+    --------
+    >>> revised_plan_path("layers/baerum-demo/baerum-demo.gpkg").as_posix()
+    'layers/baerum-demo/baerum-demo-kpa-2026.gpkg'
+    """
+    p = Path(gpkg)
+    return p.with_name(f"{p.stem}-kpa-2026.gpkg")
 
 
 def _title(scale: int) -> str:
@@ -303,6 +328,12 @@ def demo_summary(gpkg: str | os.PathLike[str]) -> pd.DataFrame:
         "zoning": ["area_daa"],
         "walk_network": ["length_m"],
         "areas": ["area_daa"],
+        "ar5": ["area_daa"],
+        "cultivable_land": ["area_daa"],
+        "nature_types": ["area_daa"],
+        "sea": ["area_daa"],
+        "hazard_zones": ["area_daa"],
+        "recreation_areas": ["area_daa"],
     }
     rows = []
     for kind in KINDS:

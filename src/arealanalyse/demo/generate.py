@@ -19,6 +19,7 @@ import shapely
 from shapely import affinity
 
 from arealanalyse.demo import anchors as A
+from arealanalyse.demo import landcover
 from arealanalyse.demo.fields import (
     LEVEL_MARKA,
     LEVEL_SUBURBAN,
@@ -31,6 +32,7 @@ from arealanalyse.demo.fields import (
 )
 from arealanalyse.demo.network import Network, build_network
 from arealanalyse.demo.people import homes_layer, services_layer, workplaces_layer
+from arealanalyse.demo.plan import revised_plan
 from arealanalyse.demo.zoning import PLOT_RADIUS_M, PUBLIC_PLOTS, zoning_layer
 
 __all__ = ["CELL_M", "Demo", "Land", "generate"]
@@ -109,6 +111,7 @@ class Demo:
     noise: np.ndarray
     grid: Grid
     network: Network
+    plan: gpd.GeoDataFrame | None = None
 
 
 def _pt(lon: float, lat: float, crs: str) -> tuple[float, float]:
@@ -551,6 +554,9 @@ def generate(
     dem, noise = _rasters(land, seed)
     areas = land.areas[["name", "area_type", "area_daa", "geometry"]].copy()
     areas["area_daa"] = areas["area_daa"].round(3)
+    roads = _roads(land)
+    step("land cover")
+    buildings = landcover.buildings_layer(land, homes, workplaces, seed=seed)
     layers = {
         "boundary": _boundary(land),
         "zoning": zoning,
@@ -559,10 +565,19 @@ def generate(
         "homes": homes,
         "services": services,
         "transit": transit,
-        "roads": _roads(land),
+        "roads": roads,
         "barriers": _barriers(land),
         "walk_network": _walk_layer(net, crs),
         "areas": areas,
         "workplaces": workplaces,
+        "ar5": landcover.ar5_layer(land, farmland, roads, buildings, zoning, seed=seed),
+        "buildings": buildings,
+        "cultivable_land": landcover.cultivable_land_layer(land, seed=seed),
+        "nature_types": landcover.nature_types_layer(land, seed=seed),
+        "sea": landcover.sea_layer(land),
+        "hazard_zones": landcover.hazard_zones_layer(land),
+        "recreation_areas": landcover.recreation_areas_layer(land, green),
     }
-    return Demo(layers=layers, dem=dem, noise=noise, grid=land.grid, network=net)
+    step("revised plan")
+    plan = revised_plan(land, zoning)
+    return Demo(layers=layers, dem=dem, noise=noise, grid=land.grid, network=net, plan=plan)

@@ -3,7 +3,8 @@
 A raster of arealformål codes is painted in priority order, consistent with the other layers
 (LNFR 5100 over Marka and the farmland belts, næring 1300 over the E18-corridor areas and business
 parks, sentrum 1130 in the centres, grønnstruktur over the green areas, offentlig 1160 around
-schools and care homes, samferdsel along E18/E16 and the railway, bolig 1110 elsewhere) and then
+schools and care homes, LNFR friluftsformål 5130 on the islands, samferdsel along E18/E16 and the
+railway, bolig 1110 elsewhere) and then
 polygonised and clipped to the real outline. A few areas are *planned* (framtidig): kombinert
 bebyggelse around the planned Fornebubanen stations, and new bolig and næring on farmland (so that
 jordvern rules have something to find).
@@ -81,6 +82,9 @@ def zoning_layer(
         code[sel] = c
         planned[sel] = True
         _ = name
+    # The islands (Ostøya, Kalvøya, ...) have no homes: friluftsformål in LNFR.
+    islands = sorted(land.outline.geoms, key=lambda p: -p.area)[1:]
+    code[grid.burn(islands) & land.inside & (code == 1110)] = 5130
     for line, width, c in (("E18", 30.0, 2010), ("E16", 25.0, 2010), ("railway", 20.0, 2020)):
         m = grid.burn([land.lines[line].buffer(width)])
         code[m & land.inside] = c
