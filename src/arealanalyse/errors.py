@@ -23,6 +23,7 @@ __all__ = [
     "MissingColumnError",
     "NetworkError",
     "OutputError",
+    "PlanOverlapError",
     "RuleError",
     "ScenarioError",
 ]
@@ -50,6 +51,18 @@ class GeometryError(ArealanalyseError, ValueError):
 
 class CodeError(ArealanalyseError, ValueError):
     """A value is not in its code list (SOSI arealformål, AR5 arealtype, service category...)."""
+
+
+class PlanOverlapError(GeometryError):
+    """Polygons of a plan (or of AR5) overlap: an area would be counted twice.
+
+    ``overlaps`` holds the overlapping pieces (a GeoDataFrame naming both features), so a caller
+    can write them out for the user to fix.
+    """
+
+    def __init__(self, message: str, overlaps: object = None):
+        super().__init__(message)
+        self.overlaps = overlaps
 
 
 class LayerFileError(ArealanalyseError, ValueError):

@@ -253,9 +253,15 @@ def _site_rows(evaluation: Evaluation, lang: str) -> tuple[list[str], list[dict[
     return head, rows
 
 
+#: Totals shown in a report section of their own, not in the totals table.
+_SECTION_TOTALS = ("arealregnskap",)
+
+
 def _totals_rows(evaluation: Evaluation, lang: str) -> list[tuple[str, str]]:
     out = []
     for k, v in evaluation.tables.totals.items():
+        if k in _SECTION_TOTALS:
+            continue
         if isinstance(v, Mapping):
             for k2, v2 in v.items():
                 out.append((f"{k}.{k2}", _fmt_total(v2, lang)))
@@ -335,6 +341,7 @@ def _context(
     synthetic: bool,
     notes: Sequence[str],
     sources: Sequence[Mapping[str, Any]] = (),
+    sections: Sequence[Any] = (),
 ) -> dict[str, Any]:
     from arealanalyse import __version__
 
@@ -369,6 +376,7 @@ def _context(
         "colours": VERDICT_COLOURS,
         "version": __version__,
         "n_sites": len(tables.sites),
+        "sections": list(sections),
     }
 
 
@@ -380,8 +388,12 @@ def render_markdown(
     synthetic: bool = False,
     notes: Sequence[str] = (),
     sources: Sequence[Mapping[str, Any]] = (),
+    sections: Sequence[Any] = (),
 ) -> str:
     """Render the review as Markdown for the case file.
+
+    ``sections`` (objects with ``title``, ``markdown`` and ``html``, e.g. the arealregnskap's
+    :class:`~arealanalyse.report_arealregnskap.ReportSection`) are added after the summary.
 
     Examples
     --------
@@ -398,7 +410,7 @@ def render_markdown(
     >>> "Forslaget følger alle regler" in md, "| S1 Lysaker | Oppfylt | 640 m |" in md
     (True, True)
     """
-    ctx = _context(evaluation, lang, synthetic, notes, sources)
+    ctx = _context(evaluation, lang, synthetic, notes, sources, sections)
     ctx["md"] = _md_cell
     return _env().get_template("review.md.j2").render(**ctx)
 
@@ -417,6 +429,7 @@ def render_html(
     sources: Sequence[Mapping[str, Any]] = (),
     interactive_map: bool = True,
     offline: bool = True,
+    sections: Sequence[Any] = (),
 ) -> str:
     """Render the review as one self-contained HTML page.
 
@@ -434,6 +447,9 @@ def render_html(
         Embed the web map of :mod:`arealanalyse.maps` (when that module is available).
     offline
         Inline the web map's scripts so the page works without a network.
+    sections
+        Extra sections (``title``, ``markdown``, ``html``) shown after the summary, e.g. the
+        arealregnskap.
 
     Examples
     --------
@@ -450,7 +466,7 @@ def render_html(
     >>> "<svg" in page, "breaks at least one rule" in page
     (True, True)
     """
-    ctx = _context(evaluation, lang, synthetic, notes, sources)
+    ctx = _context(evaluation, lang, synthetic, notes, sources, sections)
     ctx["svg_map"] = _svg_map(evaluation, lang)
     ctx["web_map"] = (
         _interactive_map(evaluation, lang, offline=offline, synthetic=synthetic, sources=sources)
@@ -540,8 +556,11 @@ def write_review(
     sources: Sequence[Mapping[str, Any]] = (),
     interactive_map: bool = True,
     offline: bool = True,
+    sections: Sequence[Any] = (),
 ) -> dict[str, Path]:
     """Write ``review.html``, ``review.md`` and ``review.json`` into ``out_dir`` (atomically).
+
+    ``sections`` (``title``, ``markdown``, ``html``) are added to the HTML and Markdown.
 
     Returns
     -------
@@ -577,8 +596,14 @@ def write_review(
     return {
         "html": write_text(
             out / "review.html",
-            render_html(evaluation, interactive_map=interactive_map, offline=offline, **kw),
+            render_html(
+                evaluation,
+                interactive_map=interactive_map,
+                offline=offline,
+                sections=sections,
+                **kw,
+            ),
         ),
-        "md": write_text(out / "review.md", render_markdown(evaluation, **kw)),
+        "md": write_text(out / "review.md", render_markdown(evaluation, sections=sections, **kw)),
         "json": write_json(out / "review.json", review_dict(evaluation, **kw)),
     }

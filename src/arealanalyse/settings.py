@@ -16,7 +16,21 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-__all__ = ["Settings", "resolve"]
+__all__ = ["DEFAULT_DWELLINGS_PER_DAA", "Settings", "resolve"]
+
+#: Dwellings per daa of unbuilt land, by SOSI arealformål code (Bærum-like densities; set your
+#: own per plan in Settings.reserve_dwellings_per_daa or with `arealregnskap --density`).
+DEFAULT_DWELLINGS_PER_DAA: dict[int, float] = {
+    1110: 2.0,  # boligbebyggelse (unspecified): mostly småhus
+    1111: 1.0,  # frittliggende småhusbebyggelse
+    1112: 3.0,  # konsentrert småhusbebyggelse
+    1113: 8.0,  # blokkbebyggelse
+    1130: 5.0,  # sentrumsformål: half housing, half business at ~10 homes/daa
+    1800: 4.0,  # kombinert bebyggelse og anleggsformål
+    1801: 4.0,  # bolig/forretning
+    1802: 4.0,  # bolig/tjenesteyting
+    1803: 4.0,  # bolig/forretning/kontor
+}
 
 
 class Settings(BaseModel):
@@ -88,6 +102,50 @@ class Settings(BaseModel):
     noise_red_lden_db: float = Field(65.0, description="T-1442 red zone, road noise Lden.")
     noise_yellow_lden_db: float = Field(55.0, description="T-1442 yellow zone, road noise Lden.")
     grid_cell_m: float = Field(250.0, gt=0, description="SSB grid cell size for per-cell results.")
+    # Arealregnskap (KDD 2023): see docs/arealregnskap.md for where each default comes from.
+    building_buffer_existing_m: float = Field(
+        30.0,
+        ge=0,
+        description="Land within this of a building counts as built in existing (nåværende) "
+        "plan areas (NINA/Agder: 30 m in kommuneplan areas).",
+    )
+    building_buffer_planned_m: float = Field(
+        10.0,
+        ge=0,
+        description="The same in planned (framtidig) plan areas (NINA/Agder: 10 m).",
+    )
+    reserve_min_width_m: float = Field(
+        15.0,
+        ge=0,
+        description="Unbuilt land narrower than this is not reserve (NINA/Agder: -7.5/+7.5 m).",
+    )
+    reserve_min_area_m2: float = Field(
+        250.0, ge=0, description="Unbuilt pieces smaller than this are not reserve (NINA/Agder)."
+    )
+    strandsone_m: float = Field(
+        100.0, gt=0, description="Width of the strandsone along the sea (PBL § 1-8)."
+    )
+    overlap_tolerance_m2: float = Field(
+        1.0,
+        ge=0,
+        description="Overlaps of plan or AR5 polygons up to this are digitising slivers, "
+        "resolved without double counting; larger ones are data errors.",
+    )
+    dwellings_need_per_year: float = Field(
+        600.0, ge=0, description="New homes needed per year (Bærum's housing target)."
+    )
+    reserve_dwellings_per_daa: dict[int, float] = Field(
+        default_factory=lambda: dict(DEFAULT_DWELLINGS_PER_DAA),
+        description="Dwellings per daa of unbuilt reserve, by SOSI arealformål code; codes "
+        "not listed add no dwellings.",
+    )
+    reserve_cabins_per_daa: dict[int, float] = Field(
+        default_factory=lambda: {1120: 1.0},
+        description="Fritidsboliger per daa of unbuilt reserve, by SOSI arealformål code.",
+    )
+    cabins_need_per_year: float = Field(
+        0.0, ge=0, description="New fritidsboliger needed per year (none planned in Bærum)."
+    )
 
     @field_validator("crs")
     @classmethod

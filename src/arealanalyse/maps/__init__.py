@@ -9,6 +9,7 @@ Each map function takes GeoDataFrames (any CRS; shown in lon/lat) and plain obje
 * :func:`access_map` – access shares as a grid choropleth, one layer per indicator.
 * :func:`scenario_map` – scenario sites by ABC class or verdict, before/after/difference.
 * :func:`compare_map` – several scenarios' sites, one layer per scenario.
+* :func:`arealregnskap_map` – an arealregnskap: plans, reserve, newly opened land by AR5 class.
 
 Every map has a title, a legend, the data sources and licences, a "synthetic demo data" banner
 when ``synthetic=True`` and readable notes instead of failures for empty layers or data far from
@@ -27,6 +28,7 @@ from arealanalyse.maps._style import (
     format_number,
 )
 from arealanalyse.maps.access import access_map, share_columns
+from arealanalyse.maps.arealregnskap import arealregnskap_map
 from arealanalyse.maps.save import OfflineAssetError, map_html, save_map
 from arealanalyse.maps.scenario import compare_map, default_popup_columns, scenario_map
 from arealanalyse.maps.study import study_area_map
@@ -39,6 +41,7 @@ __all__ = [
     "ZONING_COLOURS",
     "OfflineAssetError",
     "access_map",
+    "arealregnskap_map",
     "column_label",
     "compare_map",
     "default_popup_columns",

@@ -1,0 +1,267 @@
+"""Run an arealregnskap end to end: read the plan, compute, check rules, write every output.
+
+:func:`run_arealregnskap` is what ``arealanalyse arealregnskap`` and the main job call. It
+writes into ``out_dir``:
+
+* the tables (CSV), the workbook, the GeoPackage and the figures (see
+  :mod:`arealanalyse.arealregnskap.write`);
+* ``arealregnskap.md`` / ``arealregnskap.html``: the report (Norwegian by default);
+* ``kart.html``: the map;
+* with rules: ``review/review.html`` (``.md``, ``.json``), the review of the new plan with the
+  arealregnskap as a section.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+
+from arealanalyse.arealregnskap.compute import Arealregnskap, compute_arealregnskap
+from arealanalyse.errors import CatalogueError, LayerFileError
+from arealanalyse.settings import Settings, resolve
+
+__all__ = [
+    "LAYER_KINDS",
+    "ArealregnskapRun",
+    "catalogue_layers",
+    "read_plan",
+    "run_arealregnskap",
+]
+
+#: The catalogue kinds the arealregnskap reads (when present).
+LAYER_KINDS: tuple[str, ...] = (
+    "boundary", "zoning", "ar5", "farmland", "buildings", "sea", "hazard_zones", "nature_types",
+    "recreation_areas", "cultivable_land",
+)  # fmt: skip
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class ArealregnskapRun:
+    """What :func:`run_arealregnskap` computed and wrote."""
+
+    result: Arealregnskap
+    paths: dict[str, Path]
+    evaluation: Any = None
+    plan: gpd.GeoDataFrame | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        """1 when a fail-severity rule is broken, else 0."""
+        return 0 if self.evaluation is None else int(self.evaluation.exit_code)
+
+
+def read_plan(
+    path: str | os.PathLike[str],
+    /,
+    *,
+    layer: str | None = None,
+    settings: Settings | None = None,
+) -> gpd.GeoDataFrame:
+    """Read a plan file (GeoPackage, GeoJSON, Shapefile, GML...) as a ``zoning`` layer.
+
+    A file with one polygon layer (beside tables such as ``metadata``) needs no ``layer``.
+
+    Examples
+    --------
+    >>> read_plan("/nonexistent/plan.gpkg")
+    Traceback (most recent call last):
+    ...
+    arealanalyse.errors.LayerFileError: Plan file '/nonexistent/plan.gpkg' does not exist; ...
+    """
+    import pyogrio
+
+    from arealanalyse.layers.readers import read_layer
+
+    p = Path(path)
+    if not p.exists():
+        raise LayerFileError(
+            f"Plan file {str(p)!r} does not exist; check the path (--plan NEW_PLAN)."
+        )
+    if layer is None and p.suffix.lower() in (".gpkg", ".sqlite"):
+        try:
+            spatial = [str(n) for n, g in pyogrio.list_layers(p) if g is not None]
+        except Exception as exc:  # an unreadable file: the reader gives the one-line error
+            raise LayerFileError(
+                f"Plan file {str(p)!r} cannot be read as a GeoPackage ({exc}); export it again."
+            ) from None
+        if len(spatial) == 1:
+            layer = spatial[0]
+        elif len(spatial) > 1:
+            raise CatalogueError(
+                f"Plan file {str(p)!r} has several layers {spatial[:8]}; choose the one with the "
+                "plan's arealformål areas with --plan-layer."
+            )
+    return read_layer(p, "zoning", name=f"plan {p.name}", layer=layer, settings=settings)
+
+
+def run_arealregnskap(
+    layers: Mapping[str, gpd.GeoDataFrame],
+    out_dir: str | os.PathLike[str],
+    /,
+    *,
+    plan: gpd.GeoDataFrame | str | os.PathLike[str] | None = None,
+    plan_layer: str | None = None,
+    plan_name: str = "",
+    current_name: str = "",
+    period: str | tuple[int, int] | None = None,
+    rules: Any = None,
+    lang: str = "nb",
+    title: str = "",
+    synthetic: bool = False,
+    sources: Sequence[Any] = (),
+    offline: bool = True,
+    settings: Settings | None = None,
+    progress: Progress | None = None,
+) -> ArealregnskapRun:
+    """Compute the arealregnskap and write every output into ``out_dir``.
+
+    Parameters
+    ----------
+    layers
+        Canonical layers (``zoning`` is the current plan; see
+        :func:`~arealanalyse.arealregnskap.compute_arealregnskap` for the others).
+    out_dir
+        Output folder (created; files are replaced atomically).
+    plan
+        The new plan: a ``zoning`` GeoDataFrame or a plan file (read with :func:`read_plan`).
+    plan_layer
+        Layer of a multi-layer plan file.
+    plan_name, current_name
+        Labels of the plans (default: the plan file's name, and "gjeldende plan").
+    period
+        Plan period ``"2026-2040"``.
+    rules
+        A rule file path or :class:`~arealanalyse.rules.RuleSet` evaluated on the figures.
+    lang
+        ``nb`` or ``en`` for the report, workbook and map.
+    title, synthetic, sources
+        Shown on the report, the workbook and the map.
+    offline
+        Inline the map's scripts (the HTML works without internet).
+    settings
+        Run settings.
+    progress
+        Called with a short message at each step.
+    """
+    if lang not in ("nb", "en"):
+        raise ValueError(f"lang must be 'nb' or 'en', not {lang!r}")
+    s = resolve(settings)
+    say = progress or (lambda _m: None)
+    out = Path(out_dir)
+    new_plan: gpd.GeoDataFrame | None
+    if plan is None or isinstance(plan, gpd.GeoDataFrame):
+        new_plan = plan
+    else:
+        say(f"Leser planforslaget {Path(plan).name}")
+        new_plan = read_plan(plan, layer=plan_layer, settings=s)
+        plan_name = plan_name or Path(plan).name
+    rule_set = None
+    if rules is not None:
+        from arealanalyse.rules import RuleSet, load_rules
+
+        rule_set = rules if isinstance(rules, RuleSet) else load_rules(rules)
+    current_name = current_name or ("gjeldende plan" if lang == "nb" else "current plan")
+    result = compute_arealregnskap(
+        layers,
+        plan=new_plan,
+        period=period,
+        settings=s,
+        plan_name=plan_name or ("ny plan" if lang == "nb" else "new plan"),
+        current_name=current_name,
+        progress=say,
+    )
+    evaluation = None
+    if rule_set is not None:
+        from arealanalyse.rules import evaluate
+
+        say("Kontrollerer reglene")
+        evaluation = evaluate(
+            result.as_tables(name=Path(str(plan_name or "plan")).stem, title=plan_name), rule_set
+        )
+    say("Skriver tabeller, regneark og GeoPackage")
+    paths = result.write(
+        out,
+        lang=lang,
+        title=title,
+        synthetic=synthetic,
+        sources=sources,
+        rules=None if evaluation is None else evaluation.table,
+        current_plan=layers["zoning"],
+        new_plan=new_plan,
+    )
+    say("Tegner kartet")
+    from arealanalyse import maps
+
+    m = maps.arealregnskap_map(
+        result,
+        current_plan=layers["zoning"],
+        new_plan=new_plan,
+        layers=layers,
+        title=f"Arealregnskap: {title}" if title else "Arealregnskap",
+        synthetic=synthetic,
+        sources=sources,
+        lang="en" if lang == "en" else "nb",
+    )
+    paths["map"] = maps.save_map(m, out / "kart.html", offline=offline)
+    from arealanalyse.report_arealregnskap import (
+        arealregnskap_section,
+        write_arealregnskap_report,
+    )
+
+    if evaluation is not None:
+        from arealanalyse.report import write_review
+
+        say("Skriver vurderingen")
+        review = write_review(
+            evaluation,
+            out / "review",
+            lang=lang,
+            synthetic=synthetic,
+            notes=result.notes,
+            sources=[_source(x) for x in sources],
+            offline=offline,
+            sections=[arealregnskap_section(result, lang=lang, evaluation=evaluation)],
+        )
+        paths.update({f"review_{k}": v for k, v in review.items()})
+    links = {
+        ("Regneark (xlsx)" if lang == "nb" else "Workbook (xlsx)"): "arealregnskap.xlsx",
+        ("Kart" if lang == "nb" else "Map"): "kart.html",
+        "GeoPackage": "arealregnskap.gpkg",
+    }
+    if evaluation is not None:
+        links["Vurdering" if lang == "nb" else "Review"] = "review/review.html"
+    report = write_arealregnskap_report(
+        result,
+        out,
+        lang=lang,
+        title=title,
+        synthetic=synthetic,
+        sources=sources,
+        evaluation=evaluation,
+        links=links,
+    )
+    paths["report_md"], paths["report_html"] = report["md"], report["html"]
+    return ArealregnskapRun(result, paths, evaluation, new_plan, list(result.notes))
+
+
+def _source(src: Any) -> dict[str, str]:
+    if isinstance(src, Mapping):
+        return {k: str(v) for k, v in src.items()}
+    return {
+        k: str(getattr(src, k, ""))
+        for k in ("name", "licence", "attribution", "url")
+        if getattr(src, k, "")
+    }
+
+
+def catalogue_layers(catalogue: Any, /) -> dict[str, gpd.GeoDataFrame]:
+    """Return the layers of a loaded catalogue that the arealregnskap reads."""
+    return {k: catalogue.layer(k) for k in LAYER_KINDS if catalogue.has(k)}
