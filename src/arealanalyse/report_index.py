@@ -50,6 +50,17 @@ _T: dict[str, dict[str, str]] = {
         "reference": "referanse",
         "time": "Kjøretid",
         "failed": "brutt",
+        "ar_head": "Arealregnskap for revidert kommuneplan",
+        "ar_reserve": "Arealreserve i gjeldende plan (daa ubebygd i utbyggingsformål)",
+        "ar_capacity": "Boligkapasitet i reserven",
+        "ar_changed": "Endret arealformål i planforslaget (daa)",
+        "ar_opened": "Nytt utbyggingsareal (daa)",
+        "ar_dyrka": "herav dyrka jord, AR5 21–23 (daa)",
+        "ar_kostra": "KOSTRA 32: dyrka jord i utbyggingsformål (daa)",
+        "ar_report": "rapport",
+        "ar_xlsx": "regneark",
+        "ar_review": "regelvurdering",
+        "ar_rules": "Regler",
     },
     "en": {
         "heading": "Arealanalyse, results",
@@ -83,6 +94,17 @@ _T: dict[str, dict[str, str]] = {
         "reference": "reference",
         "time": "Run time",
         "failed": "failed",
+        "ar_head": "Land accounts (arealregnskap) of the revised kommuneplan",
+        "ar_reserve": "Reserve of the current plan (daa unbuilt in development formål)",
+        "ar_capacity": "Dwelling capacity of the reserve",
+        "ar_changed": "Arealformål changed by the proposal (daa)",
+        "ar_opened": "Newly opened for building (daa)",
+        "ar_dyrka": "of which cultivated land, AR5 21–23 (daa)",
+        "ar_kostra": "KOSTRA 32: cultivated land in development formål (daa)",
+        "ar_report": "report",
+        "ar_xlsx": "workbook",
+        "ar_review": "rule review",
+        "ar_rules": "Rules",
     },
 }
 
@@ -198,6 +220,51 @@ def render_index(result: MainJobResult, /, *, title: str, lang: str = "nb") -> s
             for k, p in sorted(result.comparison.items())
         )
         parts.append(f"<p>{links}</p>")
+    parts += _arealregnskap_html(result, base, t)
     parts.append(f"<p><small>{e(t['time'])}: {result.seconds:.0f} s · arealanalyse</small></p>")
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
+
+
+def _arealregnskap_html(result: MainJobResult, base: Path, t: dict[str, str]) -> list[str]:
+    """Return the arealregnskap section of the index: headline figures and links."""
+    f = result.arealregnskap_figures
+    paths = result.arealregnskap
+    if not f or not paths:
+        return []
+    e = html.escape
+    out = [f'<h2 id="arealregnskap">{e(t["ar_head"])}</h2>', "<table>"]
+    rows: list[tuple[str, Any, int]] = [
+        (t["ar_reserve"], f["current"]["reserve_daa"], 1),
+        (t["ar_capacity"], f["current"]["dwelling_capacity"], 0),
+    ]
+    change = f.get("change")
+    if change:
+        dyrka = sum(change["opened_ar5"].get(c, 0.0) for c in ("21", "22", "23"))
+        rows += [
+            (t["ar_changed"], change["changed_daa"], 1),
+            (t["ar_opened"], change["opened_daa"], 1),
+            (t["ar_dyrka"], dyrka, 1),
+        ]
+    rows.append((t["ar_kostra"], f["kostra"].get("dyrka_daa", 0.0), 1))
+    for label, value, digits in rows:
+        out.append(f'<tr><td>{e(label)}</td><td class="num">{_num(value, digits)}</td></tr>')
+    if result.arealregnskap_status:
+        status = result.arealregnskap_status
+        out.append(
+            f'<tr><td>{e(t["ar_rules"])}</td><td><span class="{status}">{e(t[status])}</span>'
+            "</td></tr>"
+        )
+    out.append("</table>")
+    links = []
+    for key, label in (
+        ("report_html", t["ar_report"]),
+        ("map", t["map"]),
+        ("xlsx", t["ar_xlsx"]),
+        ("gpkg", "GeoPackage"),
+        ("review_html", t["ar_review"]),
+    ):
+        if key in paths:
+            links.append(f'<a href="{_rel(paths[key], base)}">{e(label)}</a>')
+    out.append(f"<p>{' · '.join(links)}</p>")
+    return out

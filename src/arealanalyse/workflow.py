@@ -15,6 +15,8 @@ Everything is written under ``out_dir`` with an ``index.html`` linking it all::
       scenarios/<name>/kart.html sites coloured by verdict, baseline/scenario/difference layers
       review/<name>/             review.html, review.md, review.json (arealstrategi compliance)
       comparison/                ranking.md/.csv/.json and kart.html (all scenarios' sites)
+      arealregnskap/             arealregnskap of the revised plan: report, workbook, GeoPackage,
+                                 CSV tables, kart.html and review/ (rules on the figures)
 """
 
 from __future__ import annotations
@@ -101,6 +103,9 @@ class MainJobResult:
     seconds: float
     layers: pd.DataFrame = field(default_factory=pd.DataFrame)
     timings_s: dict[str, float] = field(default_factory=dict)
+    arealregnskap: dict[str, Path] = field(default_factory=dict)
+    arealregnskap_figures: dict[str, Any] = field(default_factory=dict)
+    arealregnskap_status: str = ""
 
     def moved_to(self, out_dir: Path) -> MainJobResult:
         """Return the same result with every path under ``out_dir`` (after a staged write)."""
@@ -268,10 +273,12 @@ def _ensure_demo(catalogue: Path, say: Progress) -> None:
                 f"({cat.source_path(missing[0])}) does not exist; fetch or copy the data first."
             )
         return
-    from arealanalyse.demo import build_demo, demo_is_current
+    from arealanalyse.demo import build_demo, demo_is_current, revised_plan_path
 
     gpkgs = {cat.source_path(k) for k in cat.kinds if cat.source_path(k).suffix == ".gpkg"}
     stale = [g for g in gpkgs if g.exists() and not demo_is_current(g)]
+    if "zoning" in cat.kinds and not revised_plan_path(cat.source_path("zoning")).exists():
+        missing.append("zoning")  # the revised plan of the arealregnskap is built with the demo
     if not missing and not stale:
         return
     data_dir = cat.source_path(cat.kinds[0]).parent
@@ -292,6 +299,18 @@ def _scenario_files(scenarios: Sequence[str | os.PathLike[str]] | None) -> list[
     return [Path(p) for p in scenarios]
 
 
+def _revised_plan(cat: Any, plan: str | os.PathLike[str] | None) -> Path | None:
+    """Return the plan for the arealregnskap: the one given, else the demo's revised plan."""
+    if plan is not None:
+        return Path(plan)
+    if not cat.synthetic or "zoning" not in cat.kinds:
+        return None
+    from arealanalyse.demo import revised_plan_path
+
+    path = revised_plan_path(cat.source_path("zoning"))
+    return path if path.exists() else None
+
+
 def run_main_job(
     out_dir: str | os.PathLike[str],
     /,
@@ -299,6 +318,7 @@ def run_main_job(
     catalogue: str | os.PathLike[str] | None = None,
     scenarios: Sequence[str | os.PathLike[str]] | None = None,
     rules: str | os.PathLike[str] | None = None,
+    plan: str | os.PathLike[str] | None = None,
     lang: str = "nb",
     offline: bool = True,
     settings: Settings | None = None,
@@ -318,6 +338,9 @@ def run_main_job(
         A scenario without sites and rezonings (the baseline) is run but not ranked or reviewed.
     rules
         Rule file; default the shipped Bærum arealstrategi.
+    plan
+        A revised plan (plan file) for the arealregnskap; default the demo's shipped revised
+        plan (SYNTHETIC) when the catalogue is the demo, else none (no arealregnskap).
     lang
         ``nb`` (default) or ``en`` for reports and maps.
     offline
@@ -452,6 +475,42 @@ def run_main_job(
         )
     t = lap("scenarios", t)
 
+    # 5b. Arealregnskap of the revised plan (KDD 2023), from the layers already loaded.
+    arealregnskap: dict[str, Path] = {}
+    ar_figures: dict[str, Any] = {}
+    ar_status = ""
+    plan_path = _revised_plan(cat, plan)
+    if plan_path is not None:
+        from arealanalyse.arealregnskap import LAYER_KINDS, run_arealregnskap
+        from arealanalyse.rules import default_arealregnskap_rules_path
+
+        say(f"Arealregnskap for {plan_path.name}")
+        period = next(
+            (
+                (sc.period.start, sc.period.end)
+                for sc in sorted(loaded, key=lambda x: x.name != "baseline")
+                if sc.period is not None
+            ),
+            None,
+        )
+        ar = run_arealregnskap(
+            {k: v for k, v in evaluator.layers.items() if k in LAYER_KINDS},
+            out / "arealregnskap",
+            plan=plan_path,
+            period=period,
+            rules=default_arealregnskap_rules_path(),
+            lang=lang,
+            title=cat.title,
+            synthetic=cat.synthetic,
+            sources=cat.sources,
+            offline=offline,
+            settings=evaluator.settings,
+            progress=say,
+        )
+        arealregnskap, ar_figures = ar.paths, ar.result.figures
+        ar_status = ar.evaluation.status if ar.evaluation is not None else ""
+    t = lap("arealregnskap", t)
+
     # 6. Ranking of the alternatives and the comparison map.
     comparison: dict[str, Path] = {}
     ranking = pd.DataFrame()
@@ -484,6 +543,9 @@ def run_main_job(
         seconds=seconds,
         layers=layer_summary(evaluator.layers),
         timings_s=timings,
+        arealregnskap=arealregnskap,
+        arealregnskap_figures=ar_figures,
+        arealregnskap_status=ar_status,
     )
     from arealanalyse.io import write_text
 
@@ -511,4 +573,21 @@ def _summary_dict(result: MainJobResult) -> dict[str, Any]:
             if result.ranking.empty
             else {str(k): int(v) for k, v in result.ranking["rank"].items()}
         ),
+        "arealregnskap": _arealregnskap_summary(result),
+    }
+
+
+def _arealregnskap_summary(result: MainJobResult) -> dict[str, Any]:
+    f = result.arealregnskap_figures
+    if not f:
+        return {}
+    change = f.get("change") or {}
+    return {
+        "status": result.arealregnskap_status,
+        "reserve_daa": round(f["current"]["reserve_daa"], 3),
+        "dwelling_capacity": round(f["current"]["dwelling_capacity"], 1),
+        "changed_daa": round(change.get("changed_daa", 0.0), 3),
+        "opened_daa": round(change.get("opened_daa", 0.0), 3),
+        "opened_ar5": {k: round(v, 3) for k, v in change.get("opened_ar5", {}).items()},
+        "kostra_dyrka_daa": round(f["kostra"].get("dyrka_daa", 0.0), 3),
     }

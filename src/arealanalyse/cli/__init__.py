@@ -82,6 +82,9 @@ def _register() -> None:
     from arealanalyse.cli import metrics as _metrics
 
     app.add_typer(_metrics.app, name="metrics")
+    from arealanalyse.cli import arealregnskap as _arealregnskap
+
+    app.command("arealregnskap")(_arealregnskap.arealregnskap)
 
 
 _register()

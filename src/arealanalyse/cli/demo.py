@@ -21,7 +21,7 @@ app = typer.Typer(
 
 #: What ``demo run`` writes into its output folder (so an older version's output may be replaced).
 _MAIN_JOB_FILES = frozenset(
-    {"baseline", "scenarios", "review", "comparison", "index.html", "summary.json"}
+    {"baseline", "scenarios", "review", "comparison", "arealregnskap", "index.html", "summary.json"}
 )
 
 _STEPS = (
@@ -35,6 +35,8 @@ _STEPS = (
     "workplaces",
     "zoning",
     "rasters",
+    "land cover",
+    "revised plan",
     "writing",
 )
 
@@ -132,12 +134,18 @@ def run(
     online_maps: bool = typer.Option(
         False, "--online-maps", help="Load the maps' scripts from the internet (smaller files)."
     ),
+    plan: Path | None = typer.Option(
+        None,
+        "--plan",
+        help="Revised plan for the arealregnskap (default: the demo's shipped SYNTHETIC one).",
+    ),
 ) -> None:
     """Run the main job: baseline metrics, every scenario, ranking, rule checks, maps.
 
     Builds the demo study area if absent, computes the baseline metric suite, runs every
-    scenario in scenarios/, ranks the alternatives, checks each against the arealstrategi rules
-    and writes maps, reports and tables to OUT with an index page (OUT/index.html).
+    scenario in scenarios/, ranks the alternatives, checks each against the arealstrategi rules,
+    computes the arealregnskap of the revised plan and writes maps, reports and tables to OUT
+    with an index page (OUT/index.html).
 
     Example: arealanalyse demo run --out output
     """
@@ -161,7 +169,12 @@ def run(
 
         with staged_output(out, command="demo run", owns=_MAIN_JOB_FILES) as stage:
             res = run_main_job(
-                stage.path, catalogue=catalogue, lang=lang, offline=not online_maps, progress=say
+                stage.path,
+                catalogue=catalogue,
+                lang=lang,
+                offline=not online_maps,
+                plan=plan,
+                progress=say,
             )
             from arealanalyse.layers.catalogue import load_catalogue
 
@@ -224,3 +237,5 @@ def run(
         typer.echo(f"scenario {o.name}: {o.folder} (map {o.map_path.name})")
     if "map" in res.comparison:
         typer.echo(f"map (comparison): {res.comparison['map']}")
+    if "report_html" in res.arealregnskap:
+        typer.echo(f"arealregnskap: {res.arealregnskap['report_html']}")

@@ -49,6 +49,7 @@ __all__ = [
     "as_tables",
     "check",
     "compare",
+    "default_arealregnskap_rules_path",
     "default_rules_path",
     "evaluate",
     "format_value",
@@ -71,3 +72,14 @@ def default_rules_path() -> Path:
     """
     root = Path(__file__).resolve().parents[3]
     return root / "scenarios" / "rules" / "baerum-arealstrategi.yaml"
+
+
+def default_arealregnskap_rules_path() -> Path:
+    """Path of the shipped rules on the arealregnskap of a new plan (jordvern, strandsone...).
+
+    Examples
+    --------
+    >>> default_arealregnskap_rules_path().name
+    'baerum-arealregnskap.yaml'
+    """
+    return default_rules_path().with_name("baerum-arealregnskap.yaml")

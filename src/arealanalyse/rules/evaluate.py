@@ -87,6 +87,22 @@ _NO_VALUE: dict[str, tuple[str, str]] = {
         "forslaget omregulerer ikke areal til bolig",
         "the proposal rezones no land to housing",
     ),
+    "opened_ar5_daa": (
+        "ikke noe arealregnskap av en ny plan (arealanalyse arealregnskap --plan)",
+        "no arealregnskap of a new plan (arealanalyse arealregnskap --plan)",
+    ),
+    "opened_overlay_daa": (
+        "temalaget mangler i arealregnskapet, eller det er ingen ny plan",
+        "the overlay layer is missing from the arealregnskap, or there is no new plan",
+    ),
+    "reserve_capacity_share_of_need": (
+        "planperioden er ukjent (gi den, f.eks. --period 2026-2040) eller planen mangler",
+        "the plan period is unknown (give it, e.g. --period 2026-2040) or the plan is missing",
+    ),
+    "kostra_dyrka_jord_daa": (
+        "ikke noe arealregnskap (arealanalyse arealregnskap)",
+        "no arealregnskap (arealanalyse arealregnskap)",
+    ),
 }
 _UNIT_EN = {"m²/år": "m²/year", "boliger/år": "dwellings/year"}
 

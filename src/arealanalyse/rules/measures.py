@@ -360,6 +360,80 @@ def _noise_rezoned_detail(info: Mapping[str, Any], params: Mapping[str, Any], la
     return f"mest støyutsatt: omregulering {info['rezone_id']} (av {info['n']} til bolig)"
 
 
+def _figures(tables: ProposalTables) -> Mapping[str, Any] | None:
+    """Return the arealregnskap's figures in the totals, or None."""
+    fig = tables.totals.get("arealregnskap")
+    return fig if isinstance(fig, Mapping) else None
+
+
+def _opened_ar5(
+    tables: ProposalTables, selected: gpd.GeoDataFrame, params: Mapping[str, Any]
+) -> tuple[float, dict[str, Any]]:
+    fig = _figures(tables)
+    change = fig.get("change") if fig else None
+    if not change:
+        return math.nan, {}
+    by_class = change.get("opened_ar5", {})
+    parts = {int(c): float(by_class.get(str(int(c)), 0.0)) for c in params["ar5_classes"]}
+    return sum(parts.values()), {"by_class": parts}
+
+
+def _opened_ar5_detail(info: Mapping[str, Any], params: Mapping[str, Any], lang: str) -> str:
+    from arealanalyse.layers.codes import AR5_ARTYPE, AR5_ARTYPE_EN
+
+    names = AR5_ARTYPE_EN if lang == "en" else AR5_ARTYPE
+    parts = info.get("by_class", {})
+    if len(parts) < 2:
+        return ""
+    return "; ".join(
+        f"{c} {names.get(c, c).lower()}: {fmt_number(v, lang, 2)} daa" for c, v in parts.items()
+    )
+
+
+def _opened_overlay(
+    tables: ProposalTables, selected: gpd.GeoDataFrame, params: Mapping[str, Any]
+) -> tuple[float, dict[str, Any]]:
+    fig = _figures(tables)
+    change = fig.get("change") if fig else None
+    overlay = str(params["overlay"])
+    if not change or overlay not in change.get("opened_overlays", {}):
+        return math.nan, {"overlay": overlay}
+    return float(change["opened_overlays"][overlay]), {"overlay": overlay}
+
+
+def _capacity_share(
+    tables: ProposalTables, selected: gpd.GeoDataFrame, params: Mapping[str, Any]
+) -> tuple[float, dict[str, Any]]:
+    fig = _figures(tables)
+    plan = fig.get(str(params["plan"])) if fig else None
+    share = plan.get("capacity_share_of_need_pct") if plan else None
+    if share is None:
+        return math.nan, {}
+    need = fig["need"]["dwellings"] if fig else None
+    assert plan is not None
+    return float(share), {"capacity": plan["dwelling_capacity"], "need": need}
+
+
+def _capacity_detail(info: Mapping[str, Any], params: Mapping[str, Any], lang: str) -> str:
+    if not info:
+        return ""
+    cap, need = fmt_number(info["capacity"], lang), fmt_number(info["need"], lang)
+    if lang == "en":
+        return f"room for {cap} dwellings against a need of {need}"
+    return f"plass til {cap} boliger mot et behov på {need}"
+
+
+def _kostra_dyrka(
+    tables: ProposalTables, selected: gpd.GeoDataFrame, params: Mapping[str, Any]
+) -> tuple[float, dict[str, Any]]:
+    fig = _figures(tables)
+    kostra = fig.get("kostra") if fig else None
+    key = "opened_dyrka_daa" if params["scope"] == "opened" else "dyrka_daa"
+    if not kostra or key not in kostra:
+        return math.nan, {}
+    return float(kostra[key]), {}
+
+
 def fmt_number(value: Any, lang: str = "nb", decimals: int = 0) -> str:
     """Format a number for reports: ``1 234,5`` in bokmål, ``1,234.5`` in English.
 
@@ -496,5 +570,31 @@ MEASURES: dict[str, Measure] = {
            _rezoning, params={"from_categories": ["naering", "handel"], "to_categories": ["bolig"],
                               "from_codes": [], "to_codes": []},
            detail=_rezoning_detail),
+        _m("opened_ar5_daa", "proposal", "number", "daa",
+           "areal i AR5-klassene som ny plan åpner for utbygging",
+           "land of the AR5 classes the new plan opens for building",
+           "Arealregnskap: daa of the AR5 classes in `ar5_classes` (default 21, 22, 23: dyrka "
+           "jord) that the new plan opens for building (a development formål where the current "
+           "plan had none). Not applicable without an arealregnskap of a new plan.",
+           _opened_ar5, params={"ar5_classes": [21, 22, 23]}, detail=_opened_ar5_detail),
+        _m("opened_overlay_daa", "proposal", "number", "daa",
+           "areal i temaet som ny plan åpner for utbygging",
+           "land of the overlay the new plan opens for building",
+           "Arealregnskap: daa of newly opened land in the overlay `overlay`: strandsone, "
+           "hazard_any (or hazard_flom, hazard_skred, ...), nature_types, recreation_areas or "
+           "cultivable_land. Not applicable when that layer was not given.",
+           _opened_overlay, params={"overlay": "strandsone"}),
+        _m("reserve_capacity_share_of_need", "proposal", "number", "%",
+           "boligkapasitet i arealreserven som andel av behovet i planperioden",
+           "dwelling capacity of the reserve as a share of the need over the plan period",
+           "Arealregnskap: dwelling capacity of the unbuilt reserve of the `plan` (current or "
+           "new) as a percentage of the need (Settings.dwellings_need_per_year × the period).",
+           _capacity_share, params={"plan": "new"}, detail=_capacity_detail),
+        _m("kostra_dyrka_jord_daa", "proposal", "number", "daa",
+           "dyrka jord i utbyggingsformål (KOSTRA 32)",
+           "cultivated land in development formål (KOSTRA 32)",
+           "Arealregnskap, KOSTRA skjema 32 pre-check: dyrka jord (AR5 21/22/23) in the plan's "
+           "utbyggingsformål; `scope: opened` counts only land the new plan opens.",
+           _kostra_dyrka, params={"scope": "opened"}),
     )
 }  # fmt: skip

@@ -20,7 +20,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from arealanalyse.errors import RuleError
 from arealanalyse.filters import parse_filter
-from arealanalyse.layers.codes import AREA_TYPES, AREALFORMAL, AREALFORMAL_CATEGORIES
+from arealanalyse.layers.codes import (
+    AR5_ARTYPE,
+    AREA_TYPES,
+    AREALFORMAL,
+    AREALFORMAL_CATEGORIES,
+    HAZARD_TYPES,
+)
 from arealanalyse.limits import DISTANCE_M_MAX
 from arealanalyse.rules.measures import MEASURES, USES
 from arealanalyse.scenarios.sitetable import SITE_TABLE_COLUMNS
@@ -65,6 +71,23 @@ _PARAM_CHECKS: dict[str, tuple[Any, str]] = {
     ),
     "from_codes": (_subset_of(AREALFORMAL), "a list of SOSI arealformål codes"),
     "to_codes": (_subset_of(AREALFORMAL), "a list of SOSI arealformål codes"),
+    "ar5_classes": (
+        lambda v: isinstance(v, list) and bool(v) and all(c in AR5_ARTYPE for c in v),
+        f"a non-empty list of AR5 classes from {list(AR5_ARTYPE)}",
+    ),
+    "overlay": (
+        lambda v: (
+            isinstance(v, str)
+            and (
+                v in ("strandsone", "nature_types", "recreation_areas", "cultivable_land")
+                or v == "hazard_any"
+                or v.removeprefix("hazard_") in HAZARD_TYPES
+            )
+        ),
+        "strandsone, hazard_any, hazard_<type>, nature_types, recreation_areas or cultivable_land",
+    ),
+    "plan": (lambda v: v in ("current", "new"), "current or new"),
+    "scope": (lambda v: v in ("all", "opened"), "all or opened"),
     "period_years": (
         lambda v: (
             v is None or (isinstance(v, (int, float)) and not isinstance(v, bool) and 0 < v <= 200)

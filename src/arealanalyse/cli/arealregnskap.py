@@ -1,0 +1,169 @@
+"""``arealanalyse arealregnskap``: land accounts of a kommuneplan (KDD 2023) and KOSTRA 32."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from arealanalyse.errors import ArealanalyseError
+
+__all__ = ["arealregnskap"]
+
+
+def _parse_density(items: list[str]) -> dict[int, float]:
+    out: dict[int, float] = {}
+    for item in items:
+        code, sep, value = item.partition("=")
+        try:
+            if not sep:
+                raise ValueError
+            out[int(code)] = float(value)
+        except ValueError:
+            raise ArealanalyseError(
+                f"--density {item!r} must look like CODE=DWELLINGS_PER_DAA, e.g. --density 1113=8."
+            ) from None
+    return out
+
+
+def arealregnskap(
+    catalogue: Path = typer.Argument(
+        ..., help="Layer catalogue of the study area; its zoning layer is the current plan."
+    ),
+    plan: Path | None = typer.Option(
+        None, "--plan", help="The new plan (GeoPackage, GeoJSON, GML...) with arealformål codes."
+    ),
+    plan_layer: str | None = typer.Option(
+        None, "--plan-layer", help="Layer of a multi-layer plan file."
+    ),
+    period: str | None = typer.Option(
+        None, "--period", help="Plan period START-END (e.g. 2026-2040), for the housing need."
+    ),
+    out: Path = typer.Option(Path("arealregnskap"), "--out", help="Output folder."),
+    rules: Path | None = typer.Option(
+        None,
+        "--rules",
+        help="Rule file on the figures (e.g. scenarios/rules/baerum-arealregnskap.yaml).",
+    ),
+    lang: str = typer.Option("nb", "--lang", help="Report language: nb (bokmål) or en."),
+    density: list[str] = typer.Option(
+        [],
+        "--density",
+        help="Dwellings per daa of unbuilt reserve for a SOSI code, CODE=N (repeatable); "
+        "replaces the default densities.",
+    ),
+    need_per_year: float | None = typer.Option(
+        None, "--need-per-year", help="New homes needed per year (default 600, Bærum)."
+    ),
+    online_map: bool = typer.Option(
+        False, "--online-map", help="Load the map's scripts from the internet (smaller file)."
+    ),
+) -> None:
+    """Compute the arealregnskap of a kommuneplan and, with --plan, of a new plan.
+
+    Writes to OUT: the arealreserve per arealformål (unbuilt vs built) with its dwelling
+    capacity held against the need, the change matrix current -> new arealformål, what the
+    changed and newly opened land is (AR5 class, strandsone, hazard zones, naturtyper), the
+    KOSTRA skjema 32 pre-check; as CSV, an Excel workbook (arealregnskap.xlsx), a GeoPackage of
+    the overlay (arealregnskap.gpkg), a map (kart.html) and a report (arealregnskap.html/.md).
+    Exit code 0, or 1 when --rules is given and a fail-severity rule is broken; 2 on bad input
+    (e.g. overlapping plan areas, written to OUT/plan_overlaps.gpkg).
+
+    Example: arealanalyse arealregnskap layers/baerum-demo.yaml
+    --plan layers/baerum-demo/baerum-demo-kpa-2026.gpkg --period 2026-2040 --out regnskap
+    """
+    import geopandas as gpd
+
+    from arealanalyse.arealregnskap import catalogue_layers, run_arealregnskap
+    from arealanalyse.errors import PlanOverlapError
+    from arealanalyse.layers.catalogue import load_catalogue
+
+    if lang not in ("nb", "en"):
+        raise typer.BadParameter(f"{lang!r}: use nb or en.", param_hint="--lang")
+    console = Console()
+    nb = lang == "nb"
+    cat = load_catalogue(catalogue)
+    update: dict[str, object] = {}
+    if density:
+        update["reserve_dwellings_per_daa"] = _parse_density(density)
+    if need_per_year is not None:
+        if need_per_year < 0:
+            raise ArealanalyseError(f"--need-per-year {need_per_year:g} must be >= 0.")
+        update["dwellings_need_per_year"] = need_per_year
+    settings = cat.settings.model_copy(update=update) if update else cat.settings
+    t0 = time.perf_counter()
+    with console.status("Leser lagene …" if nb else "Reading the layers …") as st:
+
+        def say(msg: str) -> None:
+            st.update(f"{msg} ({time.perf_counter() - t0:.0f} s)")
+
+        layers = catalogue_layers(cat)
+        try:
+            run = run_arealregnskap(
+                layers,
+                out,
+                plan=plan,
+                plan_layer=plan_layer,
+                period=period,
+                rules=rules,
+                lang=lang,
+                title=cat.title,
+                synthetic=cat.synthetic,
+                sources=cat.sources,
+                offline=not online_map,
+                settings=settings,
+                progress=say,
+            )
+        except PlanOverlapError as exc:
+            overlaps = exc.overlaps
+            if isinstance(overlaps, gpd.GeoDataFrame) and len(overlaps):
+                from arealanalyse.io import write_geopackage
+
+                path = write_geopackage({"overlaps": overlaps}, out / "plan_overlaps.gpkg")
+                raise PlanOverlapError(f"{exc} The overlaps are in {path}.") from None
+            raise
+    f = run.result.figures
+    table = Table(title="Arealregnskap" + (f": {cat.title}" if cat.title else ""))
+    table.add_column("Tall" if nb else "Figure")
+    table.add_column("Verdi" if nb else "Value", justify="right")
+
+    def row(label_nb: str, label_en: str, value: float | None, unit: str = "daa") -> None:
+        shown = "–" if value is None else f"{value:,.1f} {unit}".strip()
+        table.add_row(label_nb if nb else label_en, shown)
+
+    cur = f["current"]
+    row("Arealreserve, gjeldende plan", "Reserve, current plan", cur["reserve_daa"])
+    row("Boligkapasitet i reserven", "Dwelling capacity", cur["dwelling_capacity"], "")
+    if f["need"]["dwellings"]:
+        row("Boligbehov i perioden", "Housing need in the period", f["need"]["dwellings"], "")
+    if f.get("change"):
+        ch = f["change"]
+        row("Endret arealformål", "Arealformål changed", ch["changed_daa"])
+        row("Nytt utbyggingsareal", "Newly opened for building", ch["opened_daa"])
+        dyrka = sum(ch["opened_ar5"].get(c, 0.0) for c in ("21", "22", "23"))
+        row("  herav dyrka jord", "  of it cultivated land", dyrka)
+        row("Tilbakeført", "Returned", ch["returned_daa"])
+    row(
+        "KOSTRA 32: dyrka jord i utbyggingsformål",
+        "KOSTRA 32: cultivated land in development",
+        f["kostra"].get("dyrka_daa"),
+    )
+    console.print(table)
+    if run.evaluation is not None:
+        words = {"pass": "oppfylt", "warn": "varsel", "fail": "brudd"}
+        status = run.evaluation.status
+        console.print(f"{'Regler' if nb else 'Rules'}: {words[status] if nb else status}")
+    if cat.synthetic:
+        console.print(
+            "[yellow]Syntetiske demodata: tallene er ikke Bærums.[/yellow]"
+            if nb
+            else "[yellow]Synthetic demo data: the numbers are not Bærum's.[/yellow]"
+        )
+    for note in run.notes:
+        console.print(f"[dim]{note}[/dim]")
+    for p in run.paths.values():
+        console.print(f"{'skrev' if nb else 'wrote'} {p}", soft_wrap=True)
+    raise typer.Exit(run.exit_code)
