@@ -57,9 +57,42 @@ def test_index_links_every_map_and_report(job) -> None:
     assert not missing, missing
     names = {t.name for t in targets}
     assert {"kart.html", "tilgang.html", "review.html", "review.md", "ranking.md"} <= names
-    reviews = {t.parent.name for t in targets if t.name == "review.html"}
+    reviews = {
+        t.parent.name
+        for t in targets
+        if t.name == "review.html" and "arealregnskap" not in t.relative_to(job.out_dir).parts
+    }
     assert reviews == {"knutepunkt", "spredt", "fornebubanen", "omregulering"}
     assert "SYNTETISKE DEMODATA" in job.index.read_text(encoding="utf-8")
+
+
+def test_index_links_the_arealregnskap_of_the_revised_plan(job) -> None:
+    """The main job accounts for the shipped revised plan and links every output of it."""
+    parser = _Links()
+    parser.feed(job.index.read_text(encoding="utf-8"))
+    linked = {
+        (job.out_dir / h).relative_to(job.out_dir).as_posix()
+        for h in parser.hrefs
+        if h.startswith("arealregnskap/")
+    }
+    assert {
+        "arealregnskap/arealregnskap.html",
+        "arealregnskap/arealregnskap.xlsx",
+        "arealregnskap/arealregnskap.gpkg",
+        "arealregnskap/kart.html",
+        "arealregnskap/review/review.html",
+    } <= linked
+    summary = json.loads((job.out_dir / "summary.json").read_text(encoding="utf-8"))
+    ar = summary["arealregnskap"]
+    # the shipped revised plan opens fulldyrka jord at Bjørnegård: the jordvern rule fails
+    assert ar["status"] == "fail" and ar["opened_ar5"]["21"] > 100
+    figures = json.loads(
+        (job.out_dir / "arealregnskap" / "arealregnskap.json").read_text(encoding="utf-8")
+    )["figures"]
+    assert figures["period"] == {"start": 2026, "end": 2040, "years": 15}  # the baseline's
+    assert ar["opened_daa"] == pytest.approx(figures["change"]["opened_daa"], abs=1e-3)
+    review = (job.out_dir / "arealregnskap" / "review" / "review.html").read_text(encoding="utf-8")
+    assert 'id="arealregnskap"' in review and "ny-plan-fulldyrka-jord" in review
 
 
 def test_one_computation_numbers_agree(job) -> None:

@@ -270,11 +270,11 @@ def compute_arealregnskap(
             "(21/22/23); all other land is 'not in AR5'."
         )
     buildings = _check_layer(layers, "buildings")
-    if buildings is None and (ar5 is None or not ar5["arealtype"].isin([11, 12]).any()):
+    if buildings is None and _check_layer(layers, "ar5") is None:
         raise CatalogueError(
-            "arealregnskap: built land is decided by buildings and AR5 11/12, but the catalogue "
-            "has neither a buildings layer nor AR5 with bebygd/samferdsel; add layers.buildings "
-            "(FKB-Bygning or OSM building footprints) or layers.ar5."
+            "arealregnskap: built land is decided by buildings and AR5 bebygd/samferdsel (11/12), "
+            "but the catalogue has neither a buildings layer nor a full-coverage ar5 layer; add "
+            "layers.buildings (FKB-Bygning or OSM building footprints) or layers.ar5."
         )
     if buildings is None:
         notes.append("No buildings layer: built land is AR5 bebygd (11) and samferdsel (12) only.")
