@@ -223,7 +223,7 @@ def _reserve_frame(table: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def _opened_frame(table: pd.DataFrame, kinds: Sequence[str], lang: str) -> pd.DataFrame:
-    sub = table[table["change"].isin(kinds)].copy()
+    sub = table[table["change"].isin(kinds) & (table["area_daa"] >= 0.05)].copy()
     sub.insert(0, "formal", sub["arealformal"].map(formal_label))
     sub["change"] = sub["change"].map(lambda v: CHANGE_KINDS[v][1 if lang == "en" else 0])
     keep = ["change", "formal", "area_daa"] + [
@@ -247,7 +247,11 @@ def _blocks(result: Arealregnskap, lang: str, evaluation: Any = None) -> list[Bl
             ("table", _opened_frame(t["changed_land"], ("opened", "returned"), lang)),
         ]
     k = t["kostra"]
-    blocks += [("h", _t("kostra", lang)), ("table", k)]
+    keep = [
+        "plan_id", "dyrka_21_daa", "dyrka_22_daa", "dyrka_23_daa", "dyrka_daa", "dyrkbar_daa",
+        "opened_dyrka_daa", "opened_dyrkbar_daa", "returned_lnfr_dyrka_daa",
+    ]  # fmt: skip
+    blocks += [("h", _t("kostra", lang)), ("table", k[[c for c in keep if c in k.columns]])]
     if evaluation is not None:
         msg = "message_en" if lang == "en" else "message_nb"
         rows = [
