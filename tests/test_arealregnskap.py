@@ -238,7 +238,7 @@ def test_tiled_overlay_agrees_with_geopandas_overlay() -> None:
     pts = rng.uniform(0, 1500, (40, 2))
     cells = shapely.get_parts(
         shapely.voronoi_polygons(
-            shapely.multipoints(pts + [X0, Y0]), extend_to=sq(0, 0, 1500, 1500)
+            shapely.multipoints(pts + np.array([X0, Y0])), extend_to=sq(0, 0, 1500, 1500)
         )
     )
     a = gpd.GeoDataFrame(
@@ -253,6 +253,7 @@ def test_tiled_overlay_agrees_with_geopandas_overlay() -> None:
     tiles = Tiles.covering(a.total_bounds)
     got = overlay(dice(a, tiles), dice(b, tiles), how="identity")
     want = gpd.overlay(a, b, how="identity")
+
     def areas(df: gpd.GeoDataFrame) -> pd.Series:
         keyed = pd.DataFrame({"a": df["a"].astype(int), "b": df["b"].astype(int), "m2": df.area})
         return keyed.groupby(["a", "b"])["m2"].sum().sort_index()
