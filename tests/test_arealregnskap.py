@@ -563,3 +563,19 @@ def test_reserve_with_real_osm_buildings(real_data: Path) -> None:
     got = r.tables["reserve_current"]["reserve_daa"].sum()
     assert got == pytest.approx(want, abs=0.01)
     assert 0 < got < area.area / 1000
+
+
+def test_ar5_kind_and_plan_files_read_the_norwegian_formats(data_dir: Path) -> None:
+    """FKB-AR5 (GML 5.0, SOSI 4.5) keeps every arealtype as ar5; SOSI-GML plans read as plans."""
+    from arealanalyse.arealregnskap import read_plan
+    from arealanalyse.layers.readers import read_layer
+
+    gml = read_layer(data_dir / "layers" / "fkb_ar5_5_0.gml", "ar5")
+    assert sorted(set(gml["arealtype"])) == [21, 23, 30]  # skog stays (farmland drops it)
+    assert set(gml["arealtype_navn"]) == {"Fulldyrka jord", "Innmarksbeite", "Skog"}
+    sos = read_layer(data_dir / "layers" / "fkb_ar5_4_5.sos", "ar5")
+    assert 30 in set(sos["arealtype"])
+    rp = read_plan(data_dir / "layers" / "plan_rp_4_5.gml")
+    assert list(rp["arealformal"]) == [1112, 2011] and set(rp["plan_id"]) == {"2024002"}
+    kp = read_plan(data_dir / "layers" / "plan_kp_5_0.gml")
+    assert list(kp["status"]) == ["existing", "planned"]
