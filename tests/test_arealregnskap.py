@@ -321,6 +321,11 @@ def test_cli_writes_tables_workbook_geopackage_map_and_report(small_study: Path,
     assert heads[:4] == ["Arealformål", "Gjeldende plan (daa)", "Ny plan (daa)", "Endring (daa)"]
     last = [c.value for c in ws[ws.max_row]]
     assert last[0] == "Sum" and str(last[1]).startswith("=SUM(")
+    ws = wb["Arealreserve"]
+    heads = [c.value for c in ws[4]]
+    sums = [c.value for c in ws[ws.max_row]]
+    assert sums[heads.index("Boliger per daa")] is None  # densities are not summed
+    assert str(sums[heads.index("Boligkapasitet")]).startswith("=SUM(")
     layers = gpd.list_layers(out / "arealregnskap.gpkg")["name"].tolist()
     assert "overlay" in layers
     pieces = gpd.read_file(out / "arealregnskap.gpkg", layer="overlay")

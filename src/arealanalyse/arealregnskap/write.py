@@ -397,7 +397,8 @@ def _write_frame(ws: Any, df: pd.DataFrame, start: int, lang: str, *, total: boo
         r += 1
         ws.cell(row=r, column=1, value=_t("sum", lang)).font = Font(bold=True)
         for j, col in enumerate(df.columns, start=1):
-            if numeric[j - 1] and str(col).endswith(("_daa", "capacity")):
+            name = str(col)
+            if numeric[j - 1] and name.endswith(("_daa", "capacity")) and "per_daa" not in name:
                 letter = get_column_letter(j)
                 cell = ws.cell(row=r, column=j, value=f"=SUM({letter}{start + 1}:{letter}{r - 1})")
                 cell.font = Font(bold=True)
