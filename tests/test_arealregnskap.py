@@ -305,7 +305,7 @@ def test_cli_writes_tables_workbook_geopackage_map_and_report(small_study: Path,
     for name in ("reserve_current.csv", "reserve_new.csv", "capacity.csv", "change.csv",
                  "change_matrix.csv", "changed_land.csv", "kostra32.csv", "arealregnskap.xlsx",
                  "arealregnskap.gpkg", "arealregnskap.json", "kart.html", "arealregnskap.md",
-                 "arealregnskap.html"):  # fmt: skip
+                 "arealregnskap.html", "manifest.json"):  # fmt: skip
         assert (out / name).is_file(), name
     change = pd.read_csv(out / "change.csv").set_index("arealformal")
     assert change.loc[1120, "new_daa"] == pytest.approx(90.0)
@@ -359,6 +359,10 @@ def test_cli_english_report_and_rules_exit_code(small_study: Path, tmp_path) -> 
         (["--period", "2040"], "2026-2040"),
         (["--density", "1110:3"], "CODE=DWELLINGS_PER_DAA"),
         (["--plan", "missing.gpkg"], "does not exist"),
+        (["--density", "1113=nan"], "not a finite number"),
+        (["--density", "9999=2"], "not a SOSI arealformål code"),
+        (["--need-per-year", "-5"], "outside the plausible range"),
+        (["--period", "1700-1710"], "not plausible"),
     ],
 )
 def test_cli_bad_input_is_one_line(small_study: Path, tmp_path, capsys, extra, needle) -> None:
@@ -377,8 +381,9 @@ def test_cli_plan_overlap_writes_the_overlaps(small_study: Path, tmp_path, capsy
                  "--out", str(out)])  # fmt: skip
     err = capsys.readouterr().err.strip()
     assert code == 2 and len(err.splitlines()) == 1 and "KPA-2026" in err
-    assert "plan_overlaps.gpkg" in err
-    overlaps = gpd.read_file(out / "plan_overlaps.gpkg")
+    assert "out-plan_overlaps.gpkg" in err
+    assert not out.exists()  # nothing half-written where the accounts would go
+    overlaps = gpd.read_file(tmp_path / "out-plan_overlaps.gpkg")
     assert overlaps.area.sum() == pytest.approx(50 * 300)
 
 

@@ -132,7 +132,7 @@ class Settings(BaseModel):
         "resolved without double counting; larger ones are data errors.",
     )
     dwellings_need_per_year: float = Field(
-        600.0, ge=0, description="New homes needed per year (Bærum's housing target)."
+        600.0, ge=0, le=100_000, description="New homes needed per year (Bærum's housing target)."
     )
     reserve_dwellings_per_daa: dict[int, float] = Field(
         default_factory=lambda: dict(DEFAULT_DWELLINGS_PER_DAA),
@@ -155,6 +155,17 @@ class Settings(BaseModel):
         problem = working_crs_problem(v)
         if problem:
             raise ValueError(f"working CRS: {problem}")
+        return v
+
+    @field_validator("reserve_dwellings_per_daa", "reserve_cabins_per_daa")
+    @classmethod
+    def _plausible_densities(cls, v: dict[int, float]) -> dict[int, float]:
+        for code, density in v.items():
+            if not 0 <= density <= 100:  # NaN fails too; the densest blocks are ~30-40 per daa
+                raise ValueError(
+                    f"density {density!r} for arealformål {code} is not plausible; give 0 to 100 "
+                    "dwellings per daa"
+                )
         return v
 
     @property

@@ -106,6 +106,7 @@ class MainJobResult:
     arealregnskap: dict[str, Path] = field(default_factory=dict)
     arealregnskap_figures: dict[str, Any] = field(default_factory=dict)
     arealregnskap_status: str = ""
+    arealregnskap_plan: Path | None = None
 
     def moved_to(self, out_dir: Path) -> MainJobResult:
         """Return the same result with every path under ``out_dir`` (after a staged write)."""
@@ -130,6 +131,7 @@ class MainJobResult:
             baseline_maps={k: mv(v) for k, v in self.baseline_maps.items()},
             scenarios=scenarios,
             comparison={k: mv(v) for k, v in self.comparison.items()},
+            arealregnskap={k: mv(v) for k, v in self.arealregnskap.items()},
         )
 
     def headline(self) -> pd.DataFrame:
@@ -546,6 +548,7 @@ def run_main_job(
         arealregnskap=arealregnskap,
         arealregnskap_figures=ar_figures,
         arealregnskap_status=ar_status,
+        arealregnskap_plan=plan_path,
     )
     from arealanalyse.io import write_text
 

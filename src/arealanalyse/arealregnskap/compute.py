@@ -41,6 +41,7 @@ from arealanalyse.arealregnskap.overlay import (
 from arealanalyse.arealregnskap.reserve import BuiltLand, is_development, reserve_areas
 from arealanalyse.errors import ArealanalyseError, CatalogueError, EmptyLayerError
 from arealanalyse.layers.codes import AREALFORMAL, HAZARD_TYPES
+from arealanalyse.limits import YEAR_MAX, YEAR_MIN
 from arealanalyse.settings import Settings, resolve
 
 __all__ = ["OVERLAYS", "Arealregnskap", "compute_arealregnskap", "parse_period"]
@@ -85,6 +86,12 @@ def parse_period(period: str | tuple[int, int] | None, /) -> tuple[int, int] | N
         start, end = int(m.group(1)), int(m.group(2))
     if end < start:
         raise ArealanalyseError(f"period {label!r} ends before it starts; write it like 2026-2040.")
+    for year in (start, end):
+        if not YEAR_MIN <= year <= YEAR_MAX:
+            raise ArealanalyseError(
+                f"period {label!r}: year {year} is not plausible; give years from {YEAR_MIN} to "
+                f"{YEAR_MAX}, e.g. 2026-2040."
+            )
     return start, end
 
 

@@ -10,22 +10,52 @@ from rich.console import Console
 from rich.table import Table
 
 from arealanalyse.errors import ArealanalyseError
+from arealanalyse.io import check_output_folder, staged_output
 
 __all__ = ["arealregnskap"]
 
+#: What the command writes into its output folder (a folder holding only these is replaced).
+_OWNS = frozenset(
+    {
+        "reserve_current.csv", "reserve_new.csv", "capacity.csv", "change.csv",
+        "change_matrix.csv", "changed_land.csv", "kostra32.csv", "kostra32_areas.csv",
+        "arealregnskap.xlsx", "arealregnskap.gpkg", "arealregnskap.json", "arealregnskap.md",
+        "arealregnskap.html", "kart.html", "review",
+    }
+)  # fmt: skip
+
+
+#: Most dwellings per daa a density may say (the densest Norwegian blocks are ~30-40).
+DWELLINGS_PER_DAA_MAX = 100.0
+
 
 def _parse_density(items: list[str]) -> dict[int, float]:
+    from arealanalyse.layers.codes import AREALFORMAL
+    from arealanalyse.limits import finite_in_range
+
     out: dict[int, float] = {}
     for item in items:
         code, sep, value = item.partition("=")
         try:
             if not sep:
                 raise ValueError
-            out[int(code)] = float(value)
+            key, number = int(code), float(value)
         except ValueError:
             raise ArealanalyseError(
                 f"--density {item!r} must look like CODE=DWELLINGS_PER_DAA, e.g. --density 1113=8."
             ) from None
+        if key not in AREALFORMAL:
+            raise ArealanalyseError(
+                f"--density {item!r}: {key} is not a SOSI arealformål code; use e.g. 1110 "
+                "(bolig), 1113 (blokk), 1130 (sentrum)."
+            )
+        try:
+            out[key] = finite_in_range(
+                number, what=f"--density {item}", low=0, high=DWELLINGS_PER_DAA_MAX,
+                unit="dwellings/daa",
+            )  # fmt: skip
+        except ValueError as exc:
+            raise ArealanalyseError(str(exc)) from None
     return out
 
 
@@ -70,7 +100,8 @@ def arealregnskap(
     KOSTRA skjema 32 pre-check; as CSV, an Excel workbook (arealregnskap.xlsx), a GeoPackage of
     the overlay (arealregnskap.gpkg), a map (kart.html) and a report (arealregnskap.html/.md).
     Exit code 0, or 1 when --rules is given and a fail-severity rule is broken; 2 on bad input
-    (e.g. overlapping plan areas, written to OUT/plan_overlaps.gpkg).
+    (e.g. overlapping plan areas, written beside OUT as OUT-plan_overlaps.gpkg). OUT is written
+    whole or not at all (a staging folder, manifest.json last).
 
     Example: arealanalyse arealregnskap layers/baerum-demo.yaml
     --plan layers/baerum-demo/baerum-demo-kpa-2026.gpkg --period 2026-2040 --out regnskap
@@ -90,10 +121,20 @@ def arealregnskap(
     if density:
         update["reserve_dwellings_per_daa"] = _parse_density(density)
     if need_per_year is not None:
-        if need_per_year < 0:
-            raise ArealanalyseError(f"--need-per-year {need_per_year:g} must be >= 0.")
-        update["dwellings_need_per_year"] = need_per_year
+        from arealanalyse.limits import DWELLINGS_MAX, finite_in_range
+
+        try:
+            update["dwellings_need_per_year"] = finite_in_range(
+                need_per_year, what="--need-per-year", low=0, high=DWELLINGS_MAX, unit="homes"
+            )
+        except ValueError as exc:
+            raise ArealanalyseError(str(exc)) from None
     settings = cat.settings.model_copy(update=update) if update else cat.settings
+    check_output_folder(out, owns=_OWNS)
+    inputs: dict[str, Path] = dict(cat.input_files())
+    for label, path in (("plan", plan), ("rules", rules)):
+        if path is not None and Path(path).is_file():
+            inputs[f"{label}:{Path(path).name}"] = Path(path)
     t0 = time.perf_counter()
     with console.status("Leser lagene …" if nb else "Reading the layers …") as st:
 
@@ -102,27 +143,31 @@ def arealregnskap(
 
         layers = catalogue_layers(cat)
         try:
-            run = run_arealregnskap(
-                layers,
-                out,
-                plan=plan,
-                plan_layer=plan_layer,
-                period=period,
-                rules=rules,
-                lang=lang,
-                title=cat.title,
-                synthetic=cat.synthetic,
-                sources=cat.sources,
-                offline=not online_map,
-                settings=settings,
-                progress=say,
-            )
+            with staged_output(out, command="arealregnskap", inputs=inputs, owns=_OWNS) as stage:
+                run = run_arealregnskap(
+                    layers,
+                    stage.path,
+                    plan=plan,
+                    plan_layer=plan_layer,
+                    period=period,
+                    rules=rules,
+                    lang=lang,
+                    title=cat.title,
+                    synthetic=cat.synthetic,
+                    sources=cat.sources,
+                    offline=not online_map,
+                    settings=settings,
+                    progress=say,
+                )
+                run.paths = {k: stage.final(v) for k, v in run.paths.items()}
         except PlanOverlapError as exc:
             overlaps = exc.overlaps
             if isinstance(overlaps, gpd.GeoDataFrame) and len(overlaps):
                 from arealanalyse.io import write_geopackage
 
-                path = write_geopackage({"overlaps": overlaps}, out / "plan_overlaps.gpkg")
+                # Beside the output folder: the folder itself stays as it was (nothing written).
+                where = out.parent / f"{out.name}-plan_overlaps.gpkg"
+                path = write_geopackage({"overlaps": overlaps}, where)
                 raise PlanOverlapError(f"{exc} The overlaps are in {path}.") from None
             raise
     f = run.result.figures

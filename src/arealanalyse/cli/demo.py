@@ -180,6 +180,8 @@ def run(
 
             for label, path in load_catalogue(catalogue).input_files().items():
                 stage.add_input(path, label)
+            if res.arealregnskap_plan is not None:
+                stage.add_input(res.arealregnskap_plan, f"plan:{res.arealregnskap_plan.name}")
         res = res.moved_to(out)
     nb = lang == "nb"
     if res.synthetic:
