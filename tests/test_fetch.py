@@ -135,9 +135,15 @@ def test_overpass_walk_network(recorded, boundary):
     )
     assert session.calls[0]["method"] == "POST"
     assert '["foot"!~"no"]' in session.calls[0]["data"]["data"]
-    # way 100 split at node 2 where way 101 joins: three segments, as from the PBF path
-    assert len(net) == 3 and net.crs.to_epsg() == 25832
-    assert sorted(net["highway"]) == ["footway", "footway", "residential"]
+    # the two walkable ways, as from the PBF path; the network splits way 100 at node 2 where
+    # way 101 joins: three segments
+    assert len(net) == 2 and net.crs.to_epsg() == 25832
+    assert sorted(net["highway"]) == ["footway", "residential"]
+    from arealanalyse.network import WalkNetwork
+
+    graph = WalkNetwork.from_edges(net)
+    assert graph.n_edges == 3 and graph.topology["shared_vertex_splits"] == 1
+    assert sorted(graph.highway) == ["footway", "footway", "residential"]
 
 
 def test_overpass_features(recorded, boundary):

@@ -13,6 +13,7 @@ from shapely.geometry import LineString, MultiLineString, Point, Polygon
 from arealanalyse.errors import CrsError, EmptyLayerError, GeometryError, NetworkError
 from arealanalyse.network import WalkNetwork, snap_points
 from arealanalyse.network.nearest import SegmentIndex
+from arealanalyse.settings import Settings
 
 CRS = "EPSG:25832"
 
@@ -21,20 +22,25 @@ def lines_gdf(lines, **cols):
     return gpd.GeoDataFrame(cols, geometry=list(lines), crs=CRS)
 
 
-def test_nodes_are_endpoints_merged_within_a_centimetre():
+def test_nodes_are_endpoints_merged_by_distance_not_by_a_grid():
     gdf = lines_gdf(
         [
             LineString([(0, 0), (10, 0)]),
-            LineString([(10.004, 0.003), (10, 20)]),  # same node as (10, 0)
-            LineString([(10.05, 0), (30, 0)]),  # 5 cm away: a different node
+            LineString([(10.004, 0.003), (10, 20)]),  # 5 mm away: same node as (10, 0)
+            LineString([(10.3, 0.3), (30, 0)]),  # 0.42 m away: merged at the 0.5 m default
+            LineString([(9.4, 0), (9.4, -20)]),  # 0.6 m away, but ends on the first line: a T
         ]
     )
     net = WalkNetwork.from_edges(gdf)
-    assert net.n_nodes == 5
-    assert net.n_edges == 3
-    assert net.u[1] == net.v[0]
-    assert net.u[2] != net.v[0]
-    assert net.largest_component_share == pytest.approx(3 / 5)
+    assert net.n_nodes == 6
+    assert net.topology["endpoints_merged"] == 2
+    assert net.topology["t_junctions"] == 1
+    assert net.largest_component_share == 1.0
+    # every merged end was moved onto the busiest end, (10, 0), which itself did not move
+    assert [10.0, 0.0] in net.node_xy.tolist()
+    tight = WalkNetwork.from_edges(gdf, settings=Settings(network_merge_tolerance_m=0.01))
+    assert tight.topology["endpoints_merged"] == 1
+    assert tight.n_nodes == 7
 
 
 def test_edge_weight_is_geometry_length_and_parallel_edges_take_the_shorter():

@@ -19,6 +19,7 @@ from arealanalyse.layers.osm import (
     walk_way_filter,
     way_filter_predicate,
 )
+from arealanalyse.network import WalkNetwork
 
 TO_UTM = Transformer.from_crs(4326, 25832, always_xy=True)
 
@@ -213,10 +214,14 @@ def test_graph_to_walk_network_components():
 
 
 def test_tiny_xml_walk_network_split_at_shared_node(tiny):
-    net = read_osm(tiny, "walk_network")
+    layer = read_osm(tiny, "walk_network")
+    # the layer holds the walkable ways whole; the motorway (3-5), the foot=no path (2-6) and
+    # the foot=no trunk (6-7) are not walkable
+    assert sorted(layer.index) == ["way/100", "way/101"]
+    assert set(layer["level"]) == {"0"}
+    # the network splits way 100 (1-2-3) at node 2, shared with way 101 (2-4)
+    net = WalkNetwork.from_edges(layer).edges
 
-    # way 100 (1-2-3) is split at node 2, shared with way 101 (2-4); the motorway (3-5), the
-    # foot=no path (2-6) and the foot=no trunk (6-7) are not walkable.
     def key(xy):
         return (round(xy[0], 3), round(xy[1], 3))
 
@@ -274,17 +279,18 @@ def skoyen(real_data):
 
 @pytest.mark.realdata
 def test_skoyen_walk_network_connected(skoyen):
-    net = read_osm(skoyen, "walk_network")
-    assert net.crs.to_epsg() == 25832
-    report = net.attrs["arealanalyse"]
-    assert 0.85 < report["largest_component_share"] < 1.0
+    layer = read_osm(skoyen, "walk_network")
+    assert layer.crs.to_epsg() == 25832
+    net = WalkNetwork.from_edges(layer)
+    assert 0.85 < net.largest_component_share < 1.0
     G = nx.Graph()
-    for g in net.geometry:
-        G.add_edge(g.coords[0], g.coords[-1])
-    assert nx.is_connected(G)
-    assert len(net) > 200
-    assert net["length_m"].sum() == pytest.approx(net.geometry.length.sum())
-    assert not set(net["highway"]) & {"motorway", "cycleway", "platform"}
+    for u, v in zip(net.u, net.v, strict=True):
+        G.add_edge(int(u), int(v))
+    main = max(nx.connected_components(G), key=len)
+    assert len(main) == int((net.component == 0).sum())
+    assert net.n_edges > 200
+    assert layer["length_m"].sum() == pytest.approx(layer.geometry.length.sum())
+    assert not set(layer["highway"]) & {"motorway", "cycleway", "platform"}
 
 
 @pytest.mark.realdata

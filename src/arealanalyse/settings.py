@@ -14,6 +14,8 @@ a new object::
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 __all__ = ["DEFAULT_DWELLINGS_PER_DAA", "Settings", "resolve"]
@@ -145,6 +147,23 @@ class Settings(BaseModel):
     )
     cabins_need_per_year: float = Field(
         0.0, ge=0, description="New fritidsboliger needed per year (none planned in Bærum)."
+    )
+    network_merge_tolerance_m: float = Field(
+        0.5,
+        ge=0,
+        description="Walk network topology: line ends closer than this become one node, and a "
+        "line end this close to another line's interior makes a T-junction.",
+    )
+    network_max_dz_m: float = Field(
+        2.0,
+        gt=0,
+        description="Walk network topology, 3-D lines (Elveg, NVDB): largest height difference "
+        "at which two lines meet; a bridge over a path is kept apart.",
+    )
+    snap_components: Literal["largest", "all"] = Field(
+        "largest",
+        description="Which parts of the walk network homes and targets snap to: the largest "
+        "connected component, or all (a home may then snap to an isolated piece).",
     )
 
     @field_validator("crs")

@@ -48,14 +48,33 @@ def info(
     encoding: str | None = typer.Option(
         None, "--encoding", help="Text encoding when not UTF-8: latin-1 or cp1252."
     ),
+    clip: Path | None = typer.Option(
+        None,
+        "--clip",
+        help="Keep only what reaches into this boundary file (an OSM file is cut "
+        "while it is read).",
+    ),
+    kommune: str | None = typer.Option(
+        None, "--kommune", help="With --clip: the municipality number to clip to, e.g. 3201."
+    ),
+    bbox: str | None = typer.Option(
+        None, "--bbox", help="Clip to a box min_lon,min_lat,max_lon,max_lat (EPSG:4326)."
+    ),
+    clip_buffer: float = typer.Option(
+        0.0, "--clip-buffer", help="Widen the clip area by this many metres (e.g. 1000)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
 ) -> None:
     """Load one layer into its canonical kind and print what was found.
 
     Prints feature count, CRS, bounds, repaired geometries and, for weighted kinds, the weight
-    total.
+    total; for OpenStreetMap files, what was dropped or repaired and why; for a walk network,
+    what the topology step noded and merged.
 
     Example: arealanalyse layers info ru250m.csv --kind homes
+
+    Example: arealanalyse layers info norway.osm.pbf --kind walk_network --clip
+    kommuner.geojson --kommune 3201 --clip-buffer 1000
     """
     from arealanalyse.filters import parse_filter
     from arealanalyse.layers.readers import read_layer
@@ -72,6 +91,7 @@ def info(
         raise CatalogueError(
             f"Unknown kind {kind!r}; use one of {', '.join(KINDS)} or {', '.join(RASTER_KINDS)}."
         )
+    area = _clip_area(clip, kommune, bbox)
     gdf = read_layer(
         path,
         kind,
@@ -82,6 +102,8 @@ def info(
         where=where,
         crs=crs,
         encoding=encoding,
+        clip=area,
+        clip_tolerance_m=clip_buffer,
     )
     rep = load_report(gdf)
     facts: dict[str, object] = {
@@ -95,8 +117,14 @@ def info(
         "repaired_geometries": rep.get("repaired", 0),
         "dropped": rep.get("dropped", 0),
     }
-    if rep.get("dropped_reason"):
+    if rep.get("dropped_by_reason"):
+        facts["dropped_by_reason"] = rep["dropped_by_reason"]
+    elif rep.get("dropped_reason"):
         facts["dropped_reason"] = rep["dropped_reason"]
+    if rep.get("repaired_by_reason"):
+        facts["repaired_by_reason"] = rep["repaired_by_reason"]
+    if area is not None:
+        facts["clipped_out"] = rep.get("clipped_out", 0)
     if rep.get("converted_to_points"):
         facts["converted_to_points"] = rep["converted_to_points"]
     if rep.get("z_dropped"):
@@ -115,7 +143,54 @@ def info(
     for col in ("category", "mode", "arealtype", "green_type"):
         if col in gdf:
             facts[f"by_{col}"] = {str(k): int(v) for k, v in gdf[col].value_counts().items()}
+    if kind == "walk_network":
+        from arealanalyse.layers.catalogue import network_facts
+
+        facts["network"] = network_facts(gdf)
     _print(facts, as_json)
+
+
+def _clip_area(clip: Path | None, kommune: str | None, bbox: str | None) -> object:
+    """Return the clip area of ``layers info``: a boundary file (one kommune of it), or a box."""
+    import geopandas as gpd
+    import shapely
+
+    from arealanalyse.layers.readers import ALIASES, read_source
+
+    if clip is not None and bbox is not None:
+        raise CatalogueError("Give either --clip or --bbox, not both.")
+    if kommune is not None and clip is None:
+        raise CatalogueError("--kommune needs --clip (the boundary file with the kommuner).")
+    if bbox is not None:
+        try:
+            x0, y0, x1, y1 = (float(v) for v in bbox.split(","))
+        except ValueError:
+            raise CatalogueError(
+                f"--bbox {bbox!r} must be four numbers min_lon,min_lat,max_lon,max_lat, e.g. "
+                "10.72,59.90,10.74,59.94."
+            ) from None
+        if not (x0 < x1 and y0 < y1 and x0 >= -180 and x1 <= 180 and y0 >= -90 and y1 <= 90):
+            raise CatalogueError(
+                f"--bbox {bbox!r} is not a lon/lat box min_lon,min_lat,max_lon,max_lat "
+                "(degrees, min < max)."
+            )
+        return gpd.GeoSeries([shapely.box(x0, y0, x1, y1)], crs=4326)
+    if clip is None:
+        return None
+    area = read_source(clip, name=clip.name)
+    if kommune is not None:
+        col = next((c for c in ALIASES["boundary"]["kommunenummer"] if c in area.columns), None)
+        if col is None:
+            raise CatalogueError(
+                f"Boundary file {clip.name!r} has no kommunenummer column; drop --kommune or "
+                "use a file of municipalities."
+            )
+        area = area[area[col].astype(str).str.zfill(4) == kommune.zfill(4)]
+        if area.empty:
+            raise CatalogueError(
+                f"Boundary file {clip.name!r} has no kommunenummer {kommune}; check the number."
+            )
+    return area
 
 
 def _print(facts: dict[str, object], as_json: bool) -> None:
@@ -126,6 +201,35 @@ def _print(facts: dict[str, object], as_json: bool) -> None:
     for k, v in facts.items():
         table.add_row(f"[bold]{k}[/bold]", str(v))
     Console().print(table)
+
+
+def _details(rows: list[dict[str, object]]) -> list[str]:
+    """One line per reason a layer dropped or repaired features, and the network's topology."""
+    lines: list[str] = []
+    for r in rows:
+        if not r.get("ok"):
+            continue
+        kind = r["kind"]
+        for key, verb in (("dropped_by_reason", "dropped"), ("repaired_by_reason", "repaired")):
+            reasons = r.get(key) or {}
+            assert isinstance(reasons, dict)
+            for reason, n in reasons.items():
+                lines.append(f"{kind}: {verb} {n:,}: {reason}")
+        if r.get("clipped_out"):
+            lines.append(f"{kind}: {r['clipped_out']:,} outside the clip area")
+        net = r.get("network")
+        if isinstance(net, dict):
+            share = 100 * float(net["largest_component_share"])
+            lines.append(
+                f"{kind}: graph of {net['nodes']:,} nodes and {net['edges']:,} edges, "
+                f"{net['components']:,} components (largest {share:.1f} % of nodes; homes and "
+                "targets snap to it)"
+            )
+            from arealanalyse.network.topology import TopologyReport
+
+            topo = TopologyReport(**net["topology"]).summary()
+            lines.append(f"{kind}: topology: {topo}")
+    return lines
 
 
 @app.command("check")
@@ -186,6 +290,8 @@ def check(
             else:
                 table.add_row(r["kind"], "[red]error[/red]", "", "", "", "", "")
         console.print(table)
+        for line in _details(rows):
+            console.print(line, highlight=False)
         if cat.synthetic:
             console.print("[yellow]Synthetic demo data: the numbers are not Bærum's.[/yellow]")
         for m in cat.missing:  # written by `arealanalyse fetch`: gaps, not errors

@@ -82,7 +82,7 @@ def run(
     """
     from arealanalyse.layers.catalogue import load_catalogue
     from arealanalyse.metrics import run_suite
-    from arealanalyse.network import WalkNetwork
+    from arealanalyse.network import WalkNetwork, island_summary
 
     check_output_folder(out, owns=_METRICS_FILES)
     console = Console(stderr=True)
@@ -119,6 +119,9 @@ def run(
                 "n_nodes": net.n_nodes,
                 "n_edges": net.n_edges,
                 "largest_component_share": net.largest_component_share,
+                "snap_components": net.snap_components,
+                "topology": net.topology,
+                "islands": island_summary(result.snapping).to_dict(orient="records"),
             },
             "summary": result.summary.to_dict(orient="records"),
             "outputs": {k: str(v) for k, v in paths.items()},
@@ -140,6 +143,18 @@ def run(
         f"walk network: {net.n_nodes} nodes, {net.n_edges} edges, largest component "
         f"{100 * net.largest_component_share:.1f} %; done in {elapsed:.1f} s"
     )
+    if net.topology:
+        from arealanalyse.network.topology import TopologyReport
+
+        out_console.print(f"topology: {TopologyReport(**net.topology).summary()}", highlight=False)
+    for row in island_summary(result.snapping).itertuples():
+        out_console.print(
+            f"{row.layer}: {row.nearest_island:,} nearest to an isolated piece of the network; "
+            f"{row.snapped_to_network:,} snapped to the main network instead (median "
+            f"{row.median_extra_m:.0f} m farther), {row.not_reached:,} not reached "
+            "(see snapping.csv)",
+            highlight=False,
+        )
     out_console.print(f"outputs written to {out}/ ({len(paths)} files, e.g. {paths['gpkg'].name})")
 
 

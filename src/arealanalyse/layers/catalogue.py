@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import geopandas as gpd
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from arealanalyse.errors import ArealanalyseError, CatalogueError, CrsError
 from arealanalyse.filters import check_filter
@@ -38,7 +38,14 @@ from arealanalyse.limits import (
 from arealanalyse.settings import Settings
 from arealanalyse.yamlfiles import load_model
 
-__all__ = ["Catalogue", "CatalogueModel", "LayerSpec", "MissingSpec", "load_catalogue"]
+__all__ = [
+    "Catalogue",
+    "CatalogueModel",
+    "LayerSpec",
+    "MissingSpec",
+    "load_catalogue",
+    "network_facts",
+]
 
 
 def _parse_crs(value: str) -> None:
@@ -56,12 +63,38 @@ class _Strict(BaseModel):
 
 
 class ClipSpec(_Strict):
-    """Keep only features near another layer of the catalogue (whole features are kept)."""
+    """Keep only features near another layer of the catalogue, or in a box (whole features).
+
+    An OpenStreetMap file is cut while it is read, so a county or country file yields a
+    kommune's layers in bounded memory and time.
+    """
 
     to: str = Field("boundary", description="Kind of the catalogue layer to clip to.")
     tolerance_m: float = Field(
-        0.0, ge=0, le=DISTANCE_M_MAX, description="Buffer around the clip layer, in metres."
+        0.0, ge=0, le=DISTANCE_M_MAX, description="Buffer around the clip area, in metres."
     )
+    bbox: tuple[float, float, float, float] | None = Field(
+        None, description="A box [min_x, min_y, max_x, max_y] to clip to instead of a layer."
+    )
+    bbox_crs: str = Field("EPSG:4326", description="CRS of bbox (lon/lat degrees by default).")
+
+    @model_validator(mode="after")
+    def _box_or_layer(self) -> ClipSpec:
+        if self.bbox is not None:
+            if "to" in self.model_fields_set:
+                raise ValueError("clip takes either 'to' (a layer) or 'bbox', not both")
+            x0, y0, x1, y1 = self.bbox
+            if not all(math.isfinite(v) for v in self.bbox) or not (x0 < x1 and y0 < y1):
+                raise ValueError(
+                    f"clip.bbox {list(self.bbox)} must be [min_x, min_y, max_x, max_y] with "
+                    "min < max"
+                )
+        return self
+
+    @property
+    def layer(self) -> str | None:
+        """The catalogue layer clipped to, or None for a box."""
+        return None if self.bbox is not None else self.to
 
 
 class LayerSpec(_Strict):
@@ -191,6 +224,8 @@ class Catalogue:
         self.settings = settings or Settings(crs=model.crs)
         self._cache: dict[str, gpd.GeoDataFrame] = {}
         for kind, spec in model.layers.items():
+            if spec.clip is not None and spec.clip.layer is None:
+                continue
             if spec.clip is not None and spec.clip.to not in model.layers:
                 raise CatalogueError(
                     f"Catalogue {path.name!r}: layers.{kind}.clip.to refers to {spec.clip.to!r}, "
@@ -281,9 +316,8 @@ class Catalogue:
             )
         if kind not in self._cache:
             spec = self.model.layers[kind]
-            clip = None
-            if spec.clip is not None:
-                clip = self.layer(spec.clip.to)
+            clip = self._clip_area(spec.clip)
+            self._prefetch_osm(kind, clip)
             self._cache[kind] = read_layer(
                 self.source_path(kind),
                 kind,
@@ -338,6 +372,51 @@ class Catalogue:
                 "the study area, e.g. EPSG:25832 (UTM 32N) or EPSG:25833 (UTM 33N)."
             )
 
+    def _clip_area(self, clip: ClipSpec | None) -> gpd.GeoDataFrame | gpd.GeoSeries | None:
+        if clip is None:
+            return None
+        if clip.bbox is not None:
+            import shapely
+
+            return gpd.GeoSeries([shapely.box(*clip.bbox)], crs=clip.bbox_crs)
+        return self.layer(clip.to)
+
+    def _is_osm(self, kind: str) -> bool:
+        from arealanalyse.layers.readers import detect_format
+
+        spec = self.model.layers[kind]
+        path = self.source_path(kind)
+        return spec.format == "osm" or (
+            spec.format == "auto" and path.exists() and detect_format(path) == "osm"
+        )
+
+    def _prefetch_osm(self, kind: str, clip: gpd.GeoDataFrame | gpd.GeoSeries | None) -> None:
+        """Read every kind the catalogue takes from the same OSM file (and clip) in one pass."""
+        if not self._is_osm(kind):
+            return
+        from arealanalyse.layers.osm import OSM_KINDS
+        from arealanalyse.layers.osm_layers import clip_polygon_lonlat, osm_extract
+
+        spec = self.model.layers[kind]
+        group = [
+            k
+            for k, other in self.model.layers.items()
+            if k in OSM_KINDS
+            and k not in self._cache
+            and other.clip == spec.clip
+            and self.source_path(k) == self.source_path(kind)
+            and self._is_osm(k)
+        ]
+        if len(group) < 2:
+            return
+        area = None
+        if clip is not None and spec.clip is not None:
+            area = clip_polygon_lonlat(
+                clip, buffer_m=spec.clip.tolerance_m, settings=self.settings,
+                name=f"{self.name}:{kind}",
+            )  # fmt: skip
+        osm_extract(self.source_path(kind), kinds=group, clip=area)
+
     def load_all(self) -> dict[str, gpd.GeoDataFrame]:
         """Load every layer; returns ``{kind: GeoDataFrame}``."""
         return {k: self.layer(k) for k in self.kinds}
@@ -359,18 +438,32 @@ class Catalogue:
                 if w in gdf:
                     weight = f"{w}={gdf[w].sum():,.0f}"
                     break
-            rows.append(
-                {
-                    "kind": kind,
-                    "ok": True,
-                    "features": len(gdf),
-                    "repaired": rep.get("repaired", 0),
-                    "dropped": rep.get("dropped", 0),
-                    "weight": weight or "",
-                    "source": self.model.layers[kind].path,
-                    "error": "",
-                }
-            )
+            row: dict[str, Any] = {
+                "kind": kind,
+                "ok": True,
+                "features": len(gdf),
+                "repaired": rep.get("repaired", 0),
+                "dropped": rep.get("dropped", 0),
+                "weight": weight or "",
+                "source": self.model.layers[kind].path,
+                "error": "",
+            }
+            for key in ("dropped_by_reason", "repaired_by_reason", "clipped_out"):
+                if rep.get(key):
+                    row[key] = rep[key]
+            if (
+                rep.get("dropped")
+                and not rep.get("dropped_by_reason")
+                and rep.get("dropped_reason")
+            ):
+                row["dropped_by_reason"] = {rep["dropped_reason"]: rep["dropped"]}
+            if kind == "walk_network":
+                try:
+                    row["network"] = network_facts(gdf, settings=self.settings)
+                except ArealanalyseError as exc:
+                    rows.append({"kind": kind, "ok": False, "error": str(exc)})
+                    continue
+            rows.append(row)
         for kind in self.model.rasters:
             from arealanalyse.layers.rasterinfo import raster_info
 
@@ -394,6 +487,22 @@ class Catalogue:
                 }
             )
         return rows
+
+
+def network_facts(
+    walk_network: gpd.GeoDataFrame, /, *, settings: Settings | None = None
+) -> dict[str, Any]:
+    """Build the walk graph of a ``walk_network`` layer and say what its topology step did."""
+    from arealanalyse.network import WalkNetwork
+
+    net = WalkNetwork.from_edges(walk_network, settings=settings)
+    return {
+        "nodes": net.n_nodes,
+        "edges": net.n_edges,
+        "components": int(net.component.max()) + 1,
+        "largest_component_share": round(net.largest_component_share, 4),
+        "topology": net.topology,
+    }
 
 
 def load_catalogue(path: str | Path, /, *, settings: Settings | None = None) -> Catalogue:

@@ -9,13 +9,14 @@ through it:
 * OSM features with tag columns, as ``ox.features_from_*`` returns them →
   :func:`osm_features_to_layer`.
 
-:func:`read_osm` converts the input to OSM XML with pyosmium (keeping only walkable ways and
-their nodes for the walk network) and hands it to osmnx's own XML readers
-(``ox.graph_from_xml``, ``ox.features_from_xml``), so a PBF and a fetched extract produce the
-same topology and the same columns. The walk network is osmnx's ``"walk"`` network type: the way
-filter string is taken from osmnx (:func:`walk_way_filter`) and evaluated on each way's tags, the
-graph is split at every shared OSM node and simplified (one segment per street between two
-intersections or dead ends), and two-way segments are kept once.
+:func:`read_osm` streams the file with pyosmium (:mod:`arealanalyse.layers.osm_read`; an
+Overpass JSON answer is parsed directly), keeps what clipped extracts leave usable and counts what
+it drops or repairs, by reason, in the layer's load report (see :mod:`arealanalyse.layers.
+osm_layers`). It can cut the file to a boundary while reading. The walk network is osmnx's
+``"walk"`` network type: the way filter string is taken from osmnx (:func:`walk_way_filter`) and
+evaluated on each way's tags; each way becomes one line (split where the extract cut it) with its
+vertical ``level`` (``layer``, bridge, tunnel), and :class:`~arealanalyse.network.WalkNetwork`
+nodes the lines at shared nodes, T-junctions and crossings like any other line source.
 
 Tag mappings (first match wins):
 
@@ -51,7 +52,6 @@ Tag mappings (first match wins):
 from __future__ import annotations
 
 import math
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -60,17 +60,16 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from arealanalyse.errors import CodeError, EmptyLayerError, LayerFileError
+from arealanalyse.errors import CodeError, EmptyLayerError
 from arealanalyse.layers.barriers import BARRIER_TAGS, osm_barriers
 from arealanalyse.layers.dwellings import DWELLING_RULES, estimate_dwellings
 from arealanalyse.layers.osm_files import (
-    convert_to_osm_xml,
     overpass_json_to_xml,
     walk_way_filter,
     way_filter_predicate,
 )
 from arealanalyse.layers.validate import normalize
-from arealanalyse.settings import Settings, resolve
+from arealanalyse.settings import Settings
 
 __all__ = [
     "DWELLING_RULES",
@@ -79,12 +78,12 @@ __all__ = [
     "ROAD_CLASSES",
     "estimate_dwellings",
     "graph_to_walk_network",
+    "map_features",
     "osm_features_to_layer",
     "overpass_json_to_xml",
     "read_osm",
     "walk_way_filter",
     "way_filter_predicate",
-    "xml_to_layer",
 ]
 
 #: The canonical kinds an OSM source can provide.
@@ -234,10 +233,7 @@ def _clean_ref(ref: pd.Series) -> pd.Series:
     return ref.str.replace(r"\bE\s+(\d+)", r"E\1", regex=True)
 
 
-_DROPPED_HOMES = (
-    "buildings without a footprint (unclosed outline or fewer than 3 nodes, e.g. cut by the "
-    "extract's edge) or mapped as points"
-)
+_DROPPED_HOMES = "buildings mapped as points or lines, without a footprint"
 
 
 def _osm_index(features: gpd.GeoDataFrame) -> pd.Index:
@@ -245,6 +241,114 @@ def _osm_index(features: gpd.GeoDataFrame) -> pd.Index:
     if isinstance(idx, pd.MultiIndex) and idx.nlevels == 2:
         return pd.Index([f"{e}/{i}" for e, i in idx], name="osm_id")
     return idx
+
+
+def map_features(
+    features: gpd.GeoDataFrame, kind: str, /
+) -> tuple[gpd.GeoDataFrame, dict[str, int]]:
+    """Map OSM features to the columns of ``kind`` (before validation); count what is dropped.
+
+    This is the one tag mapping of every OSM source. Returns the frame (canonical columns, plus
+    ``building`` for homes) and ``{reason: count}`` of features dropped here.
+    """
+    if kind not in OSM_TAGS:
+        raise CodeError(
+            f"OSM kind {kind!r} is not a feature kind; use one of {sorted(OSM_TAGS)} "
+            "(walk_network comes from a graph: graph_to_walk_network)."
+        )
+    f = features
+    gtype = f.geometry.geom_type
+    dropped: dict[str, int] = {}
+    if kind == "homes":
+        keep = gtype.isin(["Polygon", "MultiPolygon"])
+        f = f[keep]
+        if (~keep).any():
+            dropped[_DROPPED_HOMES] = int((~keep).sum())
+        dwellings = estimate_dwellings(f) if len(f) else pd.Series(dtype="float64", index=f.index)
+        frame = gpd.GeoDataFrame(
+            {"dwellings": dwellings, "source": "osm_estimate"}, geometry=f.geometry, crs=f.crs
+        )
+        # Keep the tags the estimate used, so users can check it.
+        frame["building"] = _tag(f, "building")
+        return frame, dropped
+    if kind == "buildings":
+        keep = gtype.isin(["Polygon", "MultiPolygon"])
+        if (~keep).any():
+            dropped[_DROPPED_HOMES] = int((~keep).sum())
+        f = f[keep]
+        frame = gpd.GeoDataFrame(
+            {"building_type": _tag(f, "building"), "source": "osm"}, geometry=f.geometry, crs=f.crs
+        )
+        return frame, dropped
+    if kind == "services":
+        cat = _service_category(f)
+        keep = cat != ""
+        geom = f.geometry[keep]
+        lines = geom.geom_type.isin(["LineString", "MultiLineString"])
+        if lines.any():  # a service mapped as an unclosed way: a point on it
+            geom = geom.where(~lines, geom[lines].representative_point())
+        frame = gpd.GeoDataFrame(
+            {"category": cat[keep], "name": _tag(f, "name")[keep]}, geometry=geom, crs=f.crs
+        )
+        reason = "tags that are not a service category (e.g. amenity=bench)"
+    elif kind == "green":
+        gt = _green_type(f)
+        tagged = gt != ""
+        keep = tagged & gtype.isin(["Polygon", "MultiPolygon"])
+        frame = gpd.GeoDataFrame(
+            {"green_type": gt[keep], "name": _tag(f, "name")[keep]},
+            geometry=f.geometry[keep], crs=f.crs,
+        )  # fmt: skip
+        if (tagged & ~keep).any():
+            dropped["green areas mapped as points or lines, not areas"] = int(
+                (tagged & ~keep).sum()
+            )
+        keep = tagged  # the rest: tags that are not a green type
+        reason = "tags that are not a green type"
+    elif kind == "transit":
+        mode = _transit_mode(f)
+        nm = _tag(f, "name")
+        nm = nm.where(nm != "", _tag(f, "ref"))
+        keep = mode != ""
+        frame = gpd.GeoDataFrame(
+            {"name": nm, "mode": mode, "status": "existing"},
+            geometry=f.geometry.representative_point(), crs=f.crs,
+        )[keep]  # fmt: skip
+        plain_platform = (
+            (_tag(f, "public_transport") == "platform")
+            & (_tag(f, "highway") != "bus_stop")
+            & (_tag(f, "railway").isin(["", "platform"]))
+        )
+        n_before = len(frame)
+        frame = _dedupe_platforms(frame, plain_platform)
+        if len(frame) < n_before:
+            dropped["platforms within 100 m of a stop or station of the same mode"] = (
+                n_before - len(frame)
+            )
+        reason = "tags that are not a transit stop of a known mode"
+    elif kind == "barriers":
+        frame = osm_barriers(f)
+        keep = f.index.isin(frame.index)
+        reason = "bridges, tunnels and covered ways (not barriers on the ground), or not lines"
+    else:  # roads
+        hw = _tag(f, "highway")
+        is_road = hw.isin(ROAD_CLASSES)
+        keep = is_road & gtype.isin(["LineString", "MultiLineString"])
+        frame = gpd.GeoDataFrame(
+            {
+                "road_class": hw[keep],
+                "ref": _clean_ref(_tag(f, "ref")[keep]),
+                "name": _tag(f, "name")[keep],
+            },
+            geometry=f.geometry[keep], crs=f.crs,
+        )  # fmt: skip
+        if (is_road & ~keep).any():
+            dropped["roads mapped as areas or points, not lines"] = int((is_road & ~keep).sum())
+        keep = is_road
+        reason = "highway values that are not a road class"
+    if (~keep).any():
+        dropped[reason] = int((~keep).sum())
+    return frame, dropped
 
 
 def osm_features_to_layer(
@@ -277,7 +381,7 @@ def osm_features_to_layer(
     geopandas.GeoDataFrame
         The canonical layer (see :mod:`arealanalyse.layers.schema`), indexed ``"way/123"``.
         Features that do not map to the kind (wrong geometry, unmapped tag) are dropped and
-        counted in ``attrs["arealanalyse"]["dropped"]``.
+        counted in ``attrs["arealanalyse"]["dropped"]``, by reason in ``"dropped_by_reason"``.
 
     Examples
     --------
@@ -289,92 +393,46 @@ def osm_features_to_layer(
     >>> osm_features_to_layer(f, "services")["category"].tolist()
     ['grocery', 'retail', 'school']
     """
-    if kind not in OSM_TAGS:
-        raise CodeError(
-            f"OSM kind {kind!r} is not a feature kind; use one of {sorted(OSM_TAGS)} "
-            "(walk_network comes from a graph: graph_to_walk_network)."
-        )
     name = name or f"osm:{kind}"
     f = features.copy()
     f.index = _osm_index(features)
-    n_in = len(f)
-    gtype = f.geometry.geom_type
-    if kind == "homes":
-        keep = gtype.isin(["Polygon", "MultiPolygon"])
-        f = f[keep]
-        if f.empty:
-            raise EmptyLayerError(f"Layer {name!r}: no building polygons in the OSM data.")
-        dwellings = estimate_dwellings(f)
-        frame = gpd.GeoDataFrame(
-            {"dwellings": dwellings, "source": "osm_estimate"}, geometry=f.geometry, crs=f.crs
-        )
-        # Keep the tags the estimate used, so users can check it.
-        frame["building"] = _tag(f, "building")
-    elif kind == "buildings":
-        keep = gtype.isin(["Polygon", "MultiPolygon"])
-        f = f[keep]
-        if f.empty:
-            raise EmptyLayerError(f"Layer {name!r}: no building polygons in the OSM data.")
-        frame = gpd.GeoDataFrame(
-            {"building_type": _tag(f, "building"), "source": "osm"}, geometry=f.geometry, crs=f.crs
-        )
-    elif kind == "services":
-        cat = _service_category(f)
-        keep = cat != ""
-        frame = gpd.GeoDataFrame(
-            {"category": cat[keep], "name": _tag(f, "name")[keep]},
-            geometry=f.geometry[keep], crs=f.crs,
-        )  # fmt: skip
-    elif kind == "green":
-        gt = _green_type(f)
-        keep = (gt != "") & gtype.isin(["Polygon", "MultiPolygon"])
-        frame = gpd.GeoDataFrame(
-            {"green_type": gt[keep], "name": _tag(f, "name")[keep]},
-            geometry=f.geometry[keep], crs=f.crs,
-        )  # fmt: skip
-    elif kind == "transit":
-        mode = _transit_mode(f)
-        nm = _tag(f, "name")
-        nm = nm.where(nm != "", _tag(f, "ref"))
-        frame = gpd.GeoDataFrame(
-            {"name": nm, "mode": mode, "status": "existing"},
-            geometry=f.geometry.representative_point(), crs=f.crs,
-        )[mode != ""]  # fmt: skip
-        plain_platform = (
-            (_tag(f, "public_transport") == "platform")
-            & (_tag(f, "highway") != "bus_stop")
-            & (_tag(f, "railway").isin(["", "platform"]))
-        )
-        frame = _dedupe_platforms(frame, plain_platform)
-    elif kind == "barriers":
-        frame = osm_barriers(f)
-    else:  # roads
-        hw = _tag(f, "highway")
-        keep = hw.isin(ROAD_CLASSES) & gtype.isin(["LineString", "MultiLineString"])
-        frame = gpd.GeoDataFrame(
-            {
-                "road_class": hw[keep],
-                "ref": _clean_ref(_tag(f, "ref")[keep]),
-                "name": _tag(f, "name")[keep],
-            },
-            geometry=f.geometry[keep], crs=f.crs,
-        )  # fmt: skip
+    frame, dropped = map_features(f, kind)
     if frame.empty:
         raise EmptyLayerError(
-            f"Layer {name!r}: none of the {n_in} OSM features map to kind {kind!r}; "
+            f"Layer {name!r}: none of the {len(f)} OSM features map to kind {kind!r}; "
             f"check the extract covers the area (tags used: {OSM_TAGS[kind]})."
         )
-    out = normalize(frame, kind, name=name, source=source, settings=settings)
+    return finish_layer(frame, kind, name=name, source=source, settings=settings,
+                        dropped=dropped)  # fmt: skip
+
+
+def finish_layer(
+    frame: gpd.GeoDataFrame,
+    kind: str,
+    /,
+    *,
+    name: str,
+    source: str,
+    settings: Settings | None,
+    dropped: dict[str, int],
+    repaired: dict[str, int] | None = None,
+) -> gpd.GeoDataFrame:
+    """Validate a mapped OSM frame and write the counts by reason into its load report."""
+    out = normalize(frame.drop(columns=["building"], errors="ignore"), kind, name=name,
+                    source=source, settings=settings)  # fmt: skip
     if kind == "homes":
-        out.insert(len(out.columns) - 1, "building", frame["building"])
+        out.insert(len(out.columns) - 1, "building", frame["building"].loc[out.index])
     report = dict(out.attrs.get("arealanalyse", {}))
-    report["dropped"] = report.get("dropped", 0) + (n_in - len(frame))
-    if n_in != len(frame):
-        report["dropped_reason"] = (
-            _DROPPED_HOMES
-            if kind in ("homes", "buildings")
-            else f"OSM features that do not map to {kind} (tags or geometry type)"
-        )
+    by_reason = {k: int(v) for k, v in dropped.items() if v}
+    fixed = {k: int(v) for k, v in (repaired or {}).items() if v}
+    if report.get("repaired"):
+        fixed["invalid geometry made valid"] = int(report["repaired"])
+    report["dropped"] = int(report.get("dropped", 0)) + sum(by_reason.values())
+    report["dropped_by_reason"] = by_reason
+    report["repaired"] = sum(fixed.values())
+    report["repaired_by_reason"] = fixed
+    if by_reason:
+        report["dropped_reason"] = "; ".join(f"{k}: {v}" for k, v in by_reason.items())
     out.attrs["arealanalyse"] = report
     return out
 
@@ -464,62 +522,8 @@ def graph_to_walk_network(
 
 
 # --------------------------------------------------------------------------------------------
-# Files: PBF / XML → OSM XML → osmnx → canonical
+# Files
 # --------------------------------------------------------------------------------------------
-
-
-def xml_to_layer(
-    xml_path: str | Path,
-    kind: str,
-    /,
-    *,
-    largest_component: bool = True,
-    name: str | None = None,
-    source: str = "OpenStreetMap",
-    settings: Settings | None = None,
-) -> gpd.GeoDataFrame:
-    """Read an OSM XML file (no further filtering) with osmnx and map it to ``kind``.
-
-    This is the step a PBF (after conversion) and a fetched Overpass answer share.
-    ``walk_network`` expects a file holding only walkable ways (see :func:`read_osm`).
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> xml = pathlib.Path(tempfile.mkdtemp()) / "x.osm"
-    >>> _ = xml.write_text('<osm version="0.6"><node id="1" lat="59.9" lon="10.6">'
-    ...     '<tag k="amenity" v="school"/><tag k="name" v="Skole"/></node></osm>')
-    >>> xml_to_layer(xml, "services")[["category", "name"]].values.tolist()
-    [['school', 'Skole']]
-    """
-    import osmnx as ox
-
-    path = Path(xml_path)
-    name = name or f"{path.name}:{kind}"
-    if kind == "walk_network":
-        try:
-            G = ox.graph_from_xml(path, bidirectional=True, simplify=True, retain_all=True)
-        except (ValueError, KeyError, ox._errors.InsufficientResponseError) as exc:
-            raise EmptyLayerError(
-                f"Layer {name!r}: no walkable ways in {path.name} ({exc}); "
-                "does the extract cover a built-up area?"
-            ) from exc
-        return graph_to_walk_network(
-            G, largest_component=largest_component, name=name, source=source, settings=settings
-        )
-    try:
-        feats = ox.features_from_xml(path, tags=OSM_TAGS[kind])  # type: ignore[arg-type]
-    except ox._errors.InsufficientResponseError as exc:
-        raise EmptyLayerError(
-            f"Layer {name!r}: no OSM features for kind {kind!r} in {path.name}; "
-            f"check the extract covers the area (tags used: {OSM_TAGS[kind]})."
-        ) from exc
-    if feats.empty:
-        raise EmptyLayerError(
-            f"Layer {name!r}: no OSM features for kind {kind!r} in {path.name}; "
-            f"check the extract covers the area (tags used: {OSM_TAGS[kind]})."
-        )
-    return osm_features_to_layer(feats, kind, name=name, source=source, settings=settings)
 
 
 def read_osm(
@@ -527,32 +531,13 @@ def read_osm(
     kind: str,
     /,
     *,
-    largest_component: bool = True,
+    clip: Any = None,
+    clip_buffer_m: float = 0.0,
     settings: Settings | None = None,
 ) -> gpd.GeoDataFrame:
-    """Read an OSM extract (``.osm.pbf``, ``.osm``, ``.osm.xml``, ``.osm.bz2``) as a layer.
+    """Read an OSM file (``.osm.pbf``, ``.osm``, ``.osm.xml``, ``.osm.bz2``, Overpass JSON).
 
-    The file is converted to OSM XML with pyosmium (only walkable ways and their nodes for
-    ``walk_network``) and read by osmnx's XML readers, exactly as a fetched Overpass extract
-    is (see the module docstring for the tag mappings).
-
-    Parameters
-    ----------
-    path
-        The OSM file.
-    kind
-        One of :data:`OSM_KINDS`: ``walk_network``, ``homes``, ``services``, ``green``,
-        ``transit``, ``roads``, ``buildings``.
-    largest_component
-        ``walk_network`` only: keep the largest connected component (its share of all nodes is
-        in ``attrs["arealanalyse"]["largest_component_share"]``).
-    settings
-        Run settings (working CRS, persons per dwelling).
-
-    Returns
-    -------
-    geopandas.GeoDataFrame
-        The canonical layer in the working CRS (EPSG:25832 by default).
+    See :func:`arealanalyse.layers.osm_layers.read_osm` (this is the same function).
 
     Examples
     --------
@@ -567,37 +552,6 @@ def read_osm(
     >>> len(net), net.crs.to_epsg(), net["highway"].iloc[0]
     (1, 25832, 'footway')
     """
-    src = Path(path)
-    if kind not in OSM_KINDS:
-        raise CodeError(f"OSM files provide kinds {list(OSM_KINDS)}, not {kind!r}.")
-    if not src.is_file():
-        raise LayerFileError(f"OSM file {str(src)!r} does not exist; check the path.")
-    s = resolve(settings)
-    with tempfile.TemporaryDirectory(prefix="arealanalyse-osm-") as tmp:
-        xml = Path(tmp) / "extract.osm"
-        try:
-            if src.name.lower().endswith(".json"):  # an Overpass [out:json] answer
-                overpass_json_to_xml(src, Path(tmp) / "overpass.osm")
-                src_xml = Path(tmp) / "overpass.osm"
-            else:
-                src_xml = src
-            keys = None if kind == "walk_network" else frozenset(OSM_TAGS[kind])
-            tagged = convert_to_osm_xml(src_xml, xml, walk_only=kind == "walk_network", keys=keys)
-        except RuntimeError as exc:  # osmium's parse errors
-            raise LayerFileError(
-                f"OSM file {src.name!r} cannot be read ({exc}); is it an OSM PBF or XML file?"
-            ) from exc
-        out = xml_to_layer(
-            xml,
-            kind,
-            largest_component=largest_component,
-            name=f"{src.name}:{kind}",
-            source=str(src),
-            settings=s,
-        )
-    if kind in ("homes", "buildings"):  # every building in the file, also those osmnx skips
-        report = dict(out.attrs.get("arealanalyse", {}))
-        report["dropped"] = max(tagged - len(out), 0)
-        report["dropped_reason"] = _DROPPED_HOMES
-        out.attrs["arealanalyse"] = report
-    return out
+    from arealanalyse.layers.osm_layers import read_osm as _read
+
+    return _read(path, kind, clip=clip, clip_buffer_m=clip_buffer_m, settings=settings)

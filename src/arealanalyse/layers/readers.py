@@ -387,7 +387,7 @@ def read_layer(
         Coordinate columns of a CSV.
     clip, clip_tolerance_m
         Keep only features that intersect ``clip`` (any CRS) buffered by the tolerance. Whole
-        features are kept, not cut.
+        features are kept, not cut. An OSM file is cut while it is read.
     settings
         Run settings (working CRS).
     encoding
@@ -420,10 +420,11 @@ def read_layer(
             raise LayerFileError(f"Layer {name!r}: file {str(p)!r} does not exist; check the path.")
         from arealanalyse.layers.osm import read_osm
 
-        out = read_osm(p, kind, settings=s)
+        # the clip area is applied while the file is read (a county file, a kommune's layers)
+        out = read_osm(p, kind, clip=clip, clip_buffer_m=clip_tolerance_m, settings=s)
         if flt is not None:
             out = _query(out, flt, name)
-        return _clip(out, clip, clip_tolerance_m, name, s) if clip is not None else out
+        return out
     gdf = read_source(
         path, name=name, kind=kind, layer=layer, format=format, crs=crs, x=x, y=y, encoding=encoding
     )

@@ -230,6 +230,14 @@ KINDS: dict[str, LayerKind] = {
             "line",
             (
                 Column("highway", "str", "Segment type (footway, residential, ...).", default=""),
+                Column(
+                    "level",
+                    "str",
+                    "Vertical level: lines on different levels never join where they cross "
+                    "(OSM layer, or +1 on a bridge and -1 in a tunnel; map SOSI VERTNIV or "
+                    "Elveg/NVDB medium for other sources).",
+                    default="0",
+                ),
                 Column("length_m", "float", "Length in metres, computed.", derived=True),
             ),
         ),

@@ -35,7 +35,7 @@ from arealanalyse.metrics.green import merge_green_areas
 from arealanalyse.metrics.grid import cell_ids, cell_polygons
 from arealanalyse.metrics.landtake import land_take
 from arealanalyse.metrics.targets import points_in_polygons
-from arealanalyse.network import WalkNetwork
+from arealanalyse.network import WalkNetwork, island_snaps, point_geometries
 from arealanalyse.settings import Settings, resolve
 
 __all__ = ["SuiteResult", "home_weights", "run_suite", "weighted_share"]
@@ -89,6 +89,10 @@ class SuiteResult:
         The :class:`AccessCache` to pass to the next :func:`run_suite` call on the same network.
     timings_s
         Wall time per step, in seconds.
+    snapping
+        Homes, services and transit stops whose nearest edge was on an isolated piece of the
+        walk network, and where they were snapped instead (see
+        :func:`arealanalyse.network.island_snaps`); empty when none.
     """
 
     summary: pd.DataFrame
@@ -100,6 +104,7 @@ class SuiteResult:
     cache: AccessCache
     accessibility: Accessibility
     timings_s: dict[str, float] = field(default_factory=dict)
+    snapping: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def write(self, out_dir: str | os.PathLike[str], /) -> dict[str, Path]:
         """Write all tables to ``out_dir`` (GeoPackage + CSV + Parquet, atomic, stable bytes).
@@ -131,6 +136,11 @@ class SuiteResult:
         }
         if self.land_take is not None:
             tables["land_take"] = self.land_take
+        if len(self.snapping):
+            snap = self.snapping.set_index(["layer", "feature"])
+            for col in ("island_m", "snapped_m", "snapped_x", "snapped_y"):  # cm, not %.6g
+                snap[col] = snap[col].map(lambda v: f"{v:.2f}")
+            paths["snapping_csv"] = write_table(snap, out / "snapping.csv")
         for name, table in tables.items():
             paths[f"{name}_csv"] = write_table(table, out / f"{name}.csv")
             paths[f"{name}_parquet"] = write_table(table, out / f"{name}.parquet")
@@ -555,6 +565,9 @@ def run_suite(
     per_cell = _per_cell(per_home, acc, headline, s)
     per_zone = _per_zone(per_home, acc, zoning, headline)
     timings["tables"] = time.perf_counter() - t
+    t = time.perf_counter()
+    snapping = _island_snaps(layers, net, acc, s)
+    timings["islands"] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - t0
     return SuiteResult(
         summary=summ.frame(),
@@ -566,6 +579,7 @@ def run_suite(
         cache=cache,
         accessibility=acc,
         timings_s=timings,
+        snapping=snapping,
     )
 
 
@@ -590,6 +604,32 @@ def _require_reachable(acc: Accessibility, targets: gpd.GeoDataFrame, name: str)
             f"network (all farther than max_snap_m, {acc.settings.max_snap_m:g} m, or entries "
             "blocked by barriers); does the network cover them (same area, same CRS)?"
         )
+
+
+def _island_snaps(
+    layers: Mapping[str, gpd.GeoDataFrame], net: WalkNetwork, acc: Accessibility, s: Settings
+) -> pd.DataFrame:
+    """Homes and point targets whose nearest edge is on an island (see ``island_snaps``)."""
+    homes = island_snaps(
+        net, acc.points, max_snap_m=s.max_snap_m, layer="homes", index=acc.index, snap=acc.snap
+    )
+    frames = [homes]
+    for kind in ("services", "transit"):
+        gdf = layers.get(kind)
+        if gdf is not None and len(gdf):
+            pts = point_geometries(gdf.geometry, name=kind)
+            frames.append(
+                island_snaps(net, pts, max_snap_m=s.max_snap_m, layer=kind, index=gdf.index)
+            )
+    frames = [f for f in frames if len(f)]
+    return pd.concat(frames, ignore_index=True) if frames else _empty_snapping()
+
+
+def _empty_snapping() -> pd.DataFrame:
+    """Return an empty snapping table with its columns."""
+    from arealanalyse.network.components import ISLAND_COLUMNS
+
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in ISLAND_COLUMNS})
 
 
 def _job_weights(workplaces: gpd.GeoDataFrame) -> pd.DataFrame:

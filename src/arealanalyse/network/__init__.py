@@ -17,6 +17,17 @@ Examples
 
 from __future__ import annotations
 
+from arealanalyse.network.components import island_snaps, island_summary
 from arealanalyse.network.graph import Snap, WalkNetwork, point_geometries, snap_points
+from arealanalyse.network.topology import TopologyReport, node_lines
 
-__all__ = ["Snap", "WalkNetwork", "point_geometries", "snap_points"]
+__all__ = [
+    "Snap",
+    "TopologyReport",
+    "WalkNetwork",
+    "island_snaps",
+    "island_summary",
+    "node_lines",
+    "point_geometries",
+    "snap_points",
+]

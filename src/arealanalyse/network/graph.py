@@ -1,16 +1,23 @@
 """The walk graph: nodes, edges, components, caching, snapping and bounded searches.
 
-Nodes are the endpoints of the ``walk_network`` segments; endpoints within the same centimetre are
-the same node (segments are *not* split where they cross without sharing a vertex, as on a
-bridge). Edge weights are geometry lengths in metres of the working CRS. The graph is undirected
-(walking) and stored once as a symmetric :class:`scipy.sparse.csr_matrix` with one spare row for a
-virtual source, so a bounded multi-source search costs one call to
-:func:`scipy.sparse.csgraph.dijkstra`.
+Nodes are the junctions of the ``walk_network`` lines, found by
+:func:`arealanalyse.network.topology.node_lines` for every source: line ends closer than
+``settings.network_merge_tolerance_m`` merge, lines are split where they share a vertex, where one
+ends on another (T-junction) and where they cross, except where one passes over the other
+(``level`` column: OSM bridge/tunnel/layer; or heights of 3-D lines). Edge weights are geometry
+lengths in metres of the working CRS. The graph is undirected (walking) and stored once as a
+symmetric :class:`scipy.sparse.csr_matrix` with one spare row for a virtual source, so a bounded
+multi-source search costs one call to :func:`scipy.sparse.csgraph.dijkstra`.
+
+Homes and targets snap to the largest connected component by default
+(``settings.snap_components``); :func:`arealanalyse.network.components.island_snaps` reports the
+points that were nearest to an isolated piece and where they went instead.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -28,11 +35,12 @@ from scipy.sparse.csgraph import connected_components, dijkstra
 from arealanalyse.errors import CrsError, EmptyLayerError, GeometryError, NetworkError
 from arealanalyse.io import atomic_path
 from arealanalyse.network.nearest import SegmentIndex
+from arealanalyse.network.topology import node_lines
 from arealanalyse.settings import Settings, resolve
 
 __all__ = ["Snap", "WalkNetwork", "point_geometries", "snap_points"]
 
-_CACHE_VERSION = 1
+_CACHE_VERSION = 2
 _FloatArray = np.ndarray[Any, np.dtype[np.float64]]
 _IntArray = np.ndarray[Any, np.dtype[np.int64]]
 
@@ -122,7 +130,8 @@ def snap_points(net: WalkNetwork, points: Any, /, *, max_snap_m: float) -> Snap:
     xy = shapely.get_coordinates(pts) if len(pts) else np.zeros((0, 2))
     if len(xy) != len(pts):
         raise GeometryError("snap_points needs one non-empty point per feature.")
-    edge, pos, acc, near = net.segment_index.nearest(xy, max_distance=max_snap_m)
+    owner, pos, acc, near = net.segment_index.nearest(xy, max_distance=max_snap_m)
+    edge = np.where(owner >= 0, net.snap_edges[np.maximum(owner, 0)], -1)
     pos = np.where(edge >= 0, np.clip(pos, 0.0, net.length[np.maximum(edge, 0)]), np.nan)
     return Snap(edge, pos, acc, near)
 
@@ -156,6 +165,8 @@ class WalkNetwork:
         highway: np.ndarray | None = None,
         source_index: np.ndarray | None = None,
         key: str = "",
+        topology: dict[str, Any] | None = None,
+        snap_components: str = "largest",
     ) -> None:
         self.node_xy = np.asarray(node_xy, dtype=np.float64)
         self.u = np.asarray(u, dtype=np.int64)
@@ -171,6 +182,14 @@ class WalkNetwork:
             np.asarray(source_index) if source_index is not None else np.arange(m, dtype=np.int64)
         )
         self.key = key or _hash_geoms(self.edge_geoms)
+        #: What the topology step did (see :class:`~arealanalyse.network.topology.TopologyReport`).
+        self.topology: dict[str, Any] = dict(topology or {})
+        if snap_components not in ("largest", "all"):
+            raise NetworkError(
+                f"snap_components must be 'largest' or 'all', not {snap_components!r}."
+            )
+        #: ``"largest"``: points snap to the largest component only; ``"all"``: to any edge.
+        self.snap_components = snap_components
 
     # ---------------------------------------------------------------- construction
     @classmethod
@@ -179,8 +198,12 @@ class WalkNetwork:
     ) -> WalkNetwork:
         """Build the graph from line segments (the canonical ``walk_network`` layer).
 
-        Segment endpoints closer than 1 cm become one node; each (part of a) LineString becomes
-        one edge weighted by its length. Zero-length segments are dropped.
+        The lines are noded by :func:`~arealanalyse.network.topology.node_lines`: ends closer
+        than ``settings.network_merge_tolerance_m`` (0.5 m) merge, and lines are split where
+        they share a vertex, where one ends on another and where they cross on the same
+        ``level`` (a column of the layer; OSM bridges and tunnels get their own). Each segment
+        becomes one edge weighted by its length; zero-length segments are dropped. What was
+        noded and merged is in :attr:`topology`.
 
         Examples
         --------
@@ -189,6 +212,10 @@ class WalkNetwork:
         >>> lines = [LineString([(0, 0), (10, 0)]), LineString([(10.001, 0), (10, 20)])]
         >>> WalkNetwork.from_edges(gpd.GeoDataFrame(geometry=lines, crs=25832)).n_nodes
         3
+        >>> tee = [LineString([(0, 0), (100, 0)]), LineString([(50, 0), (50, 30)])]
+        >>> net = WalkNetwork.from_edges(gpd.GeoDataFrame(geometry=tee, crs=25832))
+        >>> net.n_edges, net.topology["t_junctions"]
+        (3, 1)
         """
         s = resolve(settings)
         name = "walk_network"
@@ -223,43 +250,29 @@ class WalkNetwork:
             if "highway" in gdf.columns
             else np.full(len(parts), "", dtype=str)
         )
-        return cls._from_lines(
-            parts, crs=s.crs, highway=highway, source_index=gdf.index.to_numpy()[src]
+        level = gdf["level"].astype(str).to_numpy()[src] if "level" in gdf.columns else None
+        noded = node_lines(
+            parts,
+            level=level,
+            tolerance_m=s.network_merge_tolerance_m,
+            max_dz_m=s.network_max_dz_m,
         )
-
-    @classmethod
-    def _from_lines(
-        cls, lines: np.ndarray, *, crs: Any, highway: np.ndarray, source_index: np.ndarray
-    ) -> WalkNetwork:
-        lengths = shapely.length(lines)
-        ok = lengths > 0
-        lines, highway, source_index = lines[ok], highway[ok], source_index[ok]
-        if len(lines) == 0:
+        if len(noded.lines) == 0:
             raise EmptyLayerError(
                 "Layer 'walk_network' has only zero-length segments; check the source."
             )
-        n_coords = shapely.get_num_coordinates(lines)
-        coords = shapely.get_coordinates(lines)
-        last = np.cumsum(n_coords) - 1
-        first = last - n_coords + 1
-        ends = np.concatenate([coords[first], coords[last]])
-        cm = np.round(ends * 100.0).astype(np.int64)
-        cm -= cm.min(axis=0)
-        keys = cm[:, 0] * (int(cm[:, 1].max()) + 1) + cm[:, 1]
-        uniq, inv = np.unique(keys, return_inverse=True)
-        node_xy = np.zeros((len(uniq), 2))
-        node_xy[inv] = ends  # any endpoint of the node (all within 1 cm)
-        m = len(lines)
-        key = _hash_geoms(lines)
+        source_index = gdf.index.to_numpy()[src]
         return cls(
-            node_xy,
-            inv[:m],
-            inv[m:],
-            lines,
-            crs=crs,
-            highway=highway,
-            source_index=source_index,
-            key=key,
+            noded.node_xy,
+            noded.u,
+            noded.v,
+            noded.lines,
+            crs=s.crs,
+            highway=highway[noded.source],
+            source_index=source_index[noded.source],
+            key=_hash_geoms(noded.lines),
+            topology=noded.report.as_dict(),
+            snap_components=s.snap_components,
         )
 
     @classmethod
@@ -324,6 +337,8 @@ class WalkNetwork:
                 source_index=self.source_index.astype(str),
                 crs=np.array([self.crs.to_string()]),
                 key=np.array([self.key]),
+                topology=np.array([json.dumps(self.topology)]),
+                snap_components=np.array([self.snap_components]),
             )
         return target
 
@@ -350,6 +365,8 @@ class WalkNetwork:
                     highway=z["highway"],
                     source_index=z["source_index"],
                     key=str(z["key"][0]),
+                    topology=json.loads(str(z["topology"][0])),
+                    snap_components=str(z["snap_components"][0]),
                 )
         except (OSError, KeyError, ValueError) as exc:
             if isinstance(exc, NetworkError):
@@ -440,9 +457,27 @@ class WalkNetwork:
         return shapely.STRtree(self.edge_geoms)
 
     @cached_property
+    def snappable(self) -> np.ndarray:
+        """Boolean mask of the edges points may snap to (see :attr:`snap_components`)."""
+        if self.snap_components == "all" or self.n_edges == 0:
+            return np.ones(self.n_edges, dtype=bool)
+        return np.asarray(self.component[self.u] == 0)
+
+    @cached_property
+    def snap_edges(self) -> _IntArray:
+        """Ids of the edges points may snap to (the owners of :attr:`segment_index`)."""
+        return np.flatnonzero(self.snappable).astype(np.int64)
+
+    @cached_property
+    def island_index(self) -> tuple[_IntArray, SegmentIndex | None]:
+        """Ids of the edges points may not snap to, and a nearest-point index over them."""
+        ids = np.flatnonzero(~self.snappable).astype(np.int64)
+        return ids, (SegmentIndex(self.edge_geoms[ids]) if len(ids) else None)
+
+    @cached_property
     def segment_index(self) -> SegmentIndex:
-        """KD-tree index of short edge pieces for exact, fast snapping."""
-        return SegmentIndex(self.edge_geoms)
+        """KD-tree index of short pieces of the snappable edges for exact, fast snapping."""
+        return SegmentIndex(self.edge_geoms[self.snap_edges])
 
     @cached_property
     def csgraph(self) -> csr_matrix:
@@ -471,7 +506,7 @@ class WalkNetwork:
         They are otherwise built lazily on first use; call this once after loading so that the
         first metric run is not charged for them.
         """
-        _ = self.csgraph, self.segment_index, self.tree, self.component
+        _ = self.csgraph, self.segment_index, self.tree, self.component, self.snap_edges
         return self
 
     # ---------------------------------------------------------------- searches

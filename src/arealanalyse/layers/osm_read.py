@@ -1,0 +1,762 @@
+"""Stream an OpenStreetMap file into the objects the canonical kinds need, surviving clipped data.
+
+:func:`extract_osm` reads an ``.osm.pbf``, ``.osm``/``.osm.xml`` (also ``.bz2``/``.gz``) file with
+pyosmium, or an Overpass API ``[out:json]`` answer, in one streaming pass over the nodes and ways
+(plus a first, cheap pass over the relations), and returns an :class:`OsmExtract`: the tagged
+objects as features with tag columns, and the walkable ways as lines. It is the only place that
+touches OSM files; :mod:`arealanalyse.layers.osm` maps the extract to canonical layers.
+
+Every real extract is clipped (Geofabrik, BBBike, ``osmium extract``, an Overpass answer cut at a
+bounding box): ways lose the nodes outside, relations lose members. The rules:
+
+* a way with missing nodes keeps its present runs of nodes, split at each gap and never joined
+  across it (a MultiLineString; runs of one node are dropped);
+* a closed way with missing nodes cannot be an area: it keeps its runs, marked ``area_cut`` (a
+  polygon kind drops it; a point kind uses a point on the present part);
+* a multipolygon relation is assembled from the member ways present: rings are chained from the
+  members' end points, every ring that closes is used (even-odd nesting, as libosmium does), and
+  open chains are left out (``multipolygon_partial``); a relation with no closed ring is marked
+  ``multipolygon_open``;
+* an object with no node in the file has no geometry (``no_geometry``).
+
+Each object carries what happened to it in ``issue`` (it cannot be used as it is) and ``repair``
+(it was used in part); the per-kind load report counts both by reason.
+
+**Cut while streaming.** With ``clip`` (a polygon or box in lon/lat), tagged nodes outside it are
+skipped as they are read and ways are tested in batches of 20,000 as they stream by, so a county or
+country file yields a kommune's objects in memory proportional to the kommune (plus pyosmium's node
+location index, 8–16 bytes per node of the file). Objects that reach into the clip area are kept
+whole. The relation members are kept whatever their position, so that a forest crossing the
+boundary still closes.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from arealanalyse.errors import LayerFileError
+
+__all__ = ["ISSUES", "REPAIRS", "KindSpec", "OsmExtract", "TagSpec", "extract_osm", "osm_level"]
+
+#: What an ``issue`` code means (the object cannot be used as it is).
+ISSUES: dict[str, str] = {
+    "no_geometry": "no node of the object is in the file (cut away by the extract)",
+    "area_cut": "outline cut by the extract's edge (nodes missing), so it cannot close",
+    "multipolygon_open": "multipolygon whose rings cannot close (members missing or broken)",
+    "not_closed": "outline not closed (a line, not an area)",
+    "too_few_nodes": "fewer than two distinct nodes",
+}
+#: What a ``repair`` code means (the object was used in part).
+REPAIRS: dict[str, str] = {
+    "split_at_gaps": "way cut by the extract's edge: kept its present runs, split at each gap",
+    "multipolygon_partial": "multipolygon with missing members or open chains: built from the "
+    "rings that close",
+}
+
+#: Tag filter of one canonical kind: ``{key: True}`` (any value) or ``{key: [values]}``.
+TagSpec = Mapping[str, "bool | list[str]"]
+
+_BATCH = 20_000
+_LEVEL_KEYS = ("highway", "layer", "bridge", "tunnel")  # kept for walk ways: their level
+_LINE_NATURAL = {"coastline", "cliff", "ridge", "arete", "tree_row", "earth_bank"}
+_AREA_KEYS = ("building", "landuse", "leisure", "amenity", "shop", "healthcare",
+              "social_facility", "tourism", "office", "man_made", "place")  # fmt: skip
+
+
+@dataclass
+class OsmExtract:
+    """What :func:`extract_osm` found, in EPSG:4326.
+
+    Attributes
+    ----------
+    features
+        Tagged nodes, ways and relations matching any feature kind, indexed ``"node/1"``,
+        ``"way/2"``, ``"relation/3"``: one column per kept tag key, ``issue`` and ``repair`` (codes
+        of :data:`ISSUES` and :data:`REPAIRS`, ``""`` when none) and the geometry (Point,
+        LineString/MultiLineString, Polygon/MultiPolygon, MultiPoint or None).
+    walk
+        Ways passing the walk filter: ``highway``, ``level`` (see :func:`osm_level`), ``issue``,
+        ``repair`` and the line geometry, indexed ``"way/1"``.
+    clipped_out
+        Objects left out because they lie outside the clip area, by kind (``walk_network`` and
+        each feature kind; an object can count for several kinds).
+    source
+        The file read.
+    """
+
+    features: gpd.GeoDataFrame
+    walk: gpd.GeoDataFrame
+    clipped_out: dict[str, int] = field(default_factory=dict)
+    source: str = ""
+
+
+def osm_level(tags: Mapping[str, str], /) -> str:
+    """Return the vertical level of a way: ``layer``, else +1 on a bridge, -1 in a tunnel.
+
+    Lines on different levels are never joined where they cross (see
+    :mod:`arealanalyse.network.topology`). A building passage is at ground level.
+
+    Examples
+    --------
+    >>> osm_level({"highway": "footway"}), osm_level({"bridge": "yes"})
+    ('0', '1')
+    >>> osm_level({"tunnel": "yes", "layer": "-2"}), osm_level({"tunnel": "building_passage"})
+    ('-2', '0')
+    """
+    layer = tags.get("layer")
+    if layer:
+        m = re.match(r"\s*([+-]?\d+)", layer)
+        if m:
+            return str(int(m.group(1)))
+    if tags.get("bridge", "no") not in ("no", ""):
+        return "1"
+    if tags.get("tunnel", "no") not in ("no", "", "building_passage"):
+        return "-1"
+    return "0"
+
+
+def _compile(specs: Iterable[TagSpec]) -> tuple[dict[str, frozenset[str] | None], list[str]]:
+    """Merge tag specs into ``{key: None (any value) | values}`` and the list of keys."""
+    merged: dict[str, set[str] | None] = {}
+    for spec in specs:
+        for key, values in spec.items():
+            if values is True:
+                merged[key] = None
+            elif merged.get(key, set()) is not None:
+                cur = merged.setdefault(key, set())
+                assert cur is not None
+                cur.update(str(v) for v in values)  # type: ignore[union-attr]
+    out = {k: (None if v is None else frozenset(v)) for k, v in merged.items()}
+    return out, sorted(out)
+
+
+def _matches(tags: Mapping[str, str], spec: Mapping[str, frozenset[str] | None]) -> bool:
+    for key, value in tags.items():
+        if key in spec:
+            values = spec[key]
+            if values is None or value in values:
+                return True
+    return False
+
+
+def _is_area(tags: Mapping[str, str]) -> bool:
+    area = tags.get("area")
+    if area == "no":
+        return False
+    if area == "yes":
+        return True
+    if any(k in tags for k in _AREA_KEYS):
+        return True
+    natural = tags.get("natural")
+    if natural is not None and natural not in _LINE_NATURAL:
+        return True
+    if tags.get("public_transport") in ("platform", "station"):
+        return True
+    return tags.get("railway") in ("station", "platform")
+
+
+def _runs(coords: list[tuple[float, float] | None]) -> list[np.ndarray]:
+    """Present runs of a node sequence (``None`` = missing node), each with >= 2 distinct nodes."""
+    out: list[np.ndarray] = []
+    cur: list[tuple[float, float]] = []
+    for c in [*coords, None]:
+        if c is None:
+            if len(cur) >= 2:
+                arr = np.asarray(cur, dtype=np.float64)
+                if (arr != arr[0]).any():
+                    out.append(arr)
+            cur = []
+        elif not cur or cur[-1] != c:
+            cur.append(c)
+    return out
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    """What one feature kind needs from an OSM file.
+
+    ``tags`` says which objects belong to the kind (``{key: True}`` or ``{key: [values]}``);
+    ``keys`` are further tag keys its mapping reads (``name``, ``building:levels``...);
+    ``node_keys`` are the keys by which a *node* can belong to it (``None``: the keys of
+    ``tags``; ``()``: nodes never do, e.g. roads), so that the many tagged nodes no kind uses
+    (trees, crossings) never leave the C++ reader.
+    """
+
+    tags: TagSpec
+    keys: tuple[str, ...] = ()
+    node_keys: tuple[str, ...] | None = None
+
+
+@dataclass
+class _Way:
+    """One way as read: tags kept, closedness, and either a WKB line or runs of coordinates."""
+
+    osm_id: int
+    tags: dict[str, str]
+    closed: bool
+    wkb: str | None = None  # complete ways (every node present)
+    runs: list[np.ndarray] | None = None  # incomplete ways
+    present: list[tuple[float, float]] | None = None  # nodes present (incomplete ways)
+    walk: bool = False
+    feature: bool = False
+    level: str = "0"
+
+
+@dataclass
+class _Collected:
+    """Everything a reader hands to the builder."""
+
+    nodes: list[tuple[int, float, float, dict[str, str]]] = field(default_factory=list)
+    ways: list[tuple[_Way, Any]] = field(default_factory=list)  # (way, geometry)
+    members: dict[int, tuple[Any, bool]] = field(default_factory=dict)  # way id -> (geom, whole)
+    relations: list[tuple[int, dict[str, str], list[tuple[str, int, str]]]] = field(
+        default_factory=list
+    )
+    clipped: dict[str, int] = field(default_factory=dict)
+
+
+class _Clip:
+    """A clip polygon in lon/lat, prepared, with its bounding box."""
+
+    def __init__(self, geom: Any) -> None:
+        self.geom = geom
+        shapely.prepare(geom)
+        self.minx, self.miny, self.maxx, self.maxy = geom.bounds
+
+    def point_in(self, lon: float, lat: float) -> bool:
+        if not (self.minx <= lon <= self.maxx and self.miny <= lat <= self.maxy):
+            return False
+        return bool(shapely.intersects_xy(self.geom, lon, lat))
+
+    def keep(self, geoms: np.ndarray) -> np.ndarray:
+        ok = ~shapely.is_missing(geoms)
+        out = np.zeros(len(geoms), dtype=bool)
+        out[ok] = shapely.intersects(self.geom, geoms[ok])
+        return out
+
+
+def _way_geometry(way: _Way) -> Any:
+    """Line (or runs) of a way; areas are made later. Complete ways come as WKB."""
+    if way.wkb is not None:
+        return shapely.from_wkb(way.wkb)
+    return _runs_geometry(way.runs or [], way.present or [])
+
+
+def _runs_geometry(runs: list[np.ndarray], present: list[tuple[float, float]]) -> Any:
+    if len(runs) == 1:
+        return shapely.linestrings(runs[0])
+    if runs:
+        return shapely.multilinestrings([shapely.linestrings(r) for r in runs])
+    if present:
+        return shapely.multipoints(np.asarray(present))
+    return None
+
+
+def _merge_specs(
+    specs: Iterable[Mapping[str, frozenset[str] | None]],
+) -> dict[str, frozenset[str] | None]:
+    merged: dict[str, frozenset[str] | None] = {}
+    for spec in specs:
+        for key, values in spec.items():
+            if values is None or (key in merged and merged[key] is None):
+                merged[key] = None
+            else:
+                merged[key] = (merged.get(key) or frozenset()) | values
+    return merged
+
+
+class _Builder:
+    """Collects objects from a reader (pyosmium or Overpass JSON) in batches, clipping them."""
+
+    def __init__(
+        self,
+        kinds: Mapping[str, KindSpec],
+        walk: Callable[[Mapping[str, str]], bool] | None,
+        walk_keys: Iterable[str],
+        clip: _Clip | None,
+    ) -> None:
+        self.kind_specs = {kind: _compile([k.tags])[0] for kind, k in kinds.items()}
+        self.spec = _merge_specs(self.kind_specs.values())
+        keys: set[str] = {*self.spec, "area"}  # area=yes/no decides closed ways
+        for k in kinds.values():
+            keys.update(k.keys)
+        if walk is not None:
+            keys.update({*walk_keys, *_LEVEL_KEYS})
+        self.keys = sorted(keys)
+        self.keyset = frozenset(self.keys)
+        node_keys: set[str] = set()
+        for kind, k in kinds.items():
+            node_keys.update(self.kind_specs[kind] if k.node_keys is None else k.node_keys)
+        self.node_keys = sorted(node_keys)
+        self.way_keys = sorted(set(self.spec) | ({"highway"} if walk is not None else set()))
+        self.walk_ok = walk
+        self.clip = clip
+        self.out = _Collected()
+        self.member_ids: set[int] = set()
+        self._batch: list[_Way] = []
+
+    def clipped(self, tags: Mapping[str, str], *, walk: bool = False) -> None:
+        """Count an object left outside the clip area, for each kind it would have fed."""
+        c = self.out.clipped
+        if walk:
+            c["walk_network"] = c.get("walk_network", 0) + 1
+        for kind, spec in self.kind_specs.items():
+            if _matches(tags, spec):
+                c[kind] = c.get(kind, 0) + 1
+
+    def tags_of(self, tags: Mapping[str, str]) -> dict[str, str]:
+        return {k: v for k, v in tags.items() if k in self.keyset}
+
+    def relation(
+        self, rid: int, rtype: str | None, kept: dict[str, str], members: list[tuple[str, int, str]]
+    ) -> None:
+        if rtype not in ("multipolygon", "boundary") or not _matches(kept, self.spec):
+            return
+        self.out.relations.append((rid, kept, members))
+        self.member_ids.update(ref for t, ref, _ in members if t == "w")
+
+    def node(self, nid: int, lon: float, lat: float, kept: dict[str, str]) -> None:
+        if not _matches(kept, self.spec):
+            return
+        if self.clip is not None and not self.clip.point_in(lon, lat):
+            self.clipped(kept)
+            return
+        self.out.nodes.append((nid, lon, lat, kept))
+
+    def wants(self, kept: dict[str, str]) -> tuple[bool, bool]:
+        """(walk, feature) for a way's kept tags."""
+        walk = self.walk_ok is not None and "highway" in kept and self.walk_ok(kept)
+        return walk, _matches(kept, self.spec)
+
+    def member(self, wid: int, coords: list[tuple[float, float] | None]) -> None:
+        """Store a relation member way (whatever its tags) from its node coordinates."""
+        if all(c is not None for c in coords) and len(coords) >= 2:
+            geom = shapely.linestrings(np.asarray(coords, dtype=np.float64))
+            self.out.members[wid] = (geom, True)
+        else:
+            present = [c for c in coords if c is not None]
+            self.out.members[wid] = (_runs_geometry(_runs(coords), present), False)
+
+    def way(self, way: _Way) -> None:
+        self._batch.append(way)
+        if len(self._batch) >= _BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self._batch:
+            return
+        batch, self._batch = self._batch, []
+        geoms = np.empty(len(batch), dtype=object)
+        complete = np.array([w.wkb is not None for w in batch])
+        if complete.any():
+            geoms[complete] = shapely.from_wkb([w.wkb for w in batch if w.wkb is not None])
+        for i in np.flatnonzero(~complete).tolist():
+            geoms[i] = _way_geometry(batch[i])
+        keep = self.clip.keep(geoms) if self.clip is not None else np.ones(len(batch), bool)
+        for w, g, k in zip(batch, geoms, keep, strict=True):
+            if k:
+                w.wkb = None  # the geometry is built; free the WKB
+                self.out.ways.append((w, g))
+            else:
+                self.clipped(w.tags if w.feature else {}, walk=w.walk)
+
+
+# ------------------------------------------------------------------------------------ readers
+
+
+def _read_pbf_or_xml(path: Path, b: _Builder) -> None:
+    """Up to three passes: relations, their member ways, then nodes and ways with locations."""
+    import osmium
+    from osmium.geom import WKBFactory, use_nodes
+
+    name = path.name.lower()
+    fmt = "pbf" if name.endswith(".pbf") else "osm"
+    for comp in ("bz2", "gz"):
+        if name.endswith("." + comp):
+            fmt = f"osm.{comp}"
+
+    def source() -> Any:
+        return osmium.io.File(str(path), fmt)
+
+    keyset = b.keyset
+    member_refs: dict[int, list[int]] = {}
+    if b.spec:
+        # 1. relations only (the reader skips node and way blocks)
+        rel_filter = osmium.filter.KeyFilter(*b.spec)
+        r: Any
+        for r in osmium.FileProcessor(source(), osmium.osm.RELATION).with_filter(rel_filter):
+            kept = {t.k: t.v for t in r.tags if t.k in keyset}
+            b.relation(r.id, r.tags.get("type"), kept,
+                       [(m.type, m.ref, m.role) for m in r.members])  # fmt: skip
+        # 2. the member ways of those relations, whatever their tags: node ids only
+        if b.member_ids:
+            ids = osmium.filter.IdFilter(b.member_ids)
+            w: Any
+            for w in osmium.FileProcessor(source(), osmium.osm.WAY).with_filter(ids):
+                member_refs[w.id] = [n.ref for n in w.nodes]
+    # 3. nodes and ways; every node location is stored in C++, and only nodes and ways with a
+    #    key some kind needs reach Python
+    proc = osmium.FileProcessor(source(), osmium.osm.NODE | osmium.osm.WAY).with_locations()
+    if b.node_keys:
+        node_filter = osmium.filter.KeyFilter(*b.node_keys)
+        node_filter.enable_for(osmium.osm.NODE)
+        proc.with_filter(node_filter)
+    else:
+        proc.with_filter(osmium.filter.EntityFilter(osmium.osm.WAY))
+    if b.way_keys:
+        way_filter = osmium.filter.KeyFilter(*b.way_keys)
+        way_filter.enable_for(osmium.osm.WAY)
+        proc.with_filter(way_filter)
+    else:
+        proc.with_filter(osmium.filter.EntityFilter(osmium.osm.NODE))
+    factory = WKBFactory()
+    all_nodes = use_nodes.ALL
+    keys = b.keys
+    obj: Any
+    for obj in proc:
+        tags = obj.tags
+        kept = {k: v for k in keys if (v := tags.get(k)) is not None}
+        if obj.is_node():
+            loc = obj.location
+            if loc.valid():
+                b.node(obj.id, loc.lon, loc.lat, kept)
+            continue
+        walk, feature = b.wants(kept)
+        if not (walk or feature):
+            continue
+        way = _Way(obj.id, kept, obj.is_closed(), walk=walk, feature=feature)
+        if walk:
+            way.level = osm_level(kept)
+        try:
+            way.wkb = factory.create_linestring(obj.nodes, all_nodes)
+        except Exception:  # a missing node (InvalidLocationError) or < 2 nodes
+            coords = [
+                (n.location.lon, n.location.lat) if n.location.valid() else None for n in obj.nodes
+            ]
+            way.runs = _runs(coords)
+            way.present = [c for c in coords if c is not None]
+        b.way(way)
+    b.flush()
+    store: Any = proc.node_location_storage
+    for wid, refs in member_refs.items():
+        coords = []
+        for ref in refs:
+            try:
+                loc = store.get(ref)
+            except KeyError:
+                coords.append(None)
+                continue
+            coords.append((loc.lon, loc.lat) if loc.valid() else None)
+        b.member(wid, coords)
+
+
+def _read_overpass_json(path: Path, b: _Builder) -> None:
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        elements = doc["elements"]
+        if not isinstance(elements, list):
+            raise TypeError("elements is not a list")
+    except (ValueError, KeyError, TypeError) as exc:
+        raise LayerFileError(
+            f"OSM file {path.name!r} is not an Overpass JSON answer ({type(exc).__name__}); "
+            "is it OSM XML or PBF with the wrong suffix?"
+        ) from None
+    nodes: dict[int, tuple[float, float]] = {}
+    for el in elements:
+        if el.get("type") == "relation" and b.spec:
+            members = [
+                (str(m.get("type", ""))[:1], int(m.get("ref", 0)), str(m.get("role", "")))
+                for m in el.get("members", [])
+            ]
+            tags = el.get("tags", {})
+            b.relation(int(el["id"]), tags.get("type"), b.tags_of(tags), members)
+        elif el.get("type") == "node" and "lat" in el and "lon" in el:
+            nodes[int(el["id"])] = (float(el["lon"]), float(el["lat"]))
+    node_keys = set(b.node_keys)
+    for el in elements:
+        tags = el.get("tags") or {}
+        if el.get("type") == "node" and "lat" in el and node_keys.intersection(tags):
+            lon, lat = nodes[int(el["id"])]
+            b.node(int(el["id"]), lon, lat, b.tags_of(tags))
+    for el in elements:
+        if el.get("type") != "way":
+            continue
+        wid = int(el["id"])
+        refs = [int(r) for r in el.get("nodes", [])]
+        geom = el.get("geometry")  # `out geom`: coordinates inline, null where cut away
+        if isinstance(geom, list) and len(geom) == len(refs):
+            coords = [(float(g["lon"]), float(g["lat"])) if g else None for g in geom]
+        else:
+            coords = [nodes.get(r) for r in refs]
+        if wid in b.member_ids:
+            b.member(wid, coords)
+        kept = b.tags_of(el.get("tags", {}))
+        walk, feature = b.wants(kept)
+        if not (walk or feature):
+            continue
+        way = _Way(wid, kept, len(refs) > 2 and refs[0] == refs[-1], walk=walk, feature=feature)
+        if walk:
+            way.level = osm_level(kept)
+        way.runs = _runs(coords)
+        way.present = [c for c in coords if c is not None]
+        if all(c is not None for c in coords) and len(way.runs) == 1:
+            way.wkb = shapely.to_wkb(shapely.linestrings(np.asarray(coords)), hex=True)
+            way.runs = way.present = None
+        b.way(way)
+    b.flush()
+
+
+# ------------------------------------------------------------------------------------ build
+
+
+def _chain_rings(runs: list[np.ndarray]) -> tuple[list[np.ndarray], int]:
+    """Chain runs end to end into closed rings; return the rings and the number of open chains."""
+    rings: list[np.ndarray] = []
+    open_runs: list[np.ndarray] = []
+    for r in runs:
+        if len(r) >= 4 and (r[0] == r[-1]).all():
+            rings.append(r)
+        else:
+            open_runs.append(r)
+    ends: dict[tuple[float, float], list[int]] = {}
+    for i, r in enumerate(open_runs):
+        ends.setdefault(tuple(r[0]), []).append(i)
+        ends.setdefault(tuple(r[-1]), []).append(i)
+    used = [False] * len(open_runs)
+    n_open = 0
+    for i in range(len(open_runs)):
+        if used[i]:
+            continue
+        used[i] = True
+        parts = [open_runs[i]]
+        head, tail = tuple(open_runs[i][0]), tuple(open_runs[i][-1])
+        while head != tail:
+            nxt = next((j for j in ends.get(tail, []) if not used[j]), None)
+            if nxt is None:
+                break
+            used[nxt] = True
+            r = open_runs[nxt]
+            r = r if tuple(r[0]) == tail else r[::-1]
+            parts.append(r[1:])
+            tail = tuple(r[-1])
+        ring = np.concatenate(parts)
+        if head == tail and len(ring) >= 4:
+            rings.append(ring)
+        else:
+            n_open += 1
+    return rings, n_open
+
+
+def _polygonal(geom: Any) -> Any:
+    """Return the polygonal part of a geometry (``make_valid`` may add lines or points)."""
+    if geom.geom_type in ("Polygon", "MultiPolygon"):
+        return geom
+    parts = [p for p in shapely.get_parts(geom) if p.geom_type in ("Polygon", "MultiPolygon")]
+    return shapely.union_all(parts) if parts else shapely.Polygon()
+
+
+def _polygon_from_rings(rings: list[np.ndarray]) -> Any:
+    """Even-odd nesting: each ring at even depth is a shell, its direct children its holes."""
+    shells = shapely.polygons(_geom_array([shapely.linearrings(r) for r in rings]))
+    polys = _geom_array([_polygonal(p) for p in shapely.make_valid(shells)])
+    polys = polys[~shapely.is_empty(polys)]
+    if len(polys) == 0:
+        return None
+    if len(polys) == 1:
+        return polys[0]
+    pts = shapely.point_on_surface(polys)
+    n = len(polys)
+    inside = np.zeros((n, n), dtype=bool)  # inside[i, j]: ring i lies within ring j
+    tree = shapely.STRtree(polys)
+    i_idx, j_idx = tree.query(pts, predicate="within")
+    inside[i_idx, j_idx] = True
+    np.fill_diagonal(inside, False)
+    depth = inside.sum(axis=1)
+    shells = []
+    for j in np.flatnonzero(depth % 2 == 0).tolist():
+        holes = [i for i in np.flatnonzero(inside[:, j]).tolist() if depth[i] == depth[j] + 1]
+        shell = polys[j]
+        if holes:
+            shell = shapely.difference(shell, shapely.union_all(polys[holes]))
+        shells.append(shell)
+    return shapely.union_all(shells)
+
+
+def _assemble(
+    members: list[tuple[str, int, str]], available: Mapping[int, tuple[Any, bool]]
+) -> tuple[Any, str, str]:
+    """Geometry, issue and repair of a multipolygon relation from its members present."""
+    runs: list[np.ndarray] = []
+    missing = 0
+    for t, ref, _role in members:
+        if t != "w":
+            continue
+        hit = available.get(ref)
+        if hit is None or hit[0] is None:
+            missing += 1
+            continue
+        geom, whole = hit
+        if not whole:
+            missing += 1
+        for part in shapely.get_parts(geom):
+            if part.geom_type == "LineString":
+                runs.append(shapely.get_coordinates(part))
+    if not runs:
+        return None, "no_geometry", ""
+    rings, n_open = _chain_rings(runs)
+    if not rings:
+        lines = [shapely.linestrings(r) for r in runs]
+        return shapely.multilinestrings(lines), "multipolygon_open", ""
+    poly = _polygon_from_rings(rings)
+    if poly is None or poly.is_empty:
+        return (
+            shapely.multilinestrings([shapely.linestrings(r) for r in runs]),
+            ("multipolygon_open"),
+            "",
+        )
+    repair = "multipolygon_partial" if (missing or n_open) else ""
+    return poly, "", repair
+
+
+def _geom_array(geoms: list[Any]) -> np.ndarray:
+    arr = np.empty(len(geoms), dtype=object)
+    arr[:] = geoms
+    return arr
+
+
+def _build(b: _Builder, source: str) -> OsmExtract:
+    out = b.out
+    rows: list[dict[str, Any]] = []
+    geoms: list[Any] = []
+    index: list[str] = []
+    for nid, lon, lat, tags in out.nodes:
+        rows.append({**tags, "issue": "", "repair": ""})
+        geoms.append(shapely.Point(lon, lat))
+        index.append(f"node/{nid}")
+    walk_rows: list[dict[str, Any]] = []
+    walk_geoms: list[Any] = []
+    walk_index: list[str] = []
+    for w, g in out.ways:
+        complete = w.runs is None
+        if w.walk:
+            issue = (
+                "no_geometry" if g is None else "too_few_nodes" if g.geom_type == "MultiPoint"
+                else ""
+            )  # fmt: skip
+            repair = "split_at_gaps" if not complete and not issue else ""
+            walk_rows.append({"highway": w.tags.get("highway", ""), "level": w.level,
+                              "issue": issue, "repair": repair})  # fmt: skip
+            walk_geoms.append(None if issue else g)
+            walk_index.append(f"way/{w.osm_id}")
+        if not w.feature:
+            continue
+        issue, repair, geom = "", "", g
+        if g is None:
+            issue = "no_geometry"
+        elif complete and w.closed and _is_area(w.tags):
+            coords = shapely.get_coordinates(g)
+            if len(np.unique(coords, axis=0)) >= 3:
+                geom = shapely.polygons(coords)
+            else:
+                issue = "too_few_nodes"
+        elif not complete:
+            if _is_area(w.tags):
+                issue = "area_cut" if w.closed else "not_closed"
+            elif g.geom_type == "MultiPoint":
+                issue = "too_few_nodes"
+            else:
+                repair = "split_at_gaps"
+        elif _is_area(w.tags) and not w.closed:
+            issue = "not_closed"
+        rows.append({**w.tags, "issue": issue, "repair": repair})
+        geoms.append(geom)
+        index.append(f"way/{w.osm_id}")
+    for rid, tags, members in out.relations:
+        geom, issue, repair = _assemble(members, out.members)
+        key = f"relation/{rid}"
+        if b.clip is not None and geom is not None and not b.clip.keep(np.array([geom]))[0]:
+            b.clipped(tags)
+            continue
+        rows.append({**tags, "issue": issue, "repair": repair})
+        geoms.append(geom)
+        index.append(key)
+    columns = [*b.keys, "issue", "repair"]
+    features = gpd.GeoDataFrame(
+        pd.DataFrame(rows, index=pd.Index(index, name="osm_id"), columns=columns),
+        geometry=_geom_array(geoms),
+        crs=4326,
+    )
+    walk = gpd.GeoDataFrame(
+        pd.DataFrame(walk_rows, index=pd.Index(walk_index, name="osm_id"),
+                     columns=["highway", "level", "issue", "repair"]),
+        geometry=_geom_array(walk_geoms), crs=4326,
+    )  # fmt: skip
+    return OsmExtract(
+        features=features,
+        walk=walk,
+        clipped_out=dict(out.clipped),
+        source=source,
+    )
+
+
+def extract_osm(
+    path: str | Path,
+    /,
+    *,
+    kinds: Mapping[str, KindSpec],
+    walk: Callable[[Mapping[str, str]], bool] | None = None,
+    walk_keys: Iterable[str] = (),
+    clip: Any = None,
+) -> OsmExtract:
+    """Read an OSM file (PBF, XML or Overpass JSON) into an :class:`OsmExtract`.
+
+    Parameters
+    ----------
+    path
+        The file. Never modified.
+    kinds
+        The feature kinds wanted, each with its :class:`KindSpec`.
+    walk
+        Predicate on a way's tags: is it part of the walk network? ``None``: no walk network.
+    walk_keys
+        The tag keys ``walk`` reads.
+    clip
+        A polygon (shapely, EPSG:4326) to cut the file to while reading, or ``None``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "cut.osm"
+    >>> _ = p.write_text('<osm version="0.6"><node id="1" lat="59.9" lon="10.6"/>'
+    ...     '<node id="2" lat="59.9" lon="10.601"/><node id="4" lat="59.901" lon="10.601"/>'
+    ...     '<way id="9"><nd ref="1"/><nd ref="2"/><nd ref="3"/><nd ref="4"/><nd ref="5"/>'
+    ...     '<tag k="highway" v="footway"/></way></osm>')
+    >>> ext = extract_osm(p, kinds={}, walk=lambda t: True)
+    >>> ext.walk[["repair"]].to_dict("index"), ext.walk.geometry.iloc[0].geom_type
+    ({'way/9': {'repair': 'split_at_gaps'}}, 'LineString')
+    """
+    src = Path(path)
+    builder = _Builder(kinds, walk, walk_keys, _Clip(clip) if clip is not None else None)
+    if src.name.lower().endswith(".json"):
+        _read_overpass_json(src, builder)
+    else:
+        try:
+            _read_pbf_or_xml(src, builder)
+        except LayerFileError:
+            raise
+        except (RuntimeError, ValueError, OSError) as exc:  # osmium's parse errors
+            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise LayerFileError(
+                f"OSM file {src.name!r} cannot be read ({first}); is it an OSM PBF or XML file?"
+            ) from None
+    return _build(builder, str(src))
