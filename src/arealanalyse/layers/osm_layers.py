@@ -14,7 +14,8 @@ from one file reads it once; the last two extracts are kept in memory), then for
 
 The load report (``attrs["arealanalyse"]``, shown by ``arealanalyse layers info`` and ``layers
 check``) has ``dropped_by_reason`` and ``repaired_by_reason`` (``{reason: count}``), their totals
-``dropped`` and ``repaired``, and ``clipped_out`` (objects outside the clip area).
+``dropped`` and ``repaired``, and ``clipped_out`` (OSM objects with the kinds' tag keys outside
+the clip area, not read).
 """
 
 from __future__ import annotations
@@ -170,7 +171,7 @@ def layer_from_extract(
     """Build the canonical layer ``kind`` from an extract, counting every drop and repair."""
     dropped: dict[str, int] = {}
     repaired: dict[str, int] = {}
-    clipped = int(ext.clipped_out.get(kind, 0))
+    clipped = int(ext.clipped_out)
     if kind == "walk_network":
         w = ext.walk
         for code, n in w["issue"][w["issue"] != ""].value_counts().items():

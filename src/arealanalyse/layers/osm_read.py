@@ -33,6 +33,7 @@ boundary still closes.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -88,15 +89,14 @@ class OsmExtract:
         Ways passing the walk filter: ``highway``, ``level`` (see :func:`osm_level`), ``issue``,
         ``repair`` and the line geometry, indexed ``"way/1"``.
     clipped_out
-        Objects left out because they lie outside the clip area, by kind (``walk_network`` and
-        each feature kind; an object can count for several kinds).
+        OSM objects with a tag key of the kinds read that lie outside the clip area (not read).
     source
         The file read.
     """
 
     features: gpd.GeoDataFrame
     walk: gpd.GeoDataFrame
-    clipped_out: dict[str, int] = field(default_factory=dict)
+    clipped_out: int = 0
     source: str = ""
 
 
@@ -113,6 +113,8 @@ def osm_level(tags: Mapping[str, str], /) -> str:
     >>> osm_level({"tunnel": "yes", "layer": "-2"}), osm_level({"tunnel": "building_passage"})
     ('-2', '0')
     """
+    if "layer" not in tags and "bridge" not in tags and "tunnel" not in tags:
+        return "0"
     layer = tags.get("layer")
     if layer:
         m = re.match(r"\s*([+-]?\d+)", layer)
@@ -222,21 +224,64 @@ class _Collected:
     relations: list[tuple[int, dict[str, str], list[tuple[str, int, str]]]] = field(
         default_factory=list
     )
-    clipped: dict[str, int] = field(default_factory=dict)
+    clipped: int = 0
 
 
 class _Clip:
-    """A clip polygon in lon/lat, prepared, with its bounding box."""
+    """A clip polygon in lon/lat, prepared, with a coarse grid of distances to it.
+
+    The grid (cells of about 200 m over the polygon's box plus 5 km) holds, for each cell, a
+    lower bound of the distance in metres from any point of the cell to the polygon, so that a
+    way can be skipped from its first node and its length alone, before its tags are read.
+    """
+
+    _MARGIN_M = 5000.0
 
     def __init__(self, geom: Any) -> None:
         self.geom = geom
         shapely.prepare(geom)
         self.minx, self.miny, self.maxx, self.maxy = geom.bounds
+        band = max(abs(self.miny), abs(self.maxy))
+        # the smallest metres per degree over the band: distances come out too short, never long
+        self.kx = 111_320.0 * math.cos(math.radians(min(band + 0.1, 89.9)))
+        self.ky = 110_570.0
+        gx0 = self.minx - self._MARGIN_M / self.kx
+        gy0 = self.miny - self._MARGIN_M / self.ky
+        width = (self.maxx - self.minx) * self.kx + 2 * self._MARGIN_M
+        height = (self.maxy - self.miny) * self.ky + 2 * self._MARGIN_M
+        cell = max(200.0, math.sqrt(width * height / 250_000.0))
+        nx, ny = math.ceil(width / cell), math.ceil(height / cell)
+        self.gx0, self.gy0, self.cx, self.cy = gx0, gy0, cell / self.kx, cell / self.ky
+        self.nx, self.ny = nx, ny
+        xs = (gx0 + (np.arange(nx) + 0.5) * self.cx) * self.kx
+        ys = (gy0 + (np.arange(ny) + 0.5) * self.cy) * self.ky
+        local = shapely.transform(geom, lambda c: c * np.array([self.kx, self.ky]))
+        shapely.prepare(local)
+        gx, gy = np.meshgrid(xs, ys)
+        d = shapely.distance(local, shapely.points(gx.ravel(), gy.ravel())).reshape(ny, nx)
+        lower = np.maximum(0.99 * d - cell * math.sqrt(0.5) - 1.0, 0.0)
+        self.grid: list[list[float]] = lower.tolist()
 
     def point_in(self, lon: float, lat: float) -> bool:
         if not (self.minx <= lon <= self.maxx and self.miny <= lat <= self.maxy):
             return False
         return bool(shapely.intersects_xy(self.geom, lon, lat))
+
+    def distance_lb_m(self, lon: float, lat: float) -> float:
+        """Return a lower bound of the distance (m) from (lon, lat) to the clip polygon.
+
+        A line shorter than this that starts at the point can never reach the polygon.
+        """
+        ix = int((lon - self.gx0) / self.cx)
+        iy = int((lat - self.gy0) / self.cy)
+        if 0 <= ix < self.nx and 0 <= iy < self.ny:
+            return self.grid[iy][ix]
+        # outside the grid: the distance to the polygon's box, at the smallest scale there
+        dlon = max(self.minx - lon, 0.0, lon - self.maxx)
+        dlat = max(self.miny - lat, 0.0, lat - self.maxy)
+        k = 111_320.0 * math.cos(math.radians(min(max(abs(lat), abs(self.miny), abs(self.maxy))
+                                                  + 0.1, 89.9)))  # fmt: skip
+        return max(0.99 * math.hypot(dlon * k, dlat * self.ky) - 1.0, 0.0)
 
     def keep(self, geoms: np.ndarray) -> np.ndarray:
         ok = ~shapely.is_missing(geoms)
@@ -305,15 +350,6 @@ class _Builder:
         self.member_ids: set[int] = set()
         self._batch: list[_Way] = []
 
-    def clipped(self, tags: Mapping[str, str], *, walk: bool = False) -> None:
-        """Count an object left outside the clip area, for each kind it would have fed."""
-        c = self.out.clipped
-        if walk:
-            c["walk_network"] = c.get("walk_network", 0) + 1
-        for kind, spec in self.kind_specs.items():
-            if _matches(tags, spec):
-                c[kind] = c.get(kind, 0) + 1
-
     def tags_of(self, tags: Mapping[str, str]) -> dict[str, str]:
         return {k: v for k, v in tags.items() if k in self.keyset}
 
@@ -329,7 +365,7 @@ class _Builder:
         if not _matches(kept, self.spec):
             return
         if self.clip is not None and not self.clip.point_in(lon, lat):
-            self.clipped(kept)
+            self.out.clipped += 1
             return
         self.out.nodes.append((nid, lon, lat, kept))
 
@@ -368,7 +404,7 @@ class _Builder:
                 w.wkb = None  # the geometry is built; free the WKB
                 self.out.ways.append((w, g))
             else:
-                self.clipped(w.tags if w.feature else {}, walk=w.walk)
+                self.out.clipped += 1
 
 
 # ------------------------------------------------------------------------------------ readers
@@ -421,16 +457,36 @@ def _read_pbf_or_xml(path: Path, b: _Builder) -> None:
         proc.with_filter(osmium.filter.EntityFilter(osmium.osm.NODE))
     factory = WKBFactory()
     all_nodes = use_nodes.ALL
+    haversine = osmium.geom.haversine_distance
     keys = b.keys
+    clip = b.clip
     obj: Any
     for obj in proc:
-        tags = obj.tags
-        kept = {k: v for k in keys if (v := tags.get(k)) is not None}
         if obj.is_node():
             loc = obj.location
             if loc.valid():
-                b.node(obj.id, loc.lon, loc.lat, kept)
+                if clip is not None and not clip.point_in(loc.lon, loc.lat):
+                    b.out.clipped += 1
+                    continue
+                tags = obj.tags
+                b.node(obj.id, loc.lon, loc.lat,
+                       {k: v for k in keys if (v := tags.get(k)) is not None})  # fmt: skip
             continue
+        if clip is not None:
+            # cut while streaming: a way that cannot reach the clip area is skipped before its
+            # tags are read (exact: it lies within its own length of its first node)
+            nodes = obj.nodes
+            try:
+                first = nodes[0].location
+                if first.valid():
+                    gap = clip.distance_lb_m(first.lon, first.lat)
+                    if gap > 0 and gap > haversine(nodes):
+                        b.out.clipped += 1
+                        continue
+            except Exception:  # a missing node or an empty way: read it in full
+                pass
+        tags = obj.tags
+        kept = {k: v for k in keys if (v := tags.get(k)) is not None}
         walk, feature = b.wants(kept)
         if not (walk or feature):
             continue
@@ -685,7 +741,7 @@ def _build(b: _Builder, source: str) -> OsmExtract:
         geom, issue, repair = _assemble(members, out.members)
         key = f"relation/{rid}"
         if b.clip is not None and geom is not None and not b.clip.keep(np.array([geom]))[0]:
-            b.clipped(tags)
+            out.clipped += 1
             continue
         rows.append({**tags, "issue": issue, "repair": repair})
         geoms.append(geom)
@@ -704,7 +760,7 @@ def _build(b: _Builder, source: str) -> OsmExtract:
     return OsmExtract(
         features=features,
         walk=walk,
-        clipped_out=dict(out.clipped),
+        clipped_out=out.clipped,
         source=source,
     )
 

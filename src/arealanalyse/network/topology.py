@@ -153,7 +153,7 @@ def _unique_rows(xy: _FloatArray) -> tuple[_FloatArray, _IntArray, _IntArray]:
     """Return unique coordinate pairs (exact), the inverse index and the count of each."""
     if len(xy) == 0:
         return xy, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    view = np.ascontiguousarray(xy).view([("x", np.float64), ("y", np.float64)]).ravel()
+    view = np.ascontiguousarray(xy, dtype=np.float64).view(np.complex128).ravel() + 0.0
     _, first, inv, counts = np.unique(view, return_index=True, return_inverse=True,
                                       return_counts=True)  # fmt: skip
     return xy[first], inv.astype(np.int64), counts.astype(np.int64)
@@ -305,35 +305,94 @@ def _find_splits(
                 report.t_junctions += 1
 
     # 4. interiors crossing at a point that is a vertex of neither (or of one only)
-    a, b = tree.query(geoms, predicate="crosses")
-    keep = a < b
-    a, b = a[keep], b[keep]
-    if len(a):
-        same = lev[a] == lev[b]
-        report.kept_apart += int((~same).sum())
-        a, b = a[same], b[same]
-    if len(a):
-        inter = shapely.intersection(geoms[a], geoms[b])
-        parts, which = shapely.get_parts(inter, return_index=True)
-        is_pt = shapely.get_type_id(parts) == 0
-        parts, which = parts[is_pt], which[is_pt]
-        xy = shapely.get_coordinates(parts)
-        sa = shapely.line_locate_point(geoms[a[which]], parts)
-        sb = shapely.line_locate_point(geoms[b[which]], parts)
-        for k in range(len(parts)):
-            i, j = int(a[which[k]]), int(b[which[k]])
-            ci, zi_arr = piece(i)
-            cj, zj_arr = piece(j)
-            zi = _z_at(zi_arr, L.xy, ci, float(sa[k]))
-            zj = _z_at(zj_arr, L.xy, cj, float(sb[k]))
-            if np.isfinite(zi) and np.isfinite(zj) and abs(zi - zj) > max_dz:
-                report.kept_apart += 1
-                continue
-            x, y = float(xy[k, 0]), float(xy[k, 1])
-            splits.setdefault(i, []).append((float(sa[k]), x, y))
-            splits.setdefault(j, []).append((float(sb[k]), x, y))
-            report.crossings += 1
+    ci, cj, cx, cy, si, sj, za, zb = _segment_crossings(L, start, end)
+    for k in range(len(ci)):
+        i, j = int(ci[k]), int(cj[k])
+        if lev[i] != lev[j] or (
+            np.isfinite(za[k]) and np.isfinite(zb[k]) and abs(za[k] - zb[k]) > max_dz
+        ):
+            report.kept_apart += 1
+            continue
+        x, y = float(cx[k]), float(cy[k])
+        splits.setdefault(i, []).append((float(si[k]), x, y))
+        splits.setdefault(j, []).append((float(sj[k]), x, y))
+        report.crossings += 1
     return splits
+
+
+def _segment_crossings(L: _Lines, start: _IntArray, end: _IntArray) -> tuple[np.ndarray, ...]:
+    """Find where two pieces cross between their end points, on their straight segments.
+
+    A bounding-box query over the segments gives candidate pairs; exact orientation tests in
+    numpy keep the pairs whose interiors cross (or where a vertex of one lies on the other's
+    interior). Segments that share an end point cannot cross elsewhere and are skipped, as are
+    crossings at a piece's own end (T-junctions, step 3). Returns, per crossing, the two pieces,
+    the point, its distance along each piece and the height of each there (NaN without z).
+    """
+    none = tuple(np.zeros(0) for _ in range(8))
+    k = np.flatnonzero(L.lid[1:] == L.lid[:-1])  # segment k runs from vertex k to k + 1
+    if len(k) < 2:
+        return none
+    p0, p1, piece = L.xy[k], L.xy[k + 1], L.lid[k]
+    seglen = np.hypot(*(p1 - p0).T)
+    cum = np.cumsum(np.r_[0.0, seglen])
+    # distance along its piece of each segment's start
+    first_seg = np.searchsorted(k, start[piece])
+    along = cum[:-1] - cum[first_seg]
+    segs = shapely.linestrings(np.stack([p0, p1], axis=1))
+    i, j = shapely.STRtree(segs).query(segs)
+    keep = (i < j) & (piece[i] != piece[j])
+    i, j = i[keep], j[keep]
+    a0, a1, b0, b1 = p0[i], p1[i], p0[j], p1[j]
+    shared = (
+        (a0 == b0).all(axis=1) | (a0 == b1).all(axis=1) | (a1 == b0).all(axis=1)
+        | (a1 == b1).all(axis=1)
+    )  # fmt: skip
+    i, j, a0, a1, b0, b1 = (
+        i[~shared],
+        j[~shared],
+        a0[~shared],
+        a1[~shared],
+        b0[~shared],
+        b1[~shared],
+    )
+
+    def orient(p: _FloatArray, q: _FloatArray, r: _FloatArray) -> _FloatArray:
+        return np.asarray(
+            (q[:, 0] - p[:, 0]) * (r[:, 1] - p[:, 1]) - (q[:, 1] - p[:, 1]) * (r[:, 0] - p[:, 0])
+        )
+
+    o1, o2 = orient(a0, a1, b0), orient(a0, a1, b1)
+    o3, o4 = orient(b0, b1, a0), orient(b0, b1, a1)
+    hit = (np.sign(o1) * np.sign(o2) <= 0) & (np.sign(o3) * np.sign(o4) <= 0)
+    collinear = (o1 == 0) & (o2 == 0)  # overlapping or apart on one line: not a crossing
+    hit &= ~collinear
+    i, j, o1, o2, o3, o4 = i[hit], j[hit], o1[hit], o2[hit], o3[hit], o4[hit]
+    t = o3 / (o3 - o4)  # along segment i
+    u = o1 / (o1 - o2)  # along segment j
+    px = p0[j, 0] + u * (p1[j, 0] - p0[j, 0])
+    py = p0[j, 1] + u * (p1[j, 1] - p0[j, 1])
+    # a vertex lying exactly on the other segment: use the vertex itself
+    for w, idx, frac in ((o3 == 0, i, 0.0), (o4 == 0, i, 1.0)):
+        px = np.where(w, p0[idx, 0] + frac * (p1[idx, 0] - p0[idx, 0]), px)
+        py = np.where(w, p0[idx, 1] + frac * (p1[idx, 1] - p0[idx, 1]), py)
+    for w, frac in ((o1 == 0, 0.0), (o2 == 0, 1.0)):
+        px = np.where(w, p0[j, 0] + frac * (p1[j, 0] - p0[j, 0]), px)
+        py = np.where(w, p0[j, 1] + frac * (p1[j, 1] - p0[j, 1]), py)
+    si = along[i] + t * seglen[i]
+    sj = along[j] + u * seglen[j]
+    # at a piece's own end: a T-junction, which step 3 decides (with the tolerance)
+    pi, pj = piece[i], piece[j]
+    len_i = cum[np.searchsorted(k, end[pi] - 1) + 1] - cum[first_seg[i]]
+    len_j = cum[np.searchsorted(k, end[pj] - 1) + 1] - cum[first_seg[j]]
+    inner = (si > _EPS) & (si < len_i - _EPS) & (sj > _EPS) & (sj < len_j - _EPS)
+    i, j, px, py, si, sj, t, u = (a[inner] for a in (i, j, px, py, si, sj, t, u))
+    if L.z is not None:
+        zi = L.z[k[i]] + t * (L.z[k[i] + 1] - L.z[k[i]])
+        zj = L.z[k[j]] + u * (L.z[k[j] + 1] - L.z[k[j]])
+    else:
+        zi = zj = np.full(len(i), np.nan)
+    return piece[i], piece[j], px, py, si, sj, zi, zj
 
 
 def _apply_splits(L: _Lines, splits: dict[int, list[tuple[float, float, float]]]) -> _Lines:
