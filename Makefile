@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PYTEST_WORKERS ?= 2
 
-.PHONY: install demo test test-fast lint format bench browser gdal clean docs
+.PHONY: install demo test test-fast lint format bench browser gdal osmium-tool clean docs
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,7 +40,15 @@ gdal:
 	      || echo "note: could not install gdal-bin; SOSI tests will be skipped"; \
 	  else echo "note: not root, gdal-bin not installed; SOSI tests will be skipped"; fi; }
 
-test: install browser gdal
+## osmium-tool (Debian) cuts the real OSM extract into test fixtures; skipped when not root.
+osmium-tool:
+	@command -v osmium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    (apt-get update -qq && apt-get install -y -qq osmium-tool >/dev/null) \
+	      || echo "note: could not install osmium-tool; OSM extract tests will be skipped"; \
+	  else echo "note: not root, osmium-tool not installed; OSM extract tests will be skipped"; fi; }
+
+test: install browser gdal osmium-tool
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -q
 
 test-fast: install

@@ -575,17 +575,17 @@ def _read_overpass_json(path: Path, b: _Builder) -> None:
 # ------------------------------------------------------------------------------------ build
 
 
-def _chain_rings(runs: list[np.ndarray]) -> tuple[list[np.ndarray], int]:
-    """Chain runs end to end into closed rings; return the rings and the number of open chains."""
-    rings: list[np.ndarray] = []
-    open_runs: list[np.ndarray] = []
-    for r in runs:
+def _chain_rings(runs: list[tuple[np.ndarray, bool]]) -> tuple[list[tuple[np.ndarray, bool]], int]:
+    """Chain runs end to end into closed rings; return (ring, inner role) and open chains."""
+    rings: list[tuple[np.ndarray, bool]] = []
+    open_runs: list[tuple[np.ndarray, bool]] = []
+    for r, inner in runs:
         if len(r) >= 4 and (r[0] == r[-1]).all():
-            rings.append(r)
+            rings.append((r, inner))
         else:
-            open_runs.append(r)
+            open_runs.append((r, inner))
     ends: dict[tuple[float, float], list[int]] = {}
-    for i, r in enumerate(open_runs):
+    for i, (r, _) in enumerate(open_runs):
         ends.setdefault(tuple(r[0]), []).append(i)
         ends.setdefault(tuple(r[-1]), []).append(i)
     used = [False] * len(open_runs)
@@ -594,20 +594,22 @@ def _chain_rings(runs: list[np.ndarray]) -> tuple[list[np.ndarray], int]:
         if used[i]:
             continue
         used[i] = True
-        parts = [open_runs[i]]
-        head, tail = tuple(open_runs[i][0]), tuple(open_runs[i][-1])
+        first, inner = open_runs[i]
+        parts = [first]
+        head, tail = tuple(first[0]), tuple(first[-1])
         while head != tail:
             nxt = next((j for j in ends.get(tail, []) if not used[j]), None)
             if nxt is None:
                 break
             used[nxt] = True
-            r = open_runs[nxt]
+            r, r_inner = open_runs[nxt]
+            inner = inner and r_inner
             r = r if tuple(r[0]) == tail else r[::-1]
             parts.append(r[1:])
             tail = tuple(r[-1])
         ring = np.concatenate(parts)
         if head == tail and len(ring) >= 4:
-            rings.append(ring)
+            rings.append((ring, inner))
         else:
             n_open += 1
     return rings, n_open
@@ -621,23 +623,34 @@ def _polygonal(geom: Any) -> Any:
     return shapely.union_all(parts) if parts else shapely.Polygon()
 
 
-def _polygon_from_rings(rings: list[np.ndarray]) -> Any:
-    """Even-odd nesting: each ring at even depth is a shell, its direct children its holes."""
-    shells = shapely.polygons(_geom_array([shapely.linearrings(r) for r in rings]))
-    polys = _geom_array([_polygonal(p) for p in shapely.make_valid(shells)])
-    polys = polys[~shapely.is_empty(polys)]
+def _polygon_from_rings(rings: list[tuple[np.ndarray, bool]]) -> tuple[Any, int]:
+    """Nest rings by geometry (even-odd): a ring at even depth is a shell, its children holes.
+
+    A ring at the top level whose role is ``inner`` has lost its outer ring (a member missing
+    from the file); it is left out, with what it held nested anew. Returns the polygon (or
+    None) and how many rings were left out.
+    """
+    shells_in = shapely.polygons(_geom_array([shapely.linearrings(r) for r, _ in rings]))
+    polys = _geom_array([_polygonal(p) for p in shapely.make_valid(shells_in)])
+    inner = np.array([i for _, i in rings], dtype=bool)
+    ok = ~shapely.is_empty(polys)
+    polys, inner = polys[ok], inner[ok]
+    left_out = 0
+    while len(polys):
+        n = len(polys)
+        inside = np.zeros((n, n), dtype=bool)  # inside[i, j]: ring i lies within ring j
+        if n > 1:
+            i_idx, j_idx = shapely.STRtree(polys).query(polys, predicate="within")
+            inside[i_idx, j_idx] = True
+            np.fill_diagonal(inside, False)
+        depth = inside.sum(axis=1)
+        orphan = (depth == 0) & inner
+        if not orphan.any():
+            break
+        left_out += int(orphan.sum())
+        polys, inner = polys[~orphan], inner[~orphan]
     if len(polys) == 0:
-        return None
-    if len(polys) == 1:
-        return polys[0]
-    pts = shapely.point_on_surface(polys)
-    n = len(polys)
-    inside = np.zeros((n, n), dtype=bool)  # inside[i, j]: ring i lies within ring j
-    tree = shapely.STRtree(polys)
-    i_idx, j_idx = tree.query(pts, predicate="within")
-    inside[i_idx, j_idx] = True
-    np.fill_diagonal(inside, False)
-    depth = inside.sum(axis=1)
+        return None, left_out
     shells = []
     for j in np.flatnonzero(depth % 2 == 0).tolist():
         holes = [i for i in np.flatnonzero(inside[:, j]).tolist() if depth[i] == depth[j] + 1]
@@ -645,16 +658,16 @@ def _polygon_from_rings(rings: list[np.ndarray]) -> Any:
         if holes:
             shell = shapely.difference(shell, shapely.union_all(polys[holes]))
         shells.append(shell)
-    return shapely.union_all(shells)
+    return shapely.union_all(shells), left_out
 
 
 def _assemble(
     members: list[tuple[str, int, str]], available: Mapping[int, tuple[Any, bool]]
 ) -> tuple[Any, str, str]:
     """Geometry, issue and repair of a multipolygon relation from its members present."""
-    runs: list[np.ndarray] = []
+    runs: list[tuple[np.ndarray, bool]] = []
     missing = 0
-    for t, ref, _role in members:
+    for t, ref, role in members:
         if t != "w":
             continue
         hit = available.get(ref)
@@ -666,21 +679,17 @@ def _assemble(
             missing += 1
         for part in shapely.get_parts(geom):
             if part.geom_type == "LineString":
-                runs.append(shapely.get_coordinates(part))
+                runs.append((shapely.get_coordinates(part), role == "inner"))
     if not runs:
         return None, "no_geometry", ""
     rings, n_open = _chain_rings(runs)
+    lines = shapely.multilinestrings([shapely.linestrings(r) for r, _ in runs])
     if not rings:
-        lines = [shapely.linestrings(r) for r in runs]
-        return shapely.multilinestrings(lines), "multipolygon_open", ""
-    poly = _polygon_from_rings(rings)
+        return lines, "multipolygon_open", ""
+    poly, left_out = _polygon_from_rings(rings)
     if poly is None or poly.is_empty:
-        return (
-            shapely.multilinestrings([shapely.linestrings(r) for r in runs]),
-            ("multipolygon_open"),
-            "",
-        )
-    repair = "multipolygon_partial" if (missing or n_open) else ""
+        return lines, "multipolygon_open", ""
+    repair = "multipolygon_partial" if (missing or n_open or left_out) else ""
     return poly, "", repair
 
 
