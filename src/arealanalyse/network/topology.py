@@ -341,7 +341,7 @@ def _segment_crossings(L: _Lines, start: _IntArray, end: _IntArray) -> tuple[np.
     along = cum[:-1] - cum[first_seg]
     segs = shapely.linestrings(np.stack([p0, p1], axis=1))
     i, j = shapely.STRtree(segs).query(segs)
-    keep = (i < j) & (piece[i] != piece[j])
+    keep = i < j  # two segments of one piece may cross too (a line crossing itself)
     i, j = i[keep], j[keep]
     a0, a1, b0, b1 = p0[i], p1[i], p0[j], p1[j]
     shared = (
