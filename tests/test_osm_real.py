@@ -325,3 +325,92 @@ def test_streaming_clip_keeps_what_reaches_into_the_area(pbf):
     # the network of the clipped walk layer is the network of the same ways read whole
     walk = read_osm(pbf, "walk_network", clip=area, clip_buffer_m=100)
     assert WalkNetwork.from_edges(walk).n_edges > 100
+
+
+# ---------------------------------------------------------------- the CLI on the real extract
+
+
+def _catalogue(tmp_path: Path, pbf: Path, **extra: dict) -> Path:
+    import yaml
+
+    doc = {
+        "schema_version": 1,
+        "name": "oslo-vest",
+        "title": "Oslo vest (OpenStreetMap)",
+        "sources": [
+            {
+                "name": "OpenStreetMap",
+                "licence": "ODbL-1.0",
+                "attribution": "© OpenStreetMap contributors",
+            }
+        ],
+        "layers": {
+            kind: {"path": str(pbf), **extra}
+            for kind in ("walk_network", "homes", "services", "green", "transit")
+        },
+    }
+    path = tmp_path / "oslo-vest.yaml"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_catalogue_of_the_real_extract_checks_and_runs_the_suite(pbf, tmp_path, capsys):
+    from arealanalyse.cli import main
+
+    cat = _catalogue(tmp_path, pbf)
+    assert main(["layers", "check", str(cat), "--json"]) == 0
+    rows = {r["kind"]: r for r in json.loads(capsys.readouterr().out)["layers"]}
+    assert all(r["ok"] for r in rows.values()) and len(rows) == 5
+    # what was dropped and why, per layer
+    assert rows["homes"]["dropped"] == sum(rows["homes"]["dropped_by_reason"].values()) > 0
+    assert any("cut by the extract" in r for r in rows["homes"]["dropped_by_reason"])
+    assert rows["walk_network"]["repaired_by_reason"]
+    net = rows["walk_network"]["network"]
+    assert net["topology"]["shared_vertex_splits"] > 1000 and net["components"] > 1
+    # the table form says it too, one line per reason
+    assert main(["layers", "check", str(cat)]) == 0
+    text = " ".join(capsys.readouterr().out.split())
+    assert "homes: dropped" in text and "walk_network: topology:" in text
+    out = tmp_path / "metrics"
+    assert main(["metrics", str(cat), "--out", str(out), "--json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    written = {Path(p).name for p in payload["outputs"].values()}
+    for name in ("metrics.gpkg", "summary.csv", "per_home.csv", "per_cell.csv", "per_zone.csv",
+                 "catchments.csv", "snapping.csv"):  # fmt: skip
+        assert name in written and (out / name).stat().st_size > 0, name
+    summary = {r["metric"]: r["value"] for r in payload["summary"]}
+    assert 0 < summary["service_grocery_400m_dwellings"] <= 100
+    assert payload["network"]["topology"]["segments_out"] > 5000
+
+
+def test_layers_info_cuts_a_file_to_a_box_or_a_kommune(pbf, real_data, capsys):
+    from arealanalyse.cli import main
+
+    box = "10.728,59.91,10.734,59.92"
+    args = ["layers", "info", str(pbf), "-k", "walk_network", "--bbox", box, "--json"]
+    assert main([*args, "--clip-buffer", "100"]) == 0
+    facts = json.loads(capsys.readouterr().out)
+    assert facts["clipped_out"] > 0 and facts["network"]["edges"] > 100
+    # the extract lies in Oslo (0301), not in Bærum (3201)
+    kommuner = real_data / "robhop-kommuner" / "kommuner_baerum_asker_oslo_M.geojson"
+    base = ["layers", "info", str(pbf), "-k", "homes", "--clip", str(kommuner)]
+    assert main([*base, "--kommune", "0301", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["features"] > 1000
+    assert main([*base, "--kommune", "3201"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and "no usable OSM objects" in err and "outside the clip area" in err
+    assert main(["layers", "info", str(pbf), "-k", "homes", "--bbox", "59.9,10.7,59.8,10.8"]) == 2
+    assert "min_lon,min_lat,max_lon,max_lat" in capsys.readouterr().err
+
+
+def test_catalogue_clip_to_a_box_cuts_while_reading(pbf, tmp_path):
+    from arealanalyse.layers.catalogue import load_catalogue
+
+    cat = load_catalogue(
+        _catalogue(tmp_path, pbf, clip={"bbox": [10.728, 59.91, 10.734, 59.92], "tolerance_m": 50})
+    )
+    walk = cat.layer("walk_network")
+    report = walk.attrs["arealanalyse"]
+    assert report["clipped_out"] > 0
+    box = gpd.GeoSeries([shapely.box(10.728, 59.91, 10.734, 59.92)], crs=4326)
+    assert walk.geometry.intersects(box.to_crs(25832).iloc[0].buffer(51)).all()
