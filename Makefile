@@ -68,6 +68,7 @@ bench: install
 	$(BIN)/python -m pip install -q -e ".[bench]"
 	$(BIN)/python bench/bench_scenarios.py --out bench
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/osm_real.py
 
 clean:
 	rm -rf output build dist .pytest_cache .mypy_cache .ruff_cache layers/baerum-demo

@@ -614,6 +614,7 @@ def write_markdown(results: dict[str, Any], path: Path) -> None:
             "",
         ]
     lines += _scenario_section(path.parent.parent / "bench" / "scenarios.json")
+    lines += _real_osm_section(results.get("real_osm"), results.get("osm_readers"))
     lines += [
         "## Why the figures differ",
         "",
@@ -629,6 +630,103 @@ def write_markdown(results: dict[str, Any], path: Path) -> None:
         "",
     ]
     write_text(path, "\n".join(lines))
+
+
+def _real_osm_section(res: dict[str, Any] | None, readers: dict[str, Any] | None) -> list[str]:
+    """Markdown for bench/osm_real.py's figures (real OSM streets) and the reader comparison."""
+    if not res:
+        return []
+    load, suite, county = res["load"], res["suite"], res["county"]
+    f = res["county_file"]
+    lines = [
+        "## Real streets: OpenStreetMap, western Oslo",
+        "",
+        f"From `bench/osm_real.py`, {res['generated']} (1-minute load average "
+        f"{res['loadavg_1min']:.1f}). {res['source']}: "
+        f"{load['n_nodes']:,} nodes and {load['n_edges']:,} edges after topology "
+        f"({load['components']} components, the largest {100 * load['largest_component_share']:.1f}"
+        f" % of the nodes), {load['features']['homes']:,} buildings as homes, "
+        f"{load['features']['services']:,} services, {load['features']['transit']:,} stops. "
+        "Each measurement in its own process.",
+        "",
+        "| measurement | wall time (s) | peak memory (MB) |",
+        "|---|---:|---:|",
+        f"| **PBF to every layer and the network** (read {_fmt(load['read_file_s'])} s, "
+        f"layers {_fmt(load['layers_s'] - load['read_file_s'])} s, network + indexes "
+        f"{_fmt(load['network_s'])} s; imports {_fmt(load['import_s'])} s) | "
+        f"**{_fmt(load['total_s'])}** | {_fmt(load['peak_rss_mb'], 0)} |",
+        f"| **whole suite after load** (best of {suite['repeats']}; median "
+        f"{_fmt(suite['suite_median_s'])} s) | **{_fmt(suite['suite_s'])}** | "
+        f"{_fmt(suite['peak_rss_mb'], 0)} |",
+        "",
+        "| engine (common task, same real graph) | build (s) | query (s) | peak memory (MB) "
+        "| query ÷ our whole suite | build+query ÷ our whole suite | max diff (m) | one-sided |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    a = res["arealanalyse"]
+    lines.append(
+        f"| arealanalyse node fields | {_fmt(a['build_s'])} | {_fmt(a['query_s'])} | "
+        f"{_fmt(a['peak_rss_mb'], 0)} | | | 0 | 0 |"
+    )
+    for name in ("cityseer", "pandana"):
+        p = res.get(name, {})
+        if "error" in p:
+            lines.append(f"| {name} | failed: {p['error']} | | | | | | |")
+            continue
+        lines.append(
+            f"| {name} | {_fmt(p['build_s'])} | {_fmt(p['query_s'])} | "
+            f"{_fmt(p['peak_rss_mb'], 0)} | {_fmt(p['query_vs_our_whole_suite'], 1)}× | "
+            f"{_fmt(p['build_plus_query_vs_our_whole_suite'], 1)}× | "
+            f"{_fmt(p['max_abs_diff_m'], 3)} | {p['reached_by_one_only']} |"
+        )
+    topo = county["topology"]
+    lines += [
+        "",
+        f"**A county-size file.** The extract tiled {f['cols']} × {f['rows']} "
+        f"({f['tiles']} shifted copies with fresh ids; {f['nodes']:,} nodes, {f['ways']:,} ways, "
+        f"{f['relations']:,} relations; **{f['size_mb']:.0f} MB** of PBF, written under "
+        "`build/bench` and never committed), cut while reading to Bærum's outline moved onto the "
+        f"tiles (**{res['county_polygon_km2']:.0f} km²**), and its walk network built "
+        f"(1-minute load average {res['county_loadavg_1min']:.1f}):",
+        "",
+        "| step | wall time (s) | |",
+        "|---|---:|---|",
+        f"| cut while reading + walk layer | {_fmt(county['cut_and_read_s'])} | "
+        f"{county['walk_ways']:,} ways kept, {county['objects_outside']:,} objects outside |",
+        f"| network: topology + search structures | {_fmt(county['network_s'])} | "
+        f"{county['n_nodes']:,} nodes, {county['n_edges']:,} edges; "
+        f"{topo['endpoints_merged']} ends merged, {topo['t_junctions']} T-junctions, "
+        f"{topo['crossings']} crossings noded, {topo['kept_apart']} kept apart |",
+        f"| **cut + network** | **{_fmt(county['cut_and_network_s'])}** | peak memory "
+        f"**{_fmt(county['peak_rss_mb'], 0)} MB** |",
+        "",
+        "Targets: "
+        + ", ".join(f"{k} {'met' if v else 'NOT met'}" for k, v in res["checks"].items())
+        + ".",
+        "",
+    ]
+    if readers:
+        lines += _readers_section(readers)
+    return lines
+
+
+def _readers_section(r: dict[str, Any]) -> list[str]:
+    """Markdown for bench/compare_osm_readers.py (the choice of OSM library)."""
+    lines = [
+        "## Choosing the OSM reader",
+        "",
+        r.get("note", ""),
+        "",
+        "| library | file | task | wall time (s) | peak memory (MB) | result |",
+        "|---|---|---|---:|---:|---|",
+    ]
+    for row in r["rows"]:
+        t = _fmt(row["seconds"]) if row.get("seconds") is not None else "–"
+        m = _fmt(row["peak_rss_mb"], 0) if row.get("peak_rss_mb") is not None else "–"
+        lines.append(
+            f"| {row['library']} | {row['file']} | {row['task']} | {t} | {m} | {row['result']} |"
+        )
+    return [*lines, ""]
 
 
 def _scenario_section(path: Path) -> list[str]:
@@ -699,7 +797,14 @@ def main(argv: list[str] | None = None) -> int:
     if tasks != done and not all(s in previous for s in scales):
         print("--tasks needs earlier results for every scale; running everything", flush=True)
         tasks = done
+    carried: dict[str, Any] = {}
+    if Path(args.out).exists():  # figures of the other benchmarks (bench/osm_real.py)
+        import json
+
+        old_all = json.loads(Path(args.out).read_text())
+        carried = {k: old_all[k] for k in ("real_osm", "osm_readers") if k in old_all}
     results: dict[str, Any] = {
+        **carried,
         "generated": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": {
             "cpus": os.cpu_count(),

@@ -57,6 +57,13 @@ def test_walk_filter_follows_osmnx(tags, walkable):
     assert way_filter_predicate(walk_way_filter())(tags) is walkable
 
 
+def test_walk_filter_is_osmnx_own():
+    """The filter is kept as a constant (reading needs no osmnx import); it must not drift."""
+    from osmnx import _overpass
+
+    assert walk_way_filter() == _overpass._get_network_filter("walk")
+
+
 def test_filter_operators():
     ok = way_filter_predicate('["a"="1"]["b"!="2"]["c"~"^x"]')
     assert ok({"a": "1", "c": "xy"})

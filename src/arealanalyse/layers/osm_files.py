@@ -15,14 +15,17 @@ from typing import Any
 from arealanalyse.errors import CodeError, LayerFileError
 
 __all__ = [
+    "WALK_FILTER",
     "convert_to_osm_xml",
     "overpass_json_to_xml",
     "walk_way_filter",
     "way_filter_predicate",
 ]
 
-# osmnx 2.1's "walk" filter, used only if osmnx's private helper moves in a later release.
-_WALK_FILTER_FALLBACK = (
+#: osmnx's Overpass way filter of the "walk" network type (osmnx 2.x,
+#: ``osmnx._overpass._get_network_filter("walk")``). Kept here so that reading an OSM file does
+#: not import osmnx; a test checks that it still equals osmnx's own.
+WALK_FILTER = (
     '["highway"]["area"!~"yes"]["access"!~"private"]'
     '["highway"!~"abandoned|bus_guideway|construction|cycleway|motor|no|planned|'
     'platform|proposed|raceway|razed|rest_area|services"]'
@@ -34,19 +37,14 @@ _FILTER_TERM = re.compile(r'\[\s*"([^"]+)"\s*(?:(!?~|!?=)\s*"([^"]*)"\s*)?\]')
 
 
 def walk_way_filter() -> str:
-    """Return osmnx's Overpass way filter of the ``"walk"`` network type.
+    """Return osmnx's Overpass way filter of the ``"walk"`` network type (:data:`WALK_FILTER`).
 
     Examples
     --------
     >>> walk_way_filter().startswith('["highway"]')
     True
     """
-    try:
-        from osmnx import _overpass
-
-        return str(_overpass._get_network_filter("walk"))
-    except (ImportError, AttributeError, TypeError, ValueError):  # pragma: no cover
-        return _WALK_FILTER_FALLBACK
+    return WALK_FILTER
 
 
 def way_filter_predicate(way_filter: str, /) -> Callable[[Mapping[str, str]], bool]:
