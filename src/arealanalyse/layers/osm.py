@@ -59,6 +59,7 @@ import geopandas as gpd
 import networkx as nx
 import numpy as np
 import pandas as pd
+import shapely
 
 from arealanalyse.errors import CodeError, EmptyLayerError
 from arealanalyse.layers.barriers import BARRIER_TAGS, osm_barriers
@@ -215,17 +216,21 @@ def _dedupe_platforms(
     """
     if stops.empty:
         return stops
-    plat = is_platform.reindex(stops.index).fillna(False).astype(bool)
+    plat = is_platform.reindex(stops.index).fillna(False).astype(bool).to_numpy()
     metric = stops.to_crs(25832) if stops.crs is not None and stops.crs.is_geographic else stops
-    anchors = metric[~plat]
-    drop = []
-    for idx, mode, geom in zip(
-        metric.index[plat], metric["mode"][plat], metric.geometry[plat], strict=True
-    ):
-        same = anchors[anchors["mode"] == mode]
-        if not same.empty and same.distance(geom).min() <= within_m:
-            drop.append(idx)
-    return stops.drop(index=drop)
+    geoms = metric.geometry.values
+    mode = metric["mode"].to_numpy()
+    drop = np.zeros(len(stops), dtype=bool)
+    for m in np.unique(mode[plat]):
+        anchors = np.flatnonzero(~plat & (mode == m))
+        cands = np.flatnonzero(plat & (mode == m))
+        if len(anchors) == 0:
+            continue
+        near, _ = shapely.STRtree(geoms[anchors]).query(
+            geoms[cands], predicate="dwithin", distance=within_m
+        )
+        drop[cands[np.unique(near)]] = True
+    return stops[~drop]
 
 
 def _clean_ref(ref: pd.Series) -> pd.Series:

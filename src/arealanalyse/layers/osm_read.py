@@ -708,6 +708,7 @@ def _build(b: _Builder, source: str) -> OsmExtract:
         rows.append({**tags, "issue": "", "repair": ""})
         geoms.append(shapely.Point(lon, lat))
         index.append(f"node/{nid}")
+    areas: list[int] = []
     walk_rows: list[dict[str, Any]] = []
     walk_geoms: list[Any] = []
     walk_index: list[str] = []
@@ -729,11 +730,7 @@ def _build(b: _Builder, source: str) -> OsmExtract:
         if g is None:
             issue = "no_geometry"
         elif complete and w.closed and _is_area(w.tags):
-            coords = shapely.get_coordinates(g)
-            if len(np.unique(coords, axis=0)) >= 3:
-                geom = shapely.polygons(coords)
-            else:
-                issue = "too_few_nodes"
+            areas.append(len(rows))  # made a polygon below, all at once
         elif not complete:
             if _is_area(w.tags):
                 issue = "area_cut" if w.closed else "not_closed"
@@ -746,6 +743,20 @@ def _build(b: _Builder, source: str) -> OsmExtract:
         rows.append({**w.tags, "issue": issue, "repair": repair})
         geoms.append(geom)
         index.append(f"way/{w.osm_id}")
+    if areas:  # closed, complete area ways: polygons (a degenerate ring has no area)
+        lines = _geom_array([geoms[i] for i in areas])
+        ok = shapely.get_num_coordinates(lines) >= 4
+        polys = np.empty(len(areas), dtype=object)
+        if ok.any():
+            xy, which = shapely.get_coordinates(lines[ok], return_index=True)
+            polys[ok] = shapely.polygons(shapely.linearrings(xy, indices=which))
+        flat = ~ok
+        flat[ok] = shapely.area(polys[ok]) == 0
+        for k, i in enumerate(areas):
+            if flat[k]:
+                rows[i]["issue"] = "too_few_nodes"
+            else:
+                geoms[i] = polys[k]
     for rid, tags, members in out.relations:
         geom, issue, repair = _assemble(members, out.members)
         key = f"relation/{rid}"
