@@ -44,10 +44,18 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
+def _cpu_s() -> float:
+    """CPU seconds of this process, all threads (wall time suffers when others share the CPUs)."""
+    import resource
+
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
 # --------------------------------------------------------------------------- tasks (children)
 def task_load(pbf: str, folder: str) -> dict[str, Any]:
     """PBF -> every layer and the walk graph (one read of the file); layers saved for the rest."""
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), _cpu_s()
     from arealanalyse.layers.osm import read_osm
     from arealanalyse.layers.osm_layers import osm_extract
     from arealanalyse.network import WalkNetwork
@@ -72,6 +80,7 @@ def task_load(pbf: str, folder: str) -> dict[str, Any]:
         "layers_s": t_layers,
         "network_s": t_net,
         "total_s": total,
+        "cpu_s": _cpu_s() - cpu0,
         "peak_rss_mb": _rss_mb(),
         "features": {k: len(v) for k, v in layers.items()},
         "dropped": {k: v.attrs["arealanalyse"].get("dropped", 0) for k, v in layers.items()},
@@ -95,7 +104,7 @@ def task_county(pbf: str, polygon_wkt: str) -> dict[str, Any]:
 
     area = gpd.GeoSeries([shapely.from_wkt(polygon_wkt)], crs=4326)
     t_import = time.perf_counter() - t0
-    t = time.perf_counter()
+    t, cpu0 = time.perf_counter(), _cpu_s()
     walk = read_osm(pbf, "walk_network", clip=area)
     t_read = time.perf_counter() - t
     t = time.perf_counter()
@@ -106,6 +115,7 @@ def task_county(pbf: str, polygon_wkt: str) -> dict[str, Any]:
         "cut_and_read_s": t_read,
         "network_s": t_net,
         "cut_and_network_s": t_read + t_net,
+        "cut_and_network_cpu_s": _cpu_s() - cpu0,
         "total_s": time.perf_counter() - t0,
         "peak_rss_mb": _rss_mb(),
         "walk_ways": len(walk),
