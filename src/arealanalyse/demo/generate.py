@@ -252,7 +252,11 @@ def _network(land: Land, seed: int) -> Network:
 def _walk_layer(net: Network, crs: str) -> gpd.GeoDataFrame:
     geom = net.lines()
     return gpd.GeoDataFrame(
-        {"highway": net.highway.astype(str), "length_m": np.round(shapely.length(geom), 2)},
+        {
+            "highway": net.highway.astype(str),
+            "level": "0",  # the lattice has no bridges: every crossing is a shared vertex
+            "length_m": np.round(shapely.length(geom), 2),
+        },
         geometry=geom,
         crs=crs,
     )

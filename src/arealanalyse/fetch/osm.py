@@ -4,7 +4,7 @@ One Overpass query per kind, answered as OSM XML (``[out:xml]``), saved in the c
 :func:`arealanalyse.layers.osm.read_osm`, the very function that reads a PBF:
 
 * ``walk_network``: ways matching osmnx's ``"walk"`` filter (:func:`~arealanalyse.layers.osm.
-  walk_way_filter`) and their nodes; osmnx builds, splits and simplifies the graph;
+  walk_way_filter`) and their nodes; the walk graph is noded like any other line source;
 * ``homes``, ``services``, ``green``, ``transit``, ``roads``: nodes, ways and relations with the
   tags in :data:`~arealanalyse.layers.osm.OSM_TAGS`, plus the nodes and ways they are made of.
 

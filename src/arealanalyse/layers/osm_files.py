@@ -1,7 +1,6 @@
-"""OSM files to OSM XML: the osmnx walk filter, Overpass JSON and PBF/XML conversion (pyosmium).
+"""OSM helpers: the osmnx walk filter and its predicate, Overpass JSON and PBF/XML to OSM XML.
 
-Split out of :mod:`arealanalyse.layers.osm`, which maps the converted XML to canonical layers;
-the public names are re-exported there.
+The public names are re-exported by :mod:`arealanalyse.layers.osm`.
 """
 
 from __future__ import annotations
@@ -156,12 +155,12 @@ def _osmium_format(path: Path) -> str:
 def convert_to_osm_xml(
     src: Path, dst: Path, *, walk_only: bool, keys: frozenset[str] | None = None
 ) -> int:
-    """Write ``src`` (PBF or XML) as OSM XML.
+    """Write ``src`` (PBF or XML) as OSM XML, e.g. to record an Overpass-like answer for tests.
 
     ``walk_only`` keeps walkable ways and their nodes. ``keys`` keeps objects tagged with any of
-    those keys plus what they are made of (member ways and nodes), so a large extract shrinks to
-    what the kind needs before osmnx reads it. Neither: everything. Returns the number of
-    objects tagged with ``keys`` (0 without ``keys``).
+    those keys plus what they are made of (member ways and nodes). Neither: everything. Returns
+    the number of objects tagged with ``keys`` (0 without ``keys``). Reading does not go through
+    XML: :func:`arealanalyse.layers.osm.read_osm` streams PBF and XML alike.
     """
     import osmium
 
