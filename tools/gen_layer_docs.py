@@ -103,7 +103,7 @@ rasters:
 | `crs` | CRS of a source without one (CSV); contradicting the file's own CRS is an error |
 | `encoding` | text encoding of a file that is not UTF-8: `latin-1`, `cp1252` (see below) |
 | `x`, `y` | coordinate columns of a CSV |
-| `clip` | `{to: <kind>, tolerance_m: <m>}`: keep features within that layer (+ tolerance); or `{bbox: [min_x, min_y, max_x, max_y], bbox_crs: EPSG:4326, tolerance_m: <m>}`. An OSM file is cut while it is read |
+| `clip` | `{to: <kind>}` or `{bbox: [x0, y0, x1, y1]}` (lon/lat), `tolerance_m`; OSM: cut on read |
 
 A catalogue written by `arealanalyse fetch` also has a `missing:` list: the layers the fetch
 could not get, each with `layer`, `step`, `service`, `reason`, `supply` (how to supply it by
