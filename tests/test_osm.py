@@ -358,3 +358,20 @@ def test_overpass_json_relation_multipolygon(tmp_path):
     assert green["name"].tolist() == ["Parken & co"]
     ring = [_utm(lon, lat) for _, lat, lon in nodes]
     assert green["area_daa"].iloc[0] == pytest.approx(Polygon(ring).area / 1000, rel=1e-6)
+
+
+def test_overpass_out_geom_with_nodes_cut_away(tmp_path):
+    """`out geom(bbox)` gives coordinates inline, null where a node lies outside the box."""
+    import json
+
+    pts = [{"lat": 59.9, "lon": 10.60 + i * 0.001} for i in range(5)]
+    way = {"type": "way", "id": 7, "nodes": [1, 2, 3, 4, 5],
+           "geometry": [pts[0], pts[1], None, pts[3], pts[4]], "tags": {"highway": "footway"}}  # fmt: skip
+    path = tmp_path / "geom.json"
+    path.write_text(json.dumps({"version": 0.6, "elements": [way]}))
+    layer = read_osm(path, "walk_network")
+    geom = layer.geometry.loc["way/7"]
+    assert geom.geom_type == "MultiLineString" and len(geom.geoms) == 2  # never across the gap
+    assert layer.attrs["arealanalyse"]["repaired"] == 1
+    gap = LineString([_utm(10.601, 59.9), _utm(10.603, 59.9)])
+    assert geom.intersection(gap.buffer(1)).length < 2.1  # only the ends touch the gap's buffer
