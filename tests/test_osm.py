@@ -365,8 +365,13 @@ def test_overpass_out_geom_with_nodes_cut_away(tmp_path):
     import json
 
     pts = [{"lat": 59.9, "lon": 10.60 + i * 0.001} for i in range(5)]
-    way = {"type": "way", "id": 7, "nodes": [1, 2, 3, 4, 5],
-           "geometry": [pts[0], pts[1], None, pts[3], pts[4]], "tags": {"highway": "footway"}}  # fmt: skip
+    way = {
+        "type": "way",
+        "id": 7,
+        "nodes": [1, 2, 3, 4, 5],
+        "geometry": [pts[0], pts[1], None, pts[3], pts[4]],
+        "tags": {"highway": "footway"},
+    }
     path = tmp_path / "geom.json"
     path.write_text(json.dumps({"version": 0.6, "elements": [way]}))
     layer = read_osm(path, "walk_network")
