@@ -152,11 +152,15 @@ def main(argv: list[str] | None = None) -> int:
                              "result": result})  # fmt: skip
     note = (
         "Each reader in its own process (`bench/compare_osm_readers.py`), time from import to a "
-        "GeoDataFrame. arealanalyse reads with pyosmium 4 (streaming, node locations in C++, "
-        "only the objects a kind needs reach Python), keeps the present runs of cut ways and "
-        "counts what it drops. It was chosen for that behaviour on clipped files, for cutting "
-        "while streaming, and because it needs nothing at run time (QuackOSM downloads DuckDB's "
-        "spatial extension on first use)."
+        "GeoDataFrame. pyrosm reads whole files fastest, but on the real (clipped) extract it "
+        "returns 16 of the 22 highway ways that have a gap inside as one line joined across the "
+        "gap, and 62 of the 63 building outlines cut by the extract's edge as polygons closed "
+        "across the missing nodes (16 of them invalid). "
+        "QuackOSM (DuckDB) joins nothing across gaps but is 6-10 times slower here and downloads "
+        "DuckDB's spatial extension on first use. arealanalyse reads with pyosmium 4 (already a "
+        "dependency): streaming, node locations in C++, only the objects a kind needs reach "
+        "Python, cut ways kept as their present runs and every drop counted, and it cuts a "
+        "county file to a kommune while reading (section above). Chosen for that."
     )
     args.out.write_text(json.dumps({"note": note, "rows": rows}, indent=2, ensure_ascii=False))
     print(f"wrote {args.out}")
