@@ -53,8 +53,9 @@ KIND_SPECS: dict[str, KindSpec] = {
     "green": KindSpec(OSM_TAGS["green"], ("name",), node_keys=("leisure",)),
     "transit": KindSpec(OSM_TAGS["transit"], ("name", "ref", "station", "subway", "bus")),
     "roads": KindSpec(OSM_TAGS["roads"], ("ref", "name"), node_keys=()),
-    "barriers": KindSpec(OSM_TAGS["barriers"], ("bridge", "tunnel", "covered", "ref", "name"),
-                         node_keys=()),  # fmt: skip
+    "barriers": KindSpec(
+        OSM_TAGS["barriers"], ("bridge", "tunnel", "covered", "ref", "name"), node_keys=()
+    ),
 }
 
 _POLYGON_KINDS = ("homes", "green")
