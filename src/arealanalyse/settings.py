@@ -151,12 +151,14 @@ class Settings(BaseModel):
     network_merge_tolerance_m: float = Field(
         0.5,
         ge=0,
+        le=10.0,
         description="Walk network topology: line ends closer than this become one node, and a "
-        "line end this close to another line's interior makes a T-junction.",
+        "line end this close to another line's interior makes a T-junction (at most 10 m).",
     )
     network_max_dz_m: float = Field(
         2.0,
         gt=0,
+        le=100.0,
         description="Walk network topology, 3-D lines (Elveg, NVDB): largest height difference "
         "at which two lines meet; a bridge over a path is kept apart.",
     )
