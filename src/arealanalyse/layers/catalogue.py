@@ -238,8 +238,8 @@ class Catalogue:
         for kind in model.layers:  # a clip chain must end: a -> b -> a would never finish
             chain = [kind]
             spec = model.layers[kind]
-            while spec.clip is not None:
-                nxt = spec.clip.to
+            while spec.clip is not None and spec.clip.layer is not None:  # a bbox ends it
+                nxt = spec.clip.layer
                 if nxt in chain:
                     cycle = " -> ".join([*chain[chain.index(nxt) :], nxt])
                     raise CatalogueError(
