@@ -53,12 +53,13 @@ KIND_SPECS: dict[str, KindSpec] = {
     "green": KindSpec(OSM_TAGS["green"], ("name",), node_keys=("leisure",)),
     "transit": KindSpec(OSM_TAGS["transit"], ("name", "ref", "station", "subway", "bus")),
     "roads": KindSpec(OSM_TAGS["roads"], ("ref", "name"), node_keys=()),
+    "buildings": KindSpec(OSM_TAGS["buildings"], (), node_keys=("building",)),
     "barriers": KindSpec(
         OSM_TAGS["barriers"], ("bridge", "tunnel", "covered", "ref", "name"), node_keys=()
     ),
 }
 
-_POLYGON_KINDS = ("homes", "green")
+_POLYGON_KINDS = ("homes", "green", "buildings")
 _POINT_KINDS = ("services", "transit")
 _CACHE: OrderedDict[tuple[tuple[Any, ...], frozenset[str]], OsmExtract] = OrderedDict()
 _CACHE_SIZE = 2
