@@ -11,6 +11,7 @@ from shapely.geometry import LineString, Point, Polygon, box
 
 from arealanalyse.errors import CodeError, EmptyLayerError, LayerFileError
 from arealanalyse.layers import osm
+from arealanalyse.layers.dwellings import business_ground_floor
 from arealanalyse.layers.osm import (
     estimate_dwellings,
     graph_to_walk_network,
@@ -26,6 +27,10 @@ TO_UTM = Transformer.from_crs(4326, 25832, always_xy=True)
 
 def _utm(lon: float, lat: float) -> tuple[float, float]:
     return TO_UTM.transform(lon, lat)
+
+
+def _lonlat(x: float, y: float) -> tuple[float, float]:
+    return TO_UTM.transform(x, y, direction="INVERSE")
 
 
 @pytest.fixture(scope="module")
@@ -117,6 +122,93 @@ def test_dwelling_estimate_minimums_and_lonlat():
     )
     got = estimate_dwellings(gdf)
     assert got.tolist() == [1.0, 2.0]  # at least one flat, at least two terrace units
+
+
+def test_dwelling_estimate_ground_floor_business():
+    apt = box(0, 0, 20, 30)  # 600 m²
+    gdf = gpd.GeoDataFrame(
+        {
+            "building": ["apartments", "apartments", "apartments", "residential", "house",
+                         "apartments", "apartments"],
+            "building:levels": ["5", "1", None, None, None, "5", "5"],
+            "building:flats": [None, None, None, None, None, "9", None],
+        },
+        geometry=[apt] * 7, crs=25832, index=[f"b{i}" for i in range(7)],
+    )  # fmt: skip
+    # the flags come in another order than the buildings: aligned on the index
+    flag = pd.Series([False, True, True, True, True, True, True],
+                     index=[f"b{i}" for i in (6, 0, 1, 2, 3, 4, 5)])  # fmt: skip
+    got = estimate_dwellings(gdf, ground_floor_business=flag)
+    expected = [
+        600 * 4 * 0.8 / 75,  # 5 levels, shop downstairs: 4 count
+        600 * 1 * 0.8 / 75,  # a one-storey block keeps its only level
+        600 * 3 * 0.8 / 75,  # default 4 levels, one less
+        600 * 2 * 0.8 / 75,  # residential default 3, one less
+        1,  # a house is one dwelling whatever is downstairs
+        9,  # building:flats wins
+        600 * 5 * 0.8 / 75,  # not flagged
+    ]  # fmt: skip
+    assert got.tolist() == pytest.approx(expected)
+    unflagged = [600 * 5 * 0.8 / 75, 600 * 0.8 / 75, 600 * 4 * 0.8 / 75, 600 * 3 * 0.8 / 75, 1,
+                 9, 600 * 5 * 0.8 / 75]  # fmt: skip
+    assert estimate_dwellings(gdf).tolist() == pytest.approx(unflagged)
+
+
+def test_business_ground_floor_points_and_own_tags():
+    blocks = gpd.GeoDataFrame(
+        {"building": ["apartments"] * 5, "shop": [None, None, None, "no", None],
+         "amenity": [None, None, None, None, "pub"]},
+        geometry=[box(i * 100, 0, i * 100 + 20, 20) for i in range(5)], crs=25832,
+    )  # fmt: skip
+    inside = [_lonlat(x + 10, 10) for x in (0, 100, 200, 300)]
+    pois = gpd.GeoDataFrame(
+        {"shop": ["bakery", None, None, None], "amenity": [None, "bench", None, None],
+         "office": [None, None, "lawyer", None]},
+        geometry=[Point(*p) for p in inside], crs=4326,
+    )  # fmt: skip
+    before = blocks.copy()
+    got = business_ground_floor(blocks, pois=pois)
+    # a bakery inside; a bench is no business; an office may be upstairs; shop=no is none;
+    # a pub tagged on the building itself
+    assert got.tolist() == [True, False, False, False, True]
+    pd.testing.assert_index_equal(got.index, blocks.index)
+    pd.testing.assert_frame_equal(blocks, before)
+    assert business_ground_floor(blocks).tolist() == [False, False, False, False, True]
+
+
+def test_read_osm_shop_inside_block_of_flats(tmp_path):
+    # a 5-storey block with a café node inside and one with a shop node just outside
+    lon0, lat0 = 10.6, 59.9
+    d_lon, d_lat = 0.0004, 0.0002
+    xml = ['<?xml version="1.0" encoding="UTF-8"?>', '<osm version="0.6" generator="test">']
+    ways, nid = [], 1
+    rings = []
+    for k in range(2):
+        x0 = lon0 + k * 0.001
+        ring = [(x0, lat0), (x0 + d_lon, lat0), (x0 + d_lon, lat0 + d_lat), (x0, lat0 + d_lat)]
+        rings.append(ring)
+        refs = []
+        for lon, lat in ring:
+            xml.append(f'<node id="{nid}" version="1" lat="{lat}" lon="{lon}"/>')
+            refs.append(nid)
+            nid += 1
+        nds = "".join(f'<nd ref="{r}"/>' for r in [*refs, refs[0]])
+        ways.append(f'<way id="{100 + k}" version="1">{nds}<tag k="building" v="apartments"/>'
+                    '<tag k="building:levels" v="5"/></way>')  # fmt: skip
+    xml.append(f'<node id="90" version="1" lat="{lat0 + d_lat / 2}" lon="{lon0 + d_lon / 2}">'
+               '<tag k="amenity" v="cafe"/></node>')  # fmt: skip
+    xml.append(f'<node id="91" version="1" lat="{lat0 - d_lat}" lon="{lon0 + 0.001}">'
+               '<tag k="shop" v="bakery"/></node>')  # fmt: skip
+    path = tmp_path / "shop.osm"
+    path.write_text("\n".join([*xml, *ways, "</osm>"]) + "\n")
+    homes = read_osm(path, "homes")
+    fp = [Polygon([_utm(*c) for c in ring]).area for ring in rings]
+    assert homes.index.tolist() == ["way/100", "way/101"]
+    assert homes["dwellings"].tolist() == pytest.approx(
+        [fp[0] * 4 * 0.8 / 75, fp[1] * 5 * 0.8 / 75], rel=1e-6
+    )
+    report = homes.attrs["arealanalyse"]
+    assert report["dropped"] == 0 and report["dropped_by_reason"] == {}
 
 
 # ---------------------------------------------------------------- features → layers

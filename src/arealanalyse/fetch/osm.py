@@ -23,6 +23,7 @@ import geopandas as gpd
 
 from arealanalyse.fetch._common import bbox_lonlat, clip_to
 from arealanalyse.fetch.http import HttpClient, Request
+from arealanalyse.layers.dwellings import BUSINESS_TAGS
 from arealanalyse.layers.osm import OSM_KINDS, OSM_TAGS, read_osm, walk_way_filter
 from arealanalyse.settings import Settings
 
@@ -76,11 +77,14 @@ def overpass_query(kind: str, bbox: tuple[float, ...], /, *, timeout_s: int = 18
     Examples
     --------
     >>> q = overpass_query("homes", (59.9, 10.6, 59.91, 10.62))
-    >>> print(q.replace(";", ";\\n"))
+    >>> print(q.replace(";", ";\\n"))  # doctest: +ELLIPSIS
     [out:xml][timeout:180];
     (node["building"](59.9,10.6,59.91,10.62);
     way["building"](59.9,10.6,59.91,10.62);
     relation["building"](59.9,10.6,59.91,10.62);
+    node["shop"](59.9,10.6,59.91,10.62);
+    node["craft"](59.9,10.6,59.91,10.62);
+    node["amenity"~"^(restaurant|cafe|...)$"](59.9,10.6,59.91,10.62);
     );
     (._;
     >;
@@ -98,6 +102,8 @@ def overpass_query(kind: str, bbox: tuple[float, ...], /, *, timeout_s: int = 18
     for key, values in OSM_TAGS[kind].items():
         f = _tag_filter(key, values)
         parts += [f"node{f}({b});", f"way{f}({b});", f"relation{f}({b});"]
+    if kind == "homes":  # shops and cafés inside buildings: ground floors without dwellings
+        parts += [f"node{_tag_filter(k, v)}({b});" for k, v in BUSINESS_TAGS.items()]
     return f"{head}({''.join(parts)});(._;>;);out body;"
 
 

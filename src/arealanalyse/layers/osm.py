@@ -63,7 +63,7 @@ import shapely
 
 from arealanalyse.errors import CodeError, EmptyLayerError
 from arealanalyse.layers.barriers import BARRIER_TAGS, osm_barriers
-from arealanalyse.layers.dwellings import DWELLING_RULES, estimate_dwellings
+from arealanalyse.layers.dwellings import DWELLING_RULES, business_ground_floor, estimate_dwellings
 from arealanalyse.layers.osm_files import (
     overpass_json_to_xml,
     walk_way_filter,
@@ -249,12 +249,15 @@ def _osm_index(features: gpd.GeoDataFrame) -> pd.Index:
 
 
 def map_features(
-    features: gpd.GeoDataFrame, kind: str, /
+    features: gpd.GeoDataFrame, kind: str, /, *, pois: gpd.GeoDataFrame | None = None
 ) -> tuple[gpd.GeoDataFrame, dict[str, int]]:
     """Map OSM features to the columns of ``kind`` (before validation); count what is dropped.
 
     This is the one tag mapping of every OSM source. Returns the frame (canonical columns, plus
-    ``building`` for homes) and ``{reason: count}`` of features dropped here.
+    ``building`` for homes) and ``{reason: count}`` of features dropped here. For ``homes``,
+    ``pois`` are points whose street-level businesses mark a building's ground floor as not
+    dwellings (:func:`~arealanalyse.layers.dwellings.business_ground_floor`); ``None``: the
+    points among ``features`` themselves.
     """
     if kind not in OSM_TAGS:
         raise CodeError(
@@ -266,10 +269,17 @@ def map_features(
     dropped: dict[str, int] = {}
     if kind == "homes":
         keep = gtype.isin(["Polygon", "MultiPolygon"])
+        if pois is None:
+            pois = f[~keep]
         f = f[keep]
         if (~keep).any():
             dropped[_DROPPED_HOMES] = int((~keep).sum())
-        dwellings = estimate_dwellings(f) if len(f) else pd.Series(dtype="float64", index=f.index)
+        business = business_ground_floor(f, pois=pois)
+        dwellings = (
+            estimate_dwellings(f, ground_floor_business=business)
+            if len(f)
+            else pd.Series(dtype="float64", index=f.index)
+        )
         frame = gpd.GeoDataFrame(
             {"dwellings": dwellings, "source": "osm_estimate"}, geometry=f.geometry, crs=f.crs
         )

@@ -31,6 +31,7 @@ import shapely
 from pyproj import CRS
 
 from arealanalyse.errors import CodeError, CrsError, EmptyLayerError, LayerFileError
+from arealanalyse.layers.dwellings import BUSINESS_TAGS
 from arealanalyse.layers.osm import (
     OSM_KINDS,
     OSM_TAGS,
@@ -47,7 +48,10 @@ __all__ = ["KIND_SPECS", "clip_polygon_lonlat", "layer_from_extract", "osm_extra
 #: What each feature kind reads from an OSM file (see :class:`~arealanalyse.layers.osm_read.
 #: KindSpec`); the tags come from :data:`~arealanalyse.layers.osm.OSM_TAGS`.
 KIND_SPECS: dict[str, KindSpec] = {
-    "homes": KindSpec(OSM_TAGS["homes"], ("building:levels", "building:flats", "name")),
+    # shops and cafés inside a building: its ground floor is not dwellings (aux nodes)
+    "homes": KindSpec(
+        OSM_TAGS["homes"], ("building:levels", "building:flats", "name"), aux_nodes=BUSINESS_TAGS
+    ),
     "services": KindSpec(OSM_TAGS["services"], ("name",)),
     # green must be an area; nodes are read only to count parks mapped as points
     "green": KindSpec(OSM_TAGS["green"], ("name",), node_keys=("leisure",)),
@@ -215,7 +219,11 @@ def layer_from_extract(
         f = f[~bad]
         cut = f["issue"] == "area_cut"  # a closed road (roundabout) cut by the edge: its runs
         _count(repaired, REPAIRS["split_at_gaps"], int(((f["repair"] != "") | cut).sum()))
-    frame, unmapped = map_features(f.drop(columns=["issue", "repair"]), kind)
+    pois = None
+    if kind == "homes":  # the points that may mark a business ground floor
+        feats = ext.features
+        pois = feats[(feats.geometry.geom_type == "Point").to_numpy()]
+    frame, unmapped = map_features(f.drop(columns=["issue", "repair"]), kind, pois=pois)
     for text, n in unmapped.items():
         _count(dropped, text, n)
     if frame.empty:

@@ -192,12 +192,15 @@ class KindSpec:
     ``keys`` are further tag keys its mapping reads (``name``, ``building:levels``...);
     ``node_keys`` are the keys by which a *node* can belong to it (``None``: the keys of
     ``tags``; ``()``: nodes never do, e.g. roads), so that the many tagged nodes no kind uses
-    (trees, crossings) never leave the C++ reader.
+    (trees, crossings) never leave the C++ reader. ``aux_nodes`` are further nodes the kind's
+    mapping looks at without being of the kind (``homes``: shops inside buildings); they are
+    read into :attr:`OsmExtract.features` with their tags.
     """
 
     tags: TagSpec
     keys: tuple[str, ...] = ()
     node_keys: tuple[str, ...] | None = None
+    aux_nodes: TagSpec | None = None
 
 
 @dataclass
@@ -338,11 +341,16 @@ class _Builder:
             keys.update(k.keys)
         if walk is not None:
             keys.update({*walk_keys, *_LEVEL_KEYS})
-        self.keys = sorted(keys)
-        self.keyset = frozenset(self.keys)
         node_keys: set[str] = set()
         for kind, k in kinds.items():
             node_keys.update(self.kind_specs[kind] if k.node_keys is None else k.node_keys)
+        # nodes a kind's mapping looks at without being of the kind (shops inside buildings)
+        aux = _compile([k.aux_nodes for k in kinds.values() if k.aux_nodes])[0]
+        self.node_spec = _merge_specs([self.spec, aux])
+        node_keys.update(aux)
+        keys.update(aux)
+        self.keys = sorted(keys)
+        self.keyset = frozenset(self.keys)
         self.node_keys = sorted(node_keys)
         self.way_keys = sorted(set(self.spec) | ({"highway"} if walk is not None else set()))
         self.walk_ok = walk
@@ -363,7 +371,7 @@ class _Builder:
         self.member_ids.update(ref for t, ref, _ in members if t == "w")
 
     def node(self, nid: int, lon: float, lat: float, kept: dict[str, str]) -> None:
-        if not _matches(kept, self.spec):
+        if not _matches(kept, self.node_spec):
             return
         if self.clip is not None and not self.clip.point_in(lon, lat):
             self.out.clipped += 1
