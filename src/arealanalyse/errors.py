@@ -26,6 +26,7 @@ __all__ = [
     "PlanOverlapError",
     "RuleError",
     "ScenarioError",
+    "TimetableError",
 ]
 
 
@@ -95,3 +96,7 @@ class FilterError(ArealanalyseError, ValueError):
 
 class FetchError(ArealanalyseError):
     """A remote service could not be reached or answered with an error."""
+
+
+class TimetableError(ArealanalyseError, ValueError):
+    """A timetable (GTFS or NeTEx) is missing a part, or holds values that cannot be right."""

@@ -85,6 +85,9 @@ def _register() -> None:
     from arealanalyse.cli import arealregnskap as _arealregnskap
 
     app.command("arealregnskap")(_arealregnskap.arealregnskap)
+    from arealanalyse.cli import transit as _transit
+
+    app.add_typer(_transit.app, name="transit")
 
 
 _register()

@@ -1,0 +1,127 @@
+"""``arealanalyse transit``: departures per stop place from a GTFS or NeTEx timetable."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+__all__ = ["app"]
+
+app = typer.Typer(
+    help=(
+        "Public-transport timetables (GTFS, NeTEx): departures per stop place and mode.\n\n"
+        "Example: arealanalyse transit departures gtfs.zip --date 2026-03-03 --from 07:00 "
+        "--to 09:00"
+    ),
+    no_args_is_help=True,
+)
+
+
+def _fmt_headways(row: dict[str, float]) -> str:
+    return ", ".join(f"{m} {round(v, 1):g}" for m, v in row.items() if math.isfinite(v))
+
+
+@app.command("departures")
+def departures(
+    feed: Path = typer.Argument(..., help="GTFS zip or folder, or NeTEx zip, folder or XML."),
+    date: str | None = typer.Option(
+        None,
+        "--date",
+        help="Service date YYYY-MM-DD (default: a representative weekday in the feed).",
+    ),
+    start: str = typer.Option("00:00", "--from", help="Window start HH:MM."),
+    end: str = typer.Option("24:00", "--to", help="Window end HH:MM (may pass 24:00)."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+    fmt: str = typer.Option("auto", "--format", help="auto, gtfs or netex."),
+    stop_places: Path | None = typer.Option(
+        None,
+        "--stop-places",
+        help="Stop-place layer (kind transit, e.g. NSR) giving NeTEx stops their coordinates.",
+    ),
+    stop: str | None = typer.Option(
+        None, "--stop", help="Only stop places whose name or id contains this text."
+    ),
+    limit: int = typer.Option(0, "--limit", min=0, help="Show at most N rows (0: all)."),
+) -> None:
+    """Departures per stop place (children merged into their parent) in a window of a date.
+
+    Lists name, id, modes, departures in the window, departures per hour and the shortest mean
+    headway per mode (window length / departures of the mode's busiest direction). Times are
+    on the calendar date: trips of the previous service day after midnight count.
+
+    Example: arealanalyse transit departures gtfs.zip --date 2026-03-03 --from 07:00 --to 09:00
+    """
+    from arealanalyse.transit import count_departures, read_timetable
+
+    layer = None
+    if stop_places is not None:
+        from arealanalyse.layers.readers import read_layer
+
+        layer = read_layer(stop_places, "transit", name=stop_places.name)
+    tt = read_timetable(feed, format=fmt, stop_places=layer)
+    result = count_departures(tt, date=date, start=start, end=end)
+    table = result.table
+    if stop:
+        needle = stop.casefold()
+        hit = table["name"].str.casefold().str.contains(needle, regex=False) | table[
+            "stop_place_id"
+        ].str.casefold().str.contains(needle, regex=False)
+        table = table[hit]
+    total = len(table)
+    if limit:
+        table = table.head(limit)
+    shown = type(result)(
+        table=table,
+        day=result.day,
+        date_note=result.date_note,
+        start_s=result.start_s,
+        end_s=result.end_s,
+        feed=result.feed,
+    )
+    if as_json:
+        payload = shown.to_json()
+        payload["format"] = tt.format
+        payload["notes"] = list(tt.notes)
+        typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
+    out = Console()
+    out.print(
+        f"[bold]{feed.name}[/] ({tt.format.upper()}): {result.date_note}, {result.window}",
+        soft_wrap=True,
+    )
+    for note in tt.notes:
+        out.print(f"note: {note}", soft_wrap=True)
+    tab = Table(show_lines=False)
+    for col, just in (
+        ("stop place", "left"),
+        ("id", "left"),
+        ("modes", "left"),
+        ("departures", "right"),
+        ("per hour", "right"),
+        ("shortest mean headway (min)", "left"),
+    ):
+        tab.add_column(col, justify=just, overflow="fold")  # type: ignore[arg-type]
+    hcols = [c for c in table.columns if c.startswith("headway_")]
+    for r in table.to_dict(orient="records"):
+        heads = {c.removeprefix("headway_").removesuffix("_min"): float(r[c]) for c in hcols}
+        tab.add_row(
+            str(r["name"]),
+            str(r["stop_place_id"]),
+            str(r["modes"]),
+            f"{int(r['departures'])}",
+            f"{r['departures_per_hour']:.1f}",
+            _fmt_headways(heads),
+        )
+    out.print(tab)
+    more = f" (showing {len(table)})" if len(table) < total else ""
+    out.print(
+        f"{total} stop places with departures{more}; "
+        f"{int(result.table['departures'].sum()) if len(result.table) else 0} departures "
+        f"in {result.hours:g} h",
+        soft_wrap=True,
+    )
