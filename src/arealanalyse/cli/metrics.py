@@ -98,12 +98,17 @@ def run(
             )
         say(f"building the walk network ({len(layers['walk_network'])} segments)")
         net = WalkNetwork.from_edges(layers["walk_network"], settings=cat.settings)
+        service = None
+        if cat.has_timetable:
+            say("reading the timetable")
+            service = cat.service_levels()
         result = run_suite(
             layers,
             net,
             settings=cat.settings,
             include_planned_transit=include_planned,
             progress=say,
+            service=service,
         )
         say("writing outputs")
         with staged_output(
@@ -114,6 +119,7 @@ def run(
     if as_json:
         payload = {
             "catalogue": str(catalogue),
+            "timetable": None if service is None else service.attrs.get("transit"),
             "synthetic": bool(getattr(cat, "synthetic", False)),
             "network": {
                 "n_nodes": net.n_nodes,
@@ -139,6 +145,13 @@ def run(
     for row in result.summary.itertuples():
         table.add_row(str(row.metric), f"{row.value:,.1f}", str(row.unit), str(row.label_nb))
     out_console.print(table)
+    if service is not None:
+        info = service.attrs.get("transit", {})
+        out_console.print(
+            f"timetable {info.get('feed')}: {info.get('date_note')}; ÖV-Güteklassen "
+            f"{info.get('oev_window')}, knutepunkt {info.get('knutepunkt_window')}",
+            soft_wrap=True,
+        )
     out_console.print(
         f"walk network: {net.n_nodes} nodes, {net.n_edges} edges, largest component "
         f"{100 * net.largest_component_share:.1f} %; done in {elapsed:.1f} s"

@@ -22,6 +22,7 @@ from arealanalyse import __version__
 from arealanalyse.demo import write
 from arealanalyse.demo.generate import Demo, _walk_layer, generate
 from arealanalyse.demo.network import Network, components
+from arealanalyse.demo.timetable import demo_feed
 from arealanalyse.errors import ArealanalyseError
 from arealanalyse.layers.schema import KINDS
 from arealanalyse.settings import Settings, resolve
@@ -144,10 +145,11 @@ def build_demo(
 ) -> Path:
     """Generate the SYNTHETIC Bærum demo study area and write it to ``out_dir``.
 
-    Writes ``<name>.gpkg`` (one layer per canonical kind plus a ``metadata`` table), ``dem.tif``
-    and ``noise.tif`` into ``out_dir``, and a layer catalogue (default ``out_dir/<name>.yaml``;
-    ``<name>`` is ``baerum-demo`` or ``baerum-demo-scale<S>``). Building twice with the same
-    arguments gives byte-identical files.
+    Writes ``<name>.gpkg`` (one layer per canonical kind plus a ``metadata`` table), ``dem.tif``,
+    ``noise.tif`` and the synthetic GTFS feed ``<name>-gtfs.zip``
+    (:mod:`arealanalyse.demo.timetable`) into ``out_dir``, and a layer catalogue (default
+    ``out_dir/<name>.yaml``; ``<name>`` is ``baerum-demo`` or ``baerum-demo-scale<S>``).
+    Building twice with the same arguments gives byte-identical files.
 
     Parameters
     ----------
@@ -200,6 +202,14 @@ def build_demo(
         "crs": s.crs,
         "created": write.FIXED_DATE,
     }
+    step("timetable")
+    files, rush = demo_feed(demo.layers["transit"], copies=int(scale))
+    transit = demo.layers["transit"].copy()
+    transit["departures_per_hour"] = rush.to_numpy()  # weekday 07-09, from the synthetic feed
+    demo.layers["transit"] = transit
+    gtfs = out / f"{name}-gtfs.zip"
+    write.write_zip(files, gtfs)
+    meta["timetable"] = gtfs.name
     for kind, gdf in demo.layers.items():
         meta[f"features.{kind}"] = str(len(gdf))
     layers = {k: demo.layers[k][[*KINDS[k].column_names, "geometry"]] for k in demo.layers}
@@ -237,6 +247,7 @@ def build_demo(
         scale=int(scale),
         seed=seed,
         crs=s.crs,
+        gtfs=rel(gtfs),
     )
     write.write_catalogue(cat_path, text)
     return cat_path

@@ -21,7 +21,7 @@ from affine import Affine
 
 from arealanalyse.io import atomic_path, write_text
 
-__all__ = ["FIXED_DATE", "catalogue_text", "write_gpkg", "write_tif"]
+__all__ = ["FIXED_DATE", "catalogue_text", "write_gpkg", "write_tif", "write_zip"]
 
 #: Timestamp written into the GeoPackage instead of "now" (keeps builds byte-identical).
 FIXED_DATE = "2026-01-01T00:00:00Z"
@@ -71,6 +71,19 @@ def write_gpkg(
     return path
 
 
+def write_zip(files: Mapping[str, str], path: Path) -> Path:
+    """Write text files into a zip atomically, with fixed timestamps (byte-identical rebuilds)."""
+    import zipfile
+
+    with atomic_path(path) as tmp, zipfile.ZipFile(tmp, "w") as zf:
+        for name, text in files.items():
+            info = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, text.encode("utf-8"))
+    return path
+
+
 def write_tif(
     array: np.ndarray, transform: Affine, crs: str, path: Path, *, description: str
 ) -> Path:
@@ -111,6 +124,7 @@ def catalogue_text(
     scale: int,
     seed: int,
     crs: str = "EPSG:25832",
+    gtfs: str | None = None,
 ) -> str:
     """Return the YAML layer catalogue of a demo build (paths relative to the catalogue)."""
     lines = [
@@ -137,6 +151,13 @@ def catalogue_text(
         f'  dem: {{path: {dem}, description: "SYNTHETIC terrain height (m)"}}',
         f'  noise: {{path: {noise}, description: "SYNTHETIC road and rail noise Lden (dB)"}}',
     ]
+    if gtfs is not None:
+        lines += [
+            "timetables:",
+            "  feeds:",
+            f'    - {{path: {gtfs}, format: gtfs, description: "SYNTHETIC timetable (syntetisk '
+            'rutetabell): plausible headways, not real departures"}',
+        ]
     return "\n".join(lines) + "\n"
 
 

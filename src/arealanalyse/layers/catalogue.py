@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import geopandas as gpd
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -38,11 +38,15 @@ from arealanalyse.limits import (
 from arealanalyse.settings import Settings
 from arealanalyse.yamlfiles import load_model
 
+if TYPE_CHECKING:
+    from arealanalyse.transit import Timetable
+
 __all__ = [
     "Catalogue",
     "CatalogueModel",
     "LayerSpec",
     "MissingSpec",
+    "TimetablesSpec",
     "load_catalogue",
     "network_facts",
 ]
@@ -143,6 +147,40 @@ class RasterSpec(_Strict):
     description: str = ""
 
 
+class FeedSpec(_Strict):
+    """One timetable feed (GTFS zip/folder, or NeTEx zip/folder/XML)."""
+
+    path: str = Field(description="Feed file or folder, relative to the catalogue.")
+    format: Literal["auto", "gtfs", "netex"] = "auto"
+    stop_places: str | None = Field(
+        None,
+        description="Catalogue layer kind (e.g. transit) whose nsr_id gives NeTEx stop places "
+        "their coordinates.",
+    )
+    description: str = ""
+
+
+class TimetablesSpec(_Strict):
+    """The study area's timetables: departures per stop place drive the frequency measures."""
+
+    feeds: list[FeedSpec] = Field(min_length=1, description="One or more feeds, merged.")
+    date: str | None = Field(
+        None, description="Service date YYYY-MM-DD; default the representative weekday."
+    )
+
+    @field_validator("date")
+    @classmethod
+    def _is_date(cls, v: str | None) -> str | None:
+        if v is not None:
+            import datetime as dt
+
+            try:
+                dt.date.fromisoformat(v)
+            except ValueError:
+                raise ValueError(f"{v!r} is not a date; write YYYY-MM-DD") from None
+        return v
+
+
 class SourceSpec(_Strict):
     """A data source with its licence and attribution, shown on maps and reports."""
 
@@ -181,6 +219,7 @@ class CatalogueModel(_Strict):
     layers: dict[str, LayerSpec]
     rasters: dict[str, RasterSpec] = Field(default_factory=dict)
     missing: list[MissingSpec] = Field(default_factory=list)
+    timetables: TimetablesSpec | None = None
 
     @field_validator("crs")
     @classmethod
@@ -221,8 +260,21 @@ class Catalogue:
         self.model = model
         self.path = path
         self.root = path.parent
-        self.settings = settings or Settings(crs=model.crs)
+        if settings is None:
+            settings = Settings(crs=model.crs)
+            if model.timetables is not None and model.timetables.date is not None:
+                transit = settings.transit.model_copy(update={"date": model.timetables.date})
+                settings = settings.model_copy(update={"transit": transit})
+        self.settings = settings
         self._cache: dict[str, gpd.GeoDataFrame] = {}
+        self._timetable: Timetable | None = None
+        for feed in model.timetables.feeds if model.timetables else []:
+            if feed.stop_places is not None and feed.stop_places not in model.layers:
+                raise CatalogueError(
+                    f"Catalogue {path.name!r}: timetables.feeds.stop_places refers to "
+                    f"{feed.stop_places!r}, which is not a layer of this catalogue; add it or "
+                    "remove the reference."
+                )
         for kind, spec in model.layers.items():
             if spec.clip is not None and spec.clip.layer is None:
                 continue
@@ -283,6 +335,11 @@ class Catalogue:
     def source_path(self, kind: str) -> Path:
         """Absolute path of a layer's source file."""
         return (self.root / self.model.layers[kind].path).resolve()
+
+    def timetable_paths(self) -> list[Path]:
+        """Absolute paths of the timetable feeds (empty when the catalogue has none)."""
+        feeds = self.model.timetables.feeds if self.model.timetables else []
+        return [(self.root / f.path).resolve() for f in feeds]
 
     def raster_path(self, kind: str) -> Path | None:
         """Absolute path of a raster (``dem``, ``noise``) or ``None`` when not catalogued."""
@@ -417,6 +474,38 @@ class Catalogue:
             )  # fmt: skip
         osm_extract(self.source_path(kind), kinds=group, clip=area)
 
+    @property
+    def has_timetable(self) -> bool:
+        """Whether the catalogue names timetable feeds."""
+        return self.model.timetables is not None
+
+    def timetable(self) -> Timetable | None:
+        """Return the study area's timetable (feeds merged; read once), or None without one."""
+        from arealanalyse.errors import TimetableError
+        from arealanalyse.transit import merge_timetables, read_timetable
+
+        if self.model.timetables is None:
+            return None
+        if self._timetable is None:
+            parts = []
+            for feed, path in zip(self.model.timetables.feeds, self.timetable_paths(), strict=True):
+                layer = self.layer(feed.stop_places) if feed.stop_places else None
+                try:
+                    parts.append(read_timetable(path, format=feed.format, stop_places=layer))
+                except TimetableError as exc:
+                    raise TimetableError(f"Catalogue {self.path.name!r}: {exc}") from None
+            self._timetable = merge_timetables(parts)
+        return self._timetable
+
+    def service_levels(self, *, settings: Settings | None = None) -> gpd.GeoDataFrame | None:
+        """Stop places with frequency measures (:func:`arealanalyse.transit.service_levels`)."""
+        tt = self.timetable()
+        if tt is None:
+            return None
+        from arealanalyse.transit import service_levels
+
+        return service_levels(tt, settings=settings or self.settings)
+
     def load_all(self) -> dict[str, gpd.GeoDataFrame]:
         """Load every layer; returns ``{kind: GeoDataFrame}``."""
         return {k: self.layer(k) for k in self.kinds}
@@ -424,6 +513,7 @@ class Catalogue:
     def check(self) -> list[dict[str, Any]]:
         """Load every layer and raster; return one status row each (errors are collected)."""
         from arealanalyse.layers.validate import load_report
+        from arealanalyse.transit.timetable import day_to_date
 
         rows: list[dict[str, Any]] = []
         for kind in self.kinds:
@@ -464,6 +554,39 @@ class Catalogue:
                     rows.append({"kind": kind, "ok": False, "error": str(exc)})
                     continue
             rows.append(row)
+
+            rows.append(
+                {
+                    "kind": kind,
+                    "ok": True,
+                    "features": len(gdf),
+                    "repaired": rep.get("repaired", 0),
+                    "dropped": rep.get("dropped", 0),
+                    "weight": weight or "",
+                    "source": self.model.layers[kind].path,
+                    "error": "",
+                }
+            )
+        if self.model.timetables is not None:
+            try:
+                tt = self.timetable()
+                assert tt is not None
+                day, _ = tt.resolve_day(self.settings.transit.date)
+                n = int(tt.departures_per_day().get(day, 0))
+                rows.append(
+                    {
+                        "kind": "timetable",
+                        "ok": True,
+                        "features": len(tt.stop_places),
+                        "repaired": 0,
+                        "dropped": 0,
+                        "weight": f"departures={n:,} on {day_to_date(day)}",
+                        "source": ", ".join(f.path for f in self.model.timetables.feeds),
+                        "error": "",
+                    }
+                )
+            except ArealanalyseError as exc:
+                rows.append({"kind": "timetable", "ok": False, "error": str(exc)})
         for kind in self.model.rasters:
             from arealanalyse.layers.rasterinfo import raster_info
 

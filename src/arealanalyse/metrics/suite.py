@@ -83,6 +83,10 @@ class SuiteResult:
     catchments
         GeoDataFrame of transit nodes with homes, dwellings, population, jobs and BRA within each
         catchment distance.
+    stop_places
+        The timetable's stop places with their frequency measures (ÖV-Güteklasse category,
+        knutepunkt test, SDG headways; :func:`arealanalyse.transit.service_levels`), or None
+        when the study area has no timetable.
     land_take
         Land taken per development polygon (planned zoning by default), or None.
     cache
@@ -105,6 +109,7 @@ class SuiteResult:
     accessibility: Accessibility
     timings_s: dict[str, float] = field(default_factory=dict)
     snapping: pd.DataFrame = field(default_factory=pd.DataFrame)
+    stop_places: gpd.GeoDataFrame | None = None
 
     def write(self, out_dir: str | os.PathLike[str], /) -> dict[str, Path]:
         """Write all tables to ``out_dir`` (GeoPackage + CSV + Parquet, atomic, stable bytes).
@@ -119,6 +124,8 @@ class SuiteResult:
         layers = {"per_home": self.per_home, "per_cell": self.per_cell}
         if len(self.catchments):
             layers["catchments"] = self.catchments
+        if self.stop_places is not None and len(self.stop_places):
+            layers["stop_places"] = self.stop_places
         old = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
         pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": "2000-01-01T00:00:00.000Z"})
         try:
@@ -141,6 +148,8 @@ class SuiteResult:
             for col in ("island_m", "snapped_m", "snapped_x", "snapped_y"):  # cm, not %.6g
                 snap[col] = snap[col].map(lambda v: f"{v:.2f}")
             paths["snapping_csv"] = write_table(snap, out / "snapping.csv")
+        if self.stop_places is not None:
+            tables["stop_places"] = self.stop_places
         for name, table in tables.items():
             paths[f"{name}_csv"] = write_table(table, out / f"{name}.csv")
             paths[f"{name}_parquet"] = write_table(table, out / f"{name}.parquet")
@@ -244,6 +253,7 @@ def run_suite(
     gravity: bool = False,
     cache: AccessCache | None = None,
     progress: Progress | None = None,
+    service: gpd.GeoDataFrame | None = None,
 ) -> SuiteResult:
     """Compute the planner's metric suite on canonical layers and a walk network.
 
@@ -270,6 +280,11 @@ def run_suite(
         An :class:`AccessCache` from a previous run on the same network (scenarios).
     progress
         Called with a short description before each step.
+    service
+        Stop places with frequency measures (:func:`arealanalyse.transit.service_levels` of the
+        study area's timetable): adds the ÖV-Güteklassen shares of homes and jobs, SDG 11.2.1
+        with the frequency criterion and the distance to the nearest knutepunkt
+        (:mod:`arealanalyse.metrics.frequency`).
 
     Examples
     --------
@@ -514,6 +529,25 @@ def run_suite(
                 )
     timings["transit"] = time.perf_counter() - t
 
+    # ---------------------------------------------------------------- frequency (timetable)
+    t = time.perf_counter()
+    if service is not None and len(service):
+        from arealanalyse.metrics.frequency import frequency_metrics
+
+        say("transit frequency classes")
+        freq = frequency_metrics(
+            acc,
+            service.to_crs(net.crs),
+            weights=w,
+            workplaces=workplaces,
+            job_weights=None if workplaces is None else _job_weights(workplaces)["jobs"],
+            settings=s,
+        )
+        cols.update({str(c): freq.per_home[c] for c in freq.per_home.columns})
+        headline += ["sdg_11_2_1_frequent", "oev_class_ab"]
+        summ.rows.extend(freq.rows)
+    timings["frequency"] = time.perf_counter() - t
+
     # ---------------------------------------------------------------- land take
     t = time.perf_counter()
     zoning = layers.get("zoning")
@@ -580,6 +614,7 @@ def run_suite(
         accessibility=acc,
         timings_s=timings,
         snapping=snapping,
+        stop_places=service,
     )
 
 

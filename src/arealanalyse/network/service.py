@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import geopandas as gpd
@@ -12,7 +13,7 @@ from shapely import ops
 from arealanalyse.network.graph import WalkNetwork, _check_crs, point_geometries
 from arealanalyse.settings import Settings, resolve
 
-__all__ = ["service_areas"]
+__all__ = ["reach_pieces", "service_areas"]
 
 
 def service_areas(
@@ -69,6 +70,55 @@ def service_areas(
             shapely.buffer(np.asarray(parts, dtype=object), buffer_m, quad_segs=4)
         )
     return gpd.GeoSeries(out, index=points.index, crs=net.crs)
+
+
+def reach_pieces(
+    net: WalkNetwork,
+    points: gpd.GeoDataFrame | gpd.GeoSeries,
+    /,
+    *,
+    distances_m: Sequence[float],
+    settings: Settings | None = None,
+) -> dict[float, list[Any]]:
+    """Return the street pieces within each walking distance of *any* of the points.
+
+    One bounded multi-source search from all points (not one per point, as in
+    :func:`service_areas`); each reached edge is cut where the distance runs out. Returns
+    ``{distance: [LineString, ...]}`` (ascending distances).
+
+    Examples
+    --------
+    >>> from shapely.geometry import LineString, Point
+    >>> net = WalkNetwork.from_edges(gpd.GeoDataFrame(
+    ...     geometry=[LineString([(0, 0), (1000, 0)])], crs=25832))
+    >>> pts = gpd.GeoSeries([Point(100, 0), Point(900, 0)], crs=25832)
+    >>> found = reach_pieces(net, pts, distances_m=[50, 400])
+    >>> {d: round(shapely.union_all(parts).length) for d, parts in found.items()}
+    {50.0: 200, 400.0: 1000}
+    """
+    s = resolve(settings)
+    dists = sorted(float(d) for d in distances_m)
+    out: dict[float, list[Any]] = {d: [] for d in dists}
+    if len(points) == 0 or not dists:
+        return out
+    _check_crs(points, "points", net.crs)
+    geoms = point_geometries(points.geometry, name="points")
+    snap = net.snap(geoms, max_snap_m=s.max_snap_m)
+    ok = np.flatnonzero(snap.reached)
+    if len(ok) == 0:
+        return out
+    _pt, node, cost = net.endpoint_sources(snap)
+    field = net.node_field(node, cost, limit=dists[-1])
+    for d in dists:
+        parts = _reached_pieces(net, field, d)
+        for i in ok.tolist():  # each point's own edge, both ways from where it meets it
+            r = d - float(snap.access_m[i])
+            if r >= 0:
+                e, p = int(snap.edge[i]), float(snap.pos_m[i])
+                a, b = max(0.0, p - r), min(float(net.length[e]), p + r)
+                parts.append(ops.substring(net.edge_geoms[e], a, b))
+        out[d] = parts
+    return out
 
 
 def _reached_pieces(net: WalkNetwork, field: np.ndarray, distance_m: float) -> list[Any]:

@@ -10,7 +10,10 @@ with the scenario's changes:
 * ``rezone`` changes ``zoning.arealformal`` inside the rezoned geometry (polygons are split at its
   edge); when business land (category naering/handel) becomes non-business land, the workplaces
   inside it move out: their business floor space is reported as ``bra_m2_lost``;
-* ``transit.open`` sets planned nodes to ``existing``; ``transit.close`` removes nodes;
+* ``transit.open`` sets planned nodes to ``existing``; ``transit.close`` removes nodes (and their
+  departures from the timetable); ``transit.lines`` adds lines to the timetable (the nodes they
+  serve open) and ``transit.frequency`` gives routes a new headway
+  (:mod:`arealanalyse.transit.scenario`);
 * ``green`` and ``services`` entries add features or remove them by name.
 
 Footprint rule (``footprint_m2`` on an ``area`` site): the site is the part of the named area
@@ -26,7 +29,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import numpy as np
@@ -40,6 +43,9 @@ from arealanalyse.scenarios.jobs import NON_BUSINESS_USES, rates
 from arealanalyse.scenarios.model import Scenario, ScenarioValidationError, parse_geometry
 from arealanalyse.scenarios.sitetable import REZONING_APPLY_COLUMNS
 from arealanalyse.settings import Settings, resolve
+
+if TYPE_CHECKING:
+    from arealanalyse.transit import Timetable
 
 __all__ = [
     "BUSINESS_CATEGORIES",
@@ -71,6 +77,7 @@ class Applied:
     rezonings: pd.DataFrame
     rezone_geometries: list[shapely.Geometry] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    timetable: Timetable | None = None
 
 
 def _union(gdf: gpd.GeoDataFrame | None) -> shapely.Geometry:
@@ -125,8 +132,9 @@ def _apply_transit(scenario: Scenario, transit: gpd.GeoDataFrame | None) -> gpd.
     if transit is None:
         return None
     out = transit.copy()
-    if scenario.transit.open:
-        out.loc[out["name"].isin(scenario.transit.open), "status"] = "existing"
+    opened = list(scenario.transit.open) + [s for ln in scenario.transit.lines for s in ln.stops]
+    if opened:
+        out.loc[out["name"].isin(opened), "status"] = "existing"
     if scenario.transit.close:
         out = out[~out["name"].isin(scenario.transit.close)]
     return out
@@ -223,6 +231,13 @@ def resolve_sites(
             "transit.open/close",
         )
     ]
+    for i, line in enumerate(scenario.transit.lines):
+        problems += [
+            f"{label}: {p}"
+            for p in _name_problems(
+                line.stops, layers.get("transit"), "transit", f"transit.lines[{i}].stops"
+            )
+        ]
     problems += [
         f"{label}: {p}"
         for p in _name_problems(scenario.green.remove, layers.get("green"), "green", "green.remove")
@@ -398,6 +413,82 @@ def _take_land(layer: gpd.GeoDataFrame | None, taken: shapely.Geometry) -> gpd.G
     return out
 
 
+def _apply_timetable(
+    scenario: Scenario,
+    transit: gpd.GeoDataFrame | None,
+    timetable: Timetable | None,
+    label: str,
+) -> Timetable | None:
+    """Return the timetable after the scenario's closed nodes, new lines and new headways."""
+    from arealanalyse.errors import ScenarioError
+    from arealanalyse.transit.scenario import (
+        LineStop,
+        add_line,
+        close_stop_places,
+        match_stop_places,
+        set_headway,
+    )
+
+    tc = scenario.transit
+    if timetable is None:
+        if tc.lines or tc.frequency:
+            what = "transit.lines" if tc.lines else "transit.frequency"
+            raise ScenarioValidationError(
+                [
+                    f"{label}: {what}: the study area has no timetable to change; add "
+                    "'timetables:' (a GTFS or NeTEx feed) to its catalogue"
+                ]
+            )
+        return None
+    tt = timetable
+    if transit is not None and len(transit):
+        matched = match_stop_places(transit, tt)
+        if tc.close:
+            closing = matched[transit["name"].isin(tc.close).to_numpy()]
+            tt = close_stop_places(tt, [int(c) for c in closing if c >= 0])
+    else:
+        matched = pd.Series(dtype=np.int64)
+    for i, line in enumerate(tc.lines):
+        assert transit is not None  # resolve_sites checked the names
+        wgs = transit.to_crs(4326)
+        stops = []
+        for name in line.stops:
+            row = transit.index[transit["name"] == name][0]
+            code = int(matched.get(row, -1))
+            if code >= 0:
+                pid: str | None = str(tt.stop_places["stop_place_id"].iloc[code])
+            elif "nsr_id" in transit.columns:
+                pid = str(transit.loc[row, "nsr_id"] or "") or None
+            else:
+                pid = None
+            g = wgs.geometry.loc[row].representative_point()
+            stops.append(LineStop(name, g.x, g.y, pid))
+        try:
+            tt = add_line(
+                tt,
+                stops,
+                line_id=line.id,
+                name=line.name or line.id,
+                mode=line.mode,
+                headway_min=line.headway_min,
+                hours=line.hours,
+                minutes_between_stops=line.minutes_between_stops,
+                weekdays_only=line.weekdays_only,
+            )
+        except ScenarioError as exc:
+            raise ScenarioValidationError([f"{label}: transit.lines[{i}]: {exc}"]) from None
+    for i, change in enumerate(tc.frequency):
+        try:
+            tt = set_headway(
+                tt, route=change.route, headway_min=change.headway_min, hours=change.hours
+            )
+        except ScenarioError as exc:
+            raise ScenarioValidationError(
+                [f"{label}: transit.frequency[{i}].route: {exc}"]
+            ) from None
+    return tt
+
+
 def apply_scenario(
     scenario: Scenario,
     layers: dict[str, gpd.GeoDataFrame],
@@ -405,6 +496,7 @@ def apply_scenario(
     *,
     sites: gpd.GeoDataFrame | None = None,
     settings: Settings | None = None,
+    timetable: Timetable | None = None,
 ) -> Applied:
     """Return new layers with the scenario applied; ``layers`` is never modified.
 
@@ -418,6 +510,9 @@ def apply_scenario(
         Sites from :func:`resolve_sites` (resolved here when not given).
     settings
         Run settings.
+    timetable
+        The study area's timetable; the scenario's transit changes give
+        :attr:`Applied.timetable` (``transit.lines``/``frequency`` need one).
     """
     s = resolve(settings)
     label = scenario.path.name if scenario.path else scenario.name
@@ -431,6 +526,7 @@ def apply_scenario(
         transit = _apply_transit(scenario, layers["transit"])
         assert transit is not None
         out["transit"] = transit
+    new_timetable = _apply_timetable(scenario, layers.get("transit"), timetable, label)
 
     # Rezoning (before sites, so lost floor space is the baseline's).
     rez_rows: list[dict[str, Any]] = []
@@ -568,5 +664,10 @@ def apply_scenario(
                 f"{scenario.name}:{prefix}:",
             )
     return Applied(
-        layers=out, sites=sites, rezonings=rezonings, rezone_geometries=rez_geoms, notes=notes
+        layers=out,
+        sites=sites,
+        rezonings=rezonings,
+        rezone_geometries=rez_geoms,
+        notes=notes,
+        timetable=new_timetable,
     )

@@ -135,7 +135,7 @@ class ScenarioResult:
         ]
         if not self.sites.empty:
             gpkg = self.sites.copy()
-            for col in ("dist_rail_m", "dist_e18_m", "dist_green_m"):
+            for col in ("dist_rail_m", "dist_e18_m", "dist_green_m", "dist_knutepunkt_m"):
                 gpkg[col] = gpkg[col].replace([np.inf], np.nan)
             written.append(write_geopackage({"sites": gpkg}, out / "sites.gpkg"))
         per_home = getattr(self.suite_after, "per_home", None)
@@ -166,6 +166,10 @@ class Evaluator:
         ``{label: sha256}`` of the files the baseline came from (for manifests).
     progress
         Called with a short message at each step.
+    timetable
+        The study area's timetable (:class:`arealanalyse.transit.Timetable`), or None. With one,
+        the suite adds the frequency metrics and the site table's ABC class uses frequency
+        (``settings.transit.abc_basis``); scenarios may add lines or change headways.
     """
 
     def __init__(
@@ -179,6 +183,7 @@ class Evaluator:
         settings: Settings | None = None,
         inputs: dict[str, str] | None = None,
         progress: Progress | None = None,
+        timetable: Any = None,
     ) -> None:
         from arealanalyse.metrics import AccessCache
 
@@ -194,6 +199,8 @@ class Evaluator:
         self._baseline_suite: Any = None
         self._baseline_extra: pd.DataFrame | None = None
         self._workplace_access: Any = None
+        self.timetable = timetable
+        self._baseline_service: gpd.GeoDataFrame | None = None
 
     @classmethod
     def from_catalogue(
@@ -227,6 +234,13 @@ class Evaluator:
             rasters[kind] = read_raster(rp, name=kind, settings=s) if rp is not None else None
             if rp is not None:
                 inputs[f"raster:{kind}:{rp.name}"] = _sha256(rp)
+        timetable = None
+        if cat.has_timetable:
+            say("Leser rutetabellen")
+            timetable = cat.timetable()
+            for path in cat.timetable_paths():
+                if path.is_file():
+                    inputs[f"timetable:{path.name}"] = _sha256(path)
         say(f"Bygger gangnettet ({len(layers.get('walk_network', []))} segmenter)")
         net = WalkNetwork.from_edges(layers["walk_network"], settings=s)
         return cls(
@@ -237,6 +251,7 @@ class Evaluator:
             settings=s,
             inputs=inputs,
             progress=say,
+            timetable=timetable,
         )
 
     # ------------------------------------------------------------------ pieces
@@ -245,19 +260,72 @@ class Evaluator:
             return scenario.abc.a_max_m, scenario.abc.b_max_m
         return self.settings.abc_a_max_m, self.settings.abc_b_max_m
 
-    def _suite(self, layers: dict[str, gpd.GeoDataFrame]) -> Any:
+    def _suite(
+        self, layers: dict[str, gpd.GeoDataFrame], service: gpd.GeoDataFrame | None = None
+    ) -> Any:
         from arealanalyse.metrics import run_suite
 
         return run_suite(
-            layers, self.net, settings=self.settings, cache=self.cache, euclidean=False
+            layers,
+            self.net,
+            settings=self.settings,
+            cache=self.cache,
+            euclidean=False,
+            service=service,
         )
+
+    def baseline_service(self) -> gpd.GeoDataFrame | None:
+        """Return the stop places' frequency measures of the baseline timetable (or None)."""
+        if self.timetable is None:
+            return None
+        if self._baseline_service is None:
+            from arealanalyse.transit import service_levels
+
+            self._baseline_service = service_levels(self.timetable, settings=self.settings)
+        return self._baseline_service
+
+    def service_after(self, applied: Applied) -> gpd.GeoDataFrame | None:
+        """Return the frequency measures after a scenario (the baseline's when unchanged)."""
+        if applied.timetable is None or applied.timetable is self.timetable:
+            return self.baseline_service()
+        from arealanalyse.transit import service_levels
+
+        return service_levels(applied.timetable, settings=self.settings)
 
     def baseline_suite(self) -> Any:
         """Return the metric suite on the baseline layers (computed once)."""
         if self._baseline_suite is None:
             self.progress("Beregner nøkkeltall for dagens situasjon")
-            self._baseline_suite = self._suite(self.layers)
+            self._baseline_suite = self._suite(self.layers, self.baseline_service())
         return self._baseline_suite
+
+    def _site_frequency(
+        self, sites: gpd.GeoDataFrame, service: gpd.GeoDataFrame | None, abc: tuple[float, float]
+    ) -> pd.DataFrame | None:
+        """Frequency-based ABC class, nearest knutepunkt and ÖV-Güteklasse of each site."""
+        if service is None or sites.empty:
+            return None
+        from arealanalyse.metrics import Accessibility
+        from arealanalyse.metrics.frequency import oev_classes
+        from arealanalyse.transit.classes import abc_from_distances
+
+        acc = Accessibility(self.net, sites, settings=self.settings, cache=self.cache, name="sites")
+        svc = service.to_crs(self.net.crs)
+
+        def dist(mask: np.ndarray, key: str) -> pd.Series:
+            if not mask.any():
+                return pd.Series(np.inf, index=sites.index)
+            return acc.distance_to(svc.loc[mask], key=key, max_distance_m=SITE_SEARCH_M)
+
+        knut = dist(svc["knutepunkt"].to_numpy(dtype=bool), "knutepunkt")
+        high = dist(svc["frequent_high"].to_numpy(dtype=bool), "frequent_high")
+        return pd.DataFrame(
+            {
+                "abc_class": abc_from_distances(knut, high, a_max_m=abc[0], b_max_m=abc[1]),
+                "dist_knutepunkt_m": knut.round(1),
+                "oev_class": oev_classes(acc, svc, settings=self.settings),
+            }
+        )
 
     def _rail_distance(
         self, points: gpd.GeoDataFrame, transit: gpd.GeoDataFrame | None, *, limit: float
@@ -336,9 +404,17 @@ class Evaluator:
         if sites is None:
             sites = self.check(scenario)
         self.progress(f"{scenario.name}: legger inn {len(sites)} tomter og endringer")
-        applied: Applied = apply_scenario(scenario, self.layers, sites=sites, settings=s)
+        applied: Applied = apply_scenario(
+            scenario, self.layers, sites=sites, settings=s, timetable=self.timetable
+        )
+        service_after = self.service_after(applied)
         self.progress(f"{scenario.name}: tomtetabell")
         dist = self._rail_distance(sites, applied.layers.get("transit"), limit=SITE_SEARCH_M)
+        frequency = (
+            self._site_frequency(sites, service_after, self._abc(scenario))
+            if s.transit.abc_basis == "frequency"
+            else None
+        )
         table = site_table(
             sites,
             applied.layers,
@@ -347,12 +423,13 @@ class Evaluator:
             noise=self.noise,
             slope=self.slope,
             abc=self._abc(scenario),
+            frequency=frequency,
         )
         before_suite = self.baseline_suite()
         if self._baseline_extra is None:
             self._baseline_extra = self._extra_metrics(self.layers)
         self.progress(f"{scenario.name}: nøkkeltall etter")
-        after_suite = self._suite(applied.layers)
+        after_suite = self._suite(applied.layers, service_after)
         before = self._metric_frame(before_suite, self._baseline_extra)
         after = self._metric_frame(after_suite, self._extra_metrics(applied.layers))
         merged = before.merge(
@@ -515,16 +592,21 @@ def validate_files(
         except ScenarioError as exc:
             out[key] = list(getattr(exc, "problems", [str(exc)]))
     light: dict[str, dict[str, gpd.GeoDataFrame]] = {}
+    cats: dict[str, Any] = {}
     for key, sc in loaded.items():
         assert sc.catalogue is not None
         if sc.catalogue not in light:
             say(f"Leser studieområdet {Path(sc.catalogue).name}")
             cat = load_catalogue(Path(sc.catalogue), settings=settings)
+            cats[sc.catalogue] = cat
             light[sc.catalogue] = {k: cat.layer(k) for k in CHECK_KINDS if cat.has(k)}
         layers = light[sc.catalogue]
         try:
             sites = resolve_sites(sc, layers, settings=settings)
-            apply_scenario(sc, layers, sites=sites, settings=settings)
+            timetable = None
+            if sc.transit.lines or sc.transit.frequency:  # only these need the timetable
+                timetable = cats[sc.catalogue].timetable()
+            apply_scenario(sc, layers, sites=sites, settings=settings, timetable=timetable)
         except ArealanalyseError as exc:
             out[key] = list(getattr(exc, "problems", [str(exc)]))
     return out

@@ -55,8 +55,10 @@ from arealanalyse.scenarios.messages import format_error
 from arealanalyse.yamlfiles import read_yaml
 
 __all__ = [
+    "FrequencyChange",
     "GreenAdd",
     "GreenChanges",
+    "NewLine",
     "Period",
     "Rezone",
     "Scenario",
@@ -240,11 +242,62 @@ class Rezone(_Located):
         return v
 
 
+def _check_hours(v: tuple[str, str]) -> tuple[str, str]:
+    from arealanalyse.transit.timetable import parse_clock
+
+    start, end = parse_clock(v[0]), parse_clock(v[1])  # ValueError says how to write a time
+    if end <= start:
+        raise ValueError(f"hours {v[0]}-{v[1]} end before they start; swap them")
+    return v
+
+
+class NewLine(_Strict):
+    """A new transit line (e.g. Fornebubanen): stops by name, a headway, service hours."""
+
+    id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.:-]+$", description="Line id.")
+    name: str = Field("", description="Public name, e.g. 'Fornebubanen'.")
+    mode: Literal["rail", "metro", "tram", "bus", "ferry"]
+    stops: list[str] = Field(
+        min_length=2, description="Names of transit-layer nodes (existing or planned), in order."
+    )
+    headway_min: float = Field(gt=0, le=240, description="Minutes between departures each way.")
+    hours: tuple[str, str] = Field(("05:30", "24:30"), description="First and last departure.")
+    minutes_between_stops: float | None = Field(
+        None, gt=0, description="Running time per stop gap (default: from distance and speed)."
+    )
+    weekdays_only: bool = False
+
+    @field_validator("hours")
+    @classmethod
+    def _hours(cls, v: tuple[str, str]) -> tuple[str, str]:
+        return _check_hours(v)
+
+
+class FrequencyChange(_Strict):
+    """A new headway for an existing route of the timetable, in a period of the day."""
+
+    route: str = Field(min_length=1, description="route_id or public line name, e.g. '150'.")
+    headway_min: float = Field(gt=0, le=240, description="Minutes between departures each way.")
+    hours: tuple[str, str] = Field(("06:00", "20:00"), description="Period the headway applies.")
+
+    @field_validator("hours")
+    @classmethod
+    def _hours(cls, v: tuple[str, str]) -> tuple[str, str]:
+        return _check_hours(v)
+
+
 class TransitChanges(_Strict):
-    """Transit nodes that open (planned → existing) or close, by name."""
+    """Transit nodes that open (planned → existing) or close, new lines and new headways.
+
+    ``lines`` and ``frequency`` change the study area's timetable (a catalogue with
+    ``timetables``); the frequency classes, knutepunkter and frequency-based ABC classes follow.
+    Nodes a new line serves open with it.
+    """
 
     open: list[str] = Field(default_factory=list)
     close: list[str] = Field(default_factory=list)
+    lines: list[NewLine] = Field(default_factory=list)
+    frequency: list[FrequencyChange] = Field(default_factory=list)
 
 
 class GreenAdd(_Located):

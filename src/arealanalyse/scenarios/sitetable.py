@@ -3,7 +3,9 @@
 Columns (:data:`SITE_TABLE_COLUMNS`, a contract with :mod:`arealanalyse.rules`): floor space and
 jobs, walking distance to rail/metro and ABC class, the named area the site lies in, farmland and
 green area taken, road noise and slope (zonal statistics of the rasters), distances to the E18 and
-to green areas, and the zoning category. ``docs/scenarios.md`` describes each column.
+to green areas, and the zoning category; with a timetable, the ABC class uses frequency and the
+site's ÖV-Güteklasse and walking distance to the nearest knutepunkt are added.
+``docs/scenarios.md`` describes each column.
 """
 
 from __future__ import annotations
@@ -66,6 +68,10 @@ SITE_TABLE_COLUMNS: tuple[str, ...] = (
     "dist_e18_m",
     "dist_green_m",
     "zone_category",
+    "abc_basis",
+    "abc_class_distance",
+    "dist_knutepunkt_m",
+    "oev_class",
     "geometry",
 )
 
@@ -123,18 +129,37 @@ def site_table(
     noise: Raster | None,
     slope: Raster | None,
     abc: tuple[float, float],
+    frequency: pd.DataFrame | None = None,
 ) -> gpd.GeoDataFrame:
     """Assemble the site table (columns :data:`SITE_TABLE_COLUMNS`), indexed like ``sites``.
 
     Land taken (farmland per AR5 class, green) is measured against the *baseline* layers; the
     distance to green uses the green areas *after* the scenario (what the sites did not take).
+
+    ``frequency`` (from a timetable: ``abc_class``, ``dist_knutepunkt_m``, ``oev_class`` per
+    site) makes ``abc_class`` frequency-based (``abc_basis`` ``frequency``; A near a
+    knutepunkt, B near frequent rail/metro/tram); ``abc_class_distance`` always keeps the class
+    by distance to rail/metro alone.
     """
     from arealanalyse.metrics.landtake import land_take
 
     t = sites.copy()
     t["area_m2"] = t.geometry.area.round(1)
     t["dist_rail_m"] = dist_rail_m.reindex(t.index).round(1)
-    t["abc_class"] = [abc_class(d, a_max_m=abc[0], b_max_m=abc[1]) for d in t["dist_rail_m"]]
+    t["abc_class_distance"] = [
+        abc_class(d, a_max_m=abc[0], b_max_m=abc[1]) for d in t["dist_rail_m"]
+    ]
+    if frequency is not None:
+        f = frequency.reindex(t.index)
+        t["abc_class"] = f["abc_class"].to_numpy()
+        t["abc_basis"] = "frequency"
+        t["dist_knutepunkt_m"] = f["dist_knutepunkt_m"].to_numpy()
+        t["oev_class"] = f["oev_class"].fillna("").to_numpy()
+    else:
+        t["abc_class"] = t["abc_class_distance"]
+        t["abc_basis"] = "distance"
+        t["dist_knutepunkt_m"] = np.nan
+        t["oev_class"] = ""
     areas = baseline_layers.get("areas")
     picks = _largest_overlap(t.geometry, areas, "name")
     if areas is not None and "area_type" in areas:
