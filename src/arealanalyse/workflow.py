@@ -70,6 +70,10 @@ HEADLINE_METRICS: tuple[str, ...] = (
     "daily_services_400m_dwellings",
     "transit_400m_dwellings",
     "sdg_11_2_1_population",
+    "sdg_11_2_1_frequent_population",
+    "oev_class_A_dwellings",
+    "oev_class_B_dwellings",
+    "knutepunkter",
     "jobs_within_1000m_rail_metro",
 )
 
@@ -208,10 +212,20 @@ def study_map(
     sources: Sequence[Any] = (),
     lang: Lang = "nb",
     settings: Settings | None = None,
+    service: Any = None,
 ) -> Any:
-    """Draw the study-area map of canonical layers, with walk areas when a network is given."""
+    """Draw the study-area map of canonical layers, with walk areas when a network is given.
+
+    ``service`` (stop places with frequency measures, :func:`arealanalyse.transit.service_levels`)
+    adds the stop places by station category and, with a network, the ÖV-Güteklassen areas.
+    """
     from arealanalyse import maps
 
+    classes = None
+    if service is not None and net is not None and len(service):
+        from arealanalyse.transit.catchments import oev_class_areas
+
+        classes = oev_class_areas(service, net, settings=settings)
     return maps.study_area_map(
         {k: v for k, v in layers.items() if k in MAP_KINDS},
         title=title,
@@ -219,6 +233,8 @@ def study_map(
         sources=sources,
         service_areas=transit_walk_areas(layers.get("transit"), net, settings=settings),
         lang=lang,
+        oev_classes=classes,
+        stop_places=service,
     )
 
 
@@ -268,13 +284,20 @@ def _ensure_demo(catalogue: Path, say: Progress) -> None:
 
     cat = load_catalogue(catalogue)
     missing = [k for k in cat.kinds if not cat.source_path(k).exists()]
+    feeds = [p for p in cat.timetable_paths() if not p.exists()]
     if not cat.synthetic:
         if missing:
             raise CatalogueError(
                 f"Catalogue {catalogue.name!r}: the source of {missing[0]!r} "
                 f"({cat.source_path(missing[0])}) does not exist; fetch or copy the data first."
             )
+        if feeds:
+            raise CatalogueError(
+                f"Catalogue {catalogue.name!r}: the timetable {str(feeds[0])!r} does not exist; "
+                "download the feed (e.g. from Entur) or remove it from 'timetables'."
+            )
         return
+    missing += [p.name for p in feeds]
     from arealanalyse.demo import build_demo, demo_is_current, revised_plan_path
 
     gpkgs = {cat.source_path(k) for k in cat.kinds if cat.source_path(k).suffix == ".gpkg"}
@@ -419,7 +442,12 @@ def run_main_job(
     common: dict[str, Any] = {"synthetic": cat.synthetic, "sources": cat.sources, "lang": lang}
     boundary = evaluator.layers.get("boundary")
     study = study_map(
-        evaluator.layers, net=evaluator.net, title=cat.title, settings=evaluator.settings, **common
+        evaluator.layers,
+        net=evaluator.net,
+        title=cat.title,
+        settings=evaluator.settings,
+        service=evaluator.baseline_service(),
+        **common,
     )
     baseline_maps = {
         "study": maps.save_map(study, out / "baseline" / "kart.html", offline=offline),

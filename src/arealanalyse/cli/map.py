@@ -96,6 +96,10 @@ def _catalogue_map(path: Path, lang: Lang, status: Any) -> Any:
             net = WalkNetwork.from_catalogue(cat, settings=cat.settings)
         except NetworkError as exc:
             _console.print(f"[yellow]note:[/] no walk areas: {exc}")
+    service = None
+    if cat.has_timetable:
+        status.update("Leser rutetabellen …" if lang == "nb" else "Reading the timetable …")
+        service = cat.service_levels()
     status.update("Tegner kartet …" if lang == "nb" else "Drawing the map …")
     return study_map(
         layers,
@@ -105,6 +109,7 @@ def _catalogue_map(path: Path, lang: Lang, status: Any) -> Any:
         sources=cat.sources,
         lang=lang,
         settings=cat.settings,
+        service=service,
     )
 
 

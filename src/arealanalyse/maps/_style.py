@@ -77,6 +77,26 @@ TRANSIT_COLOURS: Final[dict[str, str]] = {
     "bus": "#1f5fa8",
     "ferry": "#138d90",
 }
+#: ÖV-Güteklassen A (best) to F (ColorBrewer RdYlGn, 6 classes, reversed).
+OEV_CLASS_COLOURS: Final[dict[str, str]] = {
+    "A": "#1a9850",
+    "B": "#91cf60",
+    "C": "#d9ef8b",
+    "D": "#fee08b",
+    "E": "#fc8d59",
+    "F": "#d73027",
+}
+#: ÖV-Güteklassen station categories I (best) to VII; 0 = no category.
+OEV_CATEGORY_COLOURS: Final[dict[int, str]] = {
+    0: "#9e9e9e",
+    1: "#00441b",
+    2: "#1a9850",
+    3: "#66bd63",
+    4: "#d9a400",
+    5: "#f46d43",
+    6: "#d73027",
+    7: "#8c1010",
+}
 WALK_AREA_COLOUR: Final = "#1f78b4"
 E18_COLOUR: Final = "#d62d20"
 BOUNDARY_COLOUR: Final = "#222222"
@@ -142,6 +162,8 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         "abc_class": "ABC-klasse",
         "verdict": "Vurdering",
         "scenario_outline": "Scenario (omriss)",
+        "oev_classes": "Kollektivklasser (ÖV-Güteklassen)",
+        "stop_places": "Holdeplasser etter frekvens",
     },
     "en": {
         "banner": "SYNTHETIC DEMO DATA – not real conditions (syntetiske demodata)",
@@ -177,6 +199,8 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         "abc_class": "ABC class",
         "verdict": "Verdict",
         "scenario_outline": "Scenario (outline)",
+        "oev_classes": "Public-transport classes (ÖV-Güteklassen)",
+        "stop_places": "Stop places by frequency",
     },
 }
 
@@ -197,7 +221,6 @@ ABC_LABELS: Final[dict[str, dict[str, str]]] = {
         "C": "C – car-oriented",
     },
 }
-
 #: Labels of known columns (popups and layer names); unknown columns get a tidied name.
 COLUMN_LABELS: Final[dict[str, dict[str, str]]] = {
     "nb": {
@@ -241,6 +264,12 @@ COLUMN_LABELS: Final[dict[str, dict[str, str]]] = {
         "share_within_500m_bus": "Andel boliger innen 500 m fra bussholdeplass",
         "share_within_1000m_rail": "Andel boliger innen 1000 m fra tog/T-bane",
         "share_sdg_11_2_1": "Andel boliger nær kollektivtilbud (SDG 11.2.1)",
+        "share_sdg_11_2_1_frequent": "Andel boliger nær hyppig kollektivtilbud (SDG 11.2.1)",
+        "share_oev_class_ab": "Andel boliger i kollektivklasse A eller B (ÖV-Güteklassen)",
+        "oev_class": "Kollektivklasse (ÖV-Güteklasse)",
+        "abc_class_distance": "ABC-klasse etter avstand alene",
+        "abc_basis": "ABC-klasse beregnet etter",
+        "dist_knutepunkt_m": "Gangavstand til knutepunkt (m)",
     },
     "en": {
         "name": "Name",
@@ -283,6 +312,12 @@ COLUMN_LABELS: Final[dict[str, dict[str, str]]] = {
         "share_within_500m_bus": "Share of homes within 500 m of a bus stop",
         "share_within_1000m_rail": "Share of homes within 1000 m of rail/metro",
         "share_sdg_11_2_1": "Share of homes with convenient access to transit (SDG 11.2.1)",
+        "share_sdg_11_2_1_frequent": "Share of homes near frequent transit (SDG 11.2.1)",
+        "share_oev_class_ab": "Share of homes in public-transport class A or B (ÖV-Güteklassen)",
+        "oev_class": "Public-transport class (ÖV-Güteklasse)",
+        "abc_class_distance": "ABC class by distance alone",
+        "abc_basis": "ABC class based on",
+        "dist_knutepunkt_m": "Walk to knutepunkt (m)",
     },
 }
 
@@ -325,6 +360,20 @@ def column_label(column: str, lang: Lang, labels: Mapping[str, str] | None = Non
         dist = dist.replace("m", " m") if dist.endswith("m") else dist
         return f"{words['prefix']} {dist} {words['of']} {name}"
     return column.replace("_", " ").strip().capitalize()
+
+
+def oev_class_label(letter: str, lang: Lang) -> str:
+    """Legend label of an ÖV-Güteklasse.
+
+    Examples
+    --------
+    >>> oev_class_label("A", "nb"), oev_class_label("F", "en")
+    ('A – svært god kollektivdekning', 'F – marginal public transport')
+    """
+    if lang == "en":
+        words = ("very good", "good", "medium", "poor", "very poor", "marginal")
+        return f"{letter} – {words['ABCDEF'.index(letter)]} public transport"
+    return f"{letter} – {codes.OEV_CLASSES.get(letter, letter).lower()}"
 
 
 def zoning_label(category: str, lang: Lang) -> str:
@@ -374,8 +423,13 @@ def format_value(column: str, value: Any, lang: Lang) -> str:
     if isinstance(value, str):
         if column == "verdict" or column.startswith(("verdict_", "rule_")):
             return VERDICT_LABELS[lang].get(value, value)
-        if column == "abc_class":
+        if column in ("abc_class", "abc_class_distance"):
             return ABC_LABELS[lang].get(value, value)
+        if column == "oev_class" and value:
+            return oev_class_label(value, lang)
+        if column == "abc_basis":
+            words = {"frequency": "frekvens (rutetabell)", "distance": "avstand til tog/T-bane"}
+            return words.get(value, value) if lang == "nb" else value
         if column in ("zone_category", "from_category", "to_category"):
             return zoning_label(value, lang)
         if column in ("in_area_type", "area_type") and lang == "nb":

@@ -46,7 +46,10 @@ POPUP_ORDER: tuple[str, ...] = (
     "farmland_daa",
     "green_daa",
     "abc_class",
+    "abc_basis",
+    "oev_class",
     "dist_rail_m",
+    "dist_knutepunkt_m",
     "in_area",
     "verdict",
 )

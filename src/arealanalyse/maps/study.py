@@ -23,6 +23,7 @@ from arealanalyse.maps._base import (
     poly_style,
 )
 from arealanalyse.maps._style import Lang
+from arealanalyse.maps.transit import add_oev_classes, add_stop_places
 
 __all__ = ["study_area_map"]
 
@@ -340,6 +341,8 @@ def study_area_map(
     lang: Lang = "nb",
     subtitle: str = "",
     simplify_m: float = SIMPLIFY_M,
+    oev_classes: gpd.GeoDataFrame | None = None,
+    stop_places: gpd.GeoDataFrame | None = None,
 ) -> folium.Map:
     """Map of a study area with each canonical layer in its own toggleable layer.
 
@@ -370,6 +373,12 @@ def study_area_map(
         A line under the title.
     simplify_m
         Display simplification tolerance in metres.
+    oev_classes
+        ÖV-Güteklassen polygons (:func:`arealanalyse.transit.catchments.oev_class_areas`),
+        drawn in class colours A-F.
+    stop_places
+        Stop places with frequency measures (:func:`arealanalyse.transit.service_levels`):
+        coloured by station category, knutepunkter larger, departures in the popups.
 
     Returns
     -------
@@ -395,9 +404,11 @@ def study_area_map(
     _farmland(b, get("farmland"), simplify_m)
     _green(b, get("green"), simplify_m)
     _areas(b, get("areas"), simplify_m)
+    add_oev_classes(b, oev_classes, simplify_m)
     _walk_areas(b, service_areas, get("transit"), simplify_m)
     _boundary(b, get("boundary"), simplify_m)
     _e18(b, get("roads"), simplify_m)
     _transit(b, get("transit"), buses=True)
     _transit(b, get("transit"), buses=False)
+    add_stop_places(b, stop_places)
     return b.build()
