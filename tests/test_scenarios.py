@@ -831,3 +831,21 @@ def test_problems_in_inherited_sites_name_the_parent_file(tmp_path: Path) -> Non
         "c.yaml: sites[0].year: 2035 is outside the period 2026-2030; move it inside or widen "
         "the period",
     ]
+
+
+@pytest.mark.slow
+def test_story_frequency_based_abc_and_classes(shipped_results: dict) -> None:
+    """The demo has a (synthetic) timetable: the site table's ABC class uses frequency."""
+    k = shipped_results["knutepunkt"].sites.set_index("site_id")
+    assert (k["abc_basis"] == "frequency").all()
+    assert k.loc["lysaker-stasjon", "abc_class"] == "A"  # at the Lysaker knutepunkt
+    assert k.loc["lysaker-stasjon", "dist_knutepunkt_m"] <= 600
+    f = shipped_results["fornebubanen"].sites.set_index("site_id")
+    # Fornebubanen every 5 minutes lifts Fornebu nord's ABC and ÖV class
+    assert f.loc["fornebu-nord", "abc_class"] < k.loc["fornebu-nord", "abc_class"]
+    assert f.loc["fornebu-nord", "oev_class"] < (k.loc["fornebu-nord", "oev_class"] or "Z")
+    m = shipped_results["fornebubanen"].metrics_before_after
+    assert m.loc["oev_class_A_jobs", "diff"] > 0 and m.loc["knutepunkter", "diff"] > 0
+    assert m.loc["sdg_11_2_1_frequent_population", "diff"] > 0
+    base = shipped_results["knutepunkt"].metrics_before_after
+    assert base.loc["knutepunkter", "diff"] == 0  # no transit change in knutepunkt
