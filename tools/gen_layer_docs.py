@@ -90,6 +90,11 @@ layers:                    # key = canonical kind
 rasters:
   dem: {path: dtm10.tif}
   noise: {path: stoy_lden.tif}
+timetables:                # optional: GTFS/NeTEx feeds for the frequency measures (transit.md)
+  date: 2026-03-03         # service date; default the feed's representative weekday
+  feeds:
+    - {path: gtfs/rb_norway-aggregated-gtfs.zip}
+    - {path: netex/rb_rut-aggregated-netex.zip, stop_places: transit}  # NeTEx: NSR positions
 ```
 
 | key (per layer) | meaning |
@@ -110,6 +115,12 @@ could not get, each with `layer`, `step`, `service`, `reason`, `supply` (how to 
 hand) and `status` (`failed`, `skipped` on request, or `not_available` from any open service).
 `layers check` lists them; they do not make it fail. See
 [data-sources.md](data-sources.md#when-a-service-fails).
+
+`timetables` names the study area's public-transport timetables (GTFS zip or folder, NeTEx zip,
+folder or XML; several feeds are merged, stop places with the same NSR id become one). Each feed
+has `path`, `format` (`auto`, `gtfs`, `netex`) and, for NeTEx without coordinates, `stop_places`:
+the catalogue layer whose `nsr_id` gives the positions. With it, the metric suite, the site
+table's ABC class and the maps use departures and frequency; see [transit.md](transit.md).
 
 Check a catalogue with `arealanalyse layers check layers/<area>.yaml`; inspect one file with
 `arealanalyse layers info PATH --kind KIND [--json]`.
