@@ -67,6 +67,7 @@ format: install
 bench: install
 	$(BIN)/python -m pip install -q -e ".[bench]"
 	$(BIN)/python bench/bench_scenarios.py --out bench
+	$(BIN)/python bench/bench_transit.py --out bench
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/osm_real.py
 

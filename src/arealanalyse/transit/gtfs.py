@@ -24,10 +24,11 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import IO
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from arealanalyse.errors import TimetableError
 from arealanalyse.layers.codes import route_type_mode
@@ -41,6 +42,14 @@ REQUIRED_FILES = ("stops.txt", "routes.txt", "trips.txt", "stop_times.txt")
 MAX_SERVICE_DAYS = 50_000_000
 
 
+def _header(src: FeedSource, name: str) -> list[str]:
+    """Return the column names of a table's first line, as written (quotes removed)."""
+    with src.open(name) as fh:
+        first = fh.readline()
+    text = first.decode("utf-8", errors="replace").lstrip("\ufeff").rstrip("\r\n")
+    return [c.strip('"') for c in text.split(",")]
+
+
 def _read(
     src: FeedSource,
     name: str,
@@ -49,63 +58,72 @@ def _read(
     optional: tuple[str, ...] = (),
     notes: list[str],
 ) -> pd.DataFrame:
-    """Read one GTFS table as text columns (stripped names); check the required columns."""
-    wanted = set(required) | set(optional)
+    """Read one GTFS table as text columns (stripped names); check the required columns.
 
-    def parse(fh: IO[bytes], encoding: str) -> pd.DataFrame:
-        return pd.read_csv(
-            fh,
-            dtype=str,
-            keep_default_na=False,
-            encoding=encoding,
-            usecols=lambda c: c.strip().lstrip("\ufeff") in wanted,
-            skipinitialspace=True,
-        )
-
+    The CSV is parsed by pyarrow (multi-threaded): a national ``stop_times.txt`` takes seconds.
+    """
     label = f"{src.label}: {name}"
-    df: pd.DataFrame | None = None
-    for encoding in ("utf-8-sig", "cp1252", "latin-1"):
-        try:
-            with src.open(name) as fh:
-                df = parse(fh, encoding)
-            if encoding != "utf-8-sig":
-                notes.append(
-                    f"{name} is not UTF-8 (as GTFS requires); read as {encoding} – check names "
-                    "with æ, ø and å"
-                )
-            break
-        except UnicodeDecodeError:
-            continue
-        except pd.errors.EmptyDataError:
-            raise TimetableError(f"{label} is empty; a GTFS table needs a header row.") from None
-        except (pd.errors.ParserError, ValueError) as exc:
-            first = str(exc).strip().splitlines()[0]
-            raise TimetableError(f"{label} is not valid CSV ({first}); fix the file.") from None
-    assert df is not None
-    df.columns = [c.strip().lstrip("\ufeff") for c in df.columns]
-    missing = [c for c in required if c not in df.columns]
+    header = _header(src, name)
+    if header == [""]:
+        raise TimetableError(f"{label} is empty; a GTFS table needs a header row.")
+    stripped = [h.strip() for h in header]
+    missing = [c for c in required if c not in stripped]
     if missing:
         raise TimetableError(
             f"{label} lacks the column(s) {', '.join(missing)}; a GTFS {name} needs "
             f"{', '.join(required)}."
         )
+    wanted = set(required) | set(optional)
+    usecols = [h for h, c in zip(header, stripped, strict=True) if c in wanted]
+    df: pd.DataFrame | None = None
+    for encoding in ("utf-8", "cp1252", "latin-1"):
+        try:
+            with src.open(name) as fh:
+                df = pd.read_csv(
+                    fh,
+                    dtype=str,
+                    keep_default_na=False,
+                    encoding=encoding,
+                    usecols=usecols,
+                    engine="pyarrow",
+                )
+        except pd.errors.EmptyDataError:
+            raise TimetableError(f"{label} is empty; a GTFS table needs a header row.") from None
+        except (pd.errors.ParserError, ValueError, UnicodeDecodeError) as exc:
+            text = str(exc).strip()
+            first = text.splitlines()[0] if text else type(exc).__name__
+            if isinstance(exc, UnicodeDecodeError) or "utf8" in first.lower():
+                continue  # not UTF-8: try the next encoding
+            raise TimetableError(f"{label} is not valid CSV ({first}); fix the file.") from None
+        if encoding != "utf-8":
+            notes.append(
+                f"{name} is not UTF-8 (as GTFS requires); read as {encoding} – check names "
+                "with æ, ø and å"
+            )
+        break
+    assert df is not None
+    df.columns = [str(c).strip().lstrip("\ufeff") for c in df.columns]
     for c in df.columns:
         df[c] = df[c].str.strip()
     return df
 
 
+def _numbers(values: pd.Series, pattern: str) -> np.ndarray:
+    """Float array of the named groups of ``pattern`` in each text (NaN where it does not match)."""
+    m = pc.extract_regex(pa.array(values, type=pa.large_string()), pattern)
+    return np.column_stack(
+        [
+            pc.cast(pc.struct_field(m, [i]), pa.int64()).to_numpy(zero_copy_only=False)
+            for i in range(m.type.num_fields)
+        ]
+    ).astype(np.float64)
+
+
 def _clock(values: pd.Series, *, label: str, column: str) -> np.ndarray:
     """Seconds of ``H:MM:SS``/``HH:MM:SS`` texts (NaN where empty); bad values are an error."""
+    hms = _numbers(values, r"^(?P<h>\d{1,3}):(?P<m>[0-5]\d):(?P<s>[0-5]\d)$")
     empty = (values == "").to_numpy()
-    parts = values.str.split(":", n=2, expand=True)
-    if parts.shape[1] < 3:
-        parts = parts.reindex(columns=[0, 1, 2])
-    h = pd.to_numeric(parts[0], errors="coerce").to_numpy(dtype=np.float64)
-    m = pd.to_numeric(parts[1], errors="coerce").to_numpy(dtype=np.float64)
-    s = pd.to_numeric(parts[2], errors="coerce").to_numpy(dtype=np.float64)
-    two = (parts[1].str.len() == 2).to_numpy() & (parts[2].str.len() == 2).to_numpy()
-    ok = ~np.isnan(h) & ~np.isnan(m) & ~np.isnan(s) & two & (m < 60) & (s < 60) & (h >= 0)
-    bad = ~empty & ~ok
+    bad = ~empty & np.isnan(hms[:, 0])
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         raise TimetableError(
@@ -113,7 +131,7 @@ def _clock(values: pd.Series, *, label: str, column: str) -> np.ndarray:
             f"(minutes and seconds 00–59; hours may pass 24); {int(bad.sum())} such value(s); "
             "fix the feed."
         )
-    out = h * 3600 + m * 60 + s
+    out = hms[:, 0] * 3600 + hms[:, 1] * 60 + hms[:, 2]
     out[empty] = np.nan
     return out
 
@@ -442,7 +460,7 @@ def read_gtfs(path: str | os.PathLike[str], /, *, name: str | None = None) -> Ti
         _unknown(st["trip_id"], trip_code.index, label=sl, column="trip_id", defined_in="trips.txt")
         stop_index = pd.Index(stops["stop_id"])
         _unknown(st["stop_id"], stop_index, label=sl, column="stop_id", defined_in="stops.txt")
-        seq = pd.to_numeric(st["stop_sequence"], errors="coerce")
+        seq = pd.Series(_numbers(st["stop_sequence"], r"^(?P<n>\d{1,9})$")[:, 0])
         if seq.isna().any():
             i = int(np.flatnonzero(seq.isna().to_numpy())[0])
             raise TimetableError(
@@ -454,7 +472,7 @@ def read_gtfs(path: str | os.PathLike[str], /, *, name: str | None = None) -> Ti
         time_s = np.where(np.isnan(dep), arr, dep)
         calls = pd.DataFrame(
             {
-                "trip": trip_code.loc[st["trip_id"].to_numpy()].to_numpy(),
+                "trip": trip_code.index.get_indexer(pd.Index(st["trip_id"])),
                 "seq": seq.to_numpy(dtype=np.int64),
                 "place": stop_place_code[stop_index.get_indexer(st["stop_id"])],
                 "time_s": time_s,
