@@ -256,12 +256,15 @@ results = {name: evaluator.evaluate(s) for name, s in scenarios.items()}
     md("""
 ## The site table of *knutepunkt*
 
-Each site gets its walking distance to rail/metro, ABC class (A ≤ 600 m, B ≤ 1,000 m, else C),
-the strategic area it lies in, farmland and green area taken (daa), road noise and slope.
+Each site gets its walking distance to rail/metro, its ABC class, the strategic area it lies in,
+farmland and green area taken (daa), road noise and slope. The demo has a (synthetic) timetable,
+so the ABC class uses frequency (`abc_basis`): A within 600 m of a kollektivknutepunkt, B within
+1,000 m of one or of rail/metro running every 15 minutes or better, else C; `abc_class_distance`
+is the class by distance alone, `oev_class` the site's ÖV-Güteklasse (docs/transit.md).
 """),
     code("""
-site_cols = ["site_id", "use", "bra_m2", "jobs", "dist_rail_m", "abc_class", "in_area",
-             "farmland_daa", "noise_max_db"]
+site_cols = ["site_id", "use", "bra_m2", "jobs", "dist_rail_m", "abc_class",
+             "abc_class_distance", "oev_class", "in_area", "farmland_daa", "noise_max_db"]
 results["knutepunkt"].sites[site_cols]
 """),
     md("""

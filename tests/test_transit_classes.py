@@ -464,3 +464,31 @@ def test_metrics_on_the_demo_report_class_shares(demo_catalogue: Path, tmp_path,
     assert 0 < summary["sdg_11_2_1_frequent_population"] < summary["sdg_11_2_1_population"]
     assert data["timetable"]["date"] == "2026-01-02"
     assert (tmp_path / "stop_places.csv").is_file()
+
+
+def test_closing_a_station_removes_its_departures(tworld: Path) -> None:
+    folder = tworld.parent
+    closed = write_scenario(folder, "stengt", {"transit": {"close": ["Stasjon A"]}})
+    assert validate_files([closed]) == {str(closed): []}
+    ev = Evaluator.from_catalogue(tworld)
+    m = ev.evaluate(load_scenario(closed)).metrics_before_after
+    # Stasjon A (no nsr_id) matches the timetable's stop place by name and position
+    assert m.loc["knutepunkter", "before"] == 2 and m.loc["knutepunkter", "after"] == 0
+    assert m.loc["stop_places_served", "diff"] == -1
+
+
+def test_study_map_shows_the_classes(tworld: Path, tmp_path: Path) -> None:
+    from arealanalyse.maps import save_map
+    from arealanalyse.workflow import study_map
+
+    cat = load_catalogue(tworld)
+    net = WalkNetwork.from_catalogue(cat)
+    m = study_map(
+        cat.load_all(), net=net, title="t", settings=cat.settings, service=cat.service_levels()
+    )
+    assert {"Kollektivklasser (ÖV-Güteklassen)", "Holdeplasser etter frekvens"} <= set(
+        m.arealanalyse_layers
+    )
+    text = save_map(m, tmp_path / "kart.html").read_text(encoding="utf-8")
+    assert "A – svært god kollektivdekning" in text and "Kategori II" in text
+    assert "Knutepunkt" in text
