@@ -203,3 +203,17 @@ def test_walk_areas_only_around_open_nodes() -> None:
     only_bus = transit_walk_areas(transit[transit["mode"] != "rail"], net)
     assert list(only_bus.index) == [2]  # no open node: the existing bus stop, not the planned one
     assert transit_walk_areas(transit.iloc[0:0], net) is None
+
+
+def test_the_main_job_uses_the_demo_timetable(job) -> None:
+    """The synthetic GTFS feed drives the frequency classes, their areas and the study map."""
+    import geopandas as gpd
+
+    assert "knutepunkter" in set(job.baseline_summary["metric"])
+    assert "sdg_11_2_1_frequent_population" in job.headline().index
+    areas = gpd.read_file(job.out_dir / "baseline" / "oev_classes.gpkg")
+    assert set(areas["oev_class"]) <= set("ABCDEF") and len(areas) >= 4
+    html = job.baseline_maps["study"].read_text(encoding="utf-8")
+    assert "Kollektivklasser (ÖV-Güteklassen)" in html and "Holdeplasser etter frekvens" in html
+    sites = pd.read_csv(job.out_dir / "scenarios" / "knutepunkt" / "sites.csv")
+    assert (sites["abc_basis"] == "frequency").all()

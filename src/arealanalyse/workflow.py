@@ -9,7 +9,9 @@ Everything is written under ``out_dir`` with an ``index.html`` linking it all::
       index.html                 links to everything below, with the headline numbers
       summary.json               the same numbers for machines
       baseline/                  metric suite: metrics.gpkg, summary.csv, per_cell.csv, ...
-      baseline/kart.html         study-area map (zoning, farmland, green, transit walk areas, E18)
+      baseline/kart.html         study-area map (zoning, farmland, green, transit walk areas, E18,
+                                 ÖV-Güteklassen and stop places when there is a timetable)
+      baseline/oev_classes.gpkg  ÖV-Güteklassen areas A-F on the walk network (timetable only)
       baseline/tilgang.html      access choropleth on the 250 m grid
       scenarios/<name>/          before/after metrics, site table, totals, surfaces, provenance
       scenarios/<name>/kart.html sites coloured by verdict, baseline/scenario/difference layers
@@ -213,16 +215,17 @@ def study_map(
     lang: Lang = "nb",
     settings: Settings | None = None,
     service: Any = None,
+    classes: Any = None,
 ) -> Any:
     """Draw the study-area map of canonical layers, with walk areas when a network is given.
 
     ``service`` (stop places with frequency measures, :func:`arealanalyse.transit.service_levels`)
-    adds the stop places by station category and, with a network, the ÖV-Güteklassen areas.
+    adds the stop places by station category and, with a network, the ÖV-Güteklassen areas
+    (``classes``, computed here when not given).
     """
     from arealanalyse import maps
 
-    classes = None
-    if service is not None and net is not None and len(service):
+    if classes is None and service is not None and net is not None and len(service):
         from arealanalyse.transit.catchments import oev_class_areas
 
         classes = oev_class_areas(service, net, settings=settings)
@@ -441,12 +444,23 @@ def run_main_job(
     say("Tegner basiskartene")
     common: dict[str, Any] = {"synthetic": cat.synthetic, "sources": cat.sources, "lang": lang}
     boundary = evaluator.layers.get("boundary")
+    service = evaluator.baseline_service()
+    classes = None
+    if service is not None and len(service):
+        from arealanalyse.io import write_geopackage
+        from arealanalyse.transit.catchments import oev_class_areas
+
+        say("Tegner kollektivklassene (ÖV-Güteklassen)")
+        classes = oev_class_areas(service, evaluator.net, settings=evaluator.settings)
+        if len(classes):
+            write_geopackage({"oev_classes": classes}, out / "baseline" / "oev_classes.gpkg")
     study = study_map(
         evaluator.layers,
         net=evaluator.net,
         title=cat.title,
         settings=evaluator.settings,
-        service=evaluator.baseline_service(),
+        service=service,
+        classes=classes,
         **common,
     )
     baseline_maps = {
