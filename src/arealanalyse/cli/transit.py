@@ -118,10 +118,12 @@ def departures(
             _fmt_headways(heads),
         )
     out.print(tab)
-    more = f" (showing {len(table)})" if len(table) < total else ""
-    out.print(
-        f"{total} stop places with departures{more}; "
-        f"{int(result.table['departures'].sum()) if len(result.table) else 0} departures "
-        f"in {result.hours:g} h",
-        soft_wrap=True,
-    )
+    minutes = (result.end_s - result.start_s) / 60.0
+    span = f"{minutes / 60:g} h" if minutes % 60 == 0 else f"{minutes:g} min"
+    deps = int(shown.table["departures"].sum()) if len(shown.table) else 0
+    what = f"{total} stop place{'s' if total != 1 else ''} with departures"
+    if stop:
+        what += f" matching {stop!r} (of {len(result.table)})"
+    if len(table) < total:
+        what += f", {len(table)} shown"
+    out.print(f"{what}; {deps} departures shown in {span}", soft_wrap=True)
