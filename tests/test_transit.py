@@ -441,3 +441,112 @@ def test_other_bad_inputs(tmp_path: Path) -> None:
     stops_only.write_text("<PublicationDelivery><StopPlace id='a'/></PublicationDelivery>")
     with pytest.raises(TimetableError, match="no ServiceJourney"):
         read_netex(stops_only)
+
+
+# --------------------------------------------------------------------------- NeTEx with NSR quays
+NETEX_QUAYS = """<?xml version="1.0" encoding="utf-8"?>
+<PublicationDelivery xmlns="http://www.netex.org.uk/netex" version="1.0">
+ <dataObjects><CompositeFrame id="T:CompositeFrame:1"><frames>
+  <ServiceCalendarFrame id="T:SCF:1">
+   <dayTypes>
+    <DayType id="T:DayType:wk"><properties><PropertyOfDay>
+     <DaysOfWeek>Weekdays</DaysOfWeek></PropertyOfDay></properties></DayType>
+   </dayTypes>
+   <operatingPeriods>
+    <OperatingPeriod id="T:OP:1"><FromDate>2026-03-02T00:00:00</FromDate>
+     <ToDate>2026-03-08T00:00:00</ToDate></OperatingPeriod>
+   </operatingPeriods>
+   <operatingDays>
+    <OperatingDay id="T:OD:sat"><CalendarDate>2026-03-07</CalendarDate></OperatingDay>
+   </operatingDays>
+   <dayTypeAssignments>
+    <DayTypeAssignment id="T:DTA:1" order="1"><OperatingPeriodRef ref="T:OP:1"/>
+     <DayTypeRef ref="T:DayType:wk"/></DayTypeAssignment>
+    <DayTypeAssignment id="T:DTA:2" order="2"><Date>2026-03-04</Date>
+     <DayTypeRef ref="T:DayType:wk"/><isAvailable>false</isAvailable></DayTypeAssignment>
+   </dayTypeAssignments>
+  </ServiceCalendarFrame>
+  <ServiceFrame id="T:SF:1">
+   <lines><Line id="T:Line:1"><Name>Test</Name><TransportMode>rail</TransportMode>
+    <PublicCode>R9</PublicCode></Line></lines>
+   <routes><Route id="T:Route:1"><LineRef ref="T:Line:1"/></Route></routes>
+   <scheduledStopPoints>
+    <ScheduledStopPoint id="T:SSP:a"><Name>A</Name></ScheduledStopPoint>
+    <ScheduledStopPoint id="T:SSP:b"><Name>B</Name></ScheduledStopPoint>
+   </scheduledStopPoints>
+   <stopAssignments>
+    <PassengerStopAssignment id="T:PSA:a" order="1"><ScheduledStopPointRef ref="T:SSP:a"/>
+     <QuayRef ref="NSR:Quay:504"/></PassengerStopAssignment>
+    <PassengerStopAssignment id="T:PSA:b" order="2"><ScheduledStopPointRef ref="T:SSP:b"/>
+     <QuayRef ref="NSR:Quay:97213"/></PassengerStopAssignment>
+   </stopAssignments>
+   <journeyPatterns>
+    <JourneyPattern id="T:JP:1"><RouteRef ref="T:Route:1"/><pointsInSequence>
+     <StopPointInJourneyPattern id="T:SPIJP:1" order="1">
+      <ScheduledStopPointRef ref="T:SSP:a"/></StopPointInJourneyPattern>
+     <StopPointInJourneyPattern id="T:SPIJP:2" order="2">
+      <ScheduledStopPointRef ref="T:SSP:b"/></StopPointInJourneyPattern>
+    </pointsInSequence></JourneyPattern>
+   </journeyPatterns>
+  </ServiceFrame>
+  <TimetableFrame id="T:TF:1"><vehicleJourneys>
+   <ServiceJourney id="T:SJ:1"><dayTypes><DayTypeRef ref="T:DayType:wk"/></dayTypes>
+    <JourneyPatternRef ref="T:JP:1"/><passingTimes>
+     <TimetabledPassingTime><StopPointInJourneyPatternRef ref="T:SPIJP:1"/>
+      <DepartureTime>07:10:00</DepartureTime></TimetabledPassingTime>
+     <TimetabledPassingTime><StopPointInJourneyPatternRef ref="T:SPIJP:2"/>
+      <ArrivalTime>07:40:00</ArrivalTime></TimetabledPassingTime>
+    </passingTimes></ServiceJourney>
+   <ServiceJourney id="T:SJ:2"><JourneyPatternRef ref="T:JP:1"/><passingTimes>
+     <TimetabledPassingTime><StopPointInJourneyPatternRef ref="T:SPIJP:1"/>
+      <DepartureTime>00:20:00</DepartureTime><DepartureDayOffset>1</DepartureDayOffset>
+     </TimetabledPassingTime>
+     <TimetabledPassingTime><StopPointInJourneyPatternRef ref="T:SPIJP:2"/>
+      <ArrivalTime>00:50:00</ArrivalTime><ArrivalDayOffset>1</ArrivalDayOffset>
+     </TimetabledPassingTime>
+    </passingTimes></ServiceJourney>
+  </vehicleJourneys></TimetableFrame>
+  <TimetableFrame id="T:TF:2"><vehicleJourneys>
+   <DatedServiceJourney id="T:DSJ:1"><ServiceJourneyRef ref="T:SJ:2"/>
+    <OperatingDayRef ref="T:OD:sat"/></DatedServiceJourney>
+  </vehicleJourneys></TimetableFrame>
+ </frames></CompositeFrame></dataObjects>
+</PublicationDelivery>
+"""
+
+
+@pytest.mark.realdata
+def test_netex_quays_merge_into_nsr_stop_places(real_data: Path, tmp_path: Path, capsys) -> None:
+    import geopandas as gpd
+
+    from arealanalyse.layers.netex import read_netex_quays, read_netex_stop_places
+
+    nsr = real_data / "entur-nsr-2025" / "stopPlaces.xml"
+    feed = tmp_path / "line.xml"
+    feed.write_text(NETEX_QUAYS, encoding="utf-8")
+    places = read_netex_stop_places(nsr)
+    layer = gpd.GeoDataFrame(
+        pd.concat([places, read_netex_quays(nsr)], ignore_index=True), crs=places.crs
+    )
+    tt = read_netex(feed, stop_places=layer)
+    sp = tt.stop_places.set_index("stop_place_id")
+    # the quays are folded into their NSR stop places, which take the register's positions
+    assert set(sp.index) == {"NSR:StopPlace:305", "NSR:StopPlace:56697"}
+    nyland = places.set_index("nsr_id").geometry["NSR:StopPlace:305"]
+    assert sp.loc["NSR:StopPlace:305", "lon"] == pytest.approx(nyland.x)
+
+    def n(date: str, start: str, end: str) -> int:
+        t = count_departures(tt, date=date, start=start, end=end).table
+        return int(t["departures"].sum()) if len(t) else 0
+
+    assert n("2026-03-03", "07:00", "08:00") == 1  # a weekday of the operating period
+    assert n("2026-03-04", "07:00", "08:00") == 0  # isAvailable false
+    assert n("2026-03-07", "07:00", "08:00") == 0  # Saturday: not a weekday
+    assert n("2026-03-08", "00:00", "01:00") == 1  # the dated journey of Saturday, day offset 1
+    table = count_departures(tt, date="2026-03-03", start="07:00", end="08:00").table
+    assert table.loc[0, "name"] == "Nyland stasjon" and table.loc[0, "modes"] == "rail"
+    # the CLI reads the register file itself
+    args = ["transit", "departures", str(feed), "--date", "2026-03-03", "--json"]
+    assert main([*args, "--stop-places", str(nsr)]) == 0
+    row = json.loads(capsys.readouterr().out)["rows"][0]
+    assert row["stop_place_id"] == "NSR:StopPlace:305" and row["lon"] == pytest.approx(nyland.x)

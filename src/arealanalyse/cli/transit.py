@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.console import Console
@@ -24,6 +25,23 @@ app = typer.Typer(
 
 def _fmt_headways(row: dict[str, float]) -> str:
     return ", ".join(f"{m} {round(v, 1):g}" for m, v in row.items() if math.isfinite(v))
+
+
+def _stop_place_layer(path: Path) -> Any:
+    """Stop places and their quays from an NSR NeTEx file, else a ``transit`` layer file."""
+    from arealanalyse.layers.netex import is_netex
+
+    if path.is_file() and is_netex(path):
+        import pandas as pd
+
+        from arealanalyse.layers.netex import read_netex_quays, read_netex_stop_places
+
+        places = read_netex_stop_places(path, name=path.name)
+        quays = read_netex_quays(path, name=path.name)
+        return pd.concat([places, quays.to_crs(places.crs)], ignore_index=True)
+    from arealanalyse.layers.readers import read_layer
+
+    return read_layer(path, "transit", name=path.name)
 
 
 @app.command("departures")
@@ -60,9 +78,7 @@ def departures(
 
     layer = None
     if stop_places is not None:
-        from arealanalyse.layers.readers import read_layer
-
-        layer = read_layer(stop_places, "transit", name=stop_places.name)
+        layer = _stop_place_layer(stop_places)
     tt = read_timetable(feed, format=fmt, stop_places=layer)
     result = count_departures(tt, date=date, start=start, end=end)
     table = result.table

@@ -29,12 +29,10 @@ __all__ = [
     "GREEN_TYPES",
     "HAZARD_TYPES",
     "HAZARD_TYPES_EN",
-    "NETEX_MODES",
     "OEV_CLASSES",
     "SERVICE_CATEGORIES",
     "TRANSIT_MODES",
     "arealformal_category",
-    "route_type_mode",
     "value_label",
 ]
 
@@ -214,20 +212,6 @@ TRANSIT_MODES: Final[dict[str, str]] = {
     "ferry": "Båt",
 }
 
-#: NeTEx ``TransportMode`` -> transit mode (modes not listed, e.g. air, are not transit here).
-NETEX_MODES: Final[dict[str, str]] = {
-    "rail": "rail",
-    "intercityRail": "rail",
-    "urbanRail": "rail",
-    "metro": "metro",
-    "tram": "tram",
-    "bus": "bus",
-    "coach": "bus",
-    "trolleyBus": "bus",
-    "water": "ferry",
-    "ferry": "ferry",
-}
-
 #: ÖV-Güteklassen (public-transport quality classes, Swiss ARE / GOAT) with Norwegian labels.
 OEV_CLASSES: Final[dict[str, str]] = {
     "A": "Svært god kollektivdekning",
@@ -237,40 +221,6 @@ OEV_CLASSES: Final[dict[str, str]] = {
     "E": "Svært svak kollektivdekning",
     "F": "Marginal kollektivdekning",
 }
-
-
-def route_type_mode(code: object) -> str | None:
-    """Transit mode of a GTFS ``route_type`` (basic or extended) or Entur ``vehicle_type``.
-
-    Extended types follow Google's "Extended GTFS Route Types" (100-199 rail, 200-299 coach,
-    400-499 urban rail/metro, 700-799 bus, 900-999 tram, 1000-1099 water, 1200 ferry). Air,
-    taxi, cable cars and funiculars are not transit modes here: ``None``.
-
-    Examples
-    --------
-    >>> [route_type_mode(c) for c in (2, 3, "109", 401, 200, 715, 900, 1200, 1100, "x")]
-    ['rail', 'bus', 'rail', 'metro', 'bus', 'bus', 'tram', 'ferry', None, None]
-    """
-    try:
-        c = int(float(str(code)))
-    except (TypeError, ValueError):
-        return None
-    basic = {0: "tram", 1: "metro", 2: "rail", 3: "bus", 4: "ferry", 5: "tram", 11: "bus"}
-    if c in basic:
-        return basic[c]
-    for lo, hi, mode in (
-        (100, 200, "rail"),
-        (200, 300, "bus"),
-        (400, 500, "metro"),
-        (700, 800, "bus"),
-        (800, 900, "bus"),
-        (900, 1000, "tram"),
-        (1000, 1100, "ferry"),
-        (1200, 1300, "ferry"),
-    ):
-        if lo <= c < hi:
-            return mode
-    return None
 
 
 #: Named strategic areas (``areas.area_type``) that scenarios and rules refer to by name.

@@ -60,7 +60,7 @@ def gtfs_mode(code: Any) -> str | None:
         return "rail"
     if 400 <= c < 500:
         return "metro"
-    if 700 <= c < 800 or 200 <= c < 300:
+    if 700 <= c < 900 or 200 <= c < 300:  # 800-899: trolleybus
         return "bus"
     if 900 <= c < 1000:
         return "tram"

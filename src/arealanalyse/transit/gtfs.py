@@ -31,7 +31,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from arealanalyse.errors import TimetableError
-from arealanalyse.layers.codes import route_type_mode
+from arealanalyse.layers.gtfs import gtfs_mode
 from arealanalyse.transit.source import FeedSource, open_source
 from arealanalyse.transit.timetable import DAY_S, Timetable, build_timetable
 
@@ -415,7 +415,7 @@ def read_gtfs(path: str | os.PathLike[str], /, *, name: str | None = None) -> Ti
         routes["route_name"] = short.where(short != "", long_).where(
             (short != "") | (long_ != ""), routes["route_id"]
         )
-        routes["mode"] = [route_type_mode(c) or "other" for c in routes["route_type"]]
+        routes["mode"] = [gtfs_mode(c) or "other" for c in routes["route_type"]]
         trips = _read(src, "trips.txt", required=("route_id", "service_id", "trip_id"), notes=notes)
         tl = f"{label}: trips.txt"
         if trips["trip_id"].duplicated().any():

@@ -14,11 +14,14 @@ single XML file. Every file is streamed (``iterparse``) and these objects are us
   or ``OperatingPeriodRef``; ``isAvailable`` false removes a date), ``OperatingPeriod``,
   ``OperatingDay`` and ``DatedServiceJourney`` (newer Nordic deliveries date each journey).
 
-Coordinates. Entur's line files carry no coordinates: stop places are NSR objects. Give the
-stop-place layer (a GeoDataFrame such as the ``transit`` layer read from NSR's ``stopPlaces.xml``)
-as ``stop_places``: a stop place takes the position of the row whose id column (``nsr_id``,
-``stop_place_id`` or ``id``) equals its id, or whose ``quay_ids`` (``;``-separated) list one of its
-quays. Stop places found nowhere keep NaN coordinates: their departures are still counted.
+Coordinates. Entur's line files carry no coordinates, and their stop assignments often name only
+an NSR quay: stop places are NSR objects. Give the stop register as ``stop_places``: a
+GeoDataFrame of stop places (``nsr_id``, as read by
+:func:`arealanalyse.layers.netex.read_netex_stop_places`) and/or quays (``quay_id`` with their
+``stop_place_id``, :func:`~arealanalyse.layers.netex.read_netex_quays`). A quay is merged into its
+stop place; a stop place takes the position of the row with its id (``nsr_id``, ``stop_place_id``
+or ``id``), else of its quay. Stop places found nowhere keep NaN coordinates: their departures
+are still counted.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ import numpy as np
 import pandas as pd
 
 from arealanalyse.errors import TimetableError
-from arealanalyse.layers.codes import NETEX_MODES
+from arealanalyse.layers.netex import NETEX_MODES
 from arealanalyse.transit.source import FeedSource, open_source
 from arealanalyse.transit.timetable import Timetable, build_timetable, day_number
 
@@ -307,28 +310,58 @@ def _clock(values: list[str], offsets: list[int]) -> np.ndarray:
     return out
 
 
-def _layer_lookup(layer: gpd.GeoDataFrame | None) -> tuple[dict[str, tuple[float, float]], dict]:
-    """Positions (lon, lat) by stop-place id and by quay id from a stop-place layer."""
+def _layer_lookup(
+    layer: gpd.GeoDataFrame | None,
+) -> tuple[
+    dict[str, tuple[float, float]], dict[str, tuple[float, float]], dict[str, str], dict[str, str]
+]:
+    """Return positions (lon, lat) by stop-place id and quay id, quay → stop place, and names.
+
+    Rows with a ``quay_id`` are quays (their ``stop_place_id`` says where they belong, as in
+    :func:`arealanalyse.layers.netex.read_netex_quays`); other rows are stop places, by
+    ``nsr_id``, ``stop_place_id`` or ``id``, and may list their quays in ``quay_ids``.
+    """
     if layer is None or len(layer) == 0:
-        return {}, {}
+        return {}, {}, {}, {}
     if layer.crs is None:
         raise TimetableError("The stop-place layer has no CRS; give it one (EPSG:4326 for NSR).")
     pts = layer.to_crs(4326).geometry.representative_point()
     xy = list(zip(pts.x.to_numpy(), pts.y.to_numpy(), strict=True))
-    id_col = next((c for c in ("nsr_id", "stop_place_id", "id") if c in layer.columns), None)
+
+    def text(col: str) -> list[str]:
+        if col not in layer.columns:
+            return [""] * len(layer)
+        return ["" if pd.isna(v) else str(v) for v in layer[col]]
+
+    quay = text("quay_id")
+    owner = text("stop_place_id")
+    ids = [
+        next((v for v in vals if v), "")
+        for vals in zip(text("nsr_id"), owner, text("id"), strict=True)
+    ]
     by_id: dict[str, tuple[float, float]] = {}
     by_quay: dict[str, tuple[float, float]] = {}
-    if id_col is not None:
-        for i, v in enumerate(layer[id_col].astype(str)):
-            if v:
-                by_id.setdefault(v, xy[i])
-    if "quay_ids" in layer.columns:
-        for i, v in enumerate(layer["quay_ids"]):
-            items = v if isinstance(v, list | tuple) else str(v or "").split(";")
-            for q in items:
-                if str(q).strip():
-                    by_quay.setdefault(str(q).strip(), xy[i])
-    return by_id, by_quay
+    quay_place: dict[str, str] = {}
+    names: dict[str, str] = {}
+    name_col = text("name")
+    listed = layer["quay_ids"] if "quay_ids" in layer.columns else [None] * len(layer)
+    for i, (q, sp, own, many) in enumerate(zip(quay, ids, owner, listed, strict=True)):
+        if q:
+            by_quay.setdefault(q, xy[i])
+            if own:
+                quay_place.setdefault(q, own)
+            continue
+        if sp:
+            by_id.setdefault(sp, xy[i])
+            if name_col[i]:
+                names.setdefault(sp, name_col[i])
+        items = many if isinstance(many, list | tuple) else str(many or "").split(";")
+        for item in items:
+            if str(item).strip():
+                by_quay.setdefault(str(item).strip(), xy[i])
+                if sp:
+                    quay_place.setdefault(str(item).strip(), sp)
+    return by_id, by_quay, quay_place, names
 
 
 def read_netex(
@@ -366,22 +399,34 @@ def read_netex(
         )
     notes: list[str] = []
     # ---- stop places of the scheduled stop points
-    by_id, by_quay = _layer_lookup(stop_places)
+    by_id, by_quay, layer_quay_place, layer_names = _layer_lookup(stop_places)
     sp_ids: list[str] = []
     sp_rows: dict[str, dict[str, Any]] = {}
 
     def place_of(ssp: str) -> str:
         sp_ref, quay = col.assign.get(ssp, (None, None))
-        place = sp_ref or (col.quay_place.get(quay) if quay else None) or quay or ssp
+        place = (
+            sp_ref
+            or (col.quay_place.get(quay) or layer_quay_place.get(quay) if quay else None)
+            or quay
+            or ssp
+        )
         if place not in sp_rows:
             info = col.stop_places.get(place, {})
-            name_ = info.get("name") or col.ssp.get(ssp, {}).get("name") or place
+            name_ = (
+                info.get("name")
+                or layer_names.get(place)
+                or col.ssp.get(ssp, {}).get("name")
+                or place
+            )
             xy = info.get("xy")
             if xy is None and info.get("quays"):
                 qxy = [col.quay_xy[q] for q in info["quays"] if q in col.quay_xy]
                 xy = tuple(np.mean(qxy, axis=0)) if qxy else None
             if xy is None:
                 xy = by_id.get(place) or (by_quay.get(quay) if quay else None)
+            if xy is None and quay and quay in layer_quay_place:
+                xy = by_id.get(layer_quay_place[quay])
             if xy is None and quay:
                 xy = col.quay_xy.get(quay) or by_id.get(quay)
             if xy is None:

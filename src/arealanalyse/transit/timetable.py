@@ -190,9 +190,10 @@ class Timetable:
         """Day number of ``date`` (the representative weekday when None) and a note saying which.
 
         A date outside the feed's service period is an error (a count of zero there would be
-        meaningless).
+        meaningless); the days after it that trips running past midnight reach are inside.
         """
         lo, hi = self.day_range
+        late = int(self.events["time_s"].max() // DAY_S) if len(self.events) else 0
         period = f"{day_to_date(lo)}–{day_to_date(hi)}"
         if date is None:
             day = self.representative_day()
@@ -204,7 +205,7 @@ class Timetable:
             day = day_number(date)
         except ValueError:
             raise TimetableError(f"{date!r} is not a date; write YYYY-MM-DD.") from None
-        if not lo <= day <= hi:
+        if not lo <= day <= hi + late:
             raise TimetableError(
                 f"Timetable {self.name!r} has no service on {day_to_date(day)}: its service "
                 f"period is {period}; choose a date inside it (or leave the date out)."
