@@ -405,6 +405,9 @@ BROKEN = [
         "first and last",
     ),
     ({"stops.txt": ""}, "stops.txt is empty"),
+    ({"stop_times.txt": STOP_TIMES.replace(",L,3,", ",L,2,")}, "two stops with the same sequence"),
+    ({"stop_times.txt": STOP_TIMES.replace("07:40:00,07:40:00", "07:00:00,07:00:00")}, "backwards"),
+    ({"stop_times.txt": STOP_TIMES + "late,24:50:00\n"}, "not valid CSV"),
 ]
 
 

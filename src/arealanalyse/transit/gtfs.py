@@ -483,7 +483,13 @@ def read_gtfs(path: str | os.PathLike[str], /, *, name: str | None = None) -> Ti
         calls = _interpolate(calls, sl)
         if src.has("frequencies.txt"):
             trip_table, calls = _expand_frequencies(src, label, notes, trip_table, calls)
-    if calls["time_s"].max() >= 7 * DAY_S:
+    no_xy = int(stop_places[["lon", "lat"]].isna().any(axis=1).sum())
+    if no_xy:
+        notes.append(
+            f"{no_xy} of {len(stop_places)} stop places have no stop_lat/stop_lon; their "
+            "departures are counted but they are left out of maps and distances"
+        )
+    if len(calls) and calls["time_s"].max() >= 7 * DAY_S:
         raise TimetableError(
             f"{label}: a stop time lies {calls['time_s'].max() / 3600:.0f} hours after its "
             "service day began; times past 24:00 are allowed, but not by days. Fix the feed."

@@ -302,6 +302,7 @@ def build_timetable(
     c = calls.sort_values(["trip", "seq"], kind="stable")
     trip = c["trip"].to_numpy(dtype=np.int64)
     place = c["place"].to_numpy(dtype=np.int64)
+    _check_order(c, trips, name)
     # the last call of each run of calls at one stop place (two platforms of a station are one)
     nxt_trip = np.append(trip[1:], -1)
     nxt_place = np.append(place[1:], -1)
@@ -333,6 +334,26 @@ def build_timetable(
         events=events,
         notes=tuple(notes),
     )
+
+
+def _check_order(calls: pd.DataFrame, trips: pd.DataFrame, name: str) -> None:
+    """Refuse a trip whose stops repeat a sequence number or whose times run backwards."""
+    trip = calls["trip"].to_numpy(dtype=np.int64)
+    same = trip[1:] == trip[:-1]
+    seq = calls["seq"].to_numpy()
+    t = calls["time_s"].to_numpy(dtype=np.float64)
+    for bad, what in (
+        (same & (seq[1:] == seq[:-1]), "has two stops with the same sequence number"),
+        (same & (t[1:] < t[:-1]), "runs backwards in time"),
+    ):
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            tid = trips["trip_id"].iloc[int(trip[i])]
+            n = len(np.unique(trip[1:][bad]))
+            raise TimetableError(
+                f"Timetable {name!r}: trip {tid!r} {what} (at stop {int(seq[i + 1])}; {n} trip(s) "
+                "like it); fix the stop order or the times in the feed."
+            )
 
 
 def merge_timetables(timetables: list[Timetable], /, *, name: str | None = None) -> Timetable:
