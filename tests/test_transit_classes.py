@@ -141,7 +141,7 @@ def test_presets_and_bad_thresholds() -> None:
         TransitSettings(knutepunkt_window=("09:00", "07:00"))
     with pytest.raises(ValueError, match="one row per headway band"):
         TransitSettings(oev_headway_bands_min=(5, 10))
-    assert hash(Settings()) == hash(Settings())  # still hashable with dict fields
+    assert hash(TransitSettings()) == hash(TransitSettings())  # dict fields, still hashable
 
 
 # --------------------------------------------------------------------------- service levels
