@@ -554,19 +554,6 @@ class Catalogue:
                     rows.append({"kind": kind, "ok": False, "error": str(exc)})
                     continue
             rows.append(row)
-
-            rows.append(
-                {
-                    "kind": kind,
-                    "ok": True,
-                    "features": len(gdf),
-                    "repaired": rep.get("repaired", 0),
-                    "dropped": rep.get("dropped", 0),
-                    "weight": weight or "",
-                    "source": self.model.layers[kind].path,
-                    "error": "",
-                }
-            )
         if self.model.timetables is not None:
             try:
                 tt = self.timetable()
