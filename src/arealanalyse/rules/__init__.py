@@ -11,8 +11,7 @@ rule and site. A rule that a plan breaks is a result, not an exception.
 
 from __future__ import annotations
 
-from pathlib import Path
-
+from arealanalyse.resources import default_arealregnskap_rules_path, default_rules_path
 from arealanalyse.rules.evaluate import (
     RESULT_COLUMNS,
     VERDICTS,
@@ -58,28 +57,3 @@ __all__ = [
     "read_proposal",
     "site_verdict_table",
 ]
-
-
-def default_rules_path() -> Path:
-    """Path of the shipped Bærum arealstrategi rule file.
-
-    Looks in the source tree (``scenarios/rules/baerum-arealstrategi.yaml``).
-
-    Examples
-    --------
-    >>> default_rules_path().name
-    'baerum-arealstrategi.yaml'
-    """
-    root = Path(__file__).resolve().parents[3]
-    return root / "scenarios" / "rules" / "baerum-arealstrategi.yaml"
-
-
-def default_arealregnskap_rules_path() -> Path:
-    """Path of the shipped rules on the arealregnskap of a new plan (jordvern, strandsone...).
-
-    Examples
-    --------
-    >>> default_arealregnskap_rules_path().name
-    'baerum-arealregnskap.yaml'
-    """
-    return default_rules_path().with_name("baerum-arealregnskap.yaml")
