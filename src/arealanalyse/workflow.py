@@ -359,10 +359,13 @@ def run_main_job(
     out_dir
         Output folder (created; files in it are replaced atomically).
     catalogue
-        Layer catalogue; default ``layers/baerum-demo.yaml`` (the synthetic demo, built when
-        its data is missing). Scenario files name their own catalogue; this one is the baseline.
+        Layer catalogue; default the synthetic demo's ``layers/baerum-demo.yaml``, in the current
+        folder when it has one, else in the user's data folder
+        (:func:`arealanalyse.demo.project.locate_demo`), built when its data is missing.
+        Scenario files name their own catalogue; this one is the baseline.
     scenarios
-        Scenario files; default every ``scenarios/*.yaml``. All are validated before any work.
+        Scenario files; default every ``scenarios/*.yaml`` (of the demo project in the user's
+        data folder when the demo is used from there). All are validated before any work.
         A scenario without sites and rezonings (the baseline) is run but not ranked or reviewed.
     rules
         Rule file; default the shipped Bærum arealstrategi.
@@ -399,11 +402,18 @@ def run_main_job(
         return now
 
     out = Path(out_dir)
-    cat_path = Path(catalogue) if catalogue is not None else Path("layers/baerum-demo.yaml")
+    if catalogue is None:  # the demo: this folder's project, else the user's data folder's
+        from arealanalyse.demo.project import locate_demo, prepare_demo
+
+        project = prepare_demo(locate_demo(), progress=say)
+        catalogue = project.catalogue
+        if scenarios is None and project.managed:
+            scenarios = project.scenario_files()
+    cat_path = Path(catalogue)
     if not cat_path.is_file():
         raise CatalogueError(
-            f"Catalogue {str(cat_path)!r} does not exist; run from the project root "
-            "(where layers/baerum-demo.yaml is) or give --catalogue."
+            f"Catalogue {str(cat_path)!r} does not exist; give an existing layer catalogue "
+            "(or none, to run the demo)."
         )
     files = _scenario_files(scenarios)
     rule_set = load_rules(rules if rules is not None else default_rules_path())

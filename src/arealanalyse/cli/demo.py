@@ -10,7 +10,6 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from arealanalyse.errors import ArealanalyseError
 from arealanalyse.io import check_output_folder, staged_output
 
 __all__ = ["app"]
@@ -41,19 +40,30 @@ _STEPS = (
 )
 
 
-def _default_paths(scale: int) -> tuple[Path, Path]:
-    """Default output folder and catalogue: ``layers/<name>/`` and ``layers/<name>.yaml``."""
+def _default_paths(scale: int, data_dir: Path | None) -> tuple[Path, Path]:
+    """Default output folder and catalogue: ``layers/<name>/`` and ``layers/<name>.yaml``.
+
+    The project's ``layers/`` when run in a project folder (one with ``layers/``); elsewhere,
+    or with ``--data-dir``, the demo project's in the user's data folder (its shipped scenario
+    and rule files are copied in too).
+    """
     from arealanalyse.demo import demo_name
+    from arealanalyse.demo.project import locate_demo, prepare_demo
+    from arealanalyse.resources import user_data_dir
 
     layers = Path("layers")
-    if not layers.is_dir():
-        raise ArealanalyseError(
-            f"demo build: no 'layers' folder in {Path.cwd()}; run from the project root "
-            "or give --out DIR."
-        )
+    if data_dir is not None or not layers.is_dir():
+        project = prepare_demo(locate_demo(data_dir=user_data_dir(data_dir)), build=False)
+        layers = project.catalogue.parent
     name = demo_name(scale)
     out = layers / name
     return out, (layers / f"{name}.yaml" if scale == 1 else out / f"{name}.yaml")
+
+
+_DATA_DIR_HELP = (
+    "The user's data folder for the demo study area (default: $AREALANALYSE_DATA_DIR, "
+    "else the platform's, e.g. ~/.local/share/arealanalyse)."
+)
 
 
 @app.command("build")
@@ -70,12 +80,14 @@ def build(
         None, "--out", "-o", help="Output folder (default: layers/baerum-demo/ in the project)."
     ),
     seed: int | None = typer.Option(None, "--seed", help="Random seed (default: the published)."),
+    data_dir: Path | None = typer.Option(None, "--data-dir", help=_DATA_DIR_HELP),
 ) -> None:
     """Generate the SYNTHETIC Bærum demo study area (GeoPackage, DEM, noise, catalogue).
 
     Deterministic: the same options give byte-identical files. Without --out the data goes to
-    layers/baerum-demo/ and is described by layers/baerum-demo.yaml; with --out DIR a catalogue
-    DIR/<name>.yaml is written too.
+    layers/baerum-demo/ and is described by layers/baerum-demo.yaml: in the current folder when
+    it has a layers/ folder (a project), else in the demo project in the user's data folder;
+    with --out DIR a catalogue DIR/<name>.yaml is written too.
 
     Example: arealanalyse demo build --scale 4 --out /tmp/baerum4
     """
@@ -83,7 +95,7 @@ def build(
 
     console = Console()
     if out is None:
-        out_dir, catalogue = _default_paths(scale)
+        out_dir, catalogue = _default_paths(scale, data_dir)
     else:
         out_dir, catalogue = out, out / f"{demo_name(scale)}.yaml"
     t0 = time.perf_counter()
@@ -127,8 +139,11 @@ def build(
 @app.command("run")
 def run(
     out: Path = typer.Option(Path("output"), "--out", "-o", help="Output folder."),
-    catalogue: Path = typer.Option(
-        Path("layers/baerum-demo.yaml"), "--catalogue", help="Study area (built if missing)."
+    catalogue: Path | None = typer.Option(
+        None,
+        "--catalogue",
+        help="Study area (default: the demo's, layers/baerum-demo.yaml here or in the data "
+        "folder; built if missing).",
     ),
     lang: str = typer.Option("nb", "--lang", help="Reports and maps: nb (bokmål) or en."),
     online_maps: bool = typer.Option(
@@ -139,6 +154,7 @@ def run(
         "--plan",
         help="Revised plan for the arealregnskap (default: the demo's shipped SYNTHETIC one).",
     ),
+    data_dir: Path | None = typer.Option(None, "--data-dir", help=_DATA_DIR_HELP),
 ) -> None:
     """Run the main job: baseline metrics, every scenario, ranking, rule checks, maps.
 
@@ -146,6 +162,10 @@ def run(
     scenario in scenarios/, ranks the alternatives, checks each against the arealstrategi rules,
     computes the arealregnskap of the revised plan and writes maps, reports and tables to OUT
     with an index page (OUT/index.html).
+
+    Works in any folder: in a project folder (one with layers/baerum-demo.yaml, e.g. this
+    project's checkout) it uses that study area and its scenarios/; elsewhere the demo study
+    area and the shipped scenarios live in the user's data folder, built on first use.
 
     Example: arealanalyse demo run --out output
     """
@@ -158,6 +178,10 @@ def run(
 
     if lang not in ("nb", "en"):
         raise typer.BadParameter(f"{lang!r}: use nb or en.", param_hint="--lang")
+    if catalogue is not None and data_dir is not None:
+        raise typer.BadParameter(
+            "give --catalogue or --data-dir, not both.", param_hint="--data-dir"
+        )
     check_output_folder(out, owns=_MAIN_JOB_FILES)
     console = Console()
     t0 = time.perf_counter()
@@ -167,10 +191,18 @@ def run(
             console.log(f"{message}  [dim]({time.perf_counter() - t0:.0f} s)[/dim]")
             status.update(message)
 
+        scenarios = None
+        if catalogue is None:  # the demo: this folder's project, else the data folder's
+            from arealanalyse.demo.project import locate_demo, prepare_demo
+
+            project = prepare_demo(locate_demo(data_dir=data_dir), progress=say)
+            catalogue = project.catalogue
+            scenarios = project.scenario_files() if project.managed else None
         with staged_output(out, command="demo run", owns=_MAIN_JOB_FILES) as stage:
             res = run_main_job(
                 stage.path,
                 catalogue=catalogue,
+                scenarios=scenarios,
                 lang=lang,
                 offline=not online_maps,
                 plan=plan,

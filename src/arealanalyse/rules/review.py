@@ -48,19 +48,20 @@ BRA_PER_DWELLING_M2: float = 90.0
 Progress = Callable[[str], None]
 
 
-def _root() -> Path:
-    return Path(__file__).resolve().parents[3]
-
-
 def default_catalogue_path() -> Path:
-    """Return the demo study area's catalogue (``layers/baerum-demo.yaml``) for proposals.
+    """Return the demo study area's catalogue, the default study area of proposal files.
+
+    ``layers/baerum-demo.yaml`` in the current folder when it is a demo project (a checkout),
+    else the one in the user's data folder (:func:`arealanalyse.demo.project.locate_demo`).
 
     Examples
     --------
     >>> default_catalogue_path().name
     'baerum-demo.yaml'
     """
-    return _root() / "layers" / "baerum-demo.yaml"
+    from arealanalyse.demo.project import locate_demo
+
+    return locate_demo().catalogue
 
 
 @dataclass
