@@ -263,6 +263,23 @@ def test_tiled_overlay_agrees_with_geopandas_overlay() -> None:
     assert planar.area.sum() == pytest.approx(a.area.sum())
 
 
+def test_plan_running_along_a_tile_edge_keeps_its_area() -> None:
+    """A boundary along a tile's edge through its corner, a rounding error off it (a plan read
+    from lon/lat), with a 125 x 25 m notch: GEOS' rectangle clip returns the notch instead."""
+    e = 1e-9
+    ring = [(-100, 1000), (-100, 0), (0, 0), (50 + e, e), (50, 25 - e), (175, 25 + e), (175, 0),
+            (200 + e, 0), (200, -100), (1000, -100), (1000, 1000)]  # fmt: skip
+    plan = _plan((5100, "existing", shapely.Polygon([(X0 + x, Y0 + y) for x, y in ring])))
+    tile = sq(0, 0, 500, 500)
+    assert shapely.clip_by_rect(plan.geometry.iloc[0], *tile.bounds).area == pytest.approx(3125)
+    pieces = dice(plan, Tiles.covering(plan.total_bounds))
+    # by hand: the tile less the notch, and the whole plan over all tiles
+    assert pieces[pieces.geometry.within(tile.buffer(1e-6))].area.sum() == pytest.approx(
+        500 * 500 - 125 * 25
+    )
+    assert pieces.area.sum() == pytest.approx(1100 * 1000 + 800 * 100 - 125 * 25)
+
+
 def test_is_development() -> None:
     assert is_development(np.array([1110, 1120, 1300, 2010, 1600, 5200, 3040])).tolist() == [
         True, True, True, True, False, False, False,

@@ -158,7 +158,18 @@ def clip_to_boxes(geoms: np.ndarray, boxes: np.ndarray, /) -> np.ndarray:
     bad = ~shapely.is_valid(out)
     if bad.any():
         out[bad] = shapely.intersection(geoms[bad], boxes[bad])
-    return _polygonal_array(out)
+    out = _polygonal_array(out)
+    # It can also return a *valid* wrong result: where a polygon's boundary runs along the box
+    # edge through its corner with vertices a rounding error off it (a plan read from lon/lat),
+    # it returns the part of the box outside the polygon. Every part of a correct result lies
+    # in the geometry it was cut from; a pair where one does not is redone as an intersection.
+    parts, idx = shapely.get_parts(out, return_index=True)
+    if len(parts):
+        inside = shapely.covers(geoms[idx], shapely.point_on_surface(parts))
+        wrong = np.unique(idx[~inside])
+        if len(wrong):
+            out[wrong] = _polygonal_array(shapely.intersection(geoms[wrong], boxes[wrong]))
+    return out
 
 
 def dice(gdf: gpd.GeoDataFrame, tiles: Tiles, /) -> gpd.GeoDataFrame:
