@@ -389,6 +389,20 @@ def test_cli_bad_input_is_one_line(small_study: Path, tmp_path, capsys, extra, n
     assert needle in err
 
 
+def test_cli_new_plan_in_a_wrong_crs_is_one_line(small_study: Path, tmp_path, capsys) -> None:
+    """UTM 32 numbers labelled EPSG:25833 lie 300 km east: an error, not 180 daa 'changed'."""
+    wrong = tmp_path / "ny_25833.gpkg"
+    plan = gpd.read_file(small_study / "ny.gpkg", layer="zoning")
+    plan.set_crs(25833, allow_override=True).to_file(wrong, layer="zoning")
+    out = tmp_path / "out"
+    code = main(["arealregnskap", str(small_study / "area.yaml"), "--plan", str(wrong),
+                 "--out", str(out)])  # fmt: skip
+    err = capsys.readouterr().err.strip()
+    assert code == 2 and len(err.splitlines()) == 1 and not out.exists()
+    assert "ny_25833.gpkg" in err and "outside the current plan" in err
+    assert "EPSG:25832" in err and "not the declared EPSG:25833" in err
+
+
 def test_cli_plan_overlap_writes_the_overlaps(small_study: Path, tmp_path, capsys) -> None:
     bad = tmp_path / "overlap.gpkg"
     _plan((1120, "planned", sq(0, 0, 300, 300)), (1110, "existing", sq(250, 0, 350, 300)),

@@ -41,6 +41,7 @@ from arealanalyse.arealregnskap.overlay import (
 from arealanalyse.arealregnskap.reserve import BuiltLand, is_development, reserve_areas
 from arealanalyse.errors import ArealanalyseError, CatalogueError, EmptyLayerError
 from arealanalyse.layers.codes import AREALFORMAL, HAZARD_TYPES
+from arealanalyse.layers.overlap import check_overlap
 from arealanalyse.limits import YEAR_MAX, YEAR_MIN
 from arealanalyse.settings import Settings, resolve
 
@@ -285,6 +286,14 @@ def compute_arealregnskap(
         )
     if buildings is None:
         notes.append("No buildings layer: built land is AR5 bebygd (11) and samferdsel (12) only.")
+    if plan is not None and len(plan):
+        # a new plan in a wrong but plausible CRS would account every area as changed
+        check_overlap(
+            plan,
+            shapely.box(*zoning.total_bounds),
+            name=plan_name or "new plan",
+            area_name="the current plan",
+        )
     tol = s.overlap_tolerance_m2
     reports: list[PlanarReport] = []
     frames = [zoning] + ([plan] if plan is not None else [])
