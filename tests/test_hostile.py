@@ -1009,7 +1009,7 @@ def test_real_gtfs_with_a_duplicated_or_broken_row(real_data: Path, tmp_path: Pa
 
 def test_report_totals_with_inf_and_nan_do_not_crash() -> None:
     """A total that is not finite is shown as such, never a crash in round()."""
-    from arealanalyse.report import _fmt_total
+    from arealanalyse.report.review import _fmt_total
 
     assert _fmt_total(float("inf"), "en") == "not reached"
     assert _fmt_total(float("nan"), "nb") == "–"

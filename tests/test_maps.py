@@ -356,7 +356,7 @@ def test_scenario_map_popups_and_classes(sites) -> None:
     pop = feats[0]["properties"]["p"]
     assert "<b>Lysaker Øst</b>" in pop
     assert "BRA (m²)" in pop and "12\u00a0000" in pop and "Arbeidsplasser" in pop
-    assert "Jordbruksareal tatt (daa)" in pop and "Regel R2" in pop and "Ikke relevant" in pop
+    assert "Jordbruksareal tatt (daa)" in pop and "Regel R2" in pop and "Gjelder ikke" in pop
     assert "site_id" not in pop
     styles = json.loads(
         next(c for c in m._children.values() if type(c).__name__ == "VectorLayer").styles_json
@@ -754,13 +754,14 @@ def test_banner_and_title_stay_visible_on_wide_and_phone_screens(browser, map_fi
         ("share_within_500m_green", 0.734, "nb", "73\u00a0%"),
         ("in_area", np.bool_(True), "nb", "ja"),
         ("dist_rail_m", float("nan"), "nb", "–"),
-        ("dist_rail_m", float("inf"), "nb", "∞"),
+        ("dist_rail_m", float("inf"), "nb", "ikke nådd"),
+        ("dist_rail_m", float("inf"), "en", "not reached"),
     ],
 )
 def test_popup_values_are_formatted_for_planners(column, value, lang, expected) -> None:
-    from arealanalyse.maps._style import format_value
+    from arealanalyse.i18n import cell_text
 
-    assert format_value(column, value, lang) == expected
+    assert cell_text(column, value, lang) == expected
 
 
 @pytest.mark.browser

@@ -11,15 +11,15 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from arealanalyse.report import (
-    VERDICT_COLOURS,
-    render_html,
-    render_markdown,
-    review_dict,
+from arealanalyse.maps.style import VERDICT_COLOURS
+from arealanalyse.report import render_html, render_markdown, review_dict, write_review
+from arealanalyse.rules import (
+    ProposalTables,
+    default_rules_path,
+    evaluate,
+    load_rules,
     site_verdict_table,
-    write_review,
 )
-from arealanalyse.rules import ProposalTables, default_rules_path, evaluate, load_rules
 from browser import Browser, image_stats, requires_chromium
 from rules_tables import rezonings, sites_table
 
@@ -73,9 +73,9 @@ def test_markdown_nb(evaluation):
     assert "SYNTETISKE DATA" in md
     assert "Forslaget bryter minst én regel" in md
     assert (
-        "| `kontor-ved-bane` | S2 Grini | Brudd | 2\xa0450 m | ≤ 1\xa0000 m | -1\xa0450 m |" in md
+        "| `kontor-ved-bane` | S2 Grini | Brudd | 2\xa0450 m | ≤ 1\xa0000 m | \u22121\xa0450 m |" in md
     )
-    assert "| `jordvern-dyrka-mark` | S2 Grini | Brudd | 4,75 daa | ≤ 0,00 daa | -4,75 daa |" in md
+    assert "| `jordvern-dyrka-mark` | S2 Grini | Brudd | 4,75 daa | ≤ 0,00 daa | \u22124,75 daa |" in md
     assert "omreguleringer rz1; 8\xa0000 m² nærings-BRA går tapt" in md
     assert "(omskrevet, ikke ordrett sitat)" in md
     # summary counts, in the header's order: pass / warn / fail / not applicable

@@ -209,9 +209,9 @@ def test_farmland_message_reports_daa_per_class(shipped):
         evaluate(ProposalTables(sites_table(site)), only(shipped, "jordvern-dyrka-mark")), "S1"
     )
     assert "4,75 daa" in row["message_nb"]
-    assert "21 fulldyrka: 3,25 daa" in row["message_nb"]
-    assert "22 overflatedyrka: 1,50 daa" in row["message_nb"]
-    assert "22 surface cultivated: 1.50 daa" in row["message_en"]
+    assert "21 fulldyrka jord: 3,25 daa" in row["message_nb"]
+    assert "22 overflatedyrka jord: 1,50 daa" in row["message_nb"]
+    assert "22 surface-cultivated land: 1.50 daa" in row["message_en"]
 
 
 def test_rules_not_covering_a_site_say_not_applicable(shipped):

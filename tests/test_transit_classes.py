@@ -479,12 +479,19 @@ def test_closing_a_station_removes_its_departures(tworld: Path) -> None:
 
 def test_study_map_shows_the_classes(tworld: Path, tmp_path: Path) -> None:
     from arealanalyse.maps import save_map
-    from arealanalyse.workflow import study_map
+    from arealanalyse.report.maps import study_map
+    from arealanalyse.transit.catchments import node_walk_areas, oev_class_areas
 
     cat = load_catalogue(tworld)
     net = WalkNetwork.from_catalogue(cat)
+    layers = cat.load_all()
+    service = cat.service_levels()
     m = study_map(
-        cat.load_all(), net=net, title="t", settings=cat.settings, service=cat.service_levels()
+        layers,
+        title="t",
+        walk_areas=node_walk_areas(layers["transit"], net, settings=cat.settings),
+        service=service,
+        classes=oev_class_areas(service, net, settings=cat.settings),
     )
     assert {"Kollektivklasser (ÖV-Güteklassen)", "Holdeplasser etter frekvens"} <= set(
         m.arealanalyse_layers

@@ -182,7 +182,7 @@ def test_walk_areas_only_around_open_nodes() -> None:
     from shapely.geometry import LineString, Point
 
     from arealanalyse.network import WalkNetwork
-    from arealanalyse.workflow import transit_walk_areas
+    from arealanalyse.transit.catchments import node_walk_areas
 
     x0, y0 = 590_000.0, 6_643_000.0
     lines = [LineString([(x0 + i * 100, y0), (x0 + (i + 1) * 100, y0)]) for i in range(20)]
@@ -196,14 +196,14 @@ def test_walk_areas_only_around_open_nodes() -> None:
         geometry=[Point(x0 + 100, y0), Point(x0 + 1500, y0), Point(x0 + 1900, y0)],
         crs=25832,
     )
-    areas = transit_walk_areas(transit, net)
+    areas = node_walk_areas(transit, net)
     assert list(areas.index) == [0]  # the open rail station only
     # it reaches 400 m along the street from x0 + 100, so it covers x0 + 480 but not x0 + 560
     assert areas.iloc[0].contains(Point(x0 + 480, y0))
     assert not areas.iloc[0].contains(Point(x0 + 560, y0))
-    only_bus = transit_walk_areas(transit[transit["mode"] != "rail"], net)
+    only_bus = node_walk_areas(transit[transit["mode"] != "rail"], net)
     assert list(only_bus.index) == [2]  # no open node: the existing bus stop, not the planned one
-    assert transit_walk_areas(transit.iloc[0:0], net) is None
+    assert node_walk_areas(transit.iloc[0:0], net) is None
 
 
 def test_the_main_job_uses_the_demo_timetable(job) -> None:

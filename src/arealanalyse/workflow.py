@@ -28,12 +28,9 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
-
-if TYPE_CHECKING:
-    from arealanalyse.maps._style import Lang
 
 from arealanalyse.errors import CatalogueError, ScenarioError
 from arealanalyse.io import write_json
@@ -41,26 +38,11 @@ from arealanalyse.settings import Settings
 
 __all__ = [
     "HEADLINE_METRICS",
-    "MAP_KINDS",
     "MainJobResult",
     "ScenarioOutcome",
     "layer_summary",
     "run_main_job",
-    "scenario_result_map",
-    "study_map",
-    "transit_walk_areas",
 ]
-
-#: Layers drawn on the study-area map.
-MAP_KINDS: tuple[str, ...] = (
-    "boundary",
-    "zoning",
-    "farmland",
-    "green",
-    "areas",
-    "transit",
-    "roads",
-)
 
 Progress = Callable[[str], None]
 
@@ -183,104 +165,6 @@ def layer_summary(layers: dict[str, Any], /) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["layer", "features", "total"])
 
 
-def transit_walk_areas(transit: Any, net: Any, /, *, settings: Settings | None = None) -> Any:
-    """Walk areas (``settings.service_distance_m`` along the network) around open transit nodes.
-
-    Nodes are the existing rail, metro, tram and ferry stops (planned stations are not open yet);
-    a study area with none of those gets the walk areas of its existing bus stops instead.
-    Returns a GeoSeries indexed like the chosen stops, or None when there is nothing to draw.
-    """
-    from arealanalyse.maps.study import NODE_MODES
-    from arealanalyse.settings import resolve
-
-    if transit is None or net is None or len(transit) == 0:
-        return None
-    open_ = transit[transit["status"] == "existing"]
-    nodes = open_[open_["mode"].isin(NODE_MODES)]
-    if nodes.empty:
-        nodes = open_
-    if nodes.empty:
-        return None
-    return net.service_areas(nodes, distance_m=resolve(settings).service_distance_m)
-
-
-def study_map(
-    layers: dict[str, Any],
-    /,
-    *,
-    net: Any = None,
-    title: str,
-    synthetic: bool = False,
-    sources: Sequence[Any] = (),
-    lang: Lang = "nb",
-    settings: Settings | None = None,
-    service: Any = None,
-    classes: Any = None,
-) -> Any:
-    """Draw the study-area map of canonical layers, with walk areas when a network is given.
-
-    ``service`` (stop places with frequency measures, :func:`arealanalyse.transit.service_levels`)
-    adds the stop places by station category and, with a network, the ÖV-Güteklassen areas
-    (``classes``, computed here when not given).
-    """
-    from arealanalyse import maps
-
-    if classes is None and service is not None and net is not None and len(service):
-        from arealanalyse.transit.catchments import oev_class_areas
-
-        classes = oev_class_areas(service, net, settings=settings)
-    return maps.study_area_map(
-        {k: v for k, v in layers.items() if k in MAP_KINDS},
-        title=title,
-        synthetic=synthetic,
-        sources=sources,
-        service_areas=transit_walk_areas(layers.get("transit"), net, settings=settings),
-        lang=lang,
-        oev_classes=classes,
-        stop_places=service,
-    )
-
-
-def scenario_result_map(
-    result: Any,
-    /,
-    *,
-    evaluation: Any = None,
-    color_by: str | None = None,
-    subtitle: str = "",
-    boundary: Any = None,
-    synthetic: bool = False,
-    sources: Sequence[Any] = (),
-    lang: Lang = "nb",
-) -> Any:
-    """Draw one scenario run: sites (verdicts when ``evaluation`` is given) and access layers.
-
-    The access layers are the baseline, the scenario and their difference, per SSB cell.
-
-    ``color_by`` defaults to ``verdict`` when there are verdicts, else ``abc_class``.
-    """
-    from arealanalyse import maps
-    from arealanalyse.rules.evaluate import site_verdict_table
-
-    sites, labels = result.sites, None
-    if evaluation is not None and len(result.sites):
-        sites = site_verdict_table(evaluation)
-        labels = {f"verdict_{r.id}": r.title.get(lang) for r in evaluation.rules.rules}
-    return maps.scenario_map(
-        sites,
-        title=result.scenario.title or result.name,
-        subtitle=subtitle,
-        color_by=color_by or ("verdict" if labels else "abc_class"),
-        labels=labels,
-        baseline=getattr(result.suite_before, "per_cell", None),
-        scenario=getattr(result.suite_after, "per_cell", None),
-        boundary=boundary,
-        synthetic=synthetic,
-        sources=sources,
-        lang=lang,
-    )
-
-
 def _ensure_demo(catalogue: Path, say: Progress) -> None:
     """Build the demo study area when its catalogue points at data that is not there yet."""
     from arealanalyse.layers.catalogue import load_catalogue
@@ -383,12 +267,20 @@ def run_main_job(
     """
     from arealanalyse import maps
     from arealanalyse.layers.catalogue import load_catalogue
-    from arealanalyse.report import write_review
-    from arealanalyse.report_index import render_index
+    from arealanalyse.report import (
+        access_today_map,
+        comparison_map,
+        render_index,
+        scenario_result_map,
+        study_map,
+        summary_dict,
+        write_review,
+    )
     from arealanalyse.rules import default_rules_path, evaluate, load_rules
     from arealanalyse.scenarios.compare import rank, write_ranking
     from arealanalyse.scenarios.evaluate import Evaluator, validate_files
     from arealanalyse.scenarios.model import load_scenario
+    from arealanalyse.transit.catchments import node_walk_areas, oev_class_areas
 
     if lang not in ("nb", "en"):
         raise ValueError(f"lang must be 'nb' or 'en', not {lang!r}")
@@ -458,17 +350,18 @@ def run_main_job(
     classes = None
     if service is not None and len(service):
         from arealanalyse.io import write_geopackage
-        from arealanalyse.transit.catchments import oev_class_areas
 
         say("Tegner kollektivklassene (ÖV-Güteklassen)")
         classes = oev_class_areas(service, evaluator.net, settings=evaluator.settings)
         if len(classes):
             write_geopackage({"oev_classes": classes}, out / "baseline" / "oev_classes.gpkg")
+    walk_areas = node_walk_areas(
+        evaluator.layers.get("transit"), evaluator.net, settings=evaluator.settings
+    )
     study = study_map(
         evaluator.layers,
-        net=evaluator.net,
         title=cat.title,
-        settings=evaluator.settings,
+        walk_areas=walk_areas,
         service=service,
         classes=classes,
         **common,
@@ -476,12 +369,7 @@ def run_main_job(
     baseline_maps = {
         "study": maps.save_map(study, out / "baseline" / "kart.html", offline=offline),
         "access": maps.save_map(
-            maps.access_map(
-                suite.per_cell,
-                title="Tilgang i dag" if lang == "nb" else "Access today",
-                boundary=boundary,
-                **common,
-            ),
+            access_today_map(suite.per_cell, boundary=boundary, **common),
             out / "baseline" / "tilgang.html",
             offline=offline,
         ),
@@ -573,12 +461,8 @@ def run_main_job(
         ranking = rank(results)
         for p in write_ranking(ranking, out / "comparison"):
             comparison[p.suffix.lstrip(".")] = p
-        cmap = maps.compare_map(
-            {r.name: r.sites for r in results if len(r.sites)},
-            title="Sammenligning av scenarioer" if lang == "nb" else "Scenario comparison",
-            color_by="abc_class",
-            boundary=boundary,
-            **common,
+        cmap = comparison_map(
+            {r.name: r.sites for r in results if len(r.sites)}, boundary=boundary, **common
         )
         comparison["map"] = maps.save_map(cmap, out / "comparison" / "kart.html", offline=offline)
     t = lap("comparison", t)
@@ -605,44 +489,6 @@ def run_main_job(
     from arealanalyse.io import write_text
 
     write_text(result.index, render_index(result, title=cat.title, lang=lang))
-    write_json(out / "summary.json", _summary_dict(result))
+    write_json(out / "summary.json", summary_dict(result))
     lap("index", t)
     return result
-
-
-def _summary_dict(result: MainJobResult) -> dict[str, Any]:
-    head = result.headline()
-    return {
-        "synthetic": result.synthetic,
-        "baseline": {m: round(float(v), 4) for m, v in head["value"].items()},
-        "scenarios": {
-            o.name: {
-                "status": o.status,
-                "failed_rules": o.failed_rules,
-                "totals": o.totals,
-            }
-            for o in result.scenarios
-        },
-        "ranking": (
-            {}
-            if result.ranking.empty
-            else {str(k): int(v) for k, v in result.ranking["rank"].items()}
-        ),
-        "arealregnskap": _arealregnskap_summary(result),
-    }
-
-
-def _arealregnskap_summary(result: MainJobResult) -> dict[str, Any]:
-    f = result.arealregnskap_figures
-    if not f:
-        return {}
-    change = f.get("change") or {}
-    return {
-        "status": result.arealregnskap_status,
-        "reserve_daa": round(f["current"]["reserve_daa"], 3),
-        "dwelling_capacity": round(f["current"]["dwelling_capacity"], 1),
-        "changed_daa": round(change.get("changed_daa", 0.0), 3),
-        "opened_daa": round(change.get("opened_daa", 0.0), 3),
-        "opened_ar5": {k: round(v, 3) for k, v in change.get("opened_ar5", {}).items()},
-        "kostra_dyrka_daa": round(f["kostra"].get("dyrka_daa", 0.0), 3),
-    }

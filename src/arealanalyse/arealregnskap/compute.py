@@ -144,6 +144,15 @@ class Arealregnskap:
             title=title or name,
         )
 
+    def dissolved(self, flag: str, /, *, by: str | None = None) -> gpd.GeoDataFrame:
+        """Return the pieces where ``flag`` holds, dissolved per value of ``by``.
+
+        ``flag`` is a boolean column of the overlay (``opened``, ``returned``, ``strandsone``...);
+        the result has one (multi)polygon per value of ``by`` (one in all without ``by``) with
+        its ``area_daa``: what the map draws.
+        """
+        return T.dissolve(self.pieces[self.pieces[flag].astype(bool)], by)
+
     def write(self, out_dir: str | Path, /, **kwargs: Any) -> dict[str, Path]:
         """Write the tables (CSV, Excel), the overlay GeoPackage and the figures (JSON)."""
         from arealanalyse.arealregnskap.write import write_arealregnskap

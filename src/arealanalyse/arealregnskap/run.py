@@ -22,7 +22,9 @@ from typing import Any
 import geopandas as gpd
 
 from arealanalyse.arealregnskap.compute import Arealregnskap, compute_arealregnskap
+from arealanalyse.arealregnskap.labels import plan_label
 from arealanalyse.errors import CatalogueError, LayerFileError
+from arealanalyse.i18n import check_lang
 from arealanalyse.settings import Settings, resolve
 
 __all__ = [
@@ -151,8 +153,7 @@ def run_arealregnskap(
     progress
         Called with a short message at each step.
     """
-    if lang not in ("nb", "en"):
-        raise ValueError(f"lang must be 'nb' or 'en', not {lang!r}")
+    check_lang(lang)
     s = resolve(settings)
     say = progress or (lambda _m: None)
     out = Path(out_dir)
@@ -168,13 +169,13 @@ def run_arealregnskap(
         from arealanalyse.rules import RuleSet, load_rules
 
         rule_set = rules if isinstance(rules, RuleSet) else load_rules(rules)
-    current_name = current_name or ("gjeldende plan" if lang == "nb" else "current plan")
+    current_name = current_name or plan_label("current", lang).lower()
     result = compute_arealregnskap(
         layers,
         plan=new_plan,
         period=period,
         settings=s,
-        plan_name=plan_name or ("ny plan" if lang == "nb" else "new plan"),
+        plan_name=plan_name or plan_label("new", lang).lower(),
         current_name=current_name,
         progress=say,
     )
@@ -197,69 +198,23 @@ def run_arealregnskap(
         current_plan=layers["zoning"],
         new_plan=new_plan,
     )
-    say("Tegner kartet")
-    from arealanalyse import maps
+    from arealanalyse.report.arealregnskap import write_arealregnskap_outputs
 
-    m = maps.arealregnskap_map(
+    paths |= write_arealregnskap_outputs(
         result,
+        out,
         current_plan=layers["zoning"],
         new_plan=new_plan,
         layers=layers,
-        title=f"Arealregnskap: {title}" if title else "Arealregnskap",
-        synthetic=synthetic,
-        sources=sources,
-        lang="en" if lang == "en" else "nb",
-    )
-    paths["map"] = maps.save_map(m, out / "kart.html", offline=offline)
-    from arealanalyse.report_arealregnskap import (
-        arealregnskap_section,
-        write_arealregnskap_report,
-    )
-
-    if evaluation is not None:
-        from arealanalyse.report import write_review
-
-        say("Skriver vurderingen")
-        review = write_review(
-            evaluation,
-            out / "review",
-            lang=lang,
-            synthetic=synthetic,
-            notes=result.notes,
-            sources=[_source(x) for x in sources],
-            offline=offline,
-            sections=[arealregnskap_section(result, lang=lang, evaluation=evaluation)],
-        )
-        paths.update({f"review_{k}": v for k, v in review.items()})
-    links = {
-        ("Regneark (xlsx)" if lang == "nb" else "Workbook (xlsx)"): "arealregnskap.xlsx",
-        ("Kart" if lang == "nb" else "Map"): "kart.html",
-        "GeoPackage": "arealregnskap.gpkg",
-    }
-    if evaluation is not None:
-        links["Vurdering" if lang == "nb" else "Review"] = "review/review.html"
-    report = write_arealregnskap_report(
-        result,
-        out,
+        evaluation=evaluation,
         lang=lang,
         title=title,
         synthetic=synthetic,
         sources=sources,
-        evaluation=evaluation,
-        links=links,
+        offline=offline,
+        progress=say,
     )
-    paths["report_md"], paths["report_html"] = report["md"], report["html"]
     return ArealregnskapRun(result, paths, evaluation, new_plan, list(result.notes))
-
-
-def _source(src: Any) -> dict[str, str]:
-    if isinstance(src, Mapping):
-        return {k: str(v) for k, v in src.items()}
-    return {
-        k: str(getattr(src, k, ""))
-        for k in ("name", "licence", "attribution", "url")
-        if getattr(src, k, "")
-    }
 
 
 def catalogue_layers(catalogue: Any, /) -> dict[str, gpd.GeoDataFrame]:

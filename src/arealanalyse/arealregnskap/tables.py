@@ -40,6 +40,7 @@ __all__ = [
     "change_matrix",
     "change_table",
     "changed_land_table",
+    "dissolve",
     "figures",
     "formal_label",
     "kostra_tables",
@@ -425,6 +426,9 @@ def figures(
             "opened_daa": float(opened["area_daa"].sum()),
             "returned_daa": float(returned["area_daa"].sum()),
             "opened_ar5": _by_class(opened),
+            "opened_dyrka_daa": float(
+                opened.loc[opened["arealtype"].isin(AR5_FARMLAND), "area_daa"].sum()
+            ),
             "changed_ar5": _by_class(changed),
             "returned_ar5": _by_class(returned),
             "opened_overlays": {f: float(opened.loc[opened[f], "area_daa"].sum()) for f in flags},
@@ -446,3 +450,31 @@ def figures(
 def _by_class(df: pd.DataFrame) -> dict[str, float]:
     g = df.groupby("arealtype")["area_daa"].sum()
     return {str(int(c)): float(v) for c, v in zip(g.index, g.to_numpy(), strict=True) if v > 0}
+
+
+def dissolve(pieces: gpd.GeoDataFrame, /, by: str | None = None) -> gpd.GeoDataFrame:
+    """One (multi)polygon per value of ``by`` (one in all without it), with ``area_daa``.
+
+    The pieces of the planar overlay are disjoint, so the areas add up.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import box
+    >>> p = gpd.GeoDataFrame({"arealtype": [21, 21, 30]},
+    ...     geometry=[box(0, 0, 10, 10), box(10, 0, 20, 10), box(0, 10, 10, 20)], crs=25832)
+    >>> d = dissolve(p, "arealtype")
+    >>> d["arealtype"].tolist(), d["area_daa"].tolist(), len(dissolve(p))
+    ([21, 30], [0.2, 0.1], 1)
+    """
+    if by is None:
+        pieces = pieces.assign(_all=1)
+    key = by or "_all"
+    rows, geoms = [], []
+    for value, grp in pieces.groupby(key, sort=True):
+        rows.append({key: value, "area_daa": float(grp.geometry.area.sum()) / 1000.0})
+        geoms.append(shapely.union_all(grp.geometry.values))
+    frame = pd.DataFrame(rows, columns=[key, "area_daa"])
+    if by is None:
+        frame = frame.drop(columns=key)
+    return gpd.GeoDataFrame(frame, geometry=geoms, crs=pieces.crs)

@@ -30,8 +30,9 @@ from typing import TYPE_CHECKING, Any
 import geopandas as gpd
 import pandas as pd
 
-from arealanalyse.arealregnskap.labels import CHANGE_KINDS, PLAN_LABELS, column_label
+from arealanalyse.arealregnskap.labels import change_label, column_label, plan_label
 from arealanalyse.arealregnskap.tables import formal_label
+from arealanalyse.i18n import lang_column, msg
 from arealanalyse.io import atomic_path, write_geopackage, write_json
 
 if TYPE_CHECKING:
@@ -194,62 +195,12 @@ def _json_safe(value: Any) -> Any:
 # Workbook (openpyxl)
 # --------------------------------------------------------------------------------------------
 
-_T: dict[str, tuple[str, str]] = {
-    "about": ("Om", "About"),
-    "title": ("Arealregnskap", "Land accounts (arealregnskap)"),
-    "reserve": ("Arealreserve", "Reserve"),
-    "reserve_new": ("Arealreserve ny plan", "Reserve new plan"),
-    "capacity": ("Boligbehov", "Housing need"),
-    "change": ("Endring per formål", "Change by formål"),
-    "matrix": ("Endringsmatrise", "Change matrix"),
-    "changed": ("Endret areal", "Changed land"),
-    "kostra": ("KOSTRA 32", "KOSTRA 32"),
-    "kostra_areas": ("KOSTRA 32 per område", "KOSTRA 32 by area"),
-    "rules": ("Regler", "Rules"),
-    "sum": ("Sum", "Total"),
-    "synthetic": (
-        "SYNTETISKE DATA: beregnet på et oppdiktet demoområde, ikke på virkelige forhold.",
-        "SYNTHETIC DATA: computed on an invented demo study area, not on real conditions.",
-    ),
-    "guide": (
-        "Etter KDDs veileder «Arealregnskap i kommuneplan» (2023); se docs/arealregnskap.md.",
-        "After KDD's guide 'Arealregnskap i kommuneplan' (2023); see docs/arealregnskap.md.",
-    ),
-    "reserve_head": (
-        "Arealreserven i gjeldende plan: utbyggingsformål som ikke er bebygd (veilederen kap. 4)",
-        "Reserve of the current plan: development formål not built (guide ch. 4)",
-    ),
-    "reserve_new_head": (
-        "Arealreserven i ny plan (veilederen kap. 5, samlet utbyggingspotensial)",
-        "Reserve of the new plan (guide ch. 5, total development potential)",
-    ),
-    "capacity_head": (
-        "Boligkapasitet i arealreserven holdt mot behovet i planperioden (kap. 4.1)",
-        "Dwelling capacity of the reserve against the need over the plan period (ch. 4.1)",
-    ),
-    "change_head": (
-        "Forskjell på gjeldende og ny plan per arealformål (kap. 5)",
-        "Difference between the current and the new plan by arealformål (ch. 5)",
-    ),
-    "matrix_head": (
-        "Endringsmatrise: fra gjeldende (rader) til nytt (kolonner) arealformål, daa",
-        "Change matrix: from current (rows) to new (columns) arealformål, daa",
-    ),
-    "changed_head": (
-        "Hva det endrede og det nye utbyggingsarealet er i dag (kap. 5)",
-        "What the changed and the newly opened land is today (ch. 5)",
-    ),
-    "kostra_head": (
-        "KOSTRA skjema 32, forhåndskontroll: dyrka og dyrkbar jord i utbyggingsformål",
-        "KOSTRA form 32 pre-check: cultivated and cultivable land in development formål",
-    ),
-    "rules_head": ("Regler som bruker arealregnskapet", "Rules on the land accounts"),
-    "outside": ("(utenfor planen)", "(outside the plan)"),
-}
-
 
 def _t(key: str, lang: str) -> str:
-    return _T[key][1 if lang == "en" else 0]
+    """Return a workbook word: sheet names and headings (``ar.book.*``), or a shared one."""
+    shared = {"title": "ar.title", "sum": "word.total", "synthetic": "word.synthetic_data"}
+    shared["rules"] = "word.rules"
+    return msg(shared.get(key, f"ar.book.{key}"), lang)
 
 
 def write_workbook(
@@ -286,8 +237,8 @@ def write_workbook(
             lang, synthetic,
         )  # fmt: skip
     cap = tables["capacity"].copy()
-    cap["plan"] = cap["plan"].map(lambda v: PLAN_LABELS[v][1 if lang == "en" else 0])
-    cap["kind"] = cap["kind"].map(lambda v: PLAN_LABELS[v][1 if lang == "en" else 0])
+    cap["plan"] = cap["plan"].map(lambda v: plan_label(v, lang))
+    cap["kind"] = cap["kind"].map(lambda v: plan_label(v, lang))
     _sheet(wb, _t("capacity", lang), cap, _t("capacity_head", lang), lang, synthetic, total=False)
     if "change" in tables:
         _formal_sheet(
@@ -295,7 +246,7 @@ def write_workbook(
         )
         _matrix_sheet(wb, tables["matrix"], lang, synthetic)
         ch = tables["changed_land"].copy()
-        ch["change"] = ch["change"].map(lambda v: CHANGE_KINDS[v][1 if lang == "en" else 0])
+        ch["change"] = ch["change"].map(lambda v: change_label(v, lang))
         ch["arealformal_navn"] = ch["arealformal"].map(formal_label)
         ch = ch.drop(columns="arealformal")
         _sheet(wb, _t("changed", lang), ch, _t("changed_head", lang), lang, synthetic, total=False)
@@ -306,7 +257,7 @@ def write_workbook(
     )  # fmt: skip
     if rules is not None and len(rules):
         cols = ["rule_id", "verdict", "value", "threshold", "unit", "clause_ref"]
-        cols.append("message_en" if lang == "en" else "message_nb")
+        cols.append(lang_column("message", lang))
         _sheet(wb, _t("rules", lang), rules[cols], _t("rules_head", lang), lang, synthetic,
                total=False)  # fmt: skip
     target = Path(path)
@@ -338,12 +289,12 @@ def _about(
     row += 2
     f = result.figures
     lines: list[tuple[str, Any]] = [
-        ("Gjeldende plan" if lang == "nb" else "Current plan", result.current_name),
-        ("Ny plan" if lang == "nb" else "New plan", result.plan_name or "–"),
+        (plan_label("current", lang), result.current_name),
+        (plan_label("new", lang), result.plan_name or "–"),
     ]
     if f.get("period"):
         p = f["period"]
-        lines.append(("Planperiode" if lang == "nb" else "Plan period", f"{p['start']}–{p['end']}"))
+        lines.append((_t("period", lang), f"{p['start']}–{p['end']}"))
     for key, value in _settings_used(result).items():
         lines.append((key, value if not isinstance(value, dict) else str(value)))
     for label, value in lines:

@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from arealanalyse.errors import ArealanalyseError
+from arealanalyse.i18n import fmt_quantity, msg, verdict_label
 from arealanalyse.io import check_output_folder, staged_output
 
 __all__ = ["arealregnskap"]
@@ -115,7 +116,6 @@ def arealregnskap(
     if lang not in ("nb", "en"):
         raise typer.BadParameter(f"{lang!r}: use nb or en.", param_hint="--lang")
     console = Console()
-    nb = lang == "nb"
     cat = load_catalogue(catalogue)
     update: dict[str, object] = {}
     if density:
@@ -136,7 +136,7 @@ def arealregnskap(
         if path is not None and Path(path).is_file():
             inputs[f"{label}:{Path(path).name}"] = Path(path)
     t0 = time.perf_counter()
-    with console.status("Leser lagene …" if nb else "Reading the layers …") as st:
+    with console.status(msg("cli.ar.reading", lang)) as st:
 
         def say(msg: str) -> None:
             st.update(f"{msg} ({time.perf_counter() - t0:.0f} s)")
@@ -172,43 +172,32 @@ def arealregnskap(
             raise
     f = run.result.figures
     table = Table(title="Arealregnskap" + (f": {cat.title}" if cat.title else ""))
-    table.add_column("Tall" if nb else "Figure")
-    table.add_column("Verdi" if nb else "Value", justify="right")
+    table.add_column(msg("cli.ar.figure", lang))
+    table.add_column(msg("index.value", lang), justify="right")
 
-    def row(label_nb: str, label_en: str, value: float | None, unit: str = "daa") -> None:
-        shown = "–" if value is None else f"{value:,.1f} {unit}".strip()
-        table.add_row(label_nb if nb else label_en, shown)
+    def row(key: str, value: float | None, unit: str = "daa") -> None:
+        table.add_row(msg(key, lang), fmt_quantity(value, unit, lang, 1))
 
     cur = f["current"]
-    row("Arealreserve, gjeldende plan", "Reserve, current plan", cur["reserve_daa"])
-    row("Boligkapasitet i reserven", "Dwelling capacity", cur["dwelling_capacity"], "")
+    row("cli.ar.reserve", cur["reserve_daa"])
+    row("cli.ar.capacity", cur["dwelling_capacity"], "")
     if f["need"]["dwellings"]:
-        row("Boligbehov i perioden", "Housing need in the period", f["need"]["dwellings"], "")
+        row("cli.ar.need", f["need"]["dwellings"], "")
     if f.get("change"):
         ch = f["change"]
-        row("Endret arealformål", "Arealformål changed", ch["changed_daa"])
-        row("Nytt utbyggingsareal", "Newly opened for building", ch["opened_daa"])
-        dyrka = sum(ch["opened_ar5"].get(c, 0.0) for c in ("21", "22", "23"))
-        row("  herav dyrka jord", "  of it cultivated land", dyrka)
-        row("Tilbakeført", "Returned", ch["returned_daa"])
-    row(
-        "KOSTRA 32: dyrka jord i utbyggingsformål",
-        "KOSTRA 32: cultivated land in development",
-        f["kostra"].get("dyrka_daa"),
-    )
+        row("ar.change.changed", ch["changed_daa"])
+        row("ar.change.opened", ch["opened_daa"])
+        row("cli.ar.dyrka", ch["opened_dyrka_daa"])
+        row("cli.ar.returned", ch["returned_daa"])
+    row("cli.ar.kostra", f["kostra"].get("dyrka_daa"))
     console.print(table)
     if run.evaluation is not None:
-        words = {"pass": "oppfylt", "warn": "varsel", "fail": "brudd"}
-        status = run.evaluation.status
-        console.print(f"{'Regler' if nb else 'Rules'}: {words[status] if nb else status}")
+        status = verdict_label(run.evaluation.status, lang).lower()
+        console.print(f"{msg('word.rules', lang)}: {status}")
     if cat.synthetic:
-        console.print(
-            "[yellow]Syntetiske demodata: tallene er ikke Bærums.[/yellow]"
-            if nb
-            else "[yellow]Synthetic demo data: the numbers are not Bærum's.[/yellow]"
-        )
+        console.print(f"[yellow]{msg('cli.synthetic', lang)}[/yellow]")
     for note in run.notes:
         console.print(f"[dim]{note}[/dim]")
     for p in run.paths.values():
-        console.print(f"{'skrev' if nb else 'wrote'} {p}", soft_wrap=True)
+        console.print(f"{msg('cli.wrote', lang)} {p}", soft_wrap=True)
     raise typer.Exit(run.exit_code)

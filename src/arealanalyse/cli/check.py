@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from arealanalyse.i18n import msg, verdict_label
 from arealanalyse.io import check_output_folder, staged_output
 
 __all__ = ["check"]
@@ -16,10 +17,6 @@ __all__ = ["check"]
 _REVIEW_FILES = frozenset({"review.html", "review.md", "review.json"})
 
 _STYLE = {"pass": "green", "warn": "yellow", "fail": "bold red", "not_applicable": "dim"}
-_WORD = {
-    "nb": {"pass": "oppfylt", "warn": "varsel", "fail": "brudd", "not_applicable": "gjelder ikke"},
-    "en": {"pass": "pass", "warn": "warning", "fail": "fail", "not_applicable": "not applicable"},
-}
 
 
 def check(
@@ -73,12 +70,10 @@ def check(
     check_output_folder(out, owns=_REVIEW_FILES)
     console = Console()
     t0 = time.perf_counter()
-    with console.status(
-        "Leser og kontrollerer …" if lang == "nb" else "Reading and checking …"
-    ) as st:
+    with console.status(msg("cli.check.reading", lang)) as st:
 
-        def say(msg: str) -> None:
-            st.update(f"{msg} ({time.perf_counter() - t0:.0f} s)")
+        def say(message: str) -> None:
+            st.update(f"{message} ({time.perf_counter() - t0:.0f} s)")
 
         res = run_check(
             proposal,
@@ -89,7 +84,7 @@ def check(
             progress=say,
             encoding=encoding,
         )
-        say("Skriver rapporten" if lang == "nb" else "Writing the report")
+        say(msg("cli.check.writing", lang))
         inputs = {f"proposal:{proposal.name}": proposal}
         if res.evaluation.rules.path is not None:
             inputs[f"rules:{res.evaluation.rules.path.name}"] = res.evaluation.rules.path
@@ -106,42 +101,24 @@ def check(
             )
             paths = {k: stage.final(v) for k, v in written.items()}
     ev = res.evaluation
-    words = _WORD[lang]
     table = Table(title=ev.rules.title.get(lang), show_lines=False)
-    for head in (
-        ("Regel", "Rule"),
-        ("Alvorlighet", "Severity"),
-        ("Vurdering", "Verdict"),
-        ("oppfylt/varsel/brudd/gjelder ikke", "pass/warn/fail/n.a."),
-    ):
-        table.add_column(head[1] if lang == "en" else head[0])
+    for head in ("word.rule", "review.severity", "review.verdict", "cli.check.counts"):
+        table.add_column(msg(head, lang))
+
+    def word(verdict: str) -> str:
+        return verdict_label(verdict, lang).lower()
+
     for _, r in ev.rule_summary().iterrows():
         v = str(r["verdict"])
-        sev = words["fail"] if r["severity"] == "fail" else words["warn"]
+        sev = word("fail") if r["severity"] == "fail" else word("warn")
         counts = f"{r['n_pass']}/{r['n_warn']}/{r['n_fail']}/{r['n_not_applicable']}"
-        table.add_row(str(r["rule_id"]), sev, f"[{_STYLE[v]}]{words[v]}[/]", counts)
+        table.add_row(str(r["rule_id"]), sev, f"[{_STYLE[v]}]{word(v)}[/]", counts)
     console.print(table)
     if res.synthetic:
-        console.print(
-            "[yellow]Syntetiske demodata: tallene er ikke Bærums.[/yellow]"
-            if lang == "nb"
-            else "[yellow]Synthetic demo data: the numbers are not Bærum's.[/yellow]"
-        )
+        console.print(f"[yellow]{msg('cli.synthetic', lang)}[/yellow]")
     status = ev.status
-    summary = {
-        "nb": {
-            "pass": "Forslaget følger alle regler.",
-            "warn": "Ingen brudd, men varsler å vurdere.",
-            "fail": "Forslaget bryter minst én absolutt regel.",
-        },
-        "en": {
-            "pass": "The proposal follows every rule.",
-            "warn": "No failures, but warnings to consider.",
-            "fail": "The proposal breaks at least one strict rule.",
-        },
-    }[lang][status]
-    console.print(f"[{_STYLE[status]}]{summary}[/]")
+    console.print(f"[{_STYLE[status]}]{msg(f'cli.check.status_{status}', lang)}[/]")
     for p in paths.values():
         # soft_wrap: a long path stays on one line, so it can be copied
-        console.print(f"{'skrev' if lang == 'nb' else 'wrote'} {p}", soft_wrap=True)
+        console.print(f"{msg('cli.wrote', lang)} {p}", soft_wrap=True)
     raise typer.Exit(ev.exit_code)

@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from arealanalyse.i18n import fmt_number, fmt_quantity, msg, pick, verdict_label
 from arealanalyse.io import check_output_folder, staged_output
 
 __all__ = ["app"]
@@ -215,54 +216,42 @@ def run(
             if res.arealregnskap_plan is not None:
                 stage.add_input(res.arealregnskap_plan, f"plan:{res.arealregnskap_plan.name}")
         res = res.moved_to(out)
-    nb = lang == "nb"
     if res.synthetic:
-        console.print(
-            "[yellow]Syntetiske demodata: tallene er ikke Bærums.[/yellow]"
-            if nb
-            else "[yellow]Synthetic demo data: the numbers are not Bærum's.[/yellow]"
-        )
-    lay = Table(title=("Studieområdet: " if nb else "Study area: ") + str(catalogue))
-    for col in (
-        "lag" if nb else "layer",
-        "objekter" if nb else "features",
-        "sum" if nb else "total",
-    ):
-        lay.add_column(col, justify="right" if col in ("objekter", "features") else "left")
+        console.print(f"[yellow]{msg('cli.synthetic', lang)}[/yellow]")
+    lay = Table(title=msg("cli.demo.study_area", lang, name=str(catalogue)))
+    lay.add_column(msg("cli.demo.layer", lang))
+    lay.add_column(msg("cli.demo.features", lang), justify="right")
+    lay.add_column(msg("cli.demo.total", lang))
     for layer_row in res.layers.to_dict("records"):
-        lay.add_row(str(layer_row["layer"]), f"{layer_row['features']:,}", str(layer_row["total"]))
+        lay.add_row(
+            str(layer_row["layer"]),
+            fmt_number(layer_row["features"], lang, 0),
+            str(layer_row["total"]),
+        )
     console.print(lay)
-    head = Table(title="Dagens situasjon" if nb else "Today")
-    head.add_column("Indikator" if nb else "Metric")
-    head.add_column("Verdi" if nb else "Value", justify="right")
+    head = Table(title=msg("index.baseline", lang))
+    head.add_column(msg("index.metric", lang))
+    head.add_column(msg("index.value", lang), justify="right")
     for _, row in res.headline().iterrows():
         value = (
-            f"{row['value']:,.1f} %" if row["unit"] == "%" else f"{row['value']:,.0f}"
+            fmt_quantity(row["value"], "%", lang, 1)
+            if row["unit"] == "%"
+            else fmt_number(row["value"], lang, 0)
         )  # counts (jobs, homes) are whole numbers; the label says what is counted
-        head.add_row(str(row["label_nb" if nb else "label_en"]), value)
+        head.add_row(str(pick(row, "label", lang)), value)
     console.print(head)
-    word = {
-        "pass": "oppfylt" if nb else "pass",
-        "warn": "varsel" if nb else "warning",
-        "fail": "brudd" if nb else "fail",
-    }
     colour = {"pass": "green", "warn": "yellow", "fail": "bold red"}
     ranks = {} if res.ranking.empty else res.ranking["rank"].to_dict()
-    sc = Table(title="Scenarioer" if nb else "Scenarios")
-    for heads in (
-        ("Scenario", "Scenario"),
-        ("Rang", "Rank"),
-        ("Arealstrategi", "Strategy"),
-        ("Brutte regler", "Failed rules"),
-    ):
-        sc.add_column(heads[0] if nb else heads[1])
+    sc = Table(title=msg("index.scenarios", lang))
+    for key in ("index.scenario", "cli.demo.rank", "cli.demo.strategy", "cli.demo.failed_rules"):
+        sc.add_column(msg(key, lang))
     for o in res.scenarios:
-        verdict = f"[{colour[o.status]}]{word[o.status]}[/]" if o.review else "–"
+        word = verdict_label(o.status, lang).lower()
+        verdict = f"[{colour[o.status]}]{word}[/]" if o.review else "–"
         sc.add_row(o.name, str(ranks.get(o.name, "–")), verdict, ", ".join(o.failed_rules))
     console.print(sc)
     console.print(
-        f"{'Ferdig på' if nb else 'Done in'} {res.seconds:.0f} s. "
-        f"{'Åpne' if nb else 'Open'} {res.index}"
+        msg("cli.demo.done", lang, seconds=fmt_number(res.seconds, lang, 0), index=res.index)
     )
     typer.echo(f"index: {res.index}")
     for name, p in res.baseline_maps.items():

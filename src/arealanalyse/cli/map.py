@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import typer
 from rich.console import Console
 
 from arealanalyse.errors import CatalogueError, LayerFileError
-
-if TYPE_CHECKING:
-    from arealanalyse.maps._style import Lang
+from arealanalyse.i18n import LANGS, Lang, check_lang, msg
 
 __all__ = ["detect_input", "map_command"]
 
@@ -82,34 +80,38 @@ def _context(catalogue: Path | None) -> dict[str, Any]:
 def _catalogue_map(path: Path, lang: Lang, status: Any) -> Any:
     from arealanalyse.errors import NetworkError
     from arealanalyse.layers.catalogue import load_catalogue
-    from arealanalyse.workflow import MAP_KINDS, study_map
+    from arealanalyse.report.maps import MAP_KINDS, study_map
+    from arealanalyse.transit.catchments import node_walk_areas, oev_class_areas
 
     cat = load_catalogue(path)
-    status.update("Leser lagene …" if lang == "nb" else "Loading layers …")
+    status.update(msg("cli.map.loading", lang))
     layers = {k: cat.layer(k) for k in MAP_KINDS if cat.has(k)}
     net = None
     if layers.get("transit") is not None and cat.has("walk_network"):
         from arealanalyse.network import WalkNetwork
 
-        status.update("Beregner gangavstander …" if lang == "nb" else "Computing walk areas …")
+        status.update(msg("cli.map.walk_areas", lang))
         try:
             net = WalkNetwork.from_catalogue(cat, settings=cat.settings)
         except NetworkError as exc:
             _console.print(f"[yellow]note:[/] no walk areas: {exc}")
-    service = None
+    service = classes = None
     if cat.has_timetable:
-        status.update("Leser rutetabellen …" if lang == "nb" else "Reading the timetable …")
+        status.update(msg("cli.map.timetable", lang))
         service = cat.service_levels()
-    status.update("Tegner kartet …" if lang == "nb" else "Drawing the map …")
+        if net is not None and service is not None and len(service):
+            classes = oev_class_areas(service, net, settings=cat.settings)
+    walk_areas = node_walk_areas(layers.get("transit"), net, settings=cat.settings)
+    status.update(msg("cli.map.drawing", lang))
     return study_map(
         layers,
-        net=net,
         title=cat.title,
+        walk_areas=walk_areas,
+        service=service,
+        classes=classes,
         synthetic=cat.synthetic,
         sources=cat.sources,
         lang=lang,
-        settings=cat.settings,
-        service=service,
     )
 
 
@@ -117,7 +119,7 @@ def _results_map(path: Path, lang: Lang, ctx: dict[str, Any], color_by: str) -> 
     import geopandas as gpd
     import pyogrio
 
-    from arealanalyse import maps
+    from arealanalyse.report.maps import saved_results_map
 
     gpkgs = (
         [path]
@@ -138,18 +140,19 @@ def _results_map(path: Path, lang: Lang, ctx: dict[str, Any], color_by: str) -> 
                 f"{gpkg}: cannot be read as a GeoPackage ({first.split(';')[0]}); pass the "
                 "metrics.gpkg or sites.gpkg of a run, or run it again."
             ) from None
-    common = {
-        "synthetic": ctx["synthetic"],
-        "sources": ctx["sources"],
-        "lang": lang,
-        "boundary": ctx["boundary"],
-    }
-    if sites is not None:
-        title = ctx["title"] or path.stem
-        return maps.scenario_map(sites, title=title, color_by=color_by, scenario=per_cell, **common)
-    if per_cell is not None:
-        title = ctx["title"] or ("Tilgang" if lang == "nb" else "Access")
-        return maps.access_map(per_cell, title=title, **common)
+    m = saved_results_map(
+        sites=sites,
+        per_cell=per_cell,
+        title=ctx["title"],
+        name=path.stem,
+        color_by=color_by,
+        boundary=ctx["boundary"],
+        synthetic=ctx["synthetic"],
+        sources=ctx["sources"],
+        lang=lang,
+    )
+    if m is not None:
+        return m
     raise CatalogueError(
         f"{path}: no 'sites' or 'per_cell' layer found; pass the output of a scenario run or a "
         "metric suite."
@@ -159,19 +162,16 @@ def _results_map(path: Path, lang: Lang, ctx: dict[str, Any], color_by: str) -> 
 def _compare_map(path: Path, lang: Lang, ctx: dict[str, Any], color_by: str) -> Any:
     import geopandas as gpd
 
-    from arealanalyse import maps
+    from arealanalyse.report.maps import comparison_map
 
     scenarios = {
         p.name: gpd.read_file(p / "sites.gpkg", layer="sites", engine="pyogrio")
         for p in sorted(path.iterdir())
         if (p / "sites.gpkg").is_file()
     }
-    title = ctx["title"] or (
-        "Sammenligning av scenarioer" if lang == "nb" else "Scenario comparison"
-    )
-    return maps.compare_map(
+    return comparison_map(
         scenarios,
-        title=title,
+        title=ctx["title"],
         color_by=color_by,
         lang=lang,
         synthetic=ctx["synthetic"],
@@ -184,13 +184,13 @@ def _scenario_map(
     path: Path, lang: Lang, color_by: str, rules_path: Path | None, status: Any
 ) -> Any:
     from arealanalyse.errors import RuleError
+    from arealanalyse.report.maps import scenario_result_map
     from arealanalyse.scenarios.evaluate import evaluate_scenario
-    from arealanalyse.workflow import scenario_result_map
 
-    status.update("Beregner scenarioet …" if lang == "nb" else "Evaluating the scenario …")
+    status.update(msg("cli.map.evaluating", lang))
     res = evaluate_scenario(path)
     evaluation = None
-    status.update("Vurderer mot reglene …" if lang == "nb" else "Checking the rules …")
+    status.update(msg("cli.map.checking", lang))
     try:
         from arealanalyse.rules import default_rules_path, evaluate, load_rules
 
@@ -202,7 +202,7 @@ def _scenario_map(
             raise
         _console.print(f"[yellow]note:[/] no rule verdicts on the map: {exc}")
     ctx = _context(Path(res.scenario.catalogue) if res.scenario.catalogue else None)
-    status.update("Tegner kartet …" if lang == "nb" else "Drawing the map …")
+    status.update(msg("cli.map.drawing", lang))
     return scenario_result_map(
         res,
         evaluation=evaluation,
@@ -248,12 +248,12 @@ def map_command(
     """
     from arealanalyse import maps
 
-    if lang not in {"nb", "en"}:
+    if lang not in LANGS:
         raise CatalogueError(f"--lang {lang!r} is not supported; use nb or en.")
-    lang_: Lang = "en" if lang == "en" else "nb"
+    lang_ = check_lang(lang)
     kind = detect_input(path)
     target = out or Path(f"{path.stem if path.is_file() else path.name}_map.html")
-    with _console.status("Lager kartet …" if lang == "nb" else "Making the map …") as status:
+    with _console.status(msg("cli.map.making", lang_)) as status:
         if kind == "catalogue":
             m = _catalogue_map(path, lang_, status)
         elif kind == "scenario":
@@ -262,7 +262,7 @@ def map_command(
             m = _compare_map(path, lang_, _context(catalogue), color_by)
         else:
             m = _results_map(path, lang_, _context(catalogue), color_by)
-        status.update("Skriver HTML …" if lang == "nb" else "Writing HTML …")
+        status.update(msg("cli.map.writing", lang_))
         written = maps.save_map(m, target, offline=offline)
     size_mb = written.stat().st_size / 1e6
     typer.echo(f"map written: {written} ({size_mb:.1f} MB{', offline' if offline else ''})")

@@ -259,10 +259,11 @@ def share_within_command(
     import shapely
 
     from arealanalyse.filters import parse_filter
+    from arealanalyse.i18n import fmt_number, fmt_share, msg
     from arealanalyse.layers.overlap import check_overlap
     from arealanalyse.layers.readers import read_layer
     from arealanalyse.metrics import share_within
-    from arealanalyse.metrics.weights import HOME_WEIGHTS, default_home_weight, weight_label
+    from arealanalyse.metrics.weights import default_home_weight, weight_label, weight_noun
     from arealanalyse.network import WalkNetwork, point_geometries
 
     if euclidean == (network is not None):
@@ -349,29 +350,32 @@ def share_within_command(
         typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         return
     out = Console()
-    noun = HOME_WEIGHTS.get(weight, (weight, weight))[0 if lang == "nb" else 1]
+    noun = weight_noun(weight, lang)
     label = weight_label(weight, lang)
-    if lang == "nb":
-        where = f" i {area_label} ({kommune})" if kommune else ""
-        how = {"network": "gangnett", "euclidean": "luftlinje"}[method]
-        title = f"{label.capitalize()}{where} innen avstand fra {len(t)} {targets_kind} ({how})"
-        cols = ("avstand (m)", "objekter innen", f"{noun} innen", f"{noun} i alt", label)
-        tail = f"vekt: {weight}; {len(h)} boligobjekter, {len(t)} mål"
-    else:
-        where = f" in {area_label} ({kommune})" if kommune else ""
-        title = f"{label.capitalize()}{where} within distance of {len(t)} {targets_kind} ({method})"
-        cols = ("distance (m)", "features within", f"{noun} within", f"{noun} total", label)
-        tail = f"weight: {weight}; {len(h)} home features, {len(t)} targets"
+    where = msg("cli.share.where", lang, area=area_label, kommune=kommune) if kommune else ""
+    how = msg(f"cli.share.{method}", lang)
+    title = msg(
+        "cli.share.title", lang, label=label.capitalize(), where=where, n=len(t),
+        kind=targets_kind, how=how,
+    )  # fmt: skip
+    cols = (
+        msg("cli.share.distance", lang),
+        msg("cli.share.features_within", lang),
+        msg("cli.share.weight_within", lang, noun=noun),
+        msg("cli.share.weight_total", lang, noun=noun),
+        label,
+    )
+    tail = msg("cli.share.tail", lang, weight=weight, n_homes=len(h), n_targets=len(t))
     tab = Table(title=title)
     for col in cols:
         tab.add_column(col, justify="right")
     for d, row in table.iterrows():
         tab.add_row(
-            f"{d:g}",
-            f"{row['homes_within']:,}",
-            f"{row['weight_within']:,.0f}",
-            f"{row['weight_total']:,.0f}",
-            f"{100 * row['share']:.1f} %",
+            fmt_number(d, lang),
+            fmt_number(row["homes_within"], lang, 0),
+            fmt_number(row["weight_within"], lang, 0),
+            fmt_number(row["weight_total"], lang, 0),
+            fmt_share(row["share"], lang, 1),
         )
     out.print(tab)
     out.print(f"{tail}; {time.perf_counter() - t0:.1f} s")

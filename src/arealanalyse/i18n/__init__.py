@@ -22,7 +22,7 @@ from arealanalyse.i18n.labels import (
     verdict_label,
     zoning_label,
 )
-from arealanalyse.i18n.messages import MESSAGES, msg, msg_or, msgs, pick
+from arealanalyse.i18n.messages import MESSAGES, lang_column, msg, msg_or, msgs, pick
 from arealanalyse.i18n.numbers import (
     LANGS,
     MISSING,
@@ -53,6 +53,7 @@ __all__ = [
     "fmt_value",
     "fmt_year",
     "is_missing",
+    "lang_column",
     "msg",
     "msg_or",
     "msgs",

@@ -73,6 +73,6 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "weight.population": ("bosatte", "residents"),
     "weight.dwellings": ("boliger", "dwellings"),
     "weight.count": ("boligobjekter", "home features"),
-    "weight.label": ("andel {noun}", "share of {noun}"),
-    "weight.label_other": ("andel vektet med {weight}", "share weighted by {weight}"),
+    "weight_text.label": ("andel {noun}", "share of {noun}"),
+    "weight_text.other": ("andel vektet med {weight}", "share weighted by {weight}"),
 }

@@ -22,7 +22,7 @@ from typing import Any, Final
 
 from arealanalyse.i18n import _arealregnskap, _cli, _core, _maps, _reports, _rules
 
-__all__ = ["MESSAGES", "msg", "msg_or", "msgs", "pick"]
+__all__ = ["MESSAGES", "lang_column", "msg", "msg_or", "msgs", "pick"]
 
 
 def _join(*tables: Mapping[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:
@@ -98,13 +98,24 @@ def msgs(prefix: str, lang: str = "nb", /) -> dict[str, str]:
     return {k[len(head) :]: v[i] for k, v in MESSAGES.items() if k.startswith(head)}
 
 
-def pick(row: Mapping[str, Any], field: str, lang: str = "nb", /) -> Any:
-    """Return ``row[f"{field}_{lang}"]``: the language's column of data that carries both.
+def lang_column(field: str, lang: str = "nb", /) -> str:
+    """Return the name of the language's column of data that carries both (``label_nb``).
+
+    Examples
+    --------
+    >>> lang_column("message", "en")
+    'message_en'
+    """
+    _index(lang)
+    return f"{field}_{lang}"
+
+
+def pick(row: Any, field: str, lang: str = "nb", /) -> Any:
+    """Return ``row[f"{field}_{lang}"]`` (a mapping or a table row) in the language's column.
 
     Examples
     --------
     >>> pick({"label_nb": "Andel boliger", "label_en": "Share of dwellings"}, "label", "en")
     'Share of dwellings'
     """
-    _index(lang)
-    return row[f"{field}_{lang}"]
+    return row[lang_column(field, lang)]

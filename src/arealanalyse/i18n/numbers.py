@@ -90,8 +90,10 @@ def check_lang(lang: str, /) -> Lang:
     ...
     ValueError: lang must be 'nb' or 'en', not 'de'
     """
-    if lang == "nb" or lang == "en":
-        return lang
+    if lang == "nb":
+        return "nb"
+    if lang == "en":
+        return "en"
     raise ValueError(f"lang must be 'nb' or 'en', not {lang!r}")
 
 
@@ -203,7 +205,7 @@ def fmt_number(
     """
     if isinstance(value, str):
         return value
-    if isinstance(value, bool) or type(value).__name__ == "bool_":
+    if isinstance(value, bool) or type(value).__name__ in ("bool", "bool_"):  # numpy bools
         return msg("word.yes" if value else "word.no", lang)
     if is_missing(value):
         check_lang(lang)

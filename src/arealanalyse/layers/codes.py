@@ -9,31 +9,34 @@ Sources:
 * AR5 arealtype: NIBIO, "AR5 klassifikasjonssystem" (NIBIO-bok 5/2019), attribute ``arealtype``.
 * Hazard zone types: NVE's flom- and skredfaresoner (TEK17 § 7-2, § 7-3) and DSB's stormflo.
 * Service categories and transit modes: this project's own vocabulary, documented in ``docs/``.
+
+The names of the code lists that reports and maps show (all but the SOSI arealformål and the
+barrier types) live with their English in the message table of :mod:`arealanalyse.i18n`; the
+Norwegian tables here are read from it, so a code and its names are defined once.
 """
 
 from __future__ import annotations
 
 from typing import Final
 
+from arealanalyse.i18n import msgs
+
 __all__ = [
     "AR5_ARTYPE",
-    "AR5_ARTYPE_EN",
     "AR5_BUILT",
     "AR5_FARMLAND",
     "AREALFORMAL",
     "AREALFORMAL_CATEGORIES",
     "AREA_TYPES",
-    "AREA_TYPES_EN",
     "BARRIER_TYPES",
     "DAILY_SERVICES",
     "GREEN_TYPES",
     "HAZARD_TYPES",
-    "HAZARD_TYPES_EN",
+    "NODE_MODES",
     "OEV_CLASSES",
     "SERVICE_CATEGORIES",
     "TRANSIT_MODES",
     "arealformal_category",
-    "value_label",
 ]
 
 #: SOSI arealformål code -> (Norwegian name, category).
@@ -111,54 +114,10 @@ AREALFORMAL: Final[dict[int, tuple[str, str]]] = {
 }
 
 #: Categories a code can map to, with Norwegian labels used in reports and map legends.
-AREALFORMAL_CATEGORIES: Final[dict[str, str]] = {
-    "bolig": "Bolig",
-    "sentrum": "Sentrum",
-    "handel": "Forretning/kjøpesenter",
-    "naering": "Næring",
-    "kombinert": "Kombinert",
-    "offentlig": "Offentlig/privat tjenesteyting",
-    "idrett": "Idrett",
-    "fritid": "Fritid",
-    "bebyggelse": "Bebyggelse og anlegg",
-    "samferdsel": "Samferdsel",
-    "gronn": "Grønnstruktur",
-    "lnfr": "LNFR",
-    "sjo": "Sjø og vassdrag",
-    "annet": "Annet",
-}
+AREALFORMAL_CATEGORIES: Final[dict[str, str]] = msgs("zoning", "nb")
 
 #: AR5 arealtype code -> Norwegian name (all classes, so a full AR5 extract validates).
-AR5_ARTYPE: Final[dict[int, str]] = {
-    11: "Bebygd",
-    12: "Samferdsel",
-    21: "Fulldyrka jord",
-    22: "Overflatedyrka jord",
-    23: "Innmarksbeite",
-    30: "Skog",
-    50: "Åpen fastmark",
-    60: "Myr",
-    70: "Snøisbre",
-    81: "Ferskvann",
-    82: "Hav",
-    99: "Ikke kartlagt",
-}
-
-#: English names of the AR5 classes (reports in English).
-AR5_ARTYPE_EN: Final[dict[int, str]] = {
-    11: "Built-up",
-    12: "Transport",
-    21: "Fully cultivated land",
-    22: "Surface-cultivated land",
-    23: "Infield pasture",
-    30: "Forest",
-    50: "Open firm ground",
-    60: "Bog (myr)",
-    70: "Snow and glacier",
-    81: "Fresh water",
-    82: "Sea",
-    99: "Not mapped",
-}
+AR5_ARTYPE: Final[dict[int, str]] = {int(k): v for k, v in msgs("ar5", "nb").items()}
 
 #: The AR5 classes that are farmland (jordbruksareal) and form the ``farmland`` layer.
 AR5_FARMLAND: Final[tuple[int, ...]] = (21, 22, 23)
@@ -167,104 +126,29 @@ AR5_FARMLAND: Final[tuple[int, ...]] = (21, 22, 23)
 AR5_BUILT: Final[tuple[int, ...]] = (11, 12)
 
 #: Hazard zone types (``hazard_zones.hazard_type``) with Norwegian labels.
-HAZARD_TYPES: Final[dict[str, str]] = {
-    "flom": "Flomfare",
-    "skred": "Skredfare (snø-, stein-, jord- og flomskred)",
-    "kvikkleire": "Kvikkleireskred",
-    "stormflo": "Stormflo",
-    "annet": "Annen fare",
-}
-
-#: English labels of the hazard zone types.
-HAZARD_TYPES_EN: Final[dict[str, str]] = {
-    "flom": "flood",
-    "skred": "landslide or avalanche",
-    "kvikkleire": "quick-clay slide",
-    "stormflo": "storm surge",
-    "annet": "other hazard",
-}
+HAZARD_TYPES: Final[dict[str, str]] = msgs("hazard", "nb")
 
 #: Service categories (``services.category``) with Norwegian labels.
-SERVICE_CATEGORIES: Final[dict[str, str]] = {
-    "grocery": "Dagligvare",
-    "school": "Skole",
-    "kindergarten": "Barnehage",
-    "health": "Helse (lege, helsestasjon)",
-    "pharmacy": "Apotek",
-    "library": "Bibliotek",
-    "sports": "Idrettsanlegg",
-    "culture": "Kultur",
-    "elderly_care": "Sykehjem/omsorg",
-    "post": "Post",
-    "restaurant": "Servering",
-    "retail": "Annen handel",
-}
+SERVICE_CATEGORIES: Final[dict[str, str]] = msgs("service", "nb")
 
 #: The categories that together make up "daily services" (daglige tjenester).
 DAILY_SERVICES: Final[tuple[str, ...]] = ("grocery", "school", "kindergarten", "health")
 
 #: Transit modes (``transit.mode``). Rail, metro and tram are "high-capacity" in SDG 11.2.1.
-TRANSIT_MODES: Final[dict[str, str]] = {
-    "rail": "Tog",
-    "metro": "T-bane",
-    "tram": "Trikk",
-    "bus": "Buss",
-    "ferry": "Båt",
-}
+TRANSIT_MODES: Final[dict[str, str]] = msgs("transit_mode", "nb")
+
+#: Modes whose stops are transit nodes (knutepunkter) on the maps, with walk areas; bus stops
+#: are drawn small and get walk areas only where a study area has no node.
+NODE_MODES: Final[tuple[str, ...]] = ("rail", "metro", "tram", "ferry")
 
 #: ÖV-Güteklassen (public-transport quality classes, Swiss ARE / GOAT) with Norwegian labels.
-OEV_CLASSES: Final[dict[str, str]] = {
-    "A": "Svært god kollektivdekning",
-    "B": "God kollektivdekning",
-    "C": "Middels kollektivdekning",
-    "D": "Svak kollektivdekning",
-    "E": "Svært svak kollektivdekning",
-    "F": "Marginal kollektivdekning",
-}
-
+OEV_CLASSES: Final[dict[str, str]] = msgs("oev_class", "nb")
 
 #: Named strategic areas (``areas.area_type``) that scenarios and rules refer to by name.
-AREA_TYPES: Final[dict[str, str]] = {
-    "e18_corridor": "Næringsområde i E18-korridoren",
-    "business_park": "Etablert næringspark (volumhandel)",
-    "centre": "Senter (by-/lokalsenter)",
-    "node": "Knutepunkt (stasjonsområde)",
-    "other": "Annet navngitt område",
-}
-
-#: English labels of the area types (reports in English).
-AREA_TYPES_EN: Final[dict[str, str]] = {
-    "e18_corridor": "E18 corridor business area",
-    "business_park": "established business park (volume retail)",
-    "centre": "centre",
-    "node": "transit node area",
-    "other": "other named area",
-}
-
-
-def value_label(value: str, lang: str = "nb") -> str:
-    """Return the planner's label of a code value shown in reports (area types); else the value.
-
-    Examples
-    --------
-    >>> value_label("e18_corridor"), value_label("business_park", "en"), value_label("Grini")
-    ('Næringsområde i E18-korridoren', 'established business park (volume retail)', 'Grini')
-    """
-    table = AREA_TYPES_EN if lang == "en" else AREA_TYPES
-    return table.get(value, value)
-
+AREA_TYPES: Final[dict[str, str]] = msgs("area_type", "nb")
 
 #: Green area types (``green.green_type``).
-GREEN_TYPES: Final[dict[str, str]] = {
-    "park": "Park",
-    "forest": "Skog/Marka",
-    "friluft": "Friluftsområde",
-    "playground": "Lekeplass",
-    "sports_field": "Idrettsplass (åpen)",
-    "cemetery": "Gravlund",
-    "nature": "Naturområde",
-    "other": "Annet grøntområde",
-}
+GREEN_TYPES: Final[dict[str, str]] = msgs("green_type", "nb")
 
 
 #: Barrier types (``barriers.barrier_type``): lines a pedestrian cannot cross on the level.

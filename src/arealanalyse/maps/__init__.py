@@ -13,25 +13,21 @@ Each map function takes GeoDataFrames (any CRS; shown in lon/lat) and plain obje
 
 Every map has a title, a legend, the data sources and licences, a "synthetic demo data" banner
 when ``synthetic=True`` and readable notes instead of failures for empty layers or data far from
-Norway. Labels are Norwegian bokmål by default (``lang="en"`` for English). See ``docs/maps.md``.
+Norway. Labels are Norwegian bokmål by default (``lang="en"`` for English), from the message
+table and number formatter of :mod:`arealanalyse.i18n`; colours and class breaks are in
+:mod:`arealanalyse.maps.style`. Composing these maps from a run's results (which layers, which
+walk areas) is :mod:`arealanalyse.report.maps`'s job. See ``docs/maps.md``.
 """
 
 from __future__ import annotations
 
 from arealanalyse.maps._base import READY_FLAG
-from arealanalyse.maps._style import (
-    ABC_COLOURS,
-    AR5_COLOURS,
-    VERDICT_COLOURS,
-    ZONING_COLOURS,
-    column_label,
-    format_number,
-)
 from arealanalyse.maps.access import access_map, share_columns
 from arealanalyse.maps.arealregnskap import arealregnskap_map
 from arealanalyse.maps.save import OfflineAssetError, map_html, save_map
 from arealanalyse.maps.scenario import compare_map, default_popup_columns, scenario_map
 from arealanalyse.maps.study import study_area_map
+from arealanalyse.maps.style import ABC_COLOURS, AR5_COLOURS, VERDICT_COLOURS, ZONING_COLOURS
 
 __all__ = [
     "ABC_COLOURS",
@@ -42,10 +38,8 @@ __all__ = [
     "OfflineAssetError",
     "access_map",
     "arealregnskap_map",
-    "column_label",
     "compare_map",
     "default_popup_columns",
-    "format_number",
     "map_html",
     "save_map",
     "scenario_map",

@@ -23,9 +23,8 @@ from folium.map import Layer
 from jinja2 import Template
 
 from arealanalyse.errors import CrsError
-from arealanalyse.maps import _style
+from arealanalyse.i18n import Lang, cell_text, check_lang, column_label, msg
 from arealanalyse.maps._chrome import MapChrome
-from arealanalyse.maps._style import Lang
 
 #: Leaflet from the CDN folium uses (same version as the xstatic-leaflet package inlined offline).
 LEAFLET_JS = "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js"
@@ -279,12 +278,11 @@ class MapBuilder:
     _bounds: list[tuple[float, float, float, float]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        if self.lang not in _style.TEXT:
-            raise ValueError(f"lang must be 'nb' or 'en', got {self.lang!r}")
+        check_lang(self.lang)
 
     def t(self, key: str, **kwargs: Any) -> str:
         """Label ``key`` in the map's language."""
-        return _style.text(self.lang, key, **kwargs)
+        return msg(f"map.{key}", self.lang, **kwargs)
 
     def note(self, message: str) -> None:
         """Add a readable note under the title (once)."""
@@ -504,8 +502,8 @@ def popup_html(
     """Return an HTML table of ``columns`` of one row: readable labels, formatted values."""
     cells = []
     for col in columns:
-        label = html.escape(_style.column_label(col, lang, labels))
-        value = html.escape(_style.format_value(col, row[col], lang))
+        label = html.escape(column_label(col, lang, labels))
+        value = html.escape(cell_text(col, row[col], lang))
         cells.append(f"<tr><th>{label}</th><td>{value}</td></tr>")
     head = f"<b>{html.escape(heading)}</b>" if heading else ""
     return f"{head}<table>{''.join(cells)}</table>"

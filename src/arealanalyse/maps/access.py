@@ -12,7 +12,8 @@ import numpy as np
 import pandas as pd
 
 from arealanalyse.errors import CodeError, MissingColumnError
-from arealanalyse.maps import _style
+from arealanalyse.i18n import Lang, column_label, fmt_number, fmt_share
+from arealanalyse.maps import style
 from arealanalyse.maps._base import (
     LegendItem,
     LegendSection,
@@ -21,7 +22,6 @@ from arealanalyse.maps._base import (
     line_style,
     poly_style,
 )
-from arealanalyse.maps._style import Lang
 
 __all__ = ["access_map", "add_boundary", "add_share_layers", "share_columns"]
 
@@ -100,18 +100,18 @@ def add_share_layers(
     Cells with a missing value (no homes) are not drawn. Returns the layer names.
     """
     if diverging:
-        colours, classify = _style.DIFF_COLOURS, _style.diff_class
+        colours, classify = style.DIFF_COLOURS, style.diff_class
     else:
-        colours, classify = _style.SHARE_COLOURS, _style.share_class
+        colours, classify = style.SHARE_COLOURS, style.share_class
     styles = [
         poly_style(c, stroke="#ffffff", weight=0.4, fill_opacity=0.78, opacity=0.6) for c in colours
     ]
     count_col = _count_column(web)
-    homes_word = "boliger" if b.lang == "nb" else "homes"
+    homes_word = b.t("homes")
     names = []
     grid: SharedGeometry | None = None
     for i, col in enumerate(columns):
-        label = _style.column_label(col, b.lang, labels)
+        label = column_label(col, b.lang, labels)
         name = f"{prefix}{label}"
         vals = web[col].to_numpy(dtype=float)
         keep = np.isfinite(vals)
@@ -124,12 +124,11 @@ def add_share_layers(
         tips = []
         counts = sub[count_col].to_numpy(dtype=float) if count_col else None
         for j, x in enumerate(v):
-            pct = _style.format_percent(x, b.lang, signed=diverging)
-            if diverging:
-                pct = pct.replace("%", "pp").replace("\u00a0pp", " pp")
-            tip = pct  # the label goes in front once per layer (tooltip_prefix)
+            tip = fmt_share(
+                x, b.lang, signed=diverging, points=diverging
+            )  # the label goes in front once per layer (tooltip_prefix)
             if counts is not None and np.isfinite(counts[j]):
-                tip += f" ({_style.format_number(counts[j], b.lang)} {homes_word})"
+                tip += f" ({fmt_number(counts[j], b.lang)} {homes_word})"
             tips.append(html.escape(tip))
         if grid is None:  # the cells are written once and shared by every indicator's layer
             grid = b.share(web)
@@ -159,12 +158,12 @@ def add_boundary(b: MapBuilder, boundary: gpd.GeoDataFrame | None, *, fit: bool 
     b.add(
         web,
         name=name,
-        styles=[line_style(_style.BOUNDARY_COLOUR, weight=2.5, dash="8 5")],
+        styles=[line_style(style.BOUNDARY_COLOUR, weight=2.5, dash="8 5")],
         interactive=False,
         fit=fit,
     )
     b.legend.append(
-        LegendSection(name, [LegendItem(_style.BOUNDARY_COLOUR, name, kind="line")], layer=name)
+        LegendSection(name, [LegendItem(style.BOUNDARY_COLOUR, name, kind="line")], layer=name)
     )
 
 
@@ -179,24 +178,16 @@ def share_legend(
     if diverging:
         items = [
             LegendItem(c, lab)
-            for c, lab in zip(_style.DIFF_COLOURS, _style.diff_legend_labels(b.lang), strict=True)
+            for c, lab in zip(style.DIFF_COLOURS, style.diff_legend_labels(b.lang), strict=True)
         ]
         head = title or (f"{b.t('difference')} ({b.t('pp')})")
     else:
         items = [
             LegendItem(c, lab)
-            for c, lab in zip(_style.SHARE_COLOURS, _style.share_legend_labels(b.lang), strict=True)
+            for c, lab in zip(style.SHARE_COLOURS, style.share_legend_labels(b.lang), strict=True)
         ]
-        head = title or ("Andel boliger" if b.lang == "nb" else "Share of homes")
-    items.append(
-        LegendItem(
-            "transparent",
-            "Ruter uten boliger vises ikke"
-            if b.lang == "nb"
-            else "Cells without homes are not shown",
-            outline="#bbbbbb",
-        )
-    )
+        head = title or b.t("share_of_homes")
+    items.append(LegendItem("transparent", b.t("cells_without_homes"), outline="#bbbbbb"))
     return LegendSection(head, items, layer=layer)
 
 
@@ -257,11 +248,11 @@ def access_map(
     keep = [c for c in cols] + [c for c in COUNT_COLUMNS if c in per_cell.columns]
     web = b.prepare(
         per_cell[[*dict.fromkeys(keep), per_cell.geometry.name]],
-        name="Rutenett" if lang == "nb" else "Grid",
+        name=b.t("grid"),
         simplify_m=0.0,
     )
     if not cols:
-        b.note("Ingen andelskolonner å vise." if lang == "nb" else "No share columns to show.")
+        b.note(b.t("no_share_columns"))
     if web is not None and cols:
         names = add_share_layers(b, web, cols, labels=labels)
         b.legend.append(share_legend(b, layer=names))

@@ -11,63 +11,21 @@ from __future__ import annotations
 
 import html
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any
 
 import folium
 import geopandas as gpd
 import pandas as pd
-import shapely
 
+from arealanalyse.i18n import Lang, ar5_label, fmt_number, msg, zoning_label
 from arealanalyse.layers import codes
-from arealanalyse.maps import _style
+from arealanalyse.maps import style
 from arealanalyse.maps._base import SIMPLIFY_M, LegendItem, LegendSection, MapBuilder, poly_style
-from arealanalyse.maps._style import Lang
 
 if TYPE_CHECKING:
     from arealanalyse.arealregnskap.compute import Arealregnskap
 
-__all__ = ["AR5_ALL_COLOURS", "arealregnskap_map"]
-
-#: Fill colours of every AR5 class, close to NIBIO's AR5 map.
-AR5_ALL_COLOURS: Final[dict[int, str]] = {
-    11: "#e8a0a0",
-    12: "#9e9e9e",
-    21: "#ffd16e",
-    22: "#ffff4c",
-    23: "#ffffad",
-    30: "#9ecc73",
-    50: "#d9d0c0",
-    60: "#5fd3e0",
-    70: "#f4f8ff",
-    81: "#91c8ff",
-    82: "#cce6ff",
-    99: "#cccccc",
-    0: "#ffffff",
-}
-
-_T: dict[str, tuple[str, str]] = {
-    "current": ("Gjeldende plan", "Current plan"),
-    "new": ("Ny plan", "New plan"),
-    "reserve": ("Arealreserve (ubebygd)", "Reserve (unbuilt)"),
-    "opened": ("Nytt utbyggingsareal etter AR5", "Newly opened land by AR5 class"),
-    "returned": ("Tilbakeført fra utbyggingsformål", "Returned from development"),
-    "strandsone": ("Strandsonen (100 m)", "Strandsone (100 m)"),
-    "hazard": ("Faresoner", "Hazard zones"),
-    "nature": ("Naturtyper", "Nature types"),
-}
-
-
-def _t(key: str, lang: Lang) -> str:
-    return _T[key][1 if lang == "en" else 0]
-
-
-def _dissolve(pieces: gpd.GeoDataFrame, by: str) -> gpd.GeoDataFrame:
-    """One (multi)polygon per value of ``by`` (the pieces are disjoint)."""
-    rows, geoms = [], []
-    for value, grp in pieces.groupby(by, sort=True):
-        rows.append({by: value, "area_daa": float(grp.geometry.area.sum()) / 1000.0})
-        geoms.append(shapely.union_all(grp.geometry.values))
-    return gpd.GeoDataFrame(pd.DataFrame(rows), geometry=geoms, crs=pieces.crs)
+__all__ = ["arealregnskap_map"]
 
 
 def _plan_layer(
@@ -77,7 +35,7 @@ def _plan_layer(
     if web is None:
         return
     cats = web["arealformal"].map(lambda c: codes.AREALFORMAL.get(int(c), ("", "annet"))[1])
-    order = [c for c in _style.ZONING_COLOURS if c in set(cats)]
+    order = [c for c in style.ZONING_COLOURS if c in set(cats)]
     planned = (web["status"] == "planned") if "status" in web else pd.Series(False, web.index)
     styles: list[dict[str, Any]] = []
     index: dict[tuple[str, bool], int] = {}
@@ -86,7 +44,7 @@ def _plan_layer(
             index[(cat, is_planned)] = len(styles)
             styles.append(
                 poly_style(
-                    _style.ZONING_COLOURS[cat],
+                    style.ZONING_COLOURS[cat],
                     stroke="#333333" if is_planned else "#888888",
                     weight=1.4 if is_planned else 0.4,
                     fill_opacity=0.7,
@@ -108,29 +66,27 @@ def _plan_layer(
     b.legend.append(
         LegendSection(
             name,
-            [LegendItem(_style.ZONING_COLOURS[c], _style.zoning_label(c, b.lang)) for c in order],
+            [LegendItem(style.ZONING_COLOURS[c], zoning_label(c, b.lang)) for c in order],
             layer=name,
         )
     )
 
 
-def _ar5_layer(b: MapBuilder, pieces: gpd.GeoDataFrame, name: str, simplify_m: float) -> None:
-    if pieces.empty:
+def _ar5_layer(b: MapBuilder, by_class: gpd.GeoDataFrame, name: str, simplify_m: float) -> None:
+    if by_class.empty:
         return
-    web = b.prepare(_dissolve(pieces, "arealtype"), name=name, simplify_m=simplify_m)
+    web = b.prepare(by_class, name=name, simplify_m=simplify_m)
     if web is None:
         return
-    from arealanalyse.arealregnskap.labels import ar5_label
-
     types = [int(t) for t in web["arealtype"]]
     styles = [
         poly_style(
-            AR5_ALL_COLOURS.get(t, "#cccccc"), stroke="#b30000", weight=1.5, fill_opacity=0.85
+            style.AR5_ALL_COLOURS.get(t, "#cccccc"), stroke="#b30000", weight=1.5, fill_opacity=0.85
         )
         for t in types
     ]
     tips = [
-        html.escape(f"{ar5_label(t, b.lang)}: {_style.format_number(a, b.lang, decimals=1)} daa")
+        html.escape(f"{ar5_label(t, b.lang)}: {fmt_number(a, b.lang, 1)} daa")
         for t, a in zip(types, web["area_daa"], strict=True)
     ]
     b.add(web, name=name, styles=styles, style_idx=list(range(len(web))), tooltips=tips)
@@ -139,7 +95,7 @@ def _ar5_layer(b: MapBuilder, pieces: gpd.GeoDataFrame, name: str, simplify_m: f
             name,
             [
                 LegendItem(
-                    AR5_ALL_COLOURS.get(t, "#cccccc"), ar5_label(t, b.lang), outline="#b30000"
+                    style.AR5_ALL_COLOURS.get(t, "#cccccc"), ar5_label(t, b.lang), outline="#b30000"
                 )
                 for t in types
             ],
@@ -205,53 +161,61 @@ def arealregnskap_map(
     b = MapBuilder(title=title, lang=lang, synthetic=synthetic, sources=sources)
     layers = layers or {}
     if new_plan is not None:
-        _plan_layer(b, current_plan, _t("current", lang), show=False, simplify_m=simplify_m)
-        _plan_layer(b, new_plan, _t("new", lang), show=True, simplify_m=simplify_m)
+        _plan_layer(
+            b, current_plan, msg("ar.plan.current", lang), show=False, simplify_m=simplify_m
+        )
+        _plan_layer(b, new_plan, msg("ar.plan.new", lang), show=True, simplify_m=simplify_m)
     else:
-        _plan_layer(b, current_plan, _t("current", lang), show=True, simplify_m=simplify_m)
+        _plan_layer(b, current_plan, msg("ar.plan.current", lang), show=True, simplify_m=simplify_m)
     reserve = result.reserve_current
     if len(reserve):
-        web = b.prepare(reserve, name=_t("reserve", lang), simplify_m=simplify_m)
+        web = b.prepare(reserve, name=msg("ar.map.reserve", lang), simplify_m=simplify_m)
         if web is not None:
             codes_ = current_plan["arealformal"].to_numpy()[web["plan_pos"].to_numpy()]
             tips = [
                 html.escape(
                     f"{int(c)} {codes.AREALFORMAL.get(int(c), ('?', ''))[0]}: "
-                    f"{_style.format_number(a / 1000.0, lang, decimals=1)} daa"
+                    f"{fmt_number(a / 1000.0, lang, 1)} daa"
                 )
                 for c, a in zip(codes_, web["area_m2"], strict=True)
             ]
             b.add(
                 web,
-                name=_t("reserve", lang),
+                name=msg("ar.map.reserve", lang),
                 styles=[poly_style("#ff7f00", stroke="#b35900", weight=0.8, fill_opacity=0.45)],
                 tooltips=tips,
             )
             b.legend.append(
                 LegendSection(
-                    _t("reserve", lang),
-                    [LegendItem("#ff7f00", _t("reserve", lang), outline="#b35900")],
-                    layer=_t("reserve", lang),
+                    msg("ar.map.reserve", lang),
+                    [LegendItem("#ff7f00", msg("ar.map.reserve", lang), outline="#b35900")],
+                    layer=msg("ar.map.reserve", lang),
                 )
             )
-    p = result.pieces
     if result.has_new_plan:
-        _ar5_layer(b, p[p["opened"]], _t("opened", lang), simplify_m)
-        returned = p[p["returned"]]
+        opened = result.dissolved("opened", by="arealtype")
+        _ar5_layer(b, opened, msg("ar.map.opened", lang), simplify_m)
+        returned = result.dissolved("returned", by="new_code")
         if not returned.empty:
             _outline_layer(
-                b, _dissolve(returned, "new_code"), _t("returned", lang), "#1a9850", None,
-                simplify_m, fill_opacity=0.5,
+                b, returned, msg("ar.change.returned", lang), "#1a9850", None, simplify_m,
+                fill_opacity=0.5,
             )  # fmt: skip
     if "strandsone" in result.flags:
-        zone = p[p["strandsone"]]
+        zone = result.dissolved("strandsone")
         if not zone.empty:
             _outline_layer(
-                b, _dissolve(zone.assign(k=1), "k"), _t("strandsone", lang), "#1f78b4", None,
-                simplify_m,
+                b, zone, msg("ar.map.strandsone", lang), "#1f78b4", None, simplify_m
             )  # fmt: skip
-    _outline_layer(b, layers.get("hazard_zones"), _t("hazard", lang), "#d7191c", "name", simplify_m)
     _outline_layer(
-        b, layers.get("nature_types"), _t("nature", lang), "#6a3d9a", "nature_type", simplify_m
+        b, layers.get("hazard_zones"), msg("ar.map.hazard", lang), "#d7191c", "name", simplify_m
+    )
+    _outline_layer(
+        b,
+        layers.get("nature_types"),
+        msg("ar.map.nature", lang),
+        "#6a3d9a",
+        "nature_type",
+        simplify_m,
     )
     return b.build()

@@ -11,7 +11,8 @@ import geopandas as gpd
 import pandas as pd
 
 from arealanalyse.errors import MissingColumnError
-from arealanalyse.maps import _style
+from arealanalyse.i18n import Lang, column_label, msgs
+from arealanalyse.maps import style
 from arealanalyse.maps._base import (
     SIMPLIFY_M,
     LegendItem,
@@ -21,7 +22,6 @@ from arealanalyse.maps._base import (
     poly_style,
     popup_html,
 )
-from arealanalyse.maps._style import Lang
 from arealanalyse.maps.access import (
     _check_columns,
     add_boundary,
@@ -83,14 +83,14 @@ def _class_palette(
 ) -> tuple[list[str], dict[str, str], dict[str, str]]:
     """Ordered class values present, their colours and legend labels."""
     if color_by == "abc_class":
-        known, labels = _style.ABC_COLOURS, _style.ABC_LABELS[lang]
+        known, labels = style.ABC_COLOURS, msgs("abc", lang)
     elif color_by == "verdict" or color_by.startswith(("verdict_", "rule_")):
-        known, labels = _style.VERDICT_COLOURS, _style.VERDICT_LABELS[lang]
+        known, labels = style.VERDICT_COLOURS, msgs("verdict", lang)
     else:
         known, labels = {}, {}
     present = set(values.astype(str))
     order = [k for k in known if k in present] + sorted(present - set(known))
-    colours = {k: known.get(k, _style.MISSING_COLOUR) for k in order}
+    colours = {k: known.get(k, style.MISSING_COLOUR) for k in order}
     return order, colours, {k: labels.get(k, k) for k in order}
 
 
@@ -143,7 +143,7 @@ def _add_sites(
     idx = [index[(v, bool(p))] for v, p in zip(values, is_point, strict=True)]
     heading_col = "name" if "name" in web.columns else None
     pops, tips = [], []
-    class_title = _style.column_label(color_by, b.lang, labels)
+    class_title = column_label(color_by, b.lang, labels)
     for (_, row), v in zip(web.iterrows(), values, strict=True):
         heading = str(row[heading_col]) if heading_col and pd.notna(row[heading_col]) else None
         pops.append(popup_html(row, cols, b.lang, labels=labels, heading=heading))
@@ -170,7 +170,7 @@ def _class_legend(
     class_labels: Mapping[str, str],
     labels: Mapping[str, str] | None,
 ) -> LegendSection:
-    title = _style.column_label(color_by, b.lang, labels)
+    title = column_label(color_by, b.lang, labels)
     return LegendSection(title, [LegendItem(colours[k], class_labels[k]) for k in order])
 
 
@@ -394,7 +394,7 @@ def compare_map(
     if not scenarios:
         b.note(b.t("empty_sites"))
     for i, (scen_name, sites) in enumerate(scenarios.items()):
-        outline = _style.SCENARIO_OUTLINES[i % len(_style.SCENARIO_OUTLINES)]
+        outline = style.SCENARIO_OUTLINES[i % len(style.SCENARIO_OUTLINES)]
         if sites is None or len(sites) == 0:
             b.note(f"{scen_name}: {b.t('empty_sites')}")
             continue
@@ -416,7 +416,7 @@ def compare_map(
         class_labels.update(lab)
         outlines.append(LegendItem("transparent", str(scen_name), outline=outline))
     if all_order:
-        known = list(_style.ABC_COLOURS) + list(_style.VERDICT_COLOURS)
+        known = list(style.ABC_COLOURS) + list(style.VERDICT_COLOURS)
         all_order.sort(key=lambda k: (known.index(k) if k in known else len(known), k))
         b.legend.append(_class_legend(b, color_by, all_order, colours, class_labels, labels))
     if outlines:

@@ -11,8 +11,18 @@ import folium
 import geopandas as gpd
 import pandas as pd
 
+from arealanalyse.i18n import (
+    Lang,
+    ar5_label,
+    cell_text,
+    column_label,
+    fmt_number,
+    msg_or,
+    value_label,
+    zoning_label,
+)
 from arealanalyse.layers import codes
-from arealanalyse.maps import _style
+from arealanalyse.maps import style
 from arealanalyse.maps._base import (
     SIMPLIFY_M,
     LegendItem,
@@ -22,7 +32,6 @@ from arealanalyse.maps._base import (
     point_style,
     poly_style,
 )
-from arealanalyse.maps._style import Lang
 from arealanalyse.maps.transit import add_oev_classes, add_stop_places
 
 __all__ = ["study_area_map"]
@@ -49,7 +58,7 @@ def _zoning(b: MapBuilder, zoning: gpd.GeoDataFrame | None, simplify_m: float) -
         )
     else:
         cats = pd.Series("annet", index=web.index)
-    order = [c for c in _style.ZONING_COLOURS if c in set(cats)]
+    order = [c for c in style.ZONING_COLOURS if c in set(cats)]
     order += sorted(set(cats) - set(order))
     planned = _str_col(web, "status") == "planned"
     styles: list[dict[str, Any]] = []
@@ -57,7 +66,7 @@ def _zoning(b: MapBuilder, zoning: gpd.GeoDataFrame | None, simplify_m: float) -
     for cat in order:
         for is_planned in (False, True):
             index[(cat, is_planned)] = len(styles)
-            colour = _style.ZONING_COLOURS.get(cat, _style.MISSING_COLOUR)
+            colour = style.ZONING_COLOURS.get(cat, style.MISSING_COLOUR)
             styles.append(
                 poly_style(
                     colour,
@@ -70,27 +79,19 @@ def _zoning(b: MapBuilder, zoning: gpd.GeoDataFrame | None, simplify_m: float) -
     idx = [index[(c, p)] for c, p in zip(cats, planned, strict=True)]
     names = _str_col(web, "arealformal_navn")
     codes_ = web["arealformal"] if "arealformal" in web.columns else pd.Series("", index=web.index)
-    planned_word = " – framtidig" if b.lang == "nb" else " – planned"
+    planned_word = b.t("planned_suffix")
     tips = []
     for cat, nm, code, p in zip(cats, names, codes_, planned, strict=True):
-        label = nm or _style.zoning_label(cat, b.lang)
+        label = nm or zoning_label(cat, b.lang)
         code_txt = f" ({int(code)})" if pd.notna(code) and str(code) != "" else ""
         tips.append(html.escape(f"{label}{code_txt}{planned_word if p else ''}"))
     b.add(web, name=name, styles=styles, style_idx=idx, tooltips=tips)
     items = [
-        LegendItem(
-            _style.ZONING_COLOURS.get(c, _style.MISSING_COLOUR), _style.zoning_label(c, b.lang)
-        )
+        LegendItem(style.ZONING_COLOURS.get(c, style.MISSING_COLOUR), zoning_label(c, b.lang))
         for c in order
     ]
     if planned.any():
-        items.append(
-            LegendItem(
-                "#ffffff",
-                "Framtidig (stiplet kant)" if b.lang == "nb" else "Planned (dashed outline)",
-                outline="#333333",
-            )
-        )
+        items.append(LegendItem("#ffffff", b.t("planned_legend"), outline="#333333"))
     b.legend.append(LegendSection(name, items, layer=name))
 
 
@@ -104,11 +105,11 @@ def _farmland(b: MapBuilder, farmland: gpd.GeoDataFrame | None, simplify_m: floa
         .fillna(0)
         .astype(int)
     )
-    order = [t for t in _style.AR5_COLOURS if t in set(types)]
+    order = [t for t in style.AR5_COLOURS if t in set(types)]
     order += sorted(set(types) - set(order))
     styles = [
         poly_style(
-            _style.AR5_COLOURS.get(t, _style.MISSING_COLOUR),
+            style.AR5_COLOURS.get(t, style.MISSING_COLOUR),
             stroke="#8a6d00",
             weight=0.5,
             fill_opacity=0.8,
@@ -118,9 +119,7 @@ def _farmland(b: MapBuilder, farmland: gpd.GeoDataFrame | None, simplify_m: floa
     pos = {t: i for i, t in enumerate(order)}
     area = web["area_daa"] if "area_daa" in web.columns else pd.Series(float("nan"), web.index)
     tips = [
-        html.escape(
-            f"{_style.ar5_label(t, b.lang)} – {_style.format_number(a, b.lang, decimals=1)} daa"
-        )
+        html.escape(f"{ar5_label(t, b.lang)} – {fmt_number(a, b.lang, 1)} daa")
         for t, a in zip(types, area, strict=True)
     ]
     b.add(
@@ -130,9 +129,7 @@ def _farmland(b: MapBuilder, farmland: gpd.GeoDataFrame | None, simplify_m: floa
         LegendSection(
             name,
             [
-                LegendItem(
-                    _style.AR5_COLOURS.get(t, _style.MISSING_COLOUR), _style.ar5_label(t, b.lang)
-                )
+                LegendItem(style.AR5_COLOURS.get(t, style.MISSING_COLOUR), ar5_label(t, b.lang))
                 for t in order
             ],
             layer=name,
@@ -149,16 +146,16 @@ def _green(b: MapBuilder, green: gpd.GeoDataFrame | None, simplify_m: float) -> 
     types = _str_col(web, "green_type", "other")
     tips = []
     for nm, gt in zip(names, types, strict=True):
-        label = codes.GREEN_TYPES.get(gt, gt) if b.lang == "nb" else gt.replace("_", " ")
+        label = msg_or(f"green_type.{gt}", gt.replace("_", " "), b.lang)
         tips.append(html.escape(f"{nm} ({label})" if nm else label))
     b.add(
         web,
         name=name,
-        styles=[poly_style(_style.GREEN_COLOUR, stroke="#1e5e27", fill_opacity=0.45)],
+        styles=[poly_style(style.GREEN_COLOUR, stroke="#1e5e27", fill_opacity=0.45)],
         tooltips=tips,
         show=False,
     )
-    b.legend.append(LegendSection(name, [LegendItem(_style.GREEN_COLOUR, name)], layer=name))
+    b.legend.append(LegendSection(name, [LegendItem(style.GREEN_COLOUR, name)], layer=name))
 
 
 def _areas(b: MapBuilder, areas: gpd.GeoDataFrame | None, simplify_m: float) -> None:
@@ -169,16 +166,15 @@ def _areas(b: MapBuilder, areas: gpd.GeoDataFrame | None, simplify_m: float) -> 
     names = _str_col(web, "name")
     types = _str_col(web, "area_type", "other")
     tips = [
-        html.escape(f"{nm} – {codes.AREA_TYPES.get(t, t) if b.lang == 'nb' else t}")
-        for nm, t in zip(names, types, strict=True)
+        html.escape(f"{nm} – {value_label(t, b.lang)}") for nm, t in zip(names, types, strict=True)
     ]
-    style = poly_style(
-        _style.AREAS_COLOUR, stroke=_style.AREAS_COLOUR, weight=2.0, fill_opacity=0.08, dash="6 4"
+    fill = poly_style(
+        style.AREAS_COLOUR, stroke=style.AREAS_COLOUR, weight=2.0, fill_opacity=0.08, dash="6 4"
     )
-    b.add(web, name=name, styles=[style], tooltips=tips)
+    b.add(web, name=name, styles=[fill], tooltips=tips)
     b.legend.append(
         LegendSection(
-            name, [LegendItem("transparent", name, outline=_style.AREAS_COLOUR)], layer=name
+            name, [LegendItem("transparent", name, outline=style.AREAS_COLOUR)], layer=name
         )
     )
 
@@ -201,18 +197,18 @@ def _walk_areas(
     if web is None:
         return
     names = _str_col(web, "name")
-    suffix = " – 5 min gange" if b.lang == "nb" else " – 5-min walk"
+    suffix = b.t("walk_suffix")
     tips = [html.escape(f"{n}{suffix}") if n else None for n in names]
-    style = poly_style(
-        _style.WALK_AREA_COLOUR, stroke=_style.WALK_AREA_COLOUR, weight=1.2, fill_opacity=0.18
+    fill = poly_style(
+        style.WALK_AREA_COLOUR, stroke=style.WALK_AREA_COLOUR, weight=1.2, fill_opacity=0.18
     )
-    b.add(web, name=name, styles=[style], tooltips=tips)
+    b.add(web, name=name, styles=[fill], tooltips=tips)
     b.legend.append(
         LegendSection(
             name,
             [
                 LegendItem(
-                    "rgba(31,120,180,.3)", b.t("walk_areas_legend"), outline=_style.WALK_AREA_COLOUR
+                    "rgba(31,120,180,.3)", b.t("walk_areas_legend"), outline=style.WALK_AREA_COLOUR
                 )
             ],
             layer=name,
@@ -229,12 +225,12 @@ def _boundary(b: MapBuilder, boundary: gpd.GeoDataFrame | None, simplify_m: floa
     b.add(
         web,
         name=name,
-        styles=[line_style(_style.BOUNDARY_COLOUR, weight=2.5, dash="8 5")],
+        styles=[line_style(style.BOUNDARY_COLOUR, weight=2.5, dash="8 5")],
         tooltips=tips,
         interactive=False,
     )
     b.legend.append(
-        LegendSection(name, [LegendItem(_style.BOUNDARY_COLOUR, name, kind="line")], layer=name)
+        LegendSection(name, [LegendItem(style.BOUNDARY_COLOUR, name, kind="line")], layer=name)
     )
 
 
@@ -250,16 +246,12 @@ def _e18(b: MapBuilder, roads: gpd.GeoDataFrame | None, simplify_m: float) -> No
     b.add(
         web,
         name=name,
-        styles=[line_style(_style.E18_COLOUR, weight=5, opacity=0.85)],
+        styles=[line_style(style.E18_COLOUR, weight=5, opacity=0.85)],
         tooltips=["E18"] * len(web),
     )
     b.legend.append(
-        LegendSection(name, [LegendItem(_style.E18_COLOUR, "E18", kind="line")], layer=name)
+        LegendSection(name, [LegendItem(style.E18_COLOUR, "E18", kind="line")], layer=name)
     )
-
-
-#: Modes drawn as knutepunkter (large dots); bus stops are small dots in their own layer.
-NODE_MODES = ("rail", "metro", "tram", "ferry")
 
 
 def _transit(b: MapBuilder, transit: gpd.GeoDataFrame | None, *, buses: bool) -> None:
@@ -267,7 +259,7 @@ def _transit(b: MapBuilder, transit: gpd.GeoDataFrame | None, *, buses: bool) ->
     if transit is None:
         return
     modes_all = _str_col(transit, "mode", "bus")
-    is_node = modes_all.isin(NODE_MODES).to_numpy()
+    is_node = modes_all.isin(codes.NODE_MODES).to_numpy()
     name = b.t("bus_stops") if buses else b.t("transit")
     subset = transit.loc[~is_node] if buses else transit.loc[is_node]
     if subset.empty:
@@ -277,26 +269,25 @@ def _transit(b: MapBuilder, transit: gpd.GeoDataFrame | None, *, buses: bool) ->
         return
     web = web.assign(geometry=web.geometry.representative_point())
     modes = _str_col(web, "mode", "bus")
-    order = [m for m in _style.TRANSIT_COLOURS if m in set(modes)]
+    order = [m for m in style.TRANSIT_COLOURS if m in set(modes)]
     order += sorted(set(modes) - set(order))
     radius = {"rail": 8.0, "metro": 7.0, "tram": 6.0, "ferry": 6.0}
     styles = [
         point_style(
-            _style.TRANSIT_COLOURS.get(m, "#555555"),
+            style.TRANSIT_COLOURS.get(m, "#555555"),
             radius=radius.get(m, 3.0),
-            stroke="#ffffff" if m in NODE_MODES else "#0b2e59",
+            stroke="#ffffff" if m in codes.NODE_MODES else "#0b2e59",
         )
         for m in order
     ]
     pos = {m: i for i, m in enumerate(order)}
     names = _str_col(web, "name")
-    mode_label = {m: (codes.TRANSIT_MODES.get(m, m) if b.lang == "nb" else m) for m in order}
+    mode_label = {m: msg_or(f"transit_mode.{m}", m, b.lang) for m in order}
     tips = [html.escape(f"{n} ({mode_label[m]})") for n, m in zip(names, modes, strict=True)]
     cols = [c for c in ("name", "mode", "departures_per_hour", "status") if c in web.columns]
-    dep_label = "Avganger per time" if b.lang == "nb" else "Departures per hour"
     labels = {
-        "mode": "Type" if b.lang == "nb" else "Mode",
-        "departures_per_hour": dep_label,
+        "mode": b.t("mode"),
+        "departures_per_hour": b.t("departures_per_hour"),
         "status": "Status",
     }
     pops = []
@@ -306,9 +297,9 @@ def _transit(b: MapBuilder, transit: gpd.GeoDataFrame | None, *, buses: bool) ->
             v = row[c]
             if c == "mode":
                 v = mode_label.get(str(v), v)
-            text = _style.format_value(c, v, b.lang)
+            text = cell_text(c, v, b.lang)
             rows.append(
-                f"<tr><th>{html.escape(_style.column_label(c, b.lang, labels))}</th>"
+                f"<tr><th>{html.escape(column_label(c, b.lang, labels))}</th>"
                 f"<td>{html.escape(text)}</td></tr>"
             )
         pops.append(f"<table>{''.join(rows)}</table>")
@@ -322,7 +313,7 @@ def _transit(b: MapBuilder, transit: gpd.GeoDataFrame | None, *, buses: bool) ->
         show=not buses,  # many small dots: off until asked for
     )
     items = [
-        LegendItem(_style.TRANSIT_COLOURS.get(m, "#555555"), mode_label[m], kind="dot")
+        LegendItem(style.TRANSIT_COLOURS.get(m, "#555555"), mode_label[m], kind="dot")
         for m in order
     ]
     if buses and len(items) == 1:

@@ -14,8 +14,8 @@ import math
 import geopandas as gpd
 import pandas as pd
 
-from arealanalyse.layers import codes
-from arealanalyse.maps import _style
+from arealanalyse.i18n import fmt_number, msg, msgs, oev_class_label
+from arealanalyse.maps import style
 from arealanalyse.maps._base import LegendItem, LegendSection, MapBuilder, point_style, poly_style
 
 __all__ = ["add_oev_classes", "add_stop_places"]
@@ -32,25 +32,22 @@ def add_oev_classes(b: MapBuilder, areas: gpd.GeoDataFrame | None, simplify_m: f
     if web is None:
         return
     letters = web["oev_class"].astype(str)
-    order = [c for c in _style.OEV_CLASS_COLOURS if c in set(letters)]
+    order = [c for c in style.OEV_CLASS_COLOURS if c in set(letters)]
     styles = [
         poly_style(
-            _style.OEV_CLASS_COLOURS[c],
-            stroke=_style.OEV_CLASS_COLOURS[c],
+            style.OEV_CLASS_COLOURS[c],
+            stroke=style.OEV_CLASS_COLOURS[c],
             weight=0.5,
             fill_opacity=0.45,
         )
         for c in order
     ]
-    tips = [html.escape(_style.oev_class_label(c, b.lang)) for c in letters]
+    tips = [html.escape(oev_class_label(c, b.lang)) for c in letters]
     b.add(web, name=name, styles=styles, style_idx=[order.index(c) for c in letters], tooltips=tips)
     b.legend.append(
         LegendSection(
             name,
-            [
-                LegendItem(_style.OEV_CLASS_COLOURS[c], _style.oev_class_label(c, b.lang))
-                for c in order
-            ],
+            [LegendItem(style.OEV_CLASS_COLOURS[c], oev_class_label(c, b.lang)) for c in order],
             layer=name,
         )
     )
@@ -58,13 +55,10 @@ def add_oev_classes(b: MapBuilder, areas: gpd.GeoDataFrame | None, simplify_m: f
 
 def _headways(row: pd.Series, lang: str) -> str:
     parts = []
-    for m in codes.TRANSIT_MODES:
+    for m, label in msgs("transit_mode", lang).items():
         v = row.get(f"rush_headway_{m}_min")
         if v is not None and math.isfinite(float(v)):
-            label = codes.TRANSIT_MODES[m] if lang == "nb" else m
-            parts.append(
-                f"{label} {_style.format_number(v, 'nb' if lang == 'nb' else 'en', decimals=1)}"
-            )
+            parts.append(f"{label} {fmt_number(v, lang, 1)}")
     return ", ".join(parts) or "–"
 
 
@@ -81,38 +75,34 @@ def add_stop_places(b: MapBuilder, service: gpd.GeoDataFrame | None) -> None:
     keys = sorted({(int(c), bool(k)) for c, k in zip(cat, knut, strict=True)})
     styles = [
         point_style(
-            _style.OEV_CATEGORY_COLOURS[c],
+            style.OEV_CATEGORY_COLOURS[c],
             radius=8.0 if k else 4.0,
             stroke="#000000" if k else "#ffffff",
         )
         for c, k in keys
     ]
     pos = {key: i for i, key in enumerate(keys)}
-    nb = b.lang == "nb"
+    lang = b.lang
     info = service.attrs.get("transit", {})
     tips, pops = [], []
     for (_, row), c, k in zip(web.iterrows(), cat, knut, strict=True):
-        label = _ROMAN[c] if c else ("ingen" if nb else "none")
+        label = _ROMAN[c] if c else b.t("category_none")
         tips.append(
             html.escape(
-                f"{row['name']} – {'kategori' if nb else 'category'} {label}"
-                + (" – knutepunkt" if k else "")
+                f"{row['name']} – {b.t('category')} {label}"
+                + (b.t("knutepunkt_suffix") if k else "")
             )
         )
         lines = {
-            ("Navn" if nb else "Name"): str(row["name"]),
-            ("Transportmidler" if nb else "Modes"): str(row.get("modes", "")),
-            ("Stasjonskategori (ÖV)" if nb else "Station category (ÖV)"): label,
-            ("Avganger per time" if nb else "Departures per hour")
-            + f" ({info.get('oev_window', '')})": _style.format_number(
-                row["departures_per_hour"], b.lang, decimals=1
+            msg("word.name", lang): str(row["name"]),
+            b.t("modes"): str(row.get("modes", "")),
+            b.t("station_category"): label,
+            b.t("departures_per_hour") + f" ({info.get('oev_window', '')})": fmt_number(
+                row["departures_per_hour"], lang, 1
             ),
-            (
-                "Midlere intervall (ÖV), min" if nb else "Mean headway (ÖV), min"
-            ): _style.format_number(row["oev_headway_min"], b.lang, decimals=1),
-            ("Korteste intervall i rush, min" if nb else "Shortest rush headway, min")
-            + f" ({info.get('knutepunkt_window', '')})": _headways(row, b.lang),
-            "Knutepunkt": ("ja" if k else "nei") if nb else ("yes" if k else "no"),
+            b.t("mean_headway"): fmt_number(row["oev_headway_min"], lang, 1),
+            b.t("rush_headway") + f" ({info.get('knutepunkt_window', '')})": _headways(row, lang),
+            b.t("knutepunkt"): msg("word.yes" if k else "word.no", lang),
         }
         rows = "".join(
             f"<tr><th>{html.escape(key)}</th><td>{html.escape(str(v))}</td></tr>"
@@ -130,24 +120,11 @@ def add_stop_places(b: MapBuilder, service: gpd.GeoDataFrame | None) -> None:
     )
     items = [
         LegendItem(
-            _style.OEV_CATEGORY_COLOURS[c],
-            f"{'Kategori' if nb else 'Category'} {_ROMAN[c]}",
-            kind="dot",
+            style.OEV_CATEGORY_COLOURS[c], b.t("category_title", roman=_ROMAN[c]), kind="dot"
         )
         for c in sorted({c for c, _ in keys} - {0})
     ]
     if 0 in {c for c, _ in keys}:
-        items.append(
-            LegendItem(
-                _style.OEV_CATEGORY_COLOURS[0], "Uten kategori" if nb else "No category", kind="dot"
-            )
-        )
-    items.append(
-        LegendItem(
-            "#ffffff",
-            "Knutepunkt (stor, svart kant)" if nb else "Knutepunkt (large, black outline)",
-            outline="#000000",
-            kind="dot",
-        )
-    )
+        items.append(LegendItem(style.OEV_CATEGORY_COLOURS[0], b.t("no_category"), kind="dot"))
+    items.append(LegendItem("#ffffff", b.t("knutepunkt_legend"), outline="#000000", kind="dot"))
     b.legend.append(LegendSection(name, items, layer=name))

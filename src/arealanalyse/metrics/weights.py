@@ -20,17 +20,24 @@ import numpy as np
 import pandas as pd
 
 from arealanalyse.errors import MissingColumnError
+from arealanalyse.i18n import msg, msg_or
 
-__all__ = ["COUNT", "HOME_WEIGHTS", "default_home_weight", "weight_label", "weight_values"]
+__all__ = [
+    "COUNT",
+    "HOME_WEIGHTS",
+    "default_home_weight",
+    "weight_label",
+    "weight_noun",
+    "weight_values",
+]
 
 #: The weight that counts features (each home point, cell or building is 1).
 COUNT: Final = "count"
 
-#: Home weights with their Norwegian and English nouns (plural).
+#: Home weights with their Norwegian and English nouns (plural; message keys ``weight.*``).
 HOME_WEIGHTS: Final[dict[str, tuple[str, str]]] = {
-    "population": ("bosatte", "residents"),
-    "dwellings": ("boliger", "dwellings"),
-    COUNT: ("boligobjekter", "home features"),
+    w: (msg(f"weight.{w}", "nb"), msg(f"weight.{w}", "en"))
+    for w in ("population", "dwellings", COUNT)
 }
 
 
@@ -86,6 +93,17 @@ def weight_values(homes: gpd.GeoDataFrame | pd.DataFrame, weight: str, /) -> np.
     return np.nan_to_num(vals, nan=0.0)
 
 
+def weight_noun(weight: str, /, lang: str = "nb") -> str:
+    """Return the plural noun of a share's weight (``bosatte``); else the column's name.
+
+    Examples
+    --------
+    >>> weight_noun("population"), weight_noun("count", "en"), weight_noun("jobs")
+    ('bosatte', 'home features', 'jobs')
+    """
+    return msg_or(f"weight.{weight}", weight, lang)
+
+
 def weight_label(weight: str, /, lang: str = "nb") -> str:
     """How a share weighted by ``weight`` is named in tables and reports.
 
@@ -94,7 +112,6 @@ def weight_label(weight: str, /, lang: str = "nb") -> str:
     >>> weight_label("population"), weight_label("dwellings", "en"), weight_label("jobs")
     ('andel bosatte', 'share of dwellings', 'andel vektet med jobs')
     """
-    nouns = HOME_WEIGHTS.get(weight)
-    if lang == "en":
-        return f"share of {nouns[1]}" if nouns else f"share weighted by {weight}"
-    return f"andel {nouns[0]}" if nouns else f"andel vektet med {weight}"
+    if weight in HOME_WEIGHTS:
+        return msg("weight_text.label", lang, noun=weight_noun(weight, lang))
+    return msg("weight_text.other", lang, weight=weight)

@@ -18,7 +18,6 @@ from arealanalyse.rules.evaluate import (
     Evaluation,
     compare,
     evaluate,
-    format_value,
     site_verdict_table,
 )
 from arealanalyse.rules.measures import (
@@ -51,7 +50,6 @@ __all__ = [
     "default_arealregnskap_rules_path",
     "default_rules_path",
     "evaluate",
-    "format_value",
     "load_rules",
     "parse_rules",
     "read_proposal",

@@ -29,8 +29,8 @@ import pandas as pd
 
 from arealanalyse.errors import MissingColumnError
 from arealanalyse.filters import parse_filter
-from arealanalyse.layers.codes import value_label
-from arealanalyse.rules.measures import MEASURES, Measure, ProposalTables, as_tables, fmt_number
+from arealanalyse.i18n import LANGS, MESSAGES, fmt_value, is_missing, msg
+from arealanalyse.rules.measures import MEASURES, Measure, ProposalTables, as_tables
 from arealanalyse.rules.model import Rule, RuleSet
 
 __all__ = [
@@ -39,7 +39,6 @@ __all__ = [
     "Evaluation",
     "compare",
     "evaluate",
-    "format_value",
     "margin_of",
     "site_verdict_table",
 ]
@@ -54,65 +53,13 @@ RESULT_COLUMNS: tuple[str, ...] = (
 )  # fmt: skip
 
 _REL_TOL = 1e-9
-_DECIMALS = {"m": 0, "daa": 2, "dB": 1, "%": 1, "m²/år": 0, "boliger/år": 0, "m²": 0, "°": 1}
-_OP_TEXT = {
-    "<=": ("høyst", "at most"),
-    "<": ("under", "below"),
-    ">=": ("minst", "at least"),
-    ">": ("over", "above"),
-    "==": ("lik", "equal to"),
-    "!=": ("ikke lik", "not equal to"),
-    "in": ("én av", "one of"),
-    "not_in": ("ingen av", "none of"),
-}
-_VERDICT_WORD = {
-    "pass": ("Oppfylt", "Passes"),
-    "warn": ("Avvik (varsel)", "Breach (warning)"),
-    "fail": ("Brudd", "Fails"),
-    "not_applicable": ("Gjelder ikke", "Not applicable"),
-}
-#: Why a proposal-level measure has no value (the not-applicable message), by measure.
-_NO_VALUE: dict[str, tuple[str, str]] = {
-    "": ("kan ikke beregnes for forslaget", "cannot be computed for the proposal"),
-    "annual_business_bra": (
-        "planperioden er ukjent (gi planperioden, f.eks. --period 2026-2040)",
-        "the plan period is unknown (give it, e.g. --period 2026-2040)",
-    ),
-    "annual_dwellings": (
-        "planperioden er ukjent (gi planperioden, f.eks. --period 2026-2040)",
-        "the plan period is unknown (give it, e.g. --period 2026-2040)",
-    ),
-    "share_floorspace_in_centres_nodes": ("forslaget har ingen ny BRA", "the proposal adds no BRA"),
-    "noise_max_db_rezoned_homes": (
-        "forslaget omregulerer ikke areal til bolig",
-        "the proposal rezones no land to housing",
-    ),
-    "opened_ar5_daa": (
-        "ikke noe arealregnskap av en ny plan (arealanalyse arealregnskap --plan)",
-        "no arealregnskap of a new plan (arealanalyse arealregnskap --plan)",
-    ),
-    "opened_overlay_daa": (
-        "temalaget mangler i arealregnskapet, eller det er ingen ny plan",
-        "the overlay layer is missing from the arealregnskap, or there is no new plan",
-    ),
-    "reserve_capacity_share_of_need": (
-        "planperioden er ukjent (gi den, f.eks. --period 2026-2040) eller planen mangler",
-        "the plan period is unknown (give it, e.g. --period 2026-2040) or the plan is missing",
-    ),
-    "kostra_dyrka_jord_daa": (
-        "ikke noe arealregnskap (arealanalyse arealregnskap)",
-        "no arealregnskap (arealanalyse arealregnskap)",
-    ),
-}
-_UNIT_EN = {"m²/år": "m²/year", "boliger/år": "dwellings/year"}
+
+#: Why a row does not apply: a message key (``rule.reason.*``, ``rule.no_value.*``) and its fields.
+_Reason = tuple[str, dict[str, Any]]
 
 
 def _is_missing(value: Any) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    return bool(pd.isna(value)) if not isinstance(value, (list, tuple, str)) else False
+    return is_missing(value)
 
 
 def _norm(value: Any) -> Any:
@@ -196,30 +143,6 @@ def margin_of(value: Any, operator: str, threshold: Any) -> float:
     return math.nan
 
 
-def format_value(value: Any, unit: str, lang: str = "nb") -> str:
-    """Format a measured value or threshold with its unit, as reports and messages show it.
-
-    Examples
-    --------
-    >>> format_value(1280.0, "m") == "1\u00a0280 m"  # a non-breaking thousands space
-    True
-    >>> format_value(81.0, "daa")
-    '81,00 daa'
-    >>> format_value("e18_corridor", "")
-    'Næringsområde i E18-korridoren'
-    >>> format_value(15000.0, "m²/år", "en")
-    '15,000 m²/year'
-    """
-    if isinstance(value, list):
-        return ", ".join(format_value(v, unit, lang) for v in value)
-    if isinstance(value, str):
-        return value_label(value, lang) if value else ("(none)" if lang == "en" else "(ingen)")
-    text = fmt_number(value, lang, _DECIMALS.get(unit, 1))
-    if _is_missing(value) or (isinstance(value, float) and math.isinf(value)) or not unit:
-        return text
-    return f"{text} {_UNIT_EN.get(unit, unit) if lang == 'en' else unit}"
-
-
 def _message(
     rule: Rule,
     measure: Measure,
@@ -230,19 +153,21 @@ def _message(
     reason: str,
     lang: str,
 ) -> str:
-    i = 1 if lang == "en" else 0
-    word = _VERDICT_WORD[verdict][i]
+    word = msg(f"rule.lead.{verdict}", lang)
     if verdict == "not_applicable":
         return f"{word}: {reason}."
-    label = measure.label(lang)
-    is_ = "is" if lang == "en" else "er"
-    limit = "limit" if lang == "en" else "krav"
-    text = (
-        f"{word}: {label} {is_} {format_value(value, measure.unit, lang)} "
-        f"({limit}: {_OP_TEXT[rule.operator][i]} {format_value(rule.threshold, measure.unit, lang)}"
+    unit = measure.unit
+    text = msg(
+        "rule.text",
+        lang,
+        lead=word,
+        label=measure.label(lang),
+        value=fmt_value(value, unit, lang),
+        op=msg(f"rule.op.{rule.operator}", lang),
+        threshold=fmt_value(rule.threshold, unit, lang),
     )
     if not math.isnan(margin) and not math.isinf(margin):
-        text += f"; margin {format_value(margin, measure.unit, lang)}"
+        text += msg("rule.text_margin", lang, margin=fmt_value(margin, unit, lang))
     text += ")"
     if detail:
         text += f"; {detail}"
@@ -358,10 +283,10 @@ def _row(
     value: Any,
     info: Mapping[str, Any],
     params: Mapping[str, Any],
-    reason: tuple[str, str] | None,
+    reason: _Reason | None,
 ) -> dict[str, Any]:
     if reason is None and _is_missing(value):
-        reason = ("verdien mangler for denne", "the value is missing for this")
+        reason = ("rule.reason.missing", {})
     if reason is not None:
         verdict, margin = "not_applicable", math.nan
     else:
@@ -370,8 +295,9 @@ def _row(
         margin = margin_of(value, rule.operator, rule.threshold)
     details = {
         lang: (measure.detail(info, params, lang) if measure.detail and reason is None else "")
-        for lang in ("nb", "en")
+        for lang in LANGS
     }
+    why = {lang: msg(reason[0], lang, **reason[1]) if reason else "" for lang in LANGS}
     return {
         "rule_id": rule.id,
         "site_id": site_id,
@@ -384,12 +310,12 @@ def _row(
         "severity": rule.severity,
         "clause_ref": rule.clause.ref,
         "clause_text": rule.clause.text,
-        "message_nb": _message(
-            rule, measure, verdict, value, margin, details["nb"], reason[0] if reason else "", "nb"
-        ),
-        "message_en": _message(
-            rule, measure, verdict, value, margin, details["en"], reason[1] if reason else "", "en"
-        ),
+        **{
+            f"message_{lang}": _message(
+                rule, measure, verdict, value, margin, details[lang], why[lang], lang
+            )
+            for lang in LANGS
+        },
     }
 
 
@@ -443,17 +369,11 @@ def evaluate(result: Any, rules: RuleSet, /) -> Evaluation:
             for pos in range(len(sites)):  # positional: safe with any index
                 site = sites.iloc[pos]
                 value = values.iloc[pos]
-                reason = None
+                reason: _Reason | None = None
                 if not sel.iloc[pos]:
-                    reason = (
-                        f"regelen gjelder ikke arealbruken {site['use']!r} eller denne tomten",
-                        f"the rule does not cover use {site['use']!r} or this site",
-                    )
+                    reason = ("rule.reason.not_selected", {"use": site["use"]})
                 elif _is_missing(value):
-                    reason = (
-                        "ingen verdi for denne tomten (f.eks. ingen boliger eller ingen data)",
-                        "no value for this site (e.g. no homes, or no data)",
-                    )
+                    reason = ("rule.reason.no_site_value", {})
                 rows.append(
                     _row(rule, measure, str(site["site_id"]), str(site["name"]),
                          value, site.to_dict(), params, reason)
@@ -464,7 +384,10 @@ def evaluate(result: Any, rules: RuleSet, /) -> Evaluation:
             # The unfiltered selection is the site table itself, so measures can use totals.
             selected = sites if unfiltered else sites[sel]
             value, info = measure.proposal_value(tables, selected, rule.params)
-            reason = _NO_VALUE.get(rule.measure, _NO_VALUE[""]) if _is_missing(value) else None
+            key = f"rule.no_value.{rule.measure}"
+            if key not in MESSAGES:
+                key = "rule.no_value.default"
+            reason = (key, {}) if _is_missing(value) else None
             name = tables.title or tables.name
             rows.append(_row(rule, measure, "", name, value, info, params, reason))
     table = pd.DataFrame(rows, columns=list(RESULT_COLUMNS))

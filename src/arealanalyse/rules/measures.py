@@ -20,6 +20,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from arealanalyse.i18n import ar5_label, fmt_number, lang_column, msg, unit_label
 from arealanalyse.scenarios.jobs import BUSINESS_USES as _SCENARIO_BUSINESS_USES
 from arealanalyse.scenarios.jobs import USES as _SCENARIO_USES
 from arealanalyse.scenarios.sitetable import REZONING_CONTRACT_COLUMNS, SITE_TABLE_COLUMNS
@@ -32,7 +33,6 @@ __all__ = [
     "Measure",
     "ProposalTables",
     "as_tables",
-    "fmt_number",
 ]
 
 #: Land uses of development sites and the uses whose BRA is business floor space: the scenario
@@ -151,7 +151,7 @@ class Measure:
 
     def label(self, lang: str) -> str:
         """Return the label in ``lang``."""
-        return self.label_en if lang == "en" else self.label_nb
+        return str(getattr(self, lang_column("label", lang)))
 
     def site_values(self, tables: ProposalTables, params: Mapping[str, Any]) -> pd.Series:
         """Values per site (site-level measures), indexed like the site table."""
@@ -189,18 +189,19 @@ def _farmland_classes(tables: ProposalTables, params: Mapping[str, Any]) -> pd.S
     return tables.sites[cols].apply(pd.to_numeric, errors="coerce").fillna(0.0).sum(axis=1)
 
 
+def _ar5_parts(by_class: Mapping[int, float], lang: str) -> str:
+    """``21 fulldyrka jord: 3,25 daa; 22 overflatedyrka jord: 0,00 daa``."""
+    return "; ".join(
+        f"{c} {ar5_label(c, lang).lower()}: {fmt_number(v, lang, 2)} daa"
+        for c, v in by_class.items()
+    )
+
+
 def _farmland_detail(site: Mapping[str, Any], params: Mapping[str, Any], lang: str) -> str:
-    names = {
-        21: ("fulldyrka", "fully cultivated"),
-        22: ("overflatedyrka", "surface cultivated"),
-        23: ("innmarksbeite", "infield pasture"),
-    }
-    parts = []
-    for c in params["classes"]:
-        v = float(site.get(f"farmland_{int(c)}_daa", 0.0) or 0.0)
-        nb, en = names.get(int(c), (str(c), str(c)))
-        parts.append(f"{c} {en if lang == 'en' else nb}: {fmt_number(v, lang, 2)} daa")
-    return "; ".join(parts)
+    return _ar5_parts(
+        {int(c): float(site.get(f"farmland_{int(c)}_daa", 0.0) or 0.0) for c in params["classes"]},
+        lang,
+    )
 
 
 def _is_home_site(sites: pd.DataFrame) -> pd.Series:
@@ -263,22 +264,21 @@ def _annual_dwellings(
     return total / period, {"total": total, "period_years": period}
 
 
-def _period_detail(unit_nb: str, unit_en: str) -> DetailFunc:
+def _period_detail(unit: str) -> DetailFunc:
     def f(info: Mapping[str, Any], params: Mapping[str, Any], lang: str) -> str:
         total, period = info.get("total", math.nan), info.get("period_years", math.nan)
         if math.isnan(period):
-            if lang == "en":
-                return "the plan period is unknown (set params.period_years)"
-            return "planperioden er ukjent (sett params.period_years)"
-        unit = unit_en if lang == "en" else unit_nb
-        years = "years" if lang == "en" else "år"
-        text = f"{fmt_number(total, lang)} {unit} / {fmt_number(period, lang, 0)} {years}"
+            return msg("rule.detail.period_unknown", lang)
+        text = msg(
+            "rule.detail.per_period",
+            lang,
+            total=fmt_number(total, lang, 0),
+            unit=unit_label(unit, lang),
+            years=fmt_number(period, lang, 0),
+        )
         if info.get("lost"):
-            new, lost = fmt_number(info.get("new"), lang), fmt_number(info["lost"], lang)
-            if lang == "en":
-                text += f" (net: {new} new minus {lost} lost to rezoning)"
-            else:
-                text += f" (netto: {new} nytt minus {lost} tapt ved omregulering)"
+            new, lost = fmt_number(info.get("new"), lang, 0), fmt_number(info["lost"], lang, 0)
+            text += msg("rule.detail.net", lang, new=new, lost=lost)
         return text
 
     return f
@@ -300,9 +300,9 @@ def _share_centres_nodes(
 
 def _share_detail(info: Mapping[str, Any], params: Mapping[str, Any], lang: str) -> str:
     part, total = info.get("inside_bra_m2", 0.0), info.get("total_bra_m2", 0.0)
-    if lang == "en":
-        return f"{fmt_number(part, lang)} of {fmt_number(total, lang)} m² BRA"
-    return f"{fmt_number(part, lang)} av {fmt_number(total, lang)} m² BRA"
+    return msg(
+        "rule.detail.share", lang, part=fmt_number(part, lang, 0), total=fmt_number(total, lang, 0)
+    )
 
 
 def _rezoning(
@@ -330,10 +330,8 @@ def _rezoning_detail(info: Mapping[str, Any], params: Mapping[str, Any], lang: s
     ids = list(info.get("rezone_ids", []))
     if not ids:
         return ""
-    lost = fmt_number(info.get("bra_m2_lost", 0.0), lang)
-    if lang == "en":
-        return f"rezonings {', '.join(ids)}; {lost} m² business BRA lost"
-    return f"omreguleringer {', '.join(ids)}; {lost} m² nærings-BRA går tapt"
+    lost = fmt_number(info.get("bra_m2_lost", 0.0), lang, 0)
+    return msg("rule.detail.rezoning", lang, ids=", ".join(ids), lost=lost)
 
 
 def _noise_rezoned_homes(
@@ -355,9 +353,7 @@ def _noise_rezoned_homes(
 def _noise_rezoned_detail(info: Mapping[str, Any], params: Mapping[str, Any], lang: str) -> str:
     if not info:
         return ""
-    if lang == "en":
-        return f"loudest: rezoning {info['rezone_id']} (of {info['n']} rezonings to housing)"
-    return f"mest støyutsatt: omregulering {info['rezone_id']} (av {info['n']} til bolig)"
+    return msg("rule.detail.noise_rezoned", lang, rezone_id=info["rezone_id"], n=info["n"])
 
 
 def _figures(tables: ProposalTables) -> Mapping[str, Any] | None:
@@ -379,15 +375,8 @@ def _opened_ar5(
 
 
 def _opened_ar5_detail(info: Mapping[str, Any], params: Mapping[str, Any], lang: str) -> str:
-    from arealanalyse.layers.codes import AR5_ARTYPE, AR5_ARTYPE_EN
-
-    names = AR5_ARTYPE_EN if lang == "en" else AR5_ARTYPE
     parts = info.get("by_class", {})
-    if len(parts) < 2:
-        return ""
-    return "; ".join(
-        f"{c} {names.get(c, c).lower()}: {fmt_number(v, lang, 2)} daa" for c, v in parts.items()
-    )
+    return _ar5_parts(parts, lang) if len(parts) >= 2 else ""
 
 
 def _opened_overlay(
@@ -417,10 +406,8 @@ def _capacity_share(
 def _capacity_detail(info: Mapping[str, Any], params: Mapping[str, Any], lang: str) -> str:
     if not info:
         return ""
-    cap, need = fmt_number(info["capacity"], lang), fmt_number(info["need"], lang)
-    if lang == "en":
-        return f"room for {cap} dwellings against a need of {need}"
-    return f"plass til {cap} boliger mot et behov på {need}"
+    cap, need = fmt_number(info["capacity"], lang, 0), fmt_number(info["need"], lang, 0)
+    return msg("rule.detail.capacity", lang, capacity=cap, need=need)
 
 
 def _kostra_dyrka(
@@ -432,29 +419,6 @@ def _kostra_dyrka(
     if not kostra or key not in kostra:
         return math.nan, {}
     return float(kostra[key]), {}
-
-
-def fmt_number(value: Any, lang: str = "nb", decimals: int = 0) -> str:
-    """Format a number for reports: ``1 234,5`` in bokmål, ``1,234.5`` in English.
-
-    Examples
-    --------
-    >>> fmt_number(1234.5, "nb", 1), fmt_number(1234.5, "en", 1), fmt_number(float("inf"))
-    ('1\\xa0234,5', '1,234.5', 'ikke nådd')
-    """
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    if isinstance(value, str):
-        return value
-    v = float(value)
-    if math.isinf(v):
-        return ("not reached" if lang == "en" else "ikke nådd") if v > 0 else "-inf"
-    s = f"{v:,.{decimals}f}"
-    if s.startswith("-") and float(s.replace(",", "")) == 0:
-        s = s[1:]
-    if lang == "en":
-        return s
-    return s.replace(",", "\xa0").replace(".", ",")
 
 
 def _m(
@@ -555,14 +519,14 @@ MEASURES: dict[str, Measure] = {
            "(BRA of business uses minus BRA lost to rezoning); when `applies_to` selects sites, "
            "the BRA of the selected business sites.",
            _annual_business, params={"period_years": None}, columns=("bra_m2", "use"),
-           detail=_period_detail("m² BRA", "m² BRA")),
+           detail=_period_detail("m² BRA")),
         _m("annual_dwellings", "proposal", "number", "boliger/år", "nye boliger per år",
            "new dwellings per year",
            "New dwellings per year of the plan period. For the whole proposal this is the "
            "scenario's `new_dwellings` (sites and rezonings); when `applies_to` selects sites, "
            "the dwellings of the selected sites.",
            _annual_dwellings, params={"period_years": None}, columns=("dwellings",),
-           detail=_period_detail("boliger", "dwellings")),
+           detail=_period_detail("boliger")),
         _m("rezoning_from_to", "proposal", "number", "daa",
            "areal omregulert fra næring til bolig", "area rezoned from business to housing",
            "Area (daa) of rezonings from a category in `from_categories` to one in "

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from arealanalyse.errors import RuleError
 from arealanalyse.filters import parse_filter
+from arealanalyse.i18n import check_lang
 from arealanalyse.layers.codes import (
     AR5_ARTYPE,
     AREA_TYPES,
@@ -122,7 +123,7 @@ class Text(_Strict):
 
     def get(self, lang: str) -> str:
         """Return the text in ``lang`` (``nb`` or ``en``)."""
-        return self.en if lang == "en" else self.nb
+        return str(getattr(self, check_lang(lang)))
 
 
 class Clause(_Strict):

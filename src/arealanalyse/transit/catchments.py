@@ -1,4 +1,7 @@
-"""ÖV-Güteklassen catchments on the walk network: one polygon per class A-F (for maps and QGIS).
+"""Catchments of transit stops on the walk network, for maps and QGIS.
+
+:func:`node_walk_areas` gives the walk area (``Settings.service_distance_m`` along the network)
+of each open transit node; :func:`oev_class_areas` one polygon per ÖV-Güteklasse A-F.
 
 Each station category reaches its class distances (``TransitSettings.oev_classes``, e.g.
 category I: A within 500 m, B within 750 m, C within 1,000 m) along the walk network, not as the
@@ -20,13 +23,41 @@ from rasterio import features
 from rasterio.transform import from_origin
 from scipy import ndimage
 
+from arealanalyse.layers.codes import NODE_MODES
 from arealanalyse.network import WalkNetwork
 from arealanalyse.network.service import reach_pieces
 from arealanalyse.settings import Settings, resolve
 
-__all__ = ["oev_class_areas"]
+__all__ = ["node_walk_areas", "oev_class_areas"]
 
 CLASSES = ("A", "B", "C", "D", "E", "F")
+
+
+def node_walk_areas(
+    transit: gpd.GeoDataFrame | None,
+    net: WalkNetwork | None,
+    /,
+    *,
+    settings: Settings | None = None,
+) -> gpd.GeoSeries | None:
+    """Walk areas (``settings.service_distance_m`` along the network) around open transit nodes.
+
+    Nodes are the existing stops of :data:`~arealanalyse.layers.codes.NODE_MODES` (rail, metro,
+    tram, ferry; planned stations are not open yet); a study area with none of those gets the
+    walk areas of its existing bus stops instead. Returns a GeoSeries indexed like the chosen
+    stops, or None when there is nothing to draw (no stops or no network).
+    """
+    if transit is None or net is None or len(transit) == 0:
+        return None
+    open_ = transit[transit["status"] == "existing"]
+    nodes = open_[open_["mode"].isin(NODE_MODES)]
+    if nodes.empty:
+        nodes = open_
+    if nodes.empty:
+        return None
+    return net.service_areas(nodes, distance_m=resolve(settings).service_distance_m)
+
+
 #: Most grid cells used; a larger study area gets coarser cells.
 MAX_CELLS = 16_000_000
 

@@ -9,9 +9,9 @@ from collections.abc import Mapping
 import geopandas as gpd
 import shapely
 
-from arealanalyse.maps._style import VERDICT_COLOURS
+from arealanalyse.i18n import fmt_quantity
+from arealanalyse.maps.style import VERDICT_COLOURS
 from arealanalyse.rules.evaluate import VERDICTS
-from arealanalyse.rules.measures import fmt_number
 
 __all__ = ["svg_overview"]
 
@@ -96,7 +96,7 @@ def svg_overview(
         f'<line x1="12" y1="{height - 12}" x2="{12 + px:.1f}" y2="{height - 12}" '
         'stroke="#000" stroke-width="3"/>'
         f'<text x="{16 + px:.1f}" y="{height - 8}" font-size="11" font-family="sans-serif">'
-        f"{fmt_number(bar, lang)} m</text>"
+        f"{fmt_quantity(bar, 'm', lang)}</text>"
     )
     x = width - 150
     for i, v in enumerate(VERDICTS):

@@ -10,7 +10,8 @@ run's own site table, rezonings and totals). Three renderings of the same conten
 * ``review.md``: the same tables as Markdown, for the case file (saksdokument);
 * ``review.json``: everything, for machines (non-finite numbers become ``null``).
 
-Planner-facing text is Norwegian bokmål by default and English with ``lang="en"``.
+Planner-facing text is Norwegian bokmål by default and English with ``lang="en"``; words come
+from the message table and numbers from the one formatter of :mod:`arealanalyse.i18n`.
 """
 
 from __future__ import annotations
@@ -25,119 +26,47 @@ import jinja2
 import numpy as np
 import pandas as pd
 
+from arealanalyse.i18n import (
+    MISSING,
+    check_lang,
+    fmt_number,
+    fmt_value,
+    is_missing,
+    lang_column,
+    msg,
+    msgs,
+    verdict_label,
+)
 from arealanalyse.io import write_json, write_text
-from arealanalyse.maps._style import VERDICT_COLOURS
-from arealanalyse.report_svg import svg_overview
-from arealanalyse.rules.evaluate import VERDICTS, Evaluation, format_value, site_verdict_table
-from arealanalyse.rules.measures import MEASURES, fmt_number
+from arealanalyse.maps import map_html, scenario_map
+from arealanalyse.maps.style import VERDICT_COLOURS
+from arealanalyse.report.sources import source_text
+from arealanalyse.report.svg import svg_overview
+from arealanalyse.rules.evaluate import VERDICTS, Evaluation, site_verdict_table
+from arealanalyse.rules.measures import MEASURES
 
-__all__ = [
-    "VERDICT_COLOURS",
-    "render_html",
-    "render_markdown",
-    "review_dict",
-    "site_verdict_table",
-    "write_review",
-]
+__all__ = ["render_html", "render_markdown", "review_dict", "write_review"]
 
 
-_T: dict[str, tuple[str, str]] = {
-    "title": ("Planvurdering mot arealstrategien", "Plan review against the land-use strategy"),
-    "proposal": ("Forslag", "Proposal"),
-    "rules_file": ("Regelsett", "Rule set"),
-    "status_fail": (
-        "Forslaget bryter minst én regel i arealstrategien.",
-        "The proposal breaks at least one rule of the land-use strategy.",
-    ),
-    "status_warn": (
-        "Forslaget bryter ingen absolutte regler, men har avvik som bør vurderes.",
-        "The proposal breaks no strict rule, but has deviations to consider.",
-    ),
-    "status_pass": (
-        "Forslaget følger alle regler i arealstrategien.",
-        "The proposal follows every rule of the land-use strategy.",
-    ),
-    "summary": ("Sammendrag per regel", "Summary by rule"),
-    "map": (
-        "Kart: tomtene farget etter dårligste vurdering",
-        "Map: sites coloured by worst verdict",
-    ),
-    "interactive": ("Interaktivt kart", "Interactive map"),
-    "details": ("Vurdering per regel og tomt", "Verdict by rule and site"),
-    "clauses": ("Hjemmel (bestemmelser og retningslinjer)", "Clauses (provisions and guidelines)"),
-    "sites": ("Tomter i forslaget", "Sites of the proposal"),
-    "totals": ("Totaler", "Totals"),
-    "rezonings": ("Omreguleringer", "Rezonings"),
-    "rule": ("Regel", "Rule"),
-    "severity": ("Alvorlighet", "Severity"),
-    "verdict": ("Vurdering", "Verdict"),
-    "site": ("Tomt", "Site"),
-    "value": ("Verdi", "Value"),
-    "threshold": ("Krav", "Limit"),
-    "margin": ("Margin", "Margin"),
-    "message": ("Begrunnelse", "Reason"),
-    "clause": ("Bestemmelse", "Clause"),
-    "ref": ("Kilde", "Reference"),
-    "whole": ("hele forslaget", "whole proposal"),
-    "paraphrase": ("(omskrevet, ikke ordrett sitat)", "(paraphrase, not a verbatim quote)"),
-    "verbatim": ("(ordrett sitat)", "(verbatim quote)"),
-    "na_hidden": (
-        "Rader der regelen ikke gjelder er utelatt her (se review.json).",
-        "Rows where the rule does not apply are left out here (see review.json).",
-    ),
-    "synthetic": (
-        "SYNTETISKE DATA: beregnet på et oppdiktet demoområde, ikke på virkelige forhold.",
-        "SYNTHETIC DATA: computed on an invented demo study area, not on real conditions.",
-    ),
-    "margin_note": (
-        "Margin: positiv = innenfor kravet med så mye, negativ = utenfor. En verdi nøyaktig på "
-        "grensen er oppfylt for ≤, ≥ og =; for < og > (f.eks. rød støysone) er den ikke det.",
-        "Margin: positive = inside the limit by that much, negative = outside. A value exactly at "
-        "the limit passes for ≤, ≥ and =; for < and > (e.g. the red noise zone) it does not.",
-    ),
-    "notes": ("Merknader", "Notes"),
-    "sources": ("Datakilder", "Data sources"),
-    "n_sites": ("tomter", "sites"),
-    "counts": ("Oppfylt / varsel / brudd / gjelder ikke", "Pass / warn / fail / not applicable"),
-    "generated": ("Laget med arealanalyse", "Made with arealanalyse"),
-    "legend": ("Tegnforklaring", "Legend"),
-}
-_VERDICT_TEXT = {
-    "pass": ("Oppfylt", "Pass"),
-    "warn": ("Varsel", "Warning"),
-    "fail": ("Brudd", "Fail"),
-    "not_applicable": ("Gjelder ikke", "Not applicable"),
-}
-_SEVERITY_TEXT = {"fail": ("absolutt (brudd)", "strict (fail)"), "warn": ("varsel", "warning")}
 _OP = {"<=": "≤", "<": "<", ">=": "≥", ">": ">", "==": "=", "!=": "≠", "in": "∈", "not_in": "∉"}
 _SITE_COLUMNS = (
     "site_id", "name", "use", "bra_m2", "dwellings", "jobs", "dist_rail_m", "abc_class",
     "in_area", "farmland_daa", "green_daa", "noise_max_db", "dist_green_m",
 )  # fmt: skip
-_SITE_HEAD = {
-    "site_id": ("Id", "Id"),
-    "name": ("Navn", "Name"),
-    "use": ("Bruk", "Use"),
-    "bra_m2": ("BRA (m²)", "BRA (m²)"),
-    "dwellings": ("Boliger", "Dwellings"),
-    "jobs": ("Arbeidsplasser", "Jobs"),
-    "dist_rail_m": ("Til bane (m)", "To rail (m)"),
-    "abc_class": ("ABC", "ABC"),
-    "in_area": ("Område", "Area"),
-    "farmland_daa": ("Jord (daa)", "Farmland (daa)"),
-    "green_daa": ("Grønt (daa)", "Green (daa)"),
-    "noise_max_db": ("Støy maks (dB)", "Noise max (dB)"),
-    "dist_green_m": ("Til grønt (m)", "To green (m)"),
-}
 _SITE_DECIMALS = {"farmland_daa": 2, "green_daa": 2, "noise_max_db": 1}
 
 
 def _t(key: str, lang: str) -> str:
-    return _T[key][1 if lang == "en" else 0]
+    return msg(f"review.{key}", lang)
 
 
-def _verdict(v: str, lang: str) -> str:
-    return _VERDICT_TEXT[v][1 if lang == "en" else 0]
+def _words(lang: str) -> dict[str, str]:
+    """Return the words of the templates (``t.title``, ``t.sources``...)."""
+    return {
+        **msgs("review", lang),
+        "sources": msg("word.sources", lang),
+        "synthetic": msg("word.synthetic_data", lang),
+    }
 
 
 def _json_safe(value: Any) -> Any:
@@ -162,9 +91,9 @@ def _json_safe(value: Any) -> Any:
 
 def _fmt(value: Any, unit: str, lang: str) -> str:
     """Format like the rule messages (one formatter), with "–" for a missing value."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    return format_value(value, unit, lang)
+    if is_missing(value):
+        return MISSING
+    return fmt_value(value, unit, lang)
 
 
 def _threshold_text(rule_op: str, thr: Any, unit: str, lang: str) -> str:
@@ -180,9 +109,9 @@ def _summary_rows(evaluation: Evaluation, lang: str) -> list[dict[str, Any]]:
             {
                 "rule_id": rule.id,
                 "title": rule.title.get(lang),
-                "severity": _SEVERITY_TEXT[rule.severity][1 if lang == "en" else 0],
+                "severity": msg(f"severity.{rule.severity}", lang),
                 "verdict": str(s["verdict"]),
-                "verdict_text": _verdict(str(s["verdict"]), lang),
+                "verdict_text": verdict_label(str(s["verdict"]), lang),
                 "limit": f"{m.label(lang)} "
                 + _threshold_text(rule.operator, rule.threshold, m.unit, lang),
                 "counts": " / ".join(
@@ -196,7 +125,7 @@ def _summary_rows(evaluation: Evaluation, lang: str) -> list[dict[str, Any]]:
 
 def _detail_rows(evaluation: Evaluation, lang: str) -> list[dict[str, Any]]:
     rows = []
-    msg = "message_en" if lang == "en" else "message_nb"
+    message = lang_column("message", lang)
     for r in evaluation.table.to_dict("records"):
         verdict, site_id, unit = str(r["verdict"]), str(r["site_id"]), str(r["unit"])
         if verdict == "not_applicable" and site_id != "":
@@ -208,11 +137,11 @@ def _detail_rows(evaluation: Evaluation, lang: str) -> list[dict[str, Any]]:
                 "rule_id": rule.id,
                 "site": site,
                 "verdict": verdict,
-                "verdict_text": _verdict(verdict, lang),
+                "verdict_text": verdict_label(verdict, lang),
                 "value": _fmt(r["value"], unit, lang),
                 "threshold": _threshold_text(rule.operator, r["threshold"], unit, lang),
                 "margin": _fmt(r["margin"], unit, lang),
-                "message": r[msg],
+                "message": r[message],
             }
         )
     return rows
@@ -235,21 +164,20 @@ def _clause_rows(evaluation: Evaluation, lang: str) -> list[dict[str, Any]]:
 def _site_rows(evaluation: Evaluation, lang: str) -> tuple[list[str], list[dict[str, Any]]]:
     sites = site_verdict_table(evaluation)
     cols = [c for c in _SITE_COLUMNS if c in sites.columns]
-    head = [_SITE_HEAD[c][1 if lang == "en" else 0] for c in cols]
+    head = [msg(f"review.col.{c}", lang) for c in cols]
     rows = []
     for _, s in sites.iterrows():
         cells = []
         for c in cols:
             v = s[c]
             if isinstance(v, str):
-                cells.append(v or "–")
+                cells.append(v or MISSING)
             elif c in ("site_id", "name", "use", "abc_class", "in_area"):
-                cells.append("–" if pd.isna(v) else str(v))
+                cells.append(MISSING if is_missing(v) else str(v))
             else:
-                cells.append(fmt_number(None if pd.isna(v) else float(v), lang,
-                                        _SITE_DECIMALS.get(c, 0)))  # fmt: skip
+                cells.append(fmt_number(v, lang, _SITE_DECIMALS.get(c, 0)))
         rows.append({"cells": cells, "verdict": str(s["verdict"]),
-                     "verdict_text": _verdict(str(s["verdict"]), lang)})  # fmt: skip
+                     "verdict_text": verdict_label(str(s["verdict"]), lang)})  # fmt: skip
     return head, rows
 
 
@@ -274,7 +202,7 @@ def _fmt_total(v: Any, lang: str) -> str:
     if isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool):
         f = float(v)
         if not math.isfinite(f):  # round() of inf/NaN raises; fmt_number says "not reached"/–
-            return fmt_number(f, lang, 0)
+            return fmt_number(f, lang)
         return fmt_number(f, lang, 0 if f == round(f) or abs(f) >= 100 else 2)
     return str(v)
 
@@ -284,7 +212,7 @@ def _svg_map(evaluation: Evaluation, lang: str) -> str:
     return svg_overview(
         site_verdict_table(evaluation),
         title=_t("map", lang),
-        verdict_text={v: _verdict(v, lang) for v in VERDICTS},
+        verdict_text={v: verdict_label(v, lang) for v in VERDICTS},
         lang=lang,
     )
 
@@ -298,8 +226,6 @@ def _interactive_map(
     sources: Sequence[Mapping[str, Any]] = (),
 ) -> str:
     """Render the web map of :mod:`arealanalyse.maps` as an HTML document."""
-    from arealanalyse.maps import map_html, scenario_map
-
     sites = site_verdict_table(evaluation)
     popup = ["name", "use", "bra_m2", "dwellings", "abc_class", "dist_rail_m", "verdict"]
     popup += [c for c in sites.columns if c.startswith("verdict_")]
@@ -314,7 +240,7 @@ def _interactive_map(
         labels=labels,
         synthetic=synthetic,
         sources=list(sources),
-        lang="en" if lang == "en" else "nb",
+        lang=check_lang(lang),
     )
     return map_html(m, offline=offline)
 
@@ -328,11 +254,6 @@ def _env() -> jinja2.Environment:
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
     )
-
-
-def _source_text(src: Mapping[str, Any]) -> str:
-    extra = ", ".join(str(src[k]) for k in ("attribution", "licence") if src.get(k))
-    return f"{src.get('name', '')}" + (f" ({extra})" if extra else "")
 
 
 def _context(
@@ -350,7 +271,7 @@ def _context(
     rz = tables.rezonings
     return {
         "lang": lang,
-        "t": {k: _t(k, lang) for k in _T},
+        "t": _words(lang),
         "status": evaluation.status,
         "status_text": _t(f"status_{evaluation.status}", lang),
         "proposal": tables.title or tables.name,
@@ -372,7 +293,7 @@ def _context(
         "rezoning_head": [] if rz is None else list(rz.columns),
         "synthetic": synthetic,
         "notes": list(notes),
-        "sources": [_source_text(src) for src in sources],
+        "sources": [source_text(src) for src in sources],
         "colours": VERDICT_COLOURS,
         "version": __version__,
         "n_sites": len(tables.sites),
@@ -393,7 +314,7 @@ def render_markdown(
     """Render the review as Markdown for the case file.
 
     ``sections`` (objects with ``title``, ``markdown`` and ``html``, e.g. the arealregnskap's
-    :class:`~arealanalyse.report_arealregnskap.ReportSection`) are added after the summary.
+    :class:`~arealanalyse.report.arealregnskap.ReportSection`) are added after the summary.
 
     Examples
     --------
@@ -583,8 +504,7 @@ def write_review(
     >>> sorted(p.name for p in paths.values())
     ['review.html', 'review.json', 'review.md']
     """
-    if lang not in ("nb", "en"):
-        raise ValueError(f"lang must be 'nb' or 'en', not {lang!r}")
+    check_lang(lang)
     out = Path(out_dir)
     notes = list(notes)
     kw: dict[str, Any] = {
