@@ -421,8 +421,14 @@ import geopandas as gpd
 from IPython.display import Markdown
 
 from arealanalyse import maps
-from arealanalyse.report import site_verdict_table, write_review
-from arealanalyse.rules import check, default_rules_path, load_rules, read_proposal
+from arealanalyse.report import write_review
+from arealanalyse.rules import (
+    check,
+    default_rules_path,
+    load_rules,
+    read_proposal,
+    site_verdict_table,
+)
 from arealanalyse.scenarios import Evaluator"""
     ),
     md("""
