@@ -312,6 +312,7 @@ maps.scenario_map(
     title="Fornebubanen: næringsareal ved stasjonene",
     baseline=k.suite_before.per_cell,
     scenario=k.suite_after.per_cell,
+    difference=k.per_cell_difference,
     boundary=evaluator.layers["boundary"],
     synthetic=True,
 )

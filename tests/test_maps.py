@@ -21,6 +21,7 @@ from arealanalyse.cli.map import detect_input
 from arealanalyse.errors import CodeError, CrsError, MissingColumnError
 from arealanalyse.layers import codes
 from arealanalyse.maps import READY_FLAG, OfflineAssetError
+from arealanalyse.metrics.grid import share_difference
 from browser import Browser, crop_stats, image_stats, requires_chromium
 
 # Sandvika, Bærum, in EPSG:25832 (rounded to 100 m).
@@ -377,8 +378,10 @@ def test_scenario_map_before_after_difference(sites) -> None:
     base = _cells(seed=2).dropna()
     after = base.copy()
     after["share_within_500m_green"] = (base["share_within_500m_green"] + 0.3).clip(upper=1.0)
+    cols = ["share_within_500m_green"]
+    diff = share_difference(base, after, columns=cols)
     m = maps.scenario_map(
-        sites, title="t", baseline=base, scenario=after, columns=["share_within_500m_green"]
+        sites, title="t", baseline=base, scenario=after, difference=diff, columns=cols
     )
     names = m.arealanalyse_layers
     assert names == [
@@ -555,7 +558,12 @@ def map_files(tmp_path_factory, layers, walk_areas, sites) -> dict[str, Path]:
             _cells(), title="Tilgang", boundary=layers["boundary"], synthetic=True, sources=SOURCES
         ),
         "scenario": maps.scenario_map(
-            sites, title="Scenario", baseline=base, scenario=after, boundary=layers["boundary"]
+            sites,
+            title="Scenario",
+            baseline=base,
+            scenario=after,
+            difference=share_difference(base, after),
+            boundary=layers["boundary"],
         ),
         "compare": maps.compare_map(
             {"Fortett": sites.iloc[:2], "Spre": sites.iloc[1:]},
@@ -802,7 +810,10 @@ def test_map_functions_never_modify_their_inputs(sites, layers) -> None:
     before_cells, before_sites = cells.copy(), sites.copy()
     after = cells.assign(share_within_500m_green=cells["share_within_500m_green"] * 0.5)
     maps.access_map(cells, title="t", boundary=layers["boundary"])
-    maps.scenario_map(sites, title="t", baseline=cells, scenario=after, color_by="verdict")
+    diff = share_difference(cells, after)
+    maps.scenario_map(
+        sites, title="t", baseline=cells, scenario=after, difference=diff, color_by="verdict"
+    )
     maps.compare_map({"a": sites, "b": sites.iloc[:1]}, title="t")
     pd.testing.assert_frame_equal(pd.DataFrame(cells), pd.DataFrame(before_cells))
     pd.testing.assert_frame_equal(pd.DataFrame(sites), pd.DataFrame(before_sites))

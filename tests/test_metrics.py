@@ -761,3 +761,31 @@ def test_per_cell_uses_ssb_grid_ids_that_join_the_ssb_statistics(real_data):
     polys = cell_polygons(pd.Index(raw_ids), cell_m=250, crs=ssb.crs)
     sym = polys.values.symmetric_difference(ssb.geometry.values).area
     assert float(np.max(sym)) < 1.0  # m²: the same cells up to reprojection rounding
+
+
+def test_share_difference_on_shared_cells_only_and_inputs_untouched():
+    """after - before per share column, on the cells both have, with after's geometry."""
+    from arealanalyse.metrics.grid import share_difference
+
+    cells = [box(0, 0, 250, 250), box(250, 0, 500, 250), box(500, 0, 750, 250)]
+    before = gpd.GeoDataFrame(
+        {"share_a": [0.5, 0.25, 1.0], "within_a": [True, False, True], "homes": [4, 8, 2]},
+        geometry=cells,
+        index=pd.Index(["c1", "c2", "c3"], name="cell"),
+        crs=25832,
+    )
+    after = gpd.GeoDataFrame(
+        {"share_a": [0.75, 0.0], "within_a": [True, True], "homes": [6, 8]},
+        geometry=cells[1:],
+        index=pd.Index(["c2", "c3"], name="cell"),
+        crs=25832,
+    )
+    snapshot = before.copy(), after.copy()
+    diff = share_difference(before, after)
+    # golden by hand: c2 0.75 - 0.25, c3 0.0 - 1.0; c1 is in one table only; no bool/count columns
+    assert diff.index.tolist() == ["c2", "c3"]
+    assert list(diff.columns) == ["share_a", "geometry"]
+    assert diff["share_a"].tolist() == [0.5, -1.0]
+    assert diff.geometry.equals(after.geometry) and diff.crs == after.crs
+    pd.testing.assert_frame_equal(pd.DataFrame(before), pd.DataFrame(snapshot[0]))
+    pd.testing.assert_frame_equal(pd.DataFrame(after), pd.DataFrame(snapshot[1]))

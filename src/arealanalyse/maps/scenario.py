@@ -199,9 +199,8 @@ def scenario_map(
     not_applicable); their popups list ``popup_columns`` with readable labels (BRA, jobs, land
     taken, each rule's verdict...). Per-cell results before (``baseline``) and after
     (``scenario``) become one layer per share column, and ``difference`` one diverging layer per
-    column; all grid layers act as radio buttons (one shown at a time). When ``difference`` is not
-    given but both ``baseline`` and ``scenario`` are, it is ``scenario - baseline`` on the cells
-    they share (aligned on the index), for display only.
+    column (e.g. :func:`arealanalyse.metrics.grid.share_difference`); all grid layers act as radio
+    buttons (one shown at a time). Nothing is computed here: a difference is drawn only when given.
 
     Parameters
     ----------
@@ -288,14 +287,6 @@ def _grid_layers(
         )
     else:
         cols = list(columns)
-    if difference is None and baseline is not None and scenario is not None:
-        _check_columns(baseline, cols, name="baseline")
-        _check_columns(scenario, cols, name="scenario")
-        common = baseline.index.intersection(scenario.index)
-        diff = scenario.loc[common, cols].astype(float) - baseline.loc[common, cols].astype(float)
-        difference = gpd.GeoDataFrame(
-            diff, geometry=scenario.geometry.loc[common], crs=scenario.crs
-        )
     shown_diff = False
     share_layers: list[str] = []
     if difference is not None:

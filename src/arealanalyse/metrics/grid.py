@@ -11,6 +11,7 @@ the same ids). In the working CRS (EPSG:25832) the cells are very slightly rotat
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import geopandas as gpd
@@ -19,7 +20,7 @@ import pandas as pd
 import shapely
 from pyproj import CRS, Transformer
 
-__all__ = ["SSB_GRID_CRS", "cell_ids", "cell_polygons"]
+__all__ = ["SSB_GRID_CRS", "cell_ids", "cell_polygons", "share_difference"]
 
 #: CRS in which SSB's national grid is aligned.
 SSB_GRID_CRS = "EPSG:25833"
@@ -70,3 +71,39 @@ def cell_polygons(
         if CRS.from_user_input(crs).equals(CRS.from_user_input(SSB_GRID_CRS))
         else (cells.to_crs(crs))
     )
+
+
+def share_difference(
+    before: gpd.GeoDataFrame,
+    after: gpd.GeoDataFrame,
+    /,
+    *,
+    columns: Sequence[str] | None = None,
+) -> gpd.GeoDataFrame:
+    """Return ``after - before`` of share columns on the cells both have (aligned on the index).
+
+    ``columns`` default to the numeric ``share_*`` columns of ``after`` that ``before`` also has.
+    The result has ``after``'s geometry and CRS, indexed like the common cells.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import box
+    >>> b = gpd.GeoDataFrame({"share_x": [0.5, 0.2]}, geometry=[box(0, 0, 1, 1)] * 2, crs=25832)
+    >>> a = b.assign(share_x=[0.75, 0.1]).iloc[[0]]
+    >>> share_difference(b, a)["share_x"].tolist()
+    [0.25]
+    """
+    if columns is None:
+        columns = [
+            str(c)
+            for c in after.columns
+            if str(c).startswith("share_")
+            and c in before.columns
+            and pd.api.types.is_numeric_dtype(after[c])
+            and not pd.api.types.is_bool_dtype(after[c])
+        ]
+    cols = list(columns)
+    common = before.index.intersection(after.index)
+    diff = after.loc[common, cols].astype(float) - before.loc[common, cols].astype(float)
+    return gpd.GeoDataFrame(diff, geometry=after.geometry.loc[common], crs=after.crs)

@@ -3,7 +3,8 @@
 :mod:`arealanalyse.maps` draws layers; this module decides what a planner's map of a study area,
 a scenario run, saved results or a comparison shows. Nothing here computes: walk areas and
 ÖV-Güteklassen areas come from :mod:`arealanalyse.transit.catchments`, verdict columns from
-:func:`arealanalyse.rules.site_verdict_table`, per-cell results from the scenario run.
+:func:`arealanalyse.rules.site_verdict_table`, per-cell results and their difference from the
+scenario run (:attr:`~arealanalyse.scenarios.evaluate.ScenarioResult.per_cell_difference`).
 """
 
 from __future__ import annotations
@@ -96,8 +97,9 @@ def scenario_result_map(
 ) -> folium.Map:
     """Draw one scenario run: sites (verdicts when ``evaluation`` is given) and access layers.
 
-    The access layers are the baseline, the scenario and their difference, per SSB cell.
-    ``color_by`` defaults to ``verdict`` when there are verdicts, else ``abc_class``.
+    The access layers are the baseline, the scenario and their difference
+    (:attr:`~arealanalyse.scenarios.evaluate.ScenarioResult.per_cell_difference`), per SSB
+    cell. ``color_by`` defaults to ``verdict`` when there are verdicts, else ``abc_class``.
     """
     sites, labels = result.sites, None
     if evaluation is not None and len(result.sites):
@@ -111,6 +113,7 @@ def scenario_result_map(
         labels=labels,
         baseline=getattr(result.suite_before, "per_cell", None),
         scenario=getattr(result.suite_after, "per_cell", None),
+        difference=result.per_cell_difference,
         boundary=boundary,
         synthetic=synthetic,
         sources=sources,

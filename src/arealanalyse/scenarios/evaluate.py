@@ -31,6 +31,7 @@ from arealanalyse.layers.rasters import (
     surface_from_points,
     zonal_stats,
 )
+from arealanalyse.metrics.grid import share_difference
 from arealanalyse.scenarios.apply import (
     Applied,
     apply_scenario,
@@ -99,6 +100,18 @@ class ScenarioResult:
     def name(self) -> str:
         """The scenario's name."""
         return self.scenario.name
+
+    @property
+    def per_cell_difference(self) -> gpd.GeoDataFrame | None:
+        """Per-cell access shares after minus before, or None without per-cell results.
+
+        See :func:`arealanalyse.metrics.grid.share_difference`.
+        """
+        before = getattr(self.suite_before, "per_cell", None)
+        after = getattr(self.suite_after, "per_cell", None)
+        if before is None or after is None:
+            return None
+        return share_difference(before, after)
 
     def manifest(self) -> dict[str, Any]:
         """Provenance: package version, input hashes (sha256) and settings."""
