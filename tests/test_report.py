@@ -194,3 +194,36 @@ def test_review_html_renders_offline_in_chromium(tmp_path, evaluation):
         # the sites on the web map, coloured by verdict (Grini fails, the others pass)
         assert {VERDICT_COLOURS["fail"], VERDICT_COLOURS["pass"]} <= set(fills)
         assert image_stats(page.screenshot())["std"] > 5
+
+
+def test_ranking_report_in_bokmal_and_english(tmp_path) -> None:
+    """ranking.md uses the one formatter and message table; csv/json keep the raw numbers."""
+    from arealanalyse.report import write_ranking
+    from arealanalyse.scenarios.compare import parse_weights, rank
+
+    only = {k: 0.0 for k in parse_weights(None)}
+    values = {
+        "tett": {"jobs_near_rail": 0.8, "farmland": 0.0, "business_floor_space": 60000.0},
+        "spredt": {"jobs_near_rail": 0.25, "farmland": 12.5, "business_floor_space": -1500.0},
+    }
+    table = rank(values, weights={**only, "jobs_near_rail": 1.0, "farmland": 0.5})
+    nb = write_ranking(table, tmp_path / "nb")
+    write_ranking(table, tmp_path / "en", lang="en")
+    assert sorted(p.name for p in nb) == ["ranking.csv", "ranking.json", "ranking.md"]
+    md_nb = (tmp_path / "nb" / "ranking.md").read_text(encoding="utf-8")
+    md_en = (tmp_path / "en" / "ranking.md").read_text(encoding="utf-8")
+    nbsp, minus = "\u00a0", "\u2212"
+    # columns: jobs_near_rail, farmland, green, services_after, noise_new_homes,
+    # business_floor_space
+    assert md_nb.startswith("# Rangering av scenarier\n")
+    assert f"| 1 | tett | 1,000 | 80{nbsp}% | 0,00 daa | – | – | – | 60{nbsp}000 m² |" in md_nb
+    row2 = f"| 2 | spredt | 0,000 | 25{nbsp}% | 12,50 daa | – | – | – | {minus}1{nbsp}500 m² |"
+    assert row2 in md_nb
+    assert "| farmland | \u2212 | 0,50 | Jordbruksareal tatt (daa, AR5 21–23) |" in md_nb
+    assert md_en.startswith("# Ranking of scenarios\n")
+    assert "| 2 | spredt | 0.000 | 25% | 12.50 daa | – | – | – | -1,500 m² |" in md_en
+    assert "| rank | scenario | score |" in md_en and "Farmland taken" in md_en
+    data = json.loads((tmp_path / "en" / "ranking.json").read_text(encoding="utf-8"))
+    assert data["weights"]["farmland"] == 0.5
+    assert data["ranking"][1]["business_floor_space"] == -1500.0
+    assert data["ranking"][1]["green"] is None  # unknown stays missing, not a number

@@ -274,10 +274,11 @@ def run_main_job(
         scenario_result_map,
         study_map,
         summary_dict,
+        write_ranking,
         write_review,
     )
     from arealanalyse.rules import default_rules_path, evaluate, load_rules
-    from arealanalyse.scenarios.compare import rank, write_ranking
+    from arealanalyse.scenarios.compare import rank
     from arealanalyse.scenarios.evaluate import Evaluator, validate_files
     from arealanalyse.scenarios.model import load_scenario
     from arealanalyse.transit.catchments import node_walk_areas, oev_class_areas
@@ -459,7 +460,7 @@ def run_main_job(
     if len(results) >= 2:
         say(f"Rangerer {len(results)} alternativer")
         ranking = rank(results)
-        for p in write_ranking(ranking, out / "comparison"):
+        for p in write_ranking(ranking, out / "comparison", lang=lang):
             comparison[p.suffix.lstrip(".")] = p
         cmap = comparison_map(
             {r.name: r.sites for r in results if len(r.sites)}, boundary=boundary, **common

@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from arealanalyse.errors import ScenarioError
+from arealanalyse.i18n import check_lang, fmt_number, fmt_quantity, fmt_share, msg
 from arealanalyse.io import check_output_folder, staged_output
 
 #: Names ``scenario run`` writes (so an output folder of an older version may be replaced).
@@ -75,6 +76,13 @@ def validate(
     _validate_all(files, _console())
 
 
+def _lang(lang: str) -> str:
+    try:
+        return check_lang(lang)
+    except ValueError:
+        raise typer.BadParameter(f"{lang!r}: use nb or en.", param_hint="--lang") from None
+
+
 def _progress(console: Console, t0: float):
     def say(message: str) -> None:
         if console.is_terminal:  # piped or logged, stderr carries only the outcome
@@ -83,32 +91,25 @@ def _progress(console: Console, t0: float):
     return say
 
 
-def _summary_table(results: list) -> Table:
-    table = Table(title="Scenarier")
-    for col in (
-        "scenario",
-        "nytt BRA",
-        "tapt BRA",
-        "arb.pl.",
-        "≤1 km bane",
-        "boliger",
-        "jord daa",
-        "grønt daa",
-    ):
-        table.add_column(col, justify="right" if col != "scenario" else "left")
+def _summary_table(results: list, lang: str) -> Table:
+    table = Table(title=msg("cli.scenario.title", lang))
+    heads = ("scenario", "bra_new", "bra_lost", "jobs", "jobs_rail", "dwellings", "farmland")
+    for key in (*heads, "green"):
+        table.add_column(
+            msg(f"cli.scenario.{key}", lang), justify="left" if key == "scenario" else "right"
+        )
     for r in results:
         t = r.totals
         share_key = next((k for k in t if k.startswith("share_new_jobs_within_")), "")
-        share = t.get(share_key)
         table.add_row(
             r.name,
-            f"{t['business_bra_m2_new']:,.0f}",
-            f"{t['bra_m2_lost']:,.0f}",
-            f"{t['new_jobs']:,.0f}",
-            "–" if share is None else f"{100 * share:.0f} %",
-            f"{t['new_dwellings']:,}",
-            f"{t['farmland_daa']:,.1f}",
-            f"{t['green_daa']:,.1f}",
+            fmt_quantity(t["business_bra_m2_new"], "m²", lang),
+            fmt_quantity(t["bra_m2_lost"], "m²", lang),
+            fmt_number(t["new_jobs"], lang, 0),
+            fmt_share(t.get(share_key), lang),
+            fmt_number(t["new_dwellings"], lang, 0),
+            fmt_number(t["farmland_daa"], lang, 1),
+            fmt_number(t["green_daa"], lang, 1),
         )
     return table
 
@@ -143,6 +144,7 @@ def run(
     out: Path | None = typer.Option(
         None, "--out", "-o", help="Output folder (default: output/scenarios/<name>)."
     ),
+    lang: str = typer.Option("nb", "--lang", help="Table language: nb (bokmål) or en."),
 ) -> None:
     """Apply one scenario and write before/after metrics, the site table and provenance.
 
@@ -152,6 +154,7 @@ def run(
 
     Example: arealanalyse scenario run scenarios/knutepunkt.yaml --out output/knutepunkt
     """
+    lang = _lang(lang)
     console = _console()
     if out is not None:
         check_output_folder(out, owns=SCENARIO_RUN_FILES)
@@ -160,7 +163,7 @@ def run(
     with staged_output(folder, command="scenario run", owns=SCENARIO_RUN_FILES) as stage:
         stage.inputs.update(result.inputs)
         written = result.write(stage.path)
-    console.print(_summary_table([result]))
+    console.print(_summary_table([result], lang))
     typer.echo(f"Wrote {len(written) + 1} files to {folder}")
 
 
@@ -174,6 +177,7 @@ def compare(
         help="Criterion weights: a YAML file or inline key=value,... (e.g. farmland=5,green=1).",
     ),
     out: Path = typer.Option(Path("output/scenarios"), "--out", "-o", help="Output folder."),
+    lang: str = typer.Option("nb", "--lang", help="Ranking language: nb (bokmål) or en."),
 ) -> None:
     """Run several scenarios and rank them by weighted criteria (ranking.md/.csv/.json).
 
@@ -182,10 +186,12 @@ def compare(
 
     Example: arealanalyse scenario compare scenarios/*.yaml --weights farmland=5 --out output/cmp
     """
-    from arealanalyse.scenarios.compare import parse_weights, rank, write_ranking
+    from arealanalyse.report.ranking import RANKING_FILES, write_ranking
+    from arealanalyse.scenarios.compare import parse_weights, rank
 
+    lang = _lang(lang)
     w = parse_weights(weights)  # fail on bad weights before any work
-    owns = {"ranking.md", "ranking.csv", "ranking.json"}
+    owns = set(RANKING_FILES)
     check_output_folder(out, owns=owns)
     console = _console()
     results = _evaluate(files, console)
@@ -194,12 +200,12 @@ def compare(
         for r in results:
             r.write(stage.path / r.name)
             stage.inputs.update({f"{r.name}/{k}": v for k, v in r.inputs.items()})
-        written = write_ranking(table, stage.path)
-    console.print(_summary_table(results))
-    ranking = Table(title="Rangering")
-    for col in ("rang", "scenario", "poeng"):
-        ranking.add_column(col)
+        written = write_ranking(table, stage.path, lang=lang)
+    console.print(_summary_table(results, lang))
+    ranking = Table(title=msg("ranking.title", lang))
+    for col in ("rank", "scenario", "score"):
+        ranking.add_column(msg(f"ranking.{col}", lang))
     for name, row in table.iterrows():
-        ranking.add_row(str(int(row["rank"])), str(name), f"{row['score']:.3f}")
+        ranking.add_row(str(int(row["rank"])), str(name), fmt_number(row["score"], lang, 3))
     console.print(ranking)
     typer.echo(f"Wrote {', '.join(p.name for p in written)} and one folder per scenario to {out}")

@@ -44,6 +44,16 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "cli.demo.strategy": ("Arealstrategi", "Strategy"),
     "cli.demo.failed_rules": ("Brutte regler", "Failed rules"),
     "cli.demo.done": ("Ferdig på {seconds} s. Åpne {index}", "Done in {seconds} s. Open {index}"),
+    # arealanalyse scenario run/compare
+    "cli.scenario.title": ("Scenarier", "Scenarios"),
+    "cli.scenario.scenario": ("scenario", "scenario"),
+    "cli.scenario.bra_new": ("nytt BRA", "new BRA"),
+    "cli.scenario.bra_lost": ("tapt BRA", "BRA lost"),
+    "cli.scenario.jobs": ("arb.pl.", "jobs"),
+    "cli.scenario.jobs_rail": ("≤1 km bane", "≤1 km rail"),
+    "cli.scenario.dwellings": ("boliger", "dwellings"),
+    "cli.scenario.farmland": ("jord daa", "farmland daa"),
+    "cli.scenario.green": ("grønt daa", "green daa"),
     # arealanalyse map
     "cli.map.making": ("Lager kartet …", "Making the map …"),
     "cli.map.loading": ("Leser lagene …", "Loading layers …"),

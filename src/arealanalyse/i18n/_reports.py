@@ -142,4 +142,40 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "index.ar_report": ("rapport", "report"),
     "index.ar_xlsx": ("regneark", "workbook"),
     "index.ar_review": ("regelvurdering", "rule review"),
+    # ranking.md (arealanalyse.report.ranking)
+    "ranking.title": ("Rangering av scenarier", "Ranking of scenarios"),
+    "ranking.intro": (
+        "Kriteriene er min-maks-normalisert over scenariene (1 = best, 0,5 = likt eller ukjent); "
+        "poengsummen er det vektede snittet.",
+        "Criteria are min-max normalised across the scenarios (1 = best, 0.5 = equal or "
+        "unknown); the score is the weighted mean.",
+    ),
+    "ranking.rank": ("rang", "rank"),
+    "ranking.scenario": ("scenario", "scenario"),
+    "ranking.score": ("poeng", "score"),
+    "ranking.criterion": ("kriterium", "criterion"),
+    "ranking.direction": ("retning", "direction"),
+    "ranking.weight": ("vekt", "weight"),
+    "ranking.description": ("beskrivelse", "description"),
+    "ranking.criterion.jobs_near_rail": (
+        "Andel nye arbeidsplasser innen 1000 m gange fra tog/T-bane",
+        "Share of new jobs within a 1000 m walk of rail/metro",
+    ),
+    "ranking.criterion.farmland": (
+        "Jordbruksareal tatt (daa, AR5 21–23)",
+        "Farmland taken (daa, AR5 21–23)",
+    ),
+    "ranking.criterion.green": ("Grøntareal tatt (daa)", "Green area taken (daa)"),
+    "ranking.criterion.services_after": (
+        "Andel boliger innen 5 min gange til daglige tjenester (etter)",
+        "Share of homes within a 5-minute walk of daily services (after)",
+    ),
+    "ranking.criterion.noise_new_homes": (
+        "Støy ved nye boliger (Lden dB, boligvektet snitt)",
+        "Noise at new homes (Lden dB, dwelling-weighted mean)",
+    ),
+    "ranking.criterion.business_floor_space": (
+        "Netto nytt næringsareal (BRA m²)",
+        "Net new business floor space (BRA m²)",
+    ),
 }

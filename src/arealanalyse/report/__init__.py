@@ -12,6 +12,7 @@ from :mod:`arealanalyse.maps.style`, map layers from :mod:`arealanalyse.maps`.
 * :mod:`~arealanalyse.report.arealregnskap` – the arealregnskap section, report and outputs;
 * :mod:`~arealanalyse.report.index` – the main job's ``index.html`` and ``summary.json``;
 * :mod:`~arealanalyse.report.svg` – the inline SVG overview of sites by verdict;
+* :mod:`~arealanalyse.report.ranking` – ``ranking.md``/``.csv``/``.json`` of compared scenarios;
 * :mod:`~arealanalyse.report.maps` – which layers the study, scenario, results and comparison
   maps show.
 """
@@ -33,15 +34,18 @@ from arealanalyse.report.maps import (
     scenario_result_map,
     study_map,
 )
+from arealanalyse.report.ranking import RANKING_FILES, ranking_markdown, write_ranking
 from arealanalyse.report.review import render_html, render_markdown, review_dict, write_review
 from arealanalyse.report.svg import svg_overview
 
 __all__ = [
     "MAP_KINDS",
+    "RANKING_FILES",
     "ReportSection",
     "access_today_map",
     "arealregnskap_section",
     "comparison_map",
+    "ranking_markdown",
     "render_html",
     "render_index",
     "render_markdown",
@@ -53,5 +57,6 @@ __all__ = [
     "svg_overview",
     "write_arealregnskap_outputs",
     "write_arealregnskap_report",
+    "write_ranking",
     "write_review",
 ]

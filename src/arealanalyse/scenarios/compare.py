@@ -34,45 +34,31 @@ import numpy as np
 import pandas as pd
 
 from arealanalyse.errors import ScenarioError
-from arealanalyse.io import write_json, write_table, write_text
 from arealanalyse.scenarios.evaluate import ScenarioResult
 from arealanalyse.yamlfiles import read_yaml
 
-__all__ = ["CRITERIA", "Criterion", "criteria_values", "parse_weights", "rank", "write_ranking"]
+__all__ = ["CRITERIA", "Criterion", "criteria_values", "parse_weights", "rank"]
 
 
 @dataclass(frozen=True)
 class Criterion:
-    """One ranking criterion."""
+    """One ranking criterion (its description: ``ranking.criterion.<key>`` in the messages)."""
 
     key: str
     direction: int  # +1 more is better, -1 less is better
     weight: float
-    label_nb: str
-    unit: str
+    unit: str  # "share" (0-1) or a unit of arealanalyse.i18n
 
 
 CRITERIA: dict[str, Criterion] = {
     c.key: c
     for c in (
-        Criterion(
-            "jobs_near_rail",
-            +1,
-            3.0,
-            "Andel nye arbeidsplasser innen 1000 m fra tog/T-bane",
-            "andel",
-        ),
-        Criterion("farmland", -1, 3.0, "Jordbruksareal tatt (daa)", "daa"),
-        Criterion("green", -1, 1.0, "Grøntareal tatt (daa)", "daa"),
-        Criterion(
-            "services_after",
-            +1,
-            1.0,
-            "Andel boliger innen 5 min gange til daglige tjenester (etter)",
-            "andel",
-        ),
-        Criterion("noise_new_homes", -1, 1.0, "Støy ved nye boliger (Lden dB, snitt)", "dB"),
-        Criterion("business_floor_space", +1, 1.0, "Netto nytt næringsareal (BRA m²)", "m2"),
+        Criterion("jobs_near_rail", +1, 3.0, "share"),
+        Criterion("farmland", -1, 3.0, "daa"),
+        Criterion("green", -1, 1.0, "daa"),
+        Criterion("services_after", +1, 1.0, "share"),
+        Criterion("noise_new_homes", -1, 1.0, "dB"),
+        Criterion("business_floor_space", +1, 1.0, "m²"),
     )
 }
 
@@ -231,49 +217,3 @@ def rank(
     out.index.name = "scenario"
     out.attrs["weights"] = dict(w)
     return out
-
-
-def _markdown(table: pd.DataFrame, weights: Mapping[str, float]) -> str:
-    lines = [
-        "# Rangering av scenarier",
-        "",
-        "Kriterier min-maks-normalisert over scenariene (1 = best, 0,5 = likt/ukjent); poeng er "
-        "vektet snitt.",
-        "",
-        "| rang | scenario | poeng | " + " | ".join(CRITERIA) + " |",
-        "|---:|---|---:|" + "---:|" * len(CRITERIA),
-    ]
-    for name, row in table.iterrows():
-        cells = []
-        for key in CRITERIA:
-            v = row[key]
-            if pd.isna(v):
-                cells.append("–")
-            elif abs(v) >= 1000:
-                cells.append(f"{v:,.0f}")
-            else:
-                cells.append(f"{v:.3g}")
-        lines.append(
-            f"| {int(row['rank'])} | {name} | {row['score']:.3f} | " + " | ".join(cells) + " |"
-        )
-    lines += ["", "| kriterium | retning | vekt | beskrivelse |", "|---|---|---:|---|"]
-    for key, crit in CRITERIA.items():
-        sign = "+" if crit.direction > 0 else "−"
-        lines.append(f"| {key} | {sign} | {weights[key]:g} | {crit.label_nb} |")
-    return "\n".join(lines) + "\n"
-
-
-def write_ranking(table: pd.DataFrame, out_dir: str | os.PathLike[str], /) -> list[Path]:
-    """Write ``ranking.md``, ``ranking.csv`` and ``ranking.json`` (atomic)."""
-    out = Path(out_dir)
-    weights = table.attrs.get("weights") or parse_weights(None)
-    records = table.reset_index().to_dict("records")
-    clean = [
-        {k: (None if isinstance(v, float) and not np.isfinite(v) else v) for k, v in r.items()}
-        for r in records
-    ]
-    return [
-        write_text(out / "ranking.md", _markdown(table, weights)),
-        write_table(table, out / "ranking.csv"),
-        write_json(out / "ranking.json", {"weights": dict(weights), "ranking": clean}),
-    ]
