@@ -103,15 +103,9 @@ class ScenarioResult:
 
     @property
     def per_cell_difference(self) -> gpd.GeoDataFrame | None:
-        """Per-cell access shares after minus before, or None without per-cell results.
-
-        See :func:`arealanalyse.metrics.grid.share_difference`.
-        """
-        before = getattr(self.suite_before, "per_cell", None)
-        after = getattr(self.suite_after, "per_cell", None)
-        if before is None or after is None:
-            return None
-        return share_difference(before, after)
+        """Per-cell shares after minus before (:func:`.metrics.grid.share_difference`), or None."""
+        b, a = (getattr(s, "per_cell", None) for s in (self.suite_before, self.suite_after))
+        return None if b is None or a is None else share_difference(b, a)
 
     def manifest(self) -> dict[str, Any]:
         """Provenance: package version, input hashes (sha256) and settings."""
