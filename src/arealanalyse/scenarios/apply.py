@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
@@ -37,10 +36,14 @@ import pandas as pd
 import shapely
 from pyproj import CRS, Transformer
 
-from arealanalyse.errors import ArealanalyseError
 from arealanalyse.layers.codes import AREALFORMAL, arealformal_category
 from arealanalyse.scenarios.jobs import NON_BUSINESS_USES, rates
-from arealanalyse.scenarios.model import Scenario, ScenarioValidationError, parse_geometry
+from arealanalyse.scenarios.model import (
+    Located,
+    Scenario,
+    ScenarioValidationError,
+    parse_geometry,
+)
 from arealanalyse.scenarios.sitetable import REZONING_APPLY_COLUMNS
 from arealanalyse.settings import Settings, resolve
 
@@ -94,18 +97,15 @@ def _to_working(geom: shapely.Geometry, crs: str, settings: Settings) -> shapely
     return shapely.transform(geom, lambda xy: np.column_stack(tr.transform(xy[:, 0], xy[:, 1])))
 
 
-def _read_file_geometry(path: str, settings: Settings, label: str) -> shapely.Geometry:
-    from arealanalyse.layers.readers import read_source
-
-    try:
-        gdf = read_source(Path(path), name=label)
-    except ArealanalyseError as exc:
-        raise ScenarioValidationError([f"{label}: {exc}"]) from None
-    if gdf.crs is None:
+def _file_geometry(item: Located, settings: Settings, label: str) -> shapely.Geometry:
+    """Return the union of the features read from an entry's ``file``, in the working CRS."""
+    shapes = item.file_shapes
+    if shapes is None:
         raise ScenarioValidationError(
-            [f"{label}: file {Path(path).name!r} has no CRS; save it with one (EPSG:25832)"]
-        )
-    return shapely.union_all(gdf.to_crs(settings.crs).geometry.values)
+            [f"{label}: the file was not read; load the scenario with load_scenario (or call "
+             "read_located_files on it) before applying it"]
+        )  # fmt: skip
+    return shapely.union_all(shapes.to_crs(settings.crs).values)
 
 
 def open_rail_nodes(transit: gpd.GeoDataFrame | None, /) -> gpd.GeoDataFrame:
@@ -283,7 +283,7 @@ def resolve_sites(
         elif site.geometry is not None:
             geom = _to_working(parse_geometry(site.geometry), scenario.crs, s)
         elif site.file is not None:
-            geom = _read_file_geometry(site.file, s, f"{where}.file")
+            geom = _file_geometry(site, s, f"{where}.file")
         if geom is None:
             continue
         rows.append(
@@ -342,14 +342,18 @@ def resolve_sites(
 
 
 def _located_geometry(
-    item: Any, scenario: Scenario, layers: dict[str, gpd.GeoDataFrame], s: Settings, where: str
+    item: Located,
+    scenario: Scenario,
+    layers: dict[str, gpd.GeoDataFrame],
+    s: Settings,
+    where: str,
 ) -> shapely.Geometry:
     if item.area is not None:
         areas = layers["areas"]
         return shapely.union_all(areas[areas["name"] == item.area].geometry.values)
     if item.geometry is not None:
         return _to_working(parse_geometry(item.geometry), scenario.crs, s)
-    return _read_file_geometry(item.file, s, where)
+    return _file_geometry(item, s, where)
 
 
 def _like(

@@ -9,7 +9,9 @@ Validation happens in two cheap stages before any heavy work:
 
 1. :func:`load_scenario` checks each file of the ``extends`` chain on its own (keys, types, land
    uses, arealformål codes, BRA >= 0, referenced files exist, no cycle), then the merged result
-   (unique site ids, phasing years inside the period, a catalogue is named).
+   (unique site ids, phasing years inside the period, a catalogue is named), and reads every
+   geometry file the scenario names (:func:`read_located_files`) and the inputs' hashes: after
+   loading, nothing reads a file again and :mod:`~arealanalyse.scenarios.apply` only transforms.
 2. :func:`arealanalyse.scenarios.apply.resolve_sites` checks the scenario against the study area
    (named areas, transit nodes, sites inside the boundary, no overlapping sites).
 
@@ -26,6 +28,7 @@ import os
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
+import geopandas as gpd
 import numpy as np
 import shapely
 import shapely.geometry
@@ -40,8 +43,10 @@ from pydantic import (
     model_validator,
 )
 
-from arealanalyse.errors import ScenarioError
+from arealanalyse.errors import ArealanalyseError, ScenarioError
+from arealanalyse.io import sha256_file
 from arealanalyse.layers.codes import AREALFORMAL, GREEN_TYPES, SERVICE_CATEGORIES
+from arealanalyse.layers.readers import read_source
 from arealanalyse.limits import (
     BRA_M2_MAX,
     DISTANCE_M_MAX,
@@ -58,6 +63,7 @@ __all__ = [
     "FrequencyChange",
     "GreenAdd",
     "GreenChanges",
+    "Located",
     "NewLine",
     "Period",
     "Rezone",
@@ -70,6 +76,7 @@ __all__ = [
     "load_scenario",
     "merge_raw",
     "parse_geometry",
+    "read_located_files",
 ]
 
 
@@ -110,7 +117,7 @@ def parse_geometry(value: str | dict[str, Any]) -> shapely.Geometry:
     return shapely.from_wkt(value)
 
 
-class _Located(_Strict):
+class Located(_Strict):
     """Something placed by exactly one of ``area``, ``geometry`` or ``file``."""
 
     area: str | None = Field(None, description="A named area of the study area's areas layer.")
@@ -120,6 +127,17 @@ class _Located(_Strict):
     file: str | None = Field(None, description="A vector file (relative to this scenario file).")
 
     POLYGONAL: ClassVar[bool] = True
+
+    _shapes: gpd.GeoSeries | None = PrivateAttr(None)
+
+    @property
+    def file_shapes(self) -> gpd.GeoSeries | None:
+        """The geometries read from ``file`` (in the file's CRS) when the scenario was loaded.
+
+        None for entries placed by ``area`` or ``geometry``, and for a ``file`` entry of a
+        scenario built in memory that :func:`read_located_files` has not read yet.
+        """
+        return self._shapes
 
     @field_validator("geometry")
     @classmethod
@@ -147,7 +165,7 @@ class _Located(_Strict):
         return v
 
     @model_validator(mode="after")
-    def _one_location(self) -> _Located:
+    def _one_location(self) -> Located:
         given = [k for k in ("area", "geometry", "file") if getattr(self, k) is not None]
         if len(given) != 1:
             what = "none" if not given else " and ".join(given)
@@ -155,7 +173,7 @@ class _Located(_Strict):
         return self
 
 
-class Site(_Located):
+class Site(Located):
     """A development site: new floor space (BRA) of one use, and/or new dwellings."""
 
     id: str = Field(min_length=1, description="Unique id, e.g. 'lysaker-1'.")
@@ -219,7 +237,7 @@ class Site(_Located):
         return self
 
 
-class Rezone(_Located):
+class Rezone(Located):
     """Change the arealformål of zoning polygons within an area (e.g. næring → bolig)."""
 
     id: str | None = None
@@ -300,7 +318,7 @@ class TransitChanges(_Strict):
     frequency: list[FrequencyChange] = Field(default_factory=list)
 
 
-class GreenAdd(_Located):
+class GreenAdd(Located):
     """A new green area."""
 
     name: str = ""
@@ -324,7 +342,7 @@ class GreenChanges(_Strict):
     remove: list[str] = Field(default_factory=list)
 
 
-class ServiceAdd(_Located):
+class ServiceAdd(Located):
     """A new service point (a polygon or named area becomes its representative point)."""
 
     POLYGONAL: ClassVar[bool] = False
@@ -403,6 +421,7 @@ class Scenario(_Strict):
     _path: Path | None = PrivateAttr(None)
     _chain: list[Path] = PrivateAttr(default_factory=list)
     _origins: dict[tuple[str, str, int], tuple[Path, int]] = PrivateAttr(default_factory=dict)
+    _inputs: dict[str, str] = PrivateAttr(default_factory=dict)
 
     @field_validator("jobs_per_1000m2")
     @classmethod
@@ -442,6 +461,29 @@ class Scenario(_Strict):
     def chain(self) -> list[Path]:
         """Files of the ``extends`` chain, from the leaf to the root baseline."""
         return list(self._chain)
+
+    @property
+    def inputs(self) -> dict[str, str]:
+        """``{label: sha256}`` of the files the scenario was read from, hashed on loading.
+
+        The files are its ``extends`` chain and the geometry files it names.
+        """
+        return dict(self._inputs)
+
+    def located(self) -> list[tuple[str, str, Located]]:
+        """Every entry placed by area, geometry or file: ``(section, where, entry)``.
+
+        ``section`` is ``sites``, ``rezone``, ``green.add`` or ``services.add``; ``where`` is
+        ``'<file>: section[i]'``, naming the file and position of the entry.
+        """
+        label = self._path.name if self._path else self.name
+        out: list[tuple[str, str, Located]] = [
+            ("sites", self.origin("sites", i), site) for i, site in enumerate(self.sites)
+        ]
+        out += [("rezone", f"{label}: rezone[{i}]", rz) for i, rz in enumerate(self.rezone)]
+        for section, items in (("green.add", self.green.add), ("services.add", self.services.add)):
+            out += [(section, f"{label}: {section}[{i}]", item) for i, item in enumerate(items)]
+        return out
 
     def origin(self, section: str, index: int) -> str:
         """``'<file>: section[i]'`` naming the file and position where an entry was declared."""
@@ -490,6 +532,14 @@ class Scenario(_Strict):
 # --- loading ------------------------------------------------------------------------------
 
 _PATH_KEYS = (("sites",), ("rezone",), ("green", "add"), ("services", "add"))
+
+#: Manifest label of a geometry file, by the section that names it.
+_FILE_LABELS = {
+    "sites": "site_file",
+    "rezone": "rezone_file",
+    "green.add": "green_file",
+    "services.add": "service_file",
+}
 
 
 def _errors(exc: ValidationError, label: str) -> list[str]:
@@ -666,7 +716,40 @@ def load_scenario(path: str | os.PathLike[str], /) -> Scenario:
     problems = check_merged(scenario, label)
     if problems:
         raise ScenarioValidationError(problems)
+    problems = read_located_files(scenario)
+    if problems:
+        raise ScenarioValidationError(problems)
+    inputs = {f"scenario:{f.name}": sha256_file(f) for f in chain}
+    for section, _, item in scenario.located():
+        if item.file is not None and Path(item.file).is_file():
+            inputs[f"{_FILE_LABELS[section]}:{Path(item.file).name}"] = sha256_file(item.file)
+    scenario._inputs = inputs
     return scenario
+
+
+def read_located_files(scenario: Scenario, /) -> list[str]:
+    """Read the geometry files a scenario's entries name (``file:``); one line per problem.
+
+    Each file's features are kept in its own CRS (:attr:`Located.file_shapes`); a file without
+    a CRS is a problem. Entries read before are not read again.
+    """
+    problems: list[str] = []
+    for _, where, item in scenario.located():
+        if item.file is None or item._shapes is not None:
+            continue
+        label = f"{where}.file"
+        try:
+            gdf = read_source(Path(item.file), name=label)
+        except ArealanalyseError as exc:
+            problems.append(f"{label}: {exc}")
+            continue
+        if gdf.crs is None:
+            problems.append(
+                f"{label}: file {Path(item.file).name!r} has no CRS; save it with one (EPSG:25832)"
+            )
+            continue
+        item._shapes = gdf.geometry
+    return problems
 
 
 def check_merged(s: Scenario, label: str) -> list[str]:
