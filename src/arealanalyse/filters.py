@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -409,7 +410,7 @@ class Filter:
         _columns(self.tree, out)
         return tuple(sorted(out))
 
-    def check_columns(self, available: Any, *, what: str = "") -> None:
+    def check_columns(self, available: Iterable[object], *, what: str = "") -> None:
         """Raise :class:`FilterError` when a column the filter reads is not in ``available``."""
         have = [str(c) for c in available]
         missing = [c for c in self.columns if c not in have]

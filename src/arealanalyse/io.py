@@ -95,7 +95,7 @@ def write_text(path: str | os.PathLike[str], text: str) -> Path:
     return Path(path)
 
 
-def write_json(path: str | os.PathLike[str], obj: Any) -> Path:
+def write_json(path: str | os.PathLike[str], obj: object) -> Path:
     """Write ``obj`` as pretty, key-sorted UTF-8 JSON atomically (stable bytes for equal input)."""
     text = json.dumps(obj, indent=2, ensure_ascii=False, sort_keys=True, default=str) + "\n"
     return write_text(path, text)

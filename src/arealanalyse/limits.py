@@ -23,9 +23,13 @@ True
 from __future__ import annotations
 
 import math
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from pyproj import CRS
 
 __all__ = [
     "BRA_M2_MAX",
@@ -62,7 +66,7 @@ _SUGGEST = "EPSG:25832 (UTM 32N; 25833 for UTM 33N, 25835 for UTM 35N)"
 
 
 def finite_in_range(
-    value: Any, *, what: str, low: float, high: float, unit: str = "", low_open: bool = False
+    value: object, *, what: str, low: float, high: float, unit: str = "", low_open: bool = False
 ) -> float:
     """Return ``value`` as a float if it is a finite number in ``[low, high]``; else ``ValueError``.
 
@@ -81,7 +85,7 @@ def finite_in_range(
     return v
 
 
-def working_crs_problem(crs: Any) -> str | None:
+def working_crs_problem(crs: object) -> str | None:
     """Say what is wrong with ``crs`` as a working CRS (None when it is a projected CRS in m).
 
     The check that needs the study area (scale distortion) is :func:`crs_distortion`.
@@ -110,7 +114,9 @@ def working_crs_problem(crs: Any) -> str | None:
     return None
 
 
-def crs_distortion(crs: Any, bounds: Any) -> float:
+def crs_distortion(
+    crs: CRS | str | int, bounds: Sequence[float] | np.ndarray[Any, np.dtype[np.float64]]
+) -> float:
     """Largest scale distortion ``|k - 1|`` of ``crs`` over ``bounds`` (minx, miny, maxx, maxy).
 
     ``bounds`` are in ``crs`` itself. The point scale factors (meridional and parallel, from

@@ -56,7 +56,7 @@ class _SafeLoader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
-def safe_load(text: str) -> Any:
+def safe_load(text: str) -> object:
     """``yaml.safe_load`` with the alias limit (:data:`MAX_YAML_ALIASES`)."""
     loader = _SafeLoader(text)
     try:

@@ -43,6 +43,7 @@ from arealanalyse.errors import ArealanalyseError, CatalogueError, EmptyLayerErr
 from arealanalyse.layers.codes import AREALFORMAL, HAZARD_TYPES
 from arealanalyse.layers.overlap import check_overlap
 from arealanalyse.limits import YEAR_MAX, YEAR_MIN
+from arealanalyse.rules.measures import ProposalTables
 from arealanalyse.settings import Settings, resolve
 
 __all__ = ["OVERLAYS", "Arealregnskap", "compute_arealregnskap", "parse_period"]
@@ -127,15 +128,13 @@ class Arealregnskap:
     plan_name: str = ""
     current_name: str = ""
 
-    def as_tables(self, *, name: str = "arealregnskap", title: str = "") -> Any:
+    def as_tables(self, *, name: str = "arealregnskap", title: str = "") -> ProposalTables:
         """Return the figures as rule-evaluation tables (``arealanalyse.rules.ProposalTables``).
 
         The sites are the areas of the new plan (or, without one, the current plan) that open
         land for building, with the farmland they take (``farmland_21_daa`` ...); ``totals``
         holds ``arealregnskap`` (the figures) and ``period_years``.
         """
-        from arealanalyse.rules.measures import ProposalTables
-
         period_years = (self.period[1] - self.period[0] + 1) if self.period else None
         return ProposalTables(
             sites=T.site_table(self.pieces, has_new_plan=self.has_new_plan),

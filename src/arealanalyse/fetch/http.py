@@ -59,7 +59,10 @@ _CHUNK = 1 << 16
 
 
 def cache_key(
-    method: str, url: str, params: Mapping[str, Any] | None = None, data: Any = None
+    method: str,
+    url: str,
+    params: Mapping[str, Any] | None = None,
+    data: Mapping[str, str] | str | None = None,
 ) -> str:
     """Return a stable hex key for a request (same request → same cache file).
 
@@ -98,7 +101,7 @@ class Request:
     url: str
     params: Mapping[str, str] | None = None
     method: str = "GET"
-    data: Any = None
+    data: Mapping[str, str] | str | None = None
     suffix: str = ""
     headers: Mapping[str, str] | None = None
     validate: Callable[[Path], str | None] | None = field(default=None, compare=False)
@@ -256,7 +259,7 @@ class HttpClient:
         *,
         service: str,
         params: Mapping[str, Any] | None = None,
-        data: Any = None,
+        data: Mapping[str, str] | str | None = None,
         method: str = "GET",
         suffix: str = "",
     ) -> Path:
@@ -271,7 +274,7 @@ class HttpClient:
         *,
         service: str,
         params: Mapping[str, Any] | None = None,
-        data: Any = None,
+        data: Mapping[str, str] | str | None = None,
         method: str = "GET",
         suffix: str = "",
         headers: Mapping[str, str] | None = None,

@@ -41,7 +41,7 @@ _INTEGER_FIELDS = ("location_type", "wheelchair_boarding", "vehicle_type", "rout
 MODE_PRIORITY: tuple[str, ...] = ("rail", "metro", "tram", "ferry", "bus")
 
 
-def gtfs_mode(code: Any) -> str | None:
+def gtfs_mode(code: float | str) -> str | None:
     """Canonical transit mode of a GTFS ``route_type`` (basic or extended); None when unknown.
 
     Examples

@@ -546,7 +546,7 @@ def read_osm(
     kind: str,
     /,
     *,
-    clip: Any = None,
+    clip: gpd.GeoDataFrame | gpd.GeoSeries | shapely.Geometry | None = None,
     clip_buffer_m: float = 0.0,
     settings: Settings | None = None,
 ) -> gpd.GeoDataFrame:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import OrderedDict
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from arealanalyse.metrics.targets import TargetSet
 
 __all__ = ["AccessCache"]
+
+V = TypeVar("V")
 
 
 class AccessCache:
@@ -57,7 +59,7 @@ class AccessCache:
             self.target_fields.clear()
             self.net_key = net.key
 
-    def get(self, store: OrderedDict[str, Any], key: str) -> Any:
+    def get(self, store: OrderedDict[str, V], key: str) -> V | None:
         """Return a memoised value or ``None`` (and count the hit or miss)."""
         value = store.get(key)
         if value is None:
@@ -67,7 +69,7 @@ class AccessCache:
             store.move_to_end(key)
         return value
 
-    def put(self, store: OrderedDict[str, Any], key: str, value: Any) -> None:
+    def put(self, store: OrderedDict[str, V], key: str, value: V) -> None:
         """Memoise ``value`` under ``key``, evicting the oldest entries beyond the limit."""
         store[key] = value
         while len(store) > self.max_entries:

@@ -9,13 +9,11 @@ edge was on an island instead, and where they were snapped.
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 import pandas as pd
 import shapely
 
-from arealanalyse.network.graph import Snap, WalkNetwork
+from arealanalyse.network.graph import Points, Snap, WalkNetwork
 
 __all__ = ["ISLAND_COLUMNS", "island_snaps", "island_summary"]
 
@@ -34,7 +32,7 @@ ISLAND_COLUMNS = (
 
 def island_snaps(
     net: WalkNetwork,
-    points: Any,
+    points: Points,
     /,
     *,
     max_snap_m: float,

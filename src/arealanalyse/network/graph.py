@@ -23,7 +23,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import geopandas as gpd
 import numpy as np
@@ -32,13 +32,21 @@ import shapely
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components, dijkstra
 
+if TYPE_CHECKING:
+    import networkx as nx
+    from pyproj import CRS
+
 from arealanalyse.errors import CrsError, EmptyLayerError, GeometryError, NetworkError
 from arealanalyse.io import atomic_path
-from arealanalyse.network.nearest import SegmentIndex
+from arealanalyse.network.nearest import Geometries, SegmentIndex
 from arealanalyse.network.topology import node_lines
 from arealanalyse.settings import Settings, resolve
 
-__all__ = ["Snap", "WalkNetwork", "point_geometries", "snap_points"]
+__all__ = ["Points", "Snap", "WalkNetwork", "point_geometries", "snap_points"]
+
+#: Point geometries (other geometries stand for their representative point): a GeoSeries, an
+#: object array or a sequence of shapely geometries.
+Points: TypeAlias = gpd.GeoSeries | Geometries
 
 _CACHE_VERSION = 2
 _FloatArray = np.ndarray[Any, np.dtype[np.float64]]
@@ -71,7 +79,7 @@ class Snap:
         return Snap(self.edge[idx], self.pos_m[idx], self.access_m[idx], xy)
 
 
-def point_geometries(geoms: Any, /, *, name: str = "points") -> np.ndarray:
+def point_geometries(geoms: Points, /, *, name: str = "points") -> np.ndarray:
     """Return one point per feature: points as they are, other geometries' representative point.
 
     Examples
@@ -104,7 +112,7 @@ def _check_crs(gdf: gpd.GeoDataFrame | gpd.GeoSeries, name: str, crs: Any) -> No
         )
 
 
-def snap_points(net: WalkNetwork, points: Any, /, *, max_snap_m: float) -> Snap:
+def snap_points(net: WalkNetwork, points: Points, /, *, max_snap_m: float) -> Snap:
     """Snap points to the nearest point on the nearest edge of ``net``.
 
     Parameters
@@ -161,7 +169,7 @@ class WalkNetwork:
         v: _IntArray,
         edge_geoms: np.ndarray,
         *,
-        crs: Any,
+        crs: CRS | str | int,
         highway: np.ndarray | None = None,
         source_index: np.ndarray | None = None,
         key: str = "",
@@ -276,7 +284,9 @@ class WalkNetwork:
         )
 
     @classmethod
-    def from_osmnx(cls, graph: Any, /, *, settings: Settings | None = None) -> WalkNetwork:
+    def from_osmnx(
+        cls, graph: nx.MultiDiGraph, /, *, settings: Settings | None = None
+    ) -> WalkNetwork:
         """Build the graph from an osmnx graph (projected to the working CRS first).
 
         Both directions of a two-way street become one edge.
@@ -510,7 +520,7 @@ class WalkNetwork:
         return self
 
     # ---------------------------------------------------------------- searches
-    def snap(self, points: Any, /, *, max_snap_m: float) -> Snap:
+    def snap(self, points: Points, /, *, max_snap_m: float) -> Snap:
         """Snap point geometries to the network (see :func:`snap_points`)."""
         return snap_points(self, points, max_snap_m=max_snap_m)
 

@@ -10,11 +10,15 @@ several times faster than a GEOS nearest query per point and gives the same resu
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, TypeAlias
 
 import numpy as np
 import shapely
 from scipy.spatial import cKDTree
+
+#: Shapely geometries: an object array or a sequence of them.
+Geometries: TypeAlias = np.ndarray | Sequence[shapely.Geometry]
 
 __all__ = ["SegmentIndex"]
 
@@ -41,7 +45,7 @@ class SegmentIndex:
     ([0, 1], [30.0, 30.0], [5.0, 3.0])
     """
 
-    def __init__(self, lines: Any, *, piece_m: float = 10.0) -> None:
+    def __init__(self, lines: Geometries, *, piece_m: float = 10.0) -> None:
         geoms = np.asarray(lines, dtype=object)
         parts, part_of = shapely.get_parts(geoms, return_index=True)
         coords, cidx = shapely.get_coordinates(parts, return_index=True)

@@ -30,6 +30,7 @@ Every step is counted in a :class:`TopologyReport`.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -38,6 +39,8 @@ import shapely
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
+
+from arealanalyse.network.nearest import Geometries
 
 __all__ = ["NodedLines", "TopologyReport", "node_lines"]
 
@@ -481,10 +484,10 @@ def _apply_splits(L: _Lines, splits: dict[int, list[tuple[float, float, float]]]
 
 
 def node_lines(
-    lines: Any,
+    lines: Geometries,
     /,
     *,
-    level: Any = None,
+    level: np.ndarray | Sequence[str] | None = None,
     tolerance_m: float = 0.5,
     max_dz_m: float = 2.0,
 ) -> NodedLines:

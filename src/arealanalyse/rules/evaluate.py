@@ -30,8 +30,8 @@ import pandas as pd
 from arealanalyse.errors import MissingColumnError
 from arealanalyse.filters import parse_filter
 from arealanalyse.i18n import LANGS, MESSAGES, fmt_value, is_missing, msg
-from arealanalyse.rules.measures import MEASURES, Measure, ProposalTables, as_tables
-from arealanalyse.rules.model import Rule, RuleSet
+from arealanalyse.rules.measures import MEASURES, Measure, ProposalTables, ScenarioRun, as_tables
+from arealanalyse.rules.model import Rule, RuleSet, Scalar, ThresholdValue
 
 __all__ = [
     "RESULT_COLUMNS",
@@ -75,7 +75,7 @@ def _close(a: float, b: float) -> bool:
     return abs(a - b) <= _REL_TOL * max(1.0, abs(b))
 
 
-def compare(value: Any, operator: str, threshold: Any) -> bool:
+def compare(value: Scalar | None, operator: str, threshold: ThresholdValue) -> bool:
     """Return whether ``value <operator> threshold`` holds (the rule is satisfied).
 
     Values at the threshold satisfy the inclusive operators, within a tiny tolerance. Names
@@ -91,7 +91,7 @@ def compare(value: Any, operator: str, threshold: Any) -> bool:
     True
     """
     if operator in ("in", "not_in"):
-        members = list(threshold)
+        members = threshold if isinstance(threshold, list) else [threshold]
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             inside = any(
                 isinstance(t, (int, float)) and _close(float(value), float(t)) for t in members
@@ -103,6 +103,8 @@ def compare(value: Any, operator: str, threshold: Any) -> bool:
         eq = _norm(str(value)) == _norm(str(threshold))
         if operator in ("==", "!="):
             return eq if operator == "==" else not eq
+        raise ValueError(f"operator {operator!r} needs numbers, got {value!r} and {threshold!r}")
+    if value is None or isinstance(threshold, list):
         raise ValueError(f"operator {operator!r} needs numbers, got {value!r} and {threshold!r}")
     v, t = float(value), float(threshold)
     close = _close(v, t)
@@ -319,7 +321,7 @@ def _row(
     }
 
 
-def evaluate(result: Any, rules: RuleSet, /) -> Evaluation:
+def evaluate(result: ProposalTables | ScenarioRun, rules: RuleSet, /) -> Evaluation:
     """Evaluate ``rules`` on the tables of a scenario run.
 
     Parameters

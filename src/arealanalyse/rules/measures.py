@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal, cast
+from typing import Any, Literal, Protocol, cast
 
 import geopandas as gpd
 import numpy as np
@@ -72,7 +72,23 @@ class ProposalTables:
     title: str = ""
 
 
-def as_tables(obj: Any) -> ProposalTables:
+class ScenarioRun(Protocol):
+    """What rules read from a scenario run (:class:`arealanalyse.scenarios.ScenarioResult`)."""
+
+    @property
+    def sites(self) -> gpd.GeoDataFrame:
+        """The site table."""
+
+    @property
+    def rezonings(self) -> pd.DataFrame:
+        """One row per rezoning."""
+
+    @property
+    def totals(self) -> Mapping[str, Any]:
+        """Proposal totals."""
+
+
+def as_tables(obj: ProposalTables | ScenarioRun) -> ProposalTables:
     """Return the :class:`ProposalTables` of a scenario result (or pass tables through).
 
     Accepts a :class:`ProposalTables`, or any object with ``sites`` (the site table),

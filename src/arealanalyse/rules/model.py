@@ -312,7 +312,7 @@ def _with_rule_ids(message: str, data: Any) -> str:
     return re.sub(r"rules\[(\d+)\]", sub, message)
 
 
-def parse_rules(data: Any, *, label: str = "<rules>", path: Path | None = None) -> RuleSet:
+def parse_rules(data: object, *, label: str = "<rules>", path: Path | None = None) -> RuleSet:
     """Validate a parsed rule file (a dict) and return the :class:`RuleSet`.
 
     Examples
