@@ -66,10 +66,10 @@ def _prepare_data(scale: int, *, synthetic: bool) -> tuple[Path, str]:
         layers = synthetic_area(side=int(200 * scale**0.5), n_homes=55_000 * scale)
     else:
         from arealanalyse.demo import build_demo
-        from arealanalyse.layers.catalogue import load_catalogue
+        from arealanalyse.study import Study
 
         cat_path = build_demo(folder / "demo", scale=scale)
-        layers = load_catalogue(cat_path).load_all()
+        layers = Study.open(cat_path).layers()
     for kind, gdf in layers.items():
         gdf.to_parquet(folder / f"{kind}.parquet")
     done.write_text(source + "\n")

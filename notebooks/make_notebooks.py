@@ -75,25 +75,25 @@ tables as we go. Definitions and sources of every metric: [docs/metrics.md](../d
         + """
 
 from arealanalyse import maps
-from arealanalyse.layers import load_catalogue
 from arealanalyse.metrics import run_suite, share_within
-from arealanalyse.network import WalkNetwork"""
+from arealanalyse.study import Study"""
     ),
     md("""
 ## The study area: the layer catalogue
 
 A *layer catalogue* (`layers/<area>.yaml`) lists the study area's layers: boundary, zoning
 (arealformål), farmland (AR5), green areas, homes, services, transit, roads, the walk network,
-named strategic areas and workplaces. `check()` loads each one through the same validation the
-command `arealanalyse layers check` uses: CRS, geometry repairs, codes.
+named strategic areas and workplaces. A `Study` opens the catalogue once and loads what is asked
+for, once: `check()` loads each layer through the same validation the command
+`arealanalyse layers check` uses (CRS, geometry repairs, codes), and builds the walk network.
 """),
     code("""
-cat = load_catalogue(CATALOGUE)
-print(cat.title, "| synthetic:", cat.synthetic, "| working CRS:", cat.settings.crs)
-pd.DataFrame(cat.check()).drop(columns=["error"])
+study = Study.open(CATALOGUE)
+print(study.title, "| synthetic:", study.synthetic, "| working CRS:", study.settings.crs)
+pd.DataFrame(study.check()).drop(columns=["error"])
 """),
     code("""
-layers = cat.load_all()
+layers = study.layers()
 layers["homes"].head()
 """),
     md("""
@@ -104,7 +104,7 @@ segment end points; edges weigh their length in metres. Homes and targets are sn
 nearest point on the nearest walkable segment (at most `max_snap_m` away).
 """),
     code("""
-net = WalkNetwork.from_catalogue(cat)
+net = study.network  # built once, by the check above
 net
 """),
     md("""
@@ -116,7 +116,7 @@ net
 SDG 11.2.1 (500 m to a bus stop, 1,000 m to rail, metro or tram).
 """),
     code("""
-result = run_suite(layers, net, settings=cat.settings)
+result = run_suite(layers, net, settings=study.settings, cache=study.access_cache)
 summary = result.summary.set_index("metric")
 headline = [
     "green_500m_dwellings",
@@ -156,8 +156,8 @@ maps.access_map(
     result.per_cell,
     title="Gangtilgang i dag (demo)",
     boundary=layers["boundary"],
-    synthetic=cat.synthetic,
-    sources=cat.sources,
+    synthetic=study.synthetic,
+    sources=study.sources,
 )
 """),
     md("""
@@ -228,16 +228,18 @@ new scenario of its own.
 import tempfile
 
 from arealanalyse import maps
-from arealanalyse.scenarios import Evaluator, load_scenario, rank"""
+from arealanalyse.scenarios import Evaluator, load_scenario, rank
+from arealanalyse.study import Study"""
     ),
     md("""
 ## One evaluator for the study area
 
-An `Evaluator` loads the layers, rasters and walk network once and computes the baseline metrics
-once; every scenario evaluated with it reuses that work (a re-evaluation takes about a second).
+An `Evaluator` takes the study area (a `Study`: layers, rasters and walk network, loaded once) and
+computes the baseline metrics once; every scenario evaluated with it reuses that work (a
+re-evaluation takes about a second).
 """),
     code("""
-evaluator = Evaluator.from_catalogue(CATALOGUE)
+evaluator = Evaluator(Study.open(CATALOGUE))
 names = ["knutepunkt", "spredt", "fornebubanen", "omregulering"]
 scenarios = {name: load_scenario(SCENARIOS / f"{name}.yaml") for name in names}
 pd.DataFrame(
@@ -426,11 +428,13 @@ from arealanalyse.report import write_review
 from arealanalyse.rules import (
     check,
     default_rules_path,
+    load_proposal,
     load_rules,
     read_proposal,
     site_verdict_table,
 )
-from arealanalyse.scenarios import Evaluator"""
+from arealanalyse.scenarios import Evaluator
+from arealanalyse.study import Study"""
     ),
     md("""
 ## The rules
@@ -455,8 +459,12 @@ The shipped scenario *spredt* spreads 225,000 m² across Ramstadsletta, Nedre St
 and Grini, partly on farmland. One evaluator is shared by all checks in this notebook.
 """),
     code("""
-evaluator = Evaluator.from_catalogue(CATALOGUE)
-spredt = check(SCENARIOS / "spredt.yaml", rules=rules, catalogue=CATALOGUE, evaluator=evaluator)
+study = Study.open(CATALOGUE)
+evaluator = Evaluator(study)
+spredt = check(
+    study, load_proposal(SCENARIOS / "spredt.yaml", catalogue=CATALOGUE), rules=rules,
+    evaluator=evaluator,
+)
 print("status:", spredt.evaluation.status, "| exit code of `arealanalyse check`:", spredt.exit_code)
 spredt.evaluation.rule_summary()[["rule_id", "severity", "verdict", "n_pass", "n_fail", "n_warn"]]
 """),
@@ -474,8 +482,8 @@ table[table["verdict"].isin(["fail", "warn"])][
 For comparison, *knutepunkt* concentrates the same floor space at the stations:
 """),
     code("""
-knutepunkt = check(SCENARIOS / "knutepunkt.yaml", rules=rules, catalogue=CATALOGUE,
-                   evaluator=evaluator)
+knutepunkt = check(study, load_proposal(SCENARIOS / "knutepunkt.yaml", catalogue=CATALOGUE),
+                   rules=rules, evaluator=evaluator)
 pd.DataFrame(
     {
         "spredt": spredt.evaluation.rule_summary().set_index("rule_id")["verdict"],
@@ -541,8 +549,8 @@ read_proposal(proposal_path)
 one to judge the per-year targets.
 """),
     code("""
-plan = check(proposal_path, rules=rules, catalogue=CATALOGUE, period="2026-2040",
-             evaluator=evaluator)
+received = load_proposal(proposal_path, catalogue=CATALOGUE, period="2026-2040")
+plan = check(study, received, rules=rules, evaluator=evaluator)
 print("status:", plan.evaluation.status)
 plan.result.sites[["site_id", "name", "use", "bra_m2", "dist_rail_m", "abc_class",
                    "farmland_21_daa", "noise_max_db"]].round(1)
@@ -613,10 +621,9 @@ import yaml
 from arealanalyse.fetch import STEPS, format_plan, plan_fetch
 from arealanalyse.fetch.catalogue import catalogue_dict
 from arealanalyse.fetch.plans import NOT_AVAILABLE
-from arealanalyse.layers import load_catalogue
 from arealanalyse.layers.osm import read_osm
 from arealanalyse.metrics import run_suite, share_within
-from arealanalyse.network import WalkNetwork
+from arealanalyse.study import Study
 
 REAL = Path(os.environ.get("AREALANALYSE_REAL_DATA", "../../shared/data/real")).resolve()
 HAVE_REAL = REAL.is_dir()
@@ -712,7 +719,7 @@ if HAVE_REAL:
     }
     real_path = folder / "baerum-real.yaml"
     real_path.write_text(yaml.safe_dump(real_catalogue, allow_unicode=True), encoding="utf-8")
-    real = load_catalogue(real_path)
+    real = Study.open(real_path)
     display(pd.DataFrame(real.check()).drop(columns=["error", "source"]))
 else:
     print("Real files absent: with a network, `arealanalyse fetch` makes the catalogue instead.")
@@ -756,7 +763,7 @@ if pbf.is_file():
     osm = {kind: read_osm(pbf, kind) for kind in
            ("walk_network", "homes", "services", "green", "transit")}
     display(pd.DataFrame({kind: [len(gdf)] for kind, gdf in osm.items()}, index=["features"]))
-    skoyen_net = WalkNetwork.from_edges(osm["walk_network"])
+    skoyen_net = Study.from_layers(osm, name="skoyen").network
     print(skoyen_net)
 """),
     code("""

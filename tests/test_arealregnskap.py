@@ -30,6 +30,7 @@ from arealanalyse.cli import main
 from arealanalyse.errors import ArealanalyseError, CatalogueError, PlanOverlapError
 from arealanalyse.rules import evaluate, parse_rules
 from arealanalyse.settings import Settings
+from arealanalyse.study import Study
 
 X0, Y0 = 590_000.0, 6_640_000.0
 CLEAN = Settings(reserve_min_width_m=0, reserve_min_area_m2=0)  # no opening: exact rectangles
@@ -576,7 +577,7 @@ def test_strandsone_on_kartverket_outlines(real_data: Path, tmp_path) -> None:
         "ar5": _gdf([{"arealtype": 30}], [frame]),
         "sea": _gdf([{}], [sea_geom]),
     }
-    run = run_arealregnskap(layers, tmp_path / "ar", plan=new, lang="nb")
+    run = run_arealregnskap(Study.from_layers(layers), tmp_path / "ar", plan=new, lang="nb")
     expected = (
         shapely.intersection(
             shapely.union_all(parts), shapely.difference(shapely.buffer(sea_geom, 100), sea_geom)

@@ -29,6 +29,7 @@ from arealanalyse.layers.catalogue import load_catalogue
 from arealanalyse.layers.codes import SERVICE_CATEGORIES
 from arealanalyse.layers.schema import KINDS
 from arealanalyse.layers.validate import normalize
+from arealanalyse.study import Study
 
 ROOT = Path(__file__).resolve().parents[1]
 RAIL = ("Lysaker", "Stabekk", "Høvik", "Blommenholm", "Sandvika", "Slependen")
@@ -78,7 +79,7 @@ def test_catalogue_loads_and_checks(built: Path) -> None:
     assert cat.synthetic
     assert "SYNTHETIC" in cat.title
     assert set(cat.kinds) == set(KINDS)
-    rows = cat.check()
+    rows = Study.open(built).check()
     bad = [r for r in rows if not r["ok"]]
     assert not bad, bad
     assert cat.raster_path("dem") is not None and cat.raster_path("dem").is_file()

@@ -898,6 +898,8 @@ def test_area_names_close_together_are_one_area(
 def test_a_rule_where_selects_sites(source: Path) -> None:
     from arealanalyse.rules import evaluate, load_rules
     from arealanalyse.scenarios.evaluate import evaluate_scenario
+    from arealanalyse.scenarios.model import load_scenario
+    from arealanalyse.study import Study
 
     rules = copy.deepcopy(_yaml(source, "rules.yaml"))
     rule = rules["rules"][0]
@@ -905,7 +907,9 @@ def test_a_rule_where_selects_sites(source: Path) -> None:
     rules["rules"] = [rule]
     p = source.parent / "where-rules.yaml"
     area.dump(p, rules)
-    ev = evaluate(evaluate_scenario(source / "scenario.yaml"), load_rules(p))
+    scenario = load_scenario(source / "scenario.yaml")
+    assert scenario.catalogue is not None
+    ev = evaluate(evaluate_scenario(Study.open(scenario.catalogue), scenario), load_rules(p))
     verdicts = dict(zip(ev.table["site_id"], ev.table["verdict"], strict=True))
     assert verdicts["b1"] == "not_applicable" and verdicts["k1"] != "not_applicable"
 

@@ -283,7 +283,9 @@ def test_catalogue_format_literal_matches_readers() -> None:
 
 
 def test_catalogue_check_collects_errors(tmp_path: Path) -> None:
-    cat = load_catalogue(
+    from arealanalyse.study import Study
+
+    cat = Study.open(
         _write(
             tmp_path / "a.yaml",
             (

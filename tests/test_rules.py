@@ -700,16 +700,21 @@ def rule_scenarios(tmp_path_factory: pytest.TempPathFactory, demo_catalogue: Pat
 @pytest.fixture(scope="session")
 def demo_evaluator(demo_catalogue: Path):
     from arealanalyse.scenarios.evaluate import Evaluator
+    from arealanalyse.study import Study
 
-    return Evaluator.from_catalogue(demo_catalogue)
+    return Evaluator(Study.open(demo_catalogue))
 
 
 @pytest.fixture(scope="session")
 def checked(rule_scenarios: Path, demo_evaluator) -> dict:
-    from arealanalyse.rules.review import check
+    from arealanalyse.rules.review import check, load_proposal
 
     return {
-        name: check(rule_scenarios / f"{name}.yaml", evaluator=demo_evaluator)
+        name: check(
+            demo_evaluator.study,
+            load_proposal(rule_scenarios / f"{name}.yaml"),
+            evaluator=demo_evaluator,
+        )
         for name in ("knutepunkt", "spredt", "omregulering")
     }
 

@@ -25,6 +25,7 @@ from arealanalyse.scenarios.apply import apply_scenario, resolve_sites
 from arealanalyse.scenarios.compare import criteria_values, parse_weights, rank
 from arealanalyse.scenarios.evaluate import SITE_TABLE_COLUMNS, Evaluator
 from arealanalyse.scenarios.model import ScenarioValidationError, load_scenario
+from arealanalyse.study import Study
 
 ROOT = Path(__file__).resolve().parents[1]
 FIX = Path(__file__).resolve().parent / "data" / "scenarios"
@@ -168,7 +169,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def evaluator(world: Path) -> Evaluator:
-    return Evaluator.from_catalogue(world / "world.yaml")
+    return Evaluator(Study.open(world / "world.yaml"))
 
 
 # ---------------------------------------------------------------- schema validation (files)
@@ -520,7 +521,7 @@ def test_rerun_is_byte_identical(world: Path, evaluator: Evaluator, tmp_path: Pa
     )
     first = evaluator.evaluate(load_scenario(path))
     first.write(tmp_path / "a")
-    fresh = Evaluator.from_catalogue(world / "world.yaml")
+    fresh = Evaluator(Study.open(world / "world.yaml"))
     fresh.evaluate(load_scenario(path)).write(tmp_path / "b")
     for name in (
         "metrics_before_after.csv",
@@ -625,7 +626,7 @@ def shipped_results(demo_scenarios: Path) -> dict:
     files = [demo_scenarios / f"{n}.yaml" for n in SHIPPED]
     assert validate_files(files) == {str(f): [] for f in files}
     scenarios = [load_scenario(f) for f in files]
-    ev = Evaluator.from_catalogue(scenarios[0].catalogue)
+    ev = Evaluator(Study.open(scenarios[0].catalogue))
     return {s.name: ev.evaluate(s) for s in scenarios}
 
 

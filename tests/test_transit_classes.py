@@ -23,11 +23,11 @@ from arealanalyse.cli import main
 from arealanalyse.errors import ScenarioError
 from arealanalyse.layers import load_catalogue
 from arealanalyse.metrics import run_suite
-from arealanalyse.network import WalkNetwork
 from arealanalyse.scenarios.apply import apply_scenario
 from arealanalyse.scenarios.evaluate import Evaluator, validate_files
 from arealanalyse.scenarios.model import load_scenario
 from arealanalyse.settings import Settings, TransitSettings
+from arealanalyse.study import Study
 from arealanalyse.transit import count_departures, read_gtfs, service_levels
 from arealanalyse.transit.catchments import oev_class_areas
 from arealanalyse.transit.classes import oev_category, oev_class_at
@@ -195,7 +195,7 @@ def _on_streets(step: int = 3) -> gpd.GeoDataFrame:
 
 
 def test_class_shares_of_homes_and_jobs(tworld: Path) -> None:
-    cat = load_catalogue(tworld)
+    cat = Study.open(tworld)
     sv = cat.service_levels()
     cats = dict(zip(sv["name"], sv["oev_category"], strict=True))
     assert cats == {
@@ -211,7 +211,7 @@ def test_class_shares_of_homes_and_jobs(tworld: Path) -> None:
     want = pd.Series(_manhattan_classes(homes, cat.settings.transit), index=homes.index)
     want_jobs = pd.Series(_manhattan_classes(jobs, cat.settings.transit), index=jobs.index)
     assert want.nunique() >= 5  # the points cover most classes
-    net = WalkNetwork.from_catalogue(cat)
+    net = cat.network
     layers = {"homes": homes[["dwellings", "geometry"]], "workplaces": jobs[["jobs", "geometry"]]}
     r = run_suite(layers, net, settings=cat.settings, service=sv)
     assert (r.per_home["oev_class"] == want).all()
@@ -233,10 +233,10 @@ def test_metrics_cli_reports_the_class_shares(tworld: Path, tmp_path: Path, caps
     assert main(["metrics", str(tworld), "--out", str(tmp_path), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     summary = {r["metric"]: r["value"] for r in data["summary"]}
-    cat = load_catalogue(tworld)
+    cat = Study.open(tworld)
     r = run_suite(
-        cat.load_all(),
-        WalkNetwork.from_catalogue(cat),
+        cat.layers(),
+        cat.network,
         settings=cat.settings,
         service=cat.service_levels(),
     )
@@ -253,8 +253,8 @@ def test_metrics_cli_reports_the_class_shares(tworld: Path, tmp_path: Path, caps
 
 
 def test_sdg_with_the_frequency_criterion(tworld: Path) -> None:
-    cat = load_catalogue(tworld)
-    net = WalkNetwork.from_catalogue(cat)
+    cat = Study.open(tworld)
+    net = cat.network
     homes = _on_streets(step=1)
     layers = {"homes": homes[["dwellings", "geometry"]]}
     loose = run_suite(layers, net, settings=cat.settings, service=cat.service_levels())
@@ -284,8 +284,8 @@ def test_sdg_with_the_frequency_criterion(tworld: Path) -> None:
 
 
 def test_class_areas_follow_the_walk_network(tworld: Path) -> None:
-    cat = load_catalogue(tworld)
-    net = WalkNetwork.from_catalogue(cat)
+    cat = Study.open(tworld)
+    net = cat.network
     areas = oev_class_areas(cat.service_levels(), net).set_index("oev_class")
     assert list(areas.index) == ["A", "B", "C", "D", "E", "F"]
     from shapely.geometry import Point
@@ -346,7 +346,7 @@ def test_scenario_lines_and_frequency_move_the_classes(tworld: Path) -> None:
         },
     )
     assert validate_files([base, metro]) == {str(base): [], str(metro): []}
-    ev = Evaluator.from_catalogue(tworld)
+    ev = Evaluator(Study.open(tworld))
     before = ev.evaluate(load_scenario(base))
     after = ev.evaluate(load_scenario(metro))
     b, a = before.sites.iloc[0], after.sites.iloc[0]
@@ -470,7 +470,7 @@ def test_closing_a_station_removes_its_departures(tworld: Path) -> None:
     folder = tworld.parent
     closed = write_scenario(folder, "stengt", {"transit": {"close": ["Stasjon A"]}})
     assert validate_files([closed]) == {str(closed): []}
-    ev = Evaluator.from_catalogue(tworld)
+    ev = Evaluator(Study.open(tworld))
     m = ev.evaluate(load_scenario(closed)).metrics_before_after
     # Stasjon A (no nsr_id) matches the timetable's stop place by name and position
     assert m.loc["knutepunkter", "before"] == 2 and m.loc["knutepunkter", "after"] == 0
@@ -482,9 +482,9 @@ def test_study_map_shows_the_classes(tworld: Path, tmp_path: Path) -> None:
     from arealanalyse.report.maps import study_map
     from arealanalyse.transit.catchments import node_walk_areas, oev_class_areas
 
-    cat = load_catalogue(tworld)
-    net = WalkNetwork.from_catalogue(cat)
-    layers = cat.load_all()
+    cat = Study.open(tworld)
+    net = cat.network
+    layers = cat.layers()
     service = cat.service_levels()
     m = study_map(
         layers,

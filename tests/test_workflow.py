@@ -13,7 +13,7 @@ import pytest
 
 from arealanalyse.cli import main
 from arealanalyse.errors import ScenarioError
-from arealanalyse.workflow import run_main_job
+from arealanalyse.workflow import open_study, run_main_job
 from browser import Browser, requires_chromium
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,7 +45,7 @@ class _Links(HTMLParser):
 def job(demo_catalogue: Path, tmp_path_factory: pytest.TempPathFactory):
     tmp = tmp_path_factory.mktemp("mainjob")
     files = _scenarios(demo_catalogue, tmp / "scenarios")
-    return run_main_job(tmp / "output", catalogue=demo_catalogue, scenarios=files)
+    return run_main_job(open_study(demo_catalogue), tmp / "output", scenarios=files)
 
 
 def test_index_links_every_map_and_report(job) -> None:
@@ -124,7 +124,7 @@ def test_invalid_scenario_stops_before_any_work(demo_catalogue: Path, tmp_path: 
     bad = files[-1]
     bad.write_text(bad.read_text(encoding="utf-8") + "\nsitez: []\n", encoding="utf-8")
     with pytest.raises(ScenarioError, match="sitez"):
-        run_main_job(tmp_path / "out", catalogue=demo_catalogue, scenarios=files)
+        run_main_job(open_study(demo_catalogue), tmp_path / "out", scenarios=files)
     assert not (tmp_path / "out").exists(), "nothing is written before validation passes"
 
 

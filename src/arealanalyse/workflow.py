@@ -25,26 +25,29 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import geopandas as gpd
 import pandas as pd
 
 from arealanalyse.errors import CatalogueError, ScenarioError
 from arealanalyse.io import write_json
 from arealanalyse.settings import Settings
+from arealanalyse.study import Progress, Study
 
 __all__ = [
     "HEADLINE_METRICS",
     "MainJobResult",
     "ScenarioOutcome",
+    "demo_scenario_files",
     "layer_summary",
+    "open_study",
     "run_main_job",
 ]
 
-Progress = Callable[[str], None]
 
 #: Metric ids shown in the printed summary and on the index page (when the suite has them).
 HEADLINE_METRICS: tuple[str, ...] = (
@@ -95,6 +98,7 @@ class MainJobResult:
     arealregnskap_figures: dict[str, Any] = field(default_factory=dict)
     arealregnskap_status: str = ""
     arealregnskap_plan: Path | None = None
+    inputs: dict[str, Path] = field(default_factory=dict)
 
     def moved_to(self, out_dir: Path) -> MainJobResult:
         """Return the same result with every path under ``out_dir`` (after a staged write)."""
@@ -133,7 +137,7 @@ def _quiet(_: str) -> None:
     return None
 
 
-def layer_summary(layers: dict[str, Any], /) -> pd.DataFrame:
+def layer_summary(layers: Mapping[str, gpd.GeoDataFrame], /) -> pd.DataFrame:
     """One row per loaded layer: features and its main total (weights, area or length).
 
     Examples
@@ -165,25 +169,60 @@ def layer_summary(layers: dict[str, Any], /) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["layer", "features", "total"])
 
 
-def _ensure_demo(catalogue: Path, say: Progress) -> None:
-    """Build the demo study area when its catalogue points at data that is not there yet."""
-    from arealanalyse.layers.catalogue import load_catalogue
+def open_study(
+    catalogue: str | os.PathLike[str] | None = None,
+    /,
+    *,
+    data_dir: str | os.PathLike[str] | None = None,
+    settings: Settings | None = None,
+    progress: Progress | None = None,
+) -> Study:
+    """Open the main job's study area; the synthetic demo is built first when its data is missing.
 
-    cat = load_catalogue(catalogue)
+    Without ``catalogue``, the demo's ``layers/baerum-demo.yaml``: in the current folder when it
+    has one (a checkout), else in the demo project in the user's data folder (``data_dir``, see
+    :func:`arealanalyse.demo.project.locate_demo`), prepared on first use. A real (not
+    synthetic) catalogue whose files are missing is an error naming the first one.
+    """
+    say = progress or _quiet
+    if catalogue is None:  # the demo: this folder's project, else the data folder's
+        from arealanalyse.demo.project import locate_demo, prepare_demo
+
+        catalogue = prepare_demo(locate_demo(data_dir=data_dir), progress=say).catalogue
+    cat_path = Path(catalogue)
+    if not cat_path.is_file():
+        raise CatalogueError(
+            f"Catalogue {str(cat_path)!r} does not exist; give an existing layer catalogue "
+            "(or none, to run the demo)."
+        )
+    study = Study.open(cat_path, settings=settings, progress=say)
+    if _ensure_demo(study, say):  # the demo (and its catalogue) were written anew
+        study = Study.open(cat_path, settings=settings, progress=say)
+    return study
+
+
+def _ensure_demo(study: Study, say: Progress) -> bool:
+    """Build the demo study area when its catalogue points at data that is not there yet.
+
+    Returns whether it was built. A real catalogue with missing files is an error.
+    """
+    cat = study.catalogue
+    assert cat is not None
+    name = cat.path.name
     missing = [k for k in cat.kinds if not cat.source_path(k).exists()]
     feeds = [p for p in cat.timetable_paths() if not p.exists()]
     if not cat.synthetic:
         if missing:
             raise CatalogueError(
-                f"Catalogue {catalogue.name!r}: the source of {missing[0]!r} "
+                f"Catalogue {name!r}: the source of {missing[0]!r} "
                 f"({cat.source_path(missing[0])}) does not exist; fetch or copy the data first."
             )
         if feeds:
             raise CatalogueError(
-                f"Catalogue {catalogue.name!r}: the timetable {str(feeds[0])!r} does not exist; "
+                f"Catalogue {name!r}: the timetable {str(feeds[0])!r} does not exist; "
                 "download the feed (e.g. from Entur) or remove it from 'timetables'."
             )
-        return
+        return False
     missing += [p.name for p in feeds]
     from arealanalyse.demo import build_demo, demo_is_current, revised_plan_path
 
@@ -192,15 +231,36 @@ def _ensure_demo(catalogue: Path, say: Progress) -> None:
     if "zoning" in cat.kinds and not revised_plan_path(cat.source_path("zoning")).exists():
         missing.append("zoning")  # the revised plan of the arealregnskap is built with the demo
     if not missing and not stale:
-        return
+        return False
     data_dir = cat.source_path(cat.kinds[0]).parent
     why = "mangler" if missing else "er laget av en eldre versjon av generatoren"
     say(f"Bygger demo-studieområdet (syntetisk) i {data_dir}: dataene {why}")
-    build_demo(data_dir, catalogue=catalogue, progress=say)
+    build_demo(data_dir, catalogue=cat.path, progress=say)
+    return True
 
 
-def _scenario_files(scenarios: Sequence[str | os.PathLike[str]] | None) -> list[Path]:
+def demo_scenario_files(
+    study: Study, /, *, data_dir: str | os.PathLike[str] | None = None
+) -> list[Path] | None:
+    """Return the scenario files of the data folder's demo project when ``study`` is that demo.
+
+    None for any other study area (a checkout's demo or a real one: their ``scenarios/``).
+    """
+    from arealanalyse.demo.project import locate_demo
+
+    project = locate_demo(data_dir=data_dir)
+    if not project.managed or study.path is None:
+        return None
+    if study.path.resolve() != project.catalogue.resolve():
+        return None
+    return project.scenario_files()
+
+
+def _scenario_files(study: Study, scenarios: Sequence[str | os.PathLike[str]] | None) -> list[Path]:
     if scenarios is None:
+        demo = demo_scenario_files(study)
+        if demo is not None:
+            return demo
         files = sorted(Path("scenarios").glob("*.yaml"))
         if not files:
             raise ScenarioError(
@@ -211,11 +271,12 @@ def _scenario_files(scenarios: Sequence[str | os.PathLike[str]] | None) -> list[
     return [Path(p) for p in scenarios]
 
 
-def _revised_plan(cat: Any, plan: str | os.PathLike[str] | None) -> Path | None:
+def _revised_plan(study: Study, plan: str | os.PathLike[str] | None) -> Path | None:
     """Return the plan for the arealregnskap: the one given, else the demo's revised plan."""
     if plan is not None:
         return Path(plan)
-    if not cat.synthetic or "zoning" not in cat.kinds:
+    cat = study.catalogue
+    if cat is None or not cat.synthetic or "zoning" not in cat.kinds:
         return None
     from arealanalyse.demo import revised_plan_path
 
@@ -224,49 +285,45 @@ def _revised_plan(cat: Any, plan: str | os.PathLike[str] | None) -> Path | None:
 
 
 def run_main_job(
+    study: Study,
     out_dir: str | os.PathLike[str],
     /,
     *,
-    catalogue: str | os.PathLike[str] | None = None,
     scenarios: Sequence[str | os.PathLike[str]] | None = None,
     rules: str | os.PathLike[str] | None = None,
     plan: str | os.PathLike[str] | None = None,
     lang: str = "nb",
     offline: bool = True,
-    settings: Settings | None = None,
     progress: Progress | None = None,
 ) -> MainJobResult:
     """Run the whole planner's workflow on one study area and write everything to ``out_dir``.
 
     Parameters
     ----------
+    study
+        The study area (:func:`open_study` opens the demo, building it on first use). Its
+        layers, network, timetable and rasters are loaded once and serve every step.
     out_dir
         Output folder (created; files in it are replaced atomically).
-    catalogue
-        Layer catalogue; default the synthetic demo's ``layers/baerum-demo.yaml``, in the current
-        folder when it has one, else in the user's data folder
-        (:func:`arealanalyse.demo.project.locate_demo`), built when its data is missing.
-        Scenario files name their own catalogue; this one is the baseline.
     scenarios
-        Scenario files; default every ``scenarios/*.yaml`` (of the demo project in the user's
-        data folder when the demo is used from there). All are validated before any work.
-        A scenario without sites and rezonings (the baseline) is run but not ranked or reviewed.
+        Scenario files; default every ``scenarios/*.yaml`` (those of the demo project in the
+        user's data folder when the study is that demo, see :func:`open_study`). All are
+        validated (against the study area) before any work; they must name the study's
+        catalogue. A scenario without sites and rezonings (the baseline) is run but not ranked
+        or reviewed.
     rules
         Rule file; default the shipped Bærum arealstrategi.
     plan
         A revised plan (plan file) for the arealregnskap; default the demo's shipped revised
-        plan (SYNTHETIC) when the catalogue is the demo, else none (no arealregnskap).
+        plan (SYNTHETIC) when the study is the demo, else none (no arealregnskap).
     lang
         ``nb`` (default) or ``en`` for reports and maps.
     offline
         Inline the maps' JavaScript and CSS so the HTML files work without internet.
-    settings
-        Run settings; default the catalogue's.
     progress
-        Called with a short message at each step.
+        Called with a short message at each step (default: the study's).
     """
     from arealanalyse import maps
-    from arealanalyse.layers.catalogue import load_catalogue
     from arealanalyse.report import (
         access_today_map,
         comparison_map,
@@ -279,13 +336,12 @@ def run_main_job(
     )
     from arealanalyse.rules import default_rules_path, evaluate, load_rules
     from arealanalyse.scenarios.compare import rank
-    from arealanalyse.scenarios.evaluate import Evaluator, validate_files
-    from arealanalyse.scenarios.model import load_scenario
+    from arealanalyse.scenarios.evaluate import Evaluator, check_scenario, load_scenario_files
     from arealanalyse.transit.catchments import node_walk_areas, oev_class_areas
 
     if lang not in ("nb", "en"):
         raise ValueError(f"lang must be 'nb' or 'en', not {lang!r}")
-    say = progress or _quiet
+    say = progress or study.progress
     t0 = time.perf_counter()
     timings: dict[str, float] = {}
 
@@ -295,57 +351,50 @@ def run_main_job(
         return now
 
     out = Path(out_dir)
-    if catalogue is None:  # the demo: this folder's project, else the user's data folder's
-        from arealanalyse.demo.project import locate_demo, prepare_demo
-
-        project = prepare_demo(locate_demo(), progress=say)
-        catalogue = project.catalogue
-        if scenarios is None and project.managed:
-            scenarios = project.scenario_files()
-    cat_path = Path(catalogue)
-    if not cat_path.is_file():
-        raise CatalogueError(
-            f"Catalogue {str(cat_path)!r} does not exist; give an existing layer catalogue "
-            "(or none, to run the demo)."
-        )
-    files = _scenario_files(scenarios)
+    files = _scenario_files(study, scenarios)
     rule_set = load_rules(rules if rules is not None else default_rules_path())
 
-    # 1. The study area (the demo is built on first use).
+    # 1. Read every scenario file, then check each against the study area, before heavy work.
     t = time.perf_counter()
-    _ensure_demo(cat_path, say)
-    t = lap("demo_build", t)
-
-    # 2. Validate every scenario before any heavy work.
     say(f"Validerer {len(files)} scenariofiler")
-    problems = {f: p for f, p in validate_files(files, settings=settings).items() if p}
-    if problems:
-        first_file, lines = next(iter(problems.items()))
-        raise ScenarioError(
-            f"{sum(len(p) for p in problems.values())} problem(s) in the scenario files; first: "
-            f"{lines[0]} (run `arealanalyse scenario validate {first_file}` for all)."
-        )
-    loaded = [load_scenario(f) for f in files]
+    by_file, problems = load_scenario_files(files)
+    loaded = list(by_file.values())
     for sc in loaded:
-        if sc.catalogue is not None and Path(sc.catalogue).resolve() != cat_path.resolve():
+        if (
+            study.path is not None
+            and sc.catalogue is not None
+            and Path(sc.catalogue).resolve() != study.path.resolve()
+        ):
             raise ScenarioError(
-                f"Scenario {sc.name!r} uses catalogue {sc.catalogue}, not {cat_path}; "
+                f"Scenario {sc.name!r} uses catalogue {sc.catalogue}, not {study.path}; "
                 "run scenarios of one study area together."
             )
+    for key, sc in by_file.items():
+        problems[key] = check_scenario(study, sc)
+    bad = {f: p for f, p in problems.items() if p}
+    if bad:
+        first_file, lines = next(iter(bad.items()))
+        raise ScenarioError(
+            f"{sum(len(p) for p in bad.values())} problem(s) in the scenario files; first: "
+            f"{lines[0]} (run `arealanalyse scenario validate {first_file}` for all)."
+        )
     t = lap("validate", t)
 
-    # 3. Layers, rasters and walk network, once.
-    cat = load_catalogue(cat_path, settings=settings)
-    evaluator = Evaluator.from_catalogue(cat_path, settings=settings, progress=say)
+    # 2. Layers, rasters and walk network, once.
+    evaluator = Evaluator(study, progress=say)
     t = lap("load_and_network", t)
 
-    # 4. Baseline metric suite and maps.
+    # 3. Baseline metric suite and maps.
     say("Beregner basis-indikatorene")
     suite = evaluator.baseline_suite()
     suite.write(out / "baseline")
     t = lap("baseline_suite", t)
     say("Tegner basiskartene")
-    common: dict[str, Any] = {"synthetic": cat.synthetic, "sources": cat.sources, "lang": lang}
+    common: dict[str, Any] = {
+        "synthetic": study.synthetic,
+        "sources": study.sources,
+        "lang": lang,
+    }
     boundary = evaluator.layers.get("boundary")
     service = evaluator.baseline_service()
     classes = None
@@ -359,16 +408,16 @@ def run_main_job(
     walk_areas = node_walk_areas(
         evaluator.layers.get("transit"), evaluator.net, settings=evaluator.settings
     )
-    study = study_map(
+    overview = study_map(
         evaluator.layers,
-        title=cat.title,
+        title=study.title,
         walk_areas=walk_areas,
         service=service,
         classes=classes,
         **common,
     )
     baseline_maps = {
-        "study": maps.save_map(study, out / "baseline" / "kart.html", offline=offline),
+        "study": maps.save_map(overview, out / "baseline" / "kart.html", offline=offline),
         "access": maps.save_map(
             access_today_map(suite.per_cell, boundary=boundary, **common),
             out / "baseline" / "tilgang.html",
@@ -377,7 +426,7 @@ def run_main_job(
     }
     t = lap("baseline_maps", t)
 
-    # 5. Each scenario: one evaluation feeds its tables, its review and its map.
+    # 4. Each scenario: one evaluation feeds its tables, its review and its map.
     outcomes: list[ScenarioOutcome] = []
     results = []
     for sc in loaded:
@@ -392,7 +441,7 @@ def run_main_job(
             say(f"Scenario {sc.name}: kontrollerer mot arealstrategien")
             ev = evaluate(res, rule_set)
             review = write_review(
-                ev, out / "review" / sc.name, lang=lang, synthetic=cat.synthetic, offline=offline
+                ev, out / "review" / sc.name, lang=lang, synthetic=study.synthetic, offline=offline
             )
             summary = ev.rule_summary()
             failed = summary.loc[summary["verdict"] == "fail", "rule_id"].astype(str).tolist()
@@ -401,7 +450,7 @@ def run_main_job(
             review, failed, status = {}, [], "pass"
         say(f"Scenario {sc.name}: tegner kartet")
         smap = scenario_result_map(
-            res, evaluation=ev, subtitle=cat.title, boundary=boundary, **common
+            res, evaluation=ev, subtitle=study.title, boundary=boundary, **common
         )
         map_path = maps.save_map(smap, folder / "kart.html", offline=offline)
         outcomes.append(
@@ -418,13 +467,13 @@ def run_main_job(
         )
     t = lap("scenarios", t)
 
-    # 5b. Arealregnskap of the revised plan (KDD 2023), from the layers already loaded.
+    # 5. Arealregnskap of the revised plan (KDD 2023), from the layers already loaded.
     arealregnskap: dict[str, Path] = {}
     ar_figures: dict[str, Any] = {}
     ar_status = ""
-    plan_path = _revised_plan(cat, plan)
+    plan_path = _revised_plan(study, plan)
     if plan_path is not None:
-        from arealanalyse.arealregnskap import LAYER_KINDS, run_arealregnskap
+        from arealanalyse.arealregnskap import run_arealregnskap
         from arealanalyse.rules import default_arealregnskap_rules_path
 
         say(f"Arealregnskap for {plan_path.name}")
@@ -437,17 +486,13 @@ def run_main_job(
             None,
         )
         ar = run_arealregnskap(
-            {k: v for k, v in evaluator.layers.items() if k in LAYER_KINDS},
+            study,
             out / "arealregnskap",
             plan=plan_path,
             period=period,
             rules=default_arealregnskap_rules_path(),
             lang=lang,
-            title=cat.title,
-            synthetic=cat.synthetic,
-            sources=cat.sources,
             offline=offline,
-            settings=evaluator.settings,
             progress=say,
         )
         arealregnskap, ar_figures = ar.paths, ar.result.figures
@@ -478,7 +523,7 @@ def run_main_job(
         scenarios=outcomes,
         ranking=ranking,
         comparison=comparison,
-        synthetic=cat.synthetic,
+        synthetic=study.synthetic,
         seconds=seconds,
         layers=layer_summary(evaluator.layers),
         timings_s=timings,
@@ -486,10 +531,11 @@ def run_main_job(
         arealregnskap_figures=ar_figures,
         arealregnskap_status=ar_status,
         arealregnskap_plan=plan_path,
+        inputs=study.input_files(),
     )
     from arealanalyse.io import write_text
 
-    write_text(result.index, render_index(result, title=cat.title, lang=lang))
+    write_text(result.index, render_index(result, title=study.title, lang=lang))
     write_json(out / "summary.json", summary_dict(result))
     lap("index", t)
     return result

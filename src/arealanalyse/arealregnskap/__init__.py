@@ -30,7 +30,6 @@ from arealanalyse.arealregnskap.reserve import DEVELOPMENT_CATEGORIES, is_develo
 from arealanalyse.arealregnskap.run import (
     LAYER_KINDS,
     ArealregnskapRun,
-    catalogue_layers,
     read_plan,
     run_arealregnskap,
 )
@@ -41,7 +40,6 @@ __all__ = [
     "OVERLAYS",
     "Arealregnskap",
     "ArealregnskapRun",
-    "catalogue_layers",
     "compute_arealregnskap",
     "is_development",
     "parse_period",

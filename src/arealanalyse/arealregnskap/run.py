@@ -14,10 +14,8 @@ writes into ``out_dir``:
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import geopandas as gpd
 
@@ -25,12 +23,14 @@ from arealanalyse.arealregnskap.compute import Arealregnskap, compute_arealregns
 from arealanalyse.arealregnskap.labels import plan_label
 from arealanalyse.errors import CatalogueError, LayerFileError
 from arealanalyse.i18n import check_lang
-from arealanalyse.settings import Settings, resolve
+from arealanalyse.rules.evaluate import Evaluation, evaluate
+from arealanalyse.rules.model import RuleSet, load_rules
+from arealanalyse.settings import Settings
+from arealanalyse.study import Progress, Study
 
 __all__ = [
     "LAYER_KINDS",
     "ArealregnskapRun",
-    "catalogue_layers",
     "read_plan",
     "run_arealregnskap",
 ]
@@ -41,8 +41,6 @@ LAYER_KINDS: tuple[str, ...] = (
     "recreation_areas", "cultivable_land",
 )  # fmt: skip
 
-Progress = Callable[[str], None]
-
 
 @dataclass
 class ArealregnskapRun:
@@ -50,7 +48,7 @@ class ArealregnskapRun:
 
     result: Arealregnskap
     paths: dict[str, Path]
-    evaluation: Any = None
+    evaluation: Evaluation | None = None
     plan: gpd.GeoDataFrame | None = None
     notes: list[str] = field(default_factory=list)
 
@@ -105,7 +103,7 @@ def read_plan(
 
 
 def run_arealregnskap(
-    layers: Mapping[str, gpd.GeoDataFrame],
+    study: Study,
     out_dir: str | os.PathLike[str],
     /,
     *,
@@ -114,11 +112,8 @@ def run_arealregnskap(
     plan_name: str = "",
     current_name: str = "",
     period: str | tuple[int, int] | None = None,
-    rules: Any = None,
+    rules: RuleSet | str | os.PathLike[str] | None = None,
     lang: str = "nb",
-    title: str = "",
-    synthetic: bool = False,
-    sources: Sequence[Any] = (),
     offline: bool = True,
     settings: Settings | None = None,
     progress: Progress | None = None,
@@ -127,9 +122,10 @@ def run_arealregnskap(
 
     Parameters
     ----------
-    layers
-        Canonical layers (``zoning`` is the current plan; see
-        :func:`~arealanalyse.arealregnskap.compute_arealregnskap` for the others).
+    study
+        The study area: its layers of :data:`LAYER_KINDS` (``zoning`` is the current plan; see
+        :func:`~arealanalyse.arealregnskap.compute_arealregnskap` for the others); its title,
+        synthetic flag and sources are shown on the report, the workbook and the map.
     out_dir
         Output folder (created; files are replaced atomically).
     plan
@@ -144,18 +140,18 @@ def run_arealregnskap(
         A rule file path or :class:`~arealanalyse.rules.RuleSet` evaluated on the figures.
     lang
         ``nb`` or ``en`` for the report, workbook and map.
-    title, synthetic, sources
-        Shown on the report, the workbook and the map.
     offline
         Inline the map's scripts (the HTML works without internet).
     settings
-        Run settings.
+        Run settings (default: the study's).
     progress
-        Called with a short message at each step.
+        Called with a short message at each step (default: the study's).
     """
     check_lang(lang)
-    s = resolve(settings)
-    say = progress or (lambda _m: None)
+    s = settings or study.settings
+    say = progress or study.progress
+    layers = study.layers(LAYER_KINDS)
+    title, synthetic, sources = study.title, study.synthetic, study.sources
     out = Path(out_dir)
     new_plan: gpd.GeoDataFrame | None
     if plan is None or isinstance(plan, gpd.GeoDataFrame):
@@ -166,8 +162,6 @@ def run_arealregnskap(
         plan_name = plan_name or Path(plan).name
     rule_set = None
     if rules is not None:
-        from arealanalyse.rules import RuleSet, load_rules
-
         rule_set = rules if isinstance(rules, RuleSet) else load_rules(rules)
     current_name = current_name or plan_label("current", lang).lower()
     result = compute_arealregnskap(
@@ -181,8 +175,6 @@ def run_arealregnskap(
     )
     evaluation = None
     if rule_set is not None:
-        from arealanalyse.rules import evaluate
-
         say("Kontrollerer reglene")
         evaluation = evaluate(
             result.as_tables(name=Path(str(plan_name or "plan")).stem, title=plan_name), rule_set
@@ -215,8 +207,3 @@ def run_arealregnskap(
         progress=say,
     )
     return ArealregnskapRun(result, paths, evaluation, new_plan, list(result.notes))
-
-
-def catalogue_layers(catalogue: Any, /) -> dict[str, gpd.GeoDataFrame]:
-    """Return the layers of a loaded catalogue that the arealregnskap reads."""
-    return {k: catalogue.layer(k) for k in LAYER_KINDS if catalogue.has(k)}

@@ -37,6 +37,7 @@ from arealanalyse.io import atomic_path, write_geopackage, write_json
 
 if TYPE_CHECKING:
     from arealanalyse.arealregnskap.compute import Arealregnskap
+    from arealanalyse.layers.catalogue import SourceLike
 
 __all__ = ["CSV_FILES", "write_arealregnskap", "write_workbook"]
 
@@ -96,7 +97,7 @@ def write_arealregnskap(
     lang: str = "nb",
     title: str = "",
     synthetic: bool = False,
-    sources: Sequence[Any] = (),
+    sources: Sequence[SourceLike] = (),
     rules: pd.DataFrame | None = None,
     current_plan: gpd.GeoDataFrame | None = None,
     new_plan: gpd.GeoDataFrame | None = None,
@@ -211,7 +212,7 @@ def write_workbook(
     lang: str = "nb",
     title: str = "",
     synthetic: bool = False,
-    sources: Sequence[Any] = (),
+    sources: Sequence[SourceLike] = (),
     rules: pd.DataFrame | None = None,
 ) -> Path:
     """Write the tables as an Excel workbook, one sheet per table of KDD's guide."""
@@ -273,7 +274,7 @@ def _about(
     lang: str,
     title: str,
     synthetic: bool,
-    sources: Sequence[Any],
+    sources: Sequence[SourceLike],
 ) -> None:
     from openpyxl.styles import Font
 

@@ -109,14 +109,14 @@ def arealregnskap(
     """
     import geopandas as gpd
 
-    from arealanalyse.arealregnskap import catalogue_layers, run_arealregnskap
+    from arealanalyse.arealregnskap import run_arealregnskap
     from arealanalyse.errors import PlanOverlapError
-    from arealanalyse.layers.catalogue import load_catalogue
+    from arealanalyse.study import Study
 
     if lang not in ("nb", "en"):
         raise typer.BadParameter(f"{lang!r}: use nb or en.", param_hint="--lang")
     console = Console()
-    cat = load_catalogue(catalogue)
+    study = Study.open(catalogue)
     update: dict[str, object] = {}
     if density:
         update["reserve_dwellings_per_daa"] = _parse_density(density)
@@ -129,9 +129,9 @@ def arealregnskap(
             )
         except ValueError as exc:
             raise ArealanalyseError(str(exc)) from None
-    settings = cat.settings.model_copy(update=update) if update else cat.settings
+    settings = study.settings.model_copy(update=update) if update else study.settings
     check_output_folder(out, owns=_OWNS)
-    inputs: dict[str, Path] = dict(cat.input_files())
+    inputs: dict[str, Path] = study.input_files()
     for label, path in (("plan", plan), ("rules", rules)):
         if path is not None and Path(path).is_file():
             inputs[f"{label}:{Path(path).name}"] = Path(path)
@@ -141,20 +141,16 @@ def arealregnskap(
         def say(msg: str) -> None:
             st.update(f"{msg} ({time.perf_counter() - t0:.0f} s)")
 
-        layers = catalogue_layers(cat)
         try:
             with staged_output(out, command="arealregnskap", inputs=inputs, owns=_OWNS) as stage:
                 run = run_arealregnskap(
-                    layers,
+                    study,
                     stage.path,
                     plan=plan,
                     plan_layer=plan_layer,
                     period=period,
                     rules=rules,
                     lang=lang,
-                    title=cat.title,
-                    synthetic=cat.synthetic,
-                    sources=cat.sources,
                     offline=not online_map,
                     settings=settings,
                     progress=say,
@@ -171,7 +167,7 @@ def arealregnskap(
                 raise PlanOverlapError(f"{exc} The overlaps are in {path}.") from None
             raise
     f = run.result.figures
-    table = Table(title="Arealregnskap" + (f": {cat.title}" if cat.title else ""))
+    table = Table(title=f"Arealregnskap: {study.title}")
     table.add_column(msg("cli.ar.figure", lang))
     table.add_column(msg("index.value", lang), justify="right")
 
@@ -194,7 +190,7 @@ def arealregnskap(
     if run.evaluation is not None:
         status = verdict_label(run.evaluation.status, lang).lower()
         console.print(f"{msg('word.rules', lang)}: {status}")
-    if cat.synthetic:
+    if study.synthetic:
         console.print(f"[yellow]{msg('cli.synthetic', lang)}[/yellow]")
     for note in run.notes:
         console.print(f"[dim]{note}[/dim]")

@@ -56,7 +56,10 @@ def check(
     Example: arealanalyse check scenarios/knutepunkt.yaml --out review --lang en
     """
     from arealanalyse.report import write_review
+    from arealanalyse.rules import default_rules_path, load_rules
     from arealanalyse.rules.review import check as run_check
+    from arealanalyse.rules.review import load_proposal
+    from arealanalyse.study import Study
 
     if lang not in ("nb", "en"):
         raise typer.BadParameter(f"{lang!r}: use nb or en.", param_hint="--lang")
@@ -75,21 +78,20 @@ def check(
         def say(message: str) -> None:
             st.update(f"{message} ({time.perf_counter() - t0:.0f} s)")
 
-        res = run_check(
-            proposal,
-            rules=rules,
-            catalogue=catalogue,
-            period=period,
-            layer=layer,
-            progress=say,
-            encoding=encoding,
+        # Files first: the rules and the proposal are read and validated before the study
+        # area is opened.
+        rule_set = load_rules(rules if rules is not None else default_rules_path())
+        loaded = load_proposal(
+            proposal, catalogue=catalogue, period=period, layer=layer, encoding=encoding
         )
+        study = Study.open(loaded.catalogue, progress=say)
+        res = run_check(study, loaded, rules=rule_set, progress=say)
         say(msg("cli.check.writing", lang))
         inputs = {f"proposal:{proposal.name}": proposal}
         if res.evaluation.rules.path is not None:
             inputs[f"rules:{res.evaluation.rules.path.name}"] = res.evaluation.rules.path
         with staged_output(out, command="check", inputs=inputs, owns=_REVIEW_FILES) as stage:
-            stage.inputs.update(getattr(res.result, "inputs", {}))
+            stage.inputs.update(res.result.inputs)
             written = write_review(
                 res.evaluation,
                 stage.path,

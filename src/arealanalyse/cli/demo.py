@@ -175,7 +175,7 @@ def run(
     from rich.console import Console
     from rich.table import Table
 
-    from arealanalyse.workflow import run_main_job
+    from arealanalyse.workflow import demo_scenario_files, open_study, run_main_job
 
     if lang not in ("nb", "en"):
         raise typer.BadParameter(f"{lang!r}: use nb or en.", param_hint="--lang")
@@ -192,33 +192,28 @@ def run(
             console.log(f"{message}  [dim]({time.perf_counter() - t0:.0f} s)[/dim]")
             status.update(message)
 
-        scenarios = None
-        if catalogue is None:  # the demo: this folder's project, else the data folder's
-            from arealanalyse.demo.project import locate_demo, prepare_demo
-
-            project = prepare_demo(locate_demo(data_dir=data_dir), progress=say)
-            catalogue = project.catalogue
-            scenarios = project.scenario_files() if project.managed else None
+        # the demo (without --catalogue): this folder's project, else the data folder's; it is
+        # built on first use, and the data folder's project brings its own scenario files
+        study = open_study(catalogue, data_dir=data_dir, progress=say)
+        scenarios = demo_scenario_files(study, data_dir=data_dir)
         with staged_output(out, command="demo run", owns=_MAIN_JOB_FILES) as stage:
             res = run_main_job(
+                study,
                 stage.path,
-                catalogue=catalogue,
                 scenarios=scenarios,
                 lang=lang,
                 offline=not online_maps,
                 plan=plan,
                 progress=say,
             )
-            from arealanalyse.layers.catalogue import load_catalogue
-
-            for label, path in load_catalogue(catalogue).input_files().items():
+            for label, path in res.inputs.items():
                 stage.add_input(path, label)
             if res.arealregnskap_plan is not None:
                 stage.add_input(res.arealregnskap_plan, f"plan:{res.arealregnskap_plan.name}")
         res = res.moved_to(out)
     if res.synthetic:
         console.print(f"[yellow]{msg('cli.synthetic', lang)}[/yellow]")
-    lay = Table(title=msg("cli.demo.study_area", lang, name=str(catalogue)))
+    lay = Table(title=msg("cli.demo.study_area", lang, name=str(study.path)))
     lay.add_column(msg("cli.demo.layer", lang))
     lay.add_column(msg("cli.demo.features", lang), justify="right")
     lay.add_column(msg("cli.demo.total", lang))

@@ -144,9 +144,9 @@ def info(
         if col in gdf:
             facts[f"by_{col}"] = {str(k): int(v) for k, v in gdf[col].value_counts().items()}
     if kind == "walk_network":
-        from arealanalyse.layers.catalogue import network_facts
+        from arealanalyse.study import Study, network_facts
 
-        facts["network"] = network_facts(gdf)
+        facts["network"] = network_facts(Study.from_layers({kind: gdf}, name=path.name).network)
     _print(facts, as_json)
 
 
@@ -245,27 +245,27 @@ def check(
 
     Example: arealanalyse layers check layers/baerum-demo.yaml
     """
-    from arealanalyse.layers.catalogue import load_catalogue
+    from arealanalyse.study import Study
 
-    cat = load_catalogue(catalogue)
+    study = Study.open(catalogue)
     console = Console(stderr=False)
-    with console.status(f"Loading {len(cat.kinds) + len(cat.model.rasters)} layers..."):
-        rows = cat.check()
+    with console.status(f"Loading {len(study.kinds)} layers and the rasters..."):
+        rows = study.check()
     if as_json:
         typer.echo(
             json.dumps(
                 {
                     "catalogue": str(catalogue),
-                    "synthetic": cat.synthetic,
+                    "synthetic": study.synthetic,
                     "layers": rows,
-                    "missing": [m.model_dump() for m in cat.missing],
+                    "missing": [m.model_dump() for m in study.missing],
                 },
                 ensure_ascii=False,
                 indent=2,
             )
         )
     else:
-        table = Table(title=f"{cat.title} ({catalogue})")
+        table = Table(title=f"{study.title} ({catalogue})")
         for col in (
             "kind",
             "status",
@@ -292,9 +292,9 @@ def check(
         console.print(table)
         for line in _details(rows):
             console.print(line, highlight=False)
-        if cat.synthetic:
+        if study.synthetic:
             console.print("[yellow]Synthetic demo data: the numbers are not Bærum's.[/yellow]")
-        for m in cat.missing:  # written by `arealanalyse fetch`: gaps, not errors
+        for m in study.missing:  # written by `arealanalyse fetch`: gaps, not errors
             console.print(
                 f"[yellow]missing {m.layer}[/yellow] ({m.status}; {m.service}): {m.reason} "
                 f"— supply: {m.supply}",

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
 
 from arealanalyse.errors import CatalogueError, LayerFileError
 from arealanalyse.i18n import LANGS, Lang, check_lang, msg
+from arealanalyse.study import Study
+
+if TYPE_CHECKING:
+    import folium
 
 __all__ = ["detect_input", "map_command"]
 
@@ -61,61 +65,53 @@ def detect_input(path: Path) -> str:
     )
 
 
-def _context(catalogue: Path | None) -> dict[str, Any]:
-    """Title, banner, sources and outline from a catalogue (for result and scenario maps)."""
-    if catalogue is None:
+def _context(study: Study | None) -> dict[str, Any]:
+    """Title, banner, sources and outline of a study area (for result and scenario maps)."""
+    if study is None:
         return {"title": None, "synthetic": False, "sources": (), "boundary": None}
-    from arealanalyse.layers.catalogue import load_catalogue
-
-    cat = load_catalogue(catalogue)
-    boundary = cat.layer("boundary") if cat.has("boundary") else None
     return {
-        "title": cat.title,
-        "synthetic": cat.synthetic,
-        "sources": cat.sources,
-        "boundary": boundary,
+        "title": study.title,
+        "synthetic": study.synthetic,
+        "sources": study.sources,
+        "boundary": study.layer("boundary") if study.has("boundary") else None,
     }
 
 
-def _catalogue_map(path: Path, lang: Lang, status: Any) -> Any:
+def _catalogue_map(study: Study, lang: Lang, status: Any) -> folium.Map:
     from arealanalyse.errors import NetworkError
-    from arealanalyse.layers.catalogue import load_catalogue
     from arealanalyse.report.maps import MAP_KINDS, study_map
     from arealanalyse.transit.catchments import node_walk_areas, oev_class_areas
 
-    cat = load_catalogue(path)
     status.update(msg("cli.map.loading", lang))
-    layers = {k: cat.layer(k) for k in MAP_KINDS if cat.has(k)}
+    layers = study.layers(MAP_KINDS)
     net = None
-    if layers.get("transit") is not None and cat.has("walk_network"):
-        from arealanalyse.network import WalkNetwork
-
+    if layers.get("transit") is not None and study.has_network:
         status.update(msg("cli.map.walk_areas", lang))
         try:
-            net = WalkNetwork.from_catalogue(cat, settings=cat.settings)
+            net = study.network
         except NetworkError as exc:
             _console.print(f"[yellow]note:[/] no walk areas: {exc}")
     service = classes = None
-    if cat.has_timetable:
+    if study.has_timetable:
         status.update(msg("cli.map.timetable", lang))
-        service = cat.service_levels()
+        service = study.service_levels()
         if net is not None and service is not None and len(service):
-            classes = oev_class_areas(service, net, settings=cat.settings)
-    walk_areas = node_walk_areas(layers.get("transit"), net, settings=cat.settings)
+            classes = oev_class_areas(service, net, settings=study.settings)
+    walk_areas = node_walk_areas(layers.get("transit"), net, settings=study.settings)
     status.update(msg("cli.map.drawing", lang))
     return study_map(
         layers,
-        title=cat.title,
+        title=study.title,
         walk_areas=walk_areas,
         service=service,
         classes=classes,
-        synthetic=cat.synthetic,
-        sources=cat.sources,
+        synthetic=study.synthetic,
+        sources=study.sources,
         lang=lang,
     )
 
 
-def _results_map(path: Path, lang: Lang, ctx: dict[str, Any], color_by: str) -> Any:
+def _results_map(path: Path, lang: Lang, ctx: dict[str, Any], color_by: str) -> folium.Map:
     import geopandas as gpd
     import pyogrio
 
@@ -159,7 +155,7 @@ def _results_map(path: Path, lang: Lang, ctx: dict[str, Any], color_by: str) -> 
     )
 
 
-def _compare_map(path: Path, lang: Lang, ctx: dict[str, Any], color_by: str) -> Any:
+def _compare_map(path: Path, lang: Lang, ctx: dict[str, Any], color_by: str) -> folium.Map:
     import geopandas as gpd
 
     from arealanalyse.report.maps import comparison_map
@@ -182,26 +178,31 @@ def _compare_map(path: Path, lang: Lang, ctx: dict[str, Any], color_by: str) -> 
 
 def _scenario_map(
     path: Path, lang: Lang, color_by: str, rules_path: Path | None, status: Any
-) -> Any:
+) -> folium.Map:
     from arealanalyse.errors import RuleError
     from arealanalyse.report.maps import scenario_result_map
+    from arealanalyse.rules import default_rules_path, evaluate, load_rules
+    from arealanalyse.rules.model import RuleSet
     from arealanalyse.scenarios.evaluate import evaluate_scenario
+    from arealanalyse.scenarios.model import load_scenario
 
-    status.update(msg("cli.map.evaluating", lang))
-    res = evaluate_scenario(path)
-    evaluation = None
-    status.update(msg("cli.map.checking", lang))
+    scenario = load_scenario(path)  # files first: the scenario, then the rules
+    rules: RuleSet | None = None
     try:
-        from arealanalyse.rules import default_rules_path, evaluate, load_rules
-
         rules = load_rules(rules_path or default_rules_path())
-        if len(res.sites):
-            evaluation = evaluate(res, rules)
     except RuleError as exc:
         if rules_path is not None:
             raise
         _console.print(f"[yellow]note:[/] no rule verdicts on the map: {exc}")
-    ctx = _context(Path(res.scenario.catalogue) if res.scenario.catalogue else None)
+    assert scenario.catalogue is not None  # load_scenario demands one
+    study = Study.open(scenario.catalogue)
+    status.update(msg("cli.map.evaluating", lang))
+    res = evaluate_scenario(study, scenario)
+    evaluation = None
+    if rules is not None and len(res.sites):
+        status.update(msg("cli.map.checking", lang))
+        evaluation = evaluate(res, rules)
+    ctx = _context(study)
     status.update(msg("cli.map.drawing", lang))
     return scenario_result_map(
         res,
@@ -255,13 +256,15 @@ def map_command(
     target = out or Path(f"{path.stem if path.is_file() else path.name}_map.html")
     with _console.status(msg("cli.map.making", lang_)) as status:
         if kind == "catalogue":
-            m = _catalogue_map(path, lang_, status)
+            m = _catalogue_map(Study.open(path), lang_, status)
         elif kind == "scenario":
             m = _scenario_map(path, lang_, color_by, rules, status)
-        elif kind == "compare":
-            m = _compare_map(path, lang_, _context(catalogue), color_by)
         else:
-            m = _results_map(path, lang_, _context(catalogue), color_by)
+            context = _context(Study.open(catalogue) if catalogue is not None else None)
+            if kind == "compare":
+                m = _compare_map(path, lang_, context, color_by)
+            else:
+                m = _results_map(path, lang_, context, color_by)
         status.update(msg("cli.map.writing", lang_))
         written = maps.save_map(m, target, offline=offline)
     size_mb = written.stat().st_size / 1e6

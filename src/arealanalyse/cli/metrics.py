@@ -21,6 +21,7 @@ from typer.core import TyperGroup
 
 from arealanalyse.errors import CatalogueError, EmptyLayerError, MissingColumnError
 from arealanalyse.io import check_output_folder, staged_output
+from arealanalyse.study import Study
 
 __all__ = ["app"]
 
@@ -80,39 +81,35 @@ def run(
 
     Example: arealanalyse metrics layers/baerum-demo.yaml --out output/metrics
     """
-    from arealanalyse.layers.catalogue import load_catalogue
     from arealanalyse.metrics import run_suite
-    from arealanalyse.network import WalkNetwork, island_summary
+    from arealanalyse.network import island_summary
 
     check_output_folder(out, owns=_METRICS_FILES)
     console = Console(stderr=True)
     t0 = time.perf_counter()
     with _progress(console, not as_json) as say:
         say(f"reading {catalogue.name}")
-        cat = load_catalogue(catalogue)
-        layers = cat.load_all()
-        if "walk_network" not in layers:
+        study = Study.open(catalogue, progress=say)
+        if not study.has_network:
             raise CatalogueError(
                 f"Catalogue {str(catalogue)!r} has no walk_network layer; add one (the demo and "
                 "the OSM fetcher provide it)."
             )
-        say(f"building the walk network ({len(layers['walk_network'])} segments)")
-        net = WalkNetwork.from_edges(layers["walk_network"], settings=cat.settings)
-        service = None
-        if cat.has_timetable:
-            say("reading the timetable")
-            service = cat.service_levels()
+        layers = study.layers()
+        net = study.network
+        service = study.service_levels()
         result = run_suite(
             layers,
             net,
-            settings=cat.settings,
+            settings=study.settings,
             include_planned_transit=include_planned,
             progress=say,
             service=service,
+            cache=study.access_cache,
         )
         say("writing outputs")
         with staged_output(
-            out, command="metrics run", inputs=cat.input_files(), owns=_METRICS_FILES
+            out, command="metrics run", inputs=study.input_files(), owns=_METRICS_FILES
         ) as stage:
             paths = {k: stage.final(v) for k, v in result.write(stage.path).items()}
     elapsed = time.perf_counter() - t0
@@ -120,7 +117,7 @@ def run(
         payload = {
             "catalogue": str(catalogue),
             "timetable": None if service is None else service.attrs.get("transit"),
-            "synthetic": bool(getattr(cat, "synthetic", False)),
+            "synthetic": study.synthetic,
             "network": {
                 "n_nodes": net.n_nodes,
                 "n_edges": net.n_edges,
@@ -136,8 +133,8 @@ def run(
         typer.echo(json.dumps(payload, ensure_ascii=False, indent=2, default=float))
         return
     out_console = Console()
-    title = f"{getattr(cat, 'title', '') or catalogue.name}"
-    if getattr(cat, "synthetic", False):
+    title = study.title
+    if study.synthetic:
         title += " (SYNTHETIC)"
     table = Table(title=title)
     for col in ("metric", "value", "unit", "label"):
@@ -264,7 +261,7 @@ def share_within_command(
     from arealanalyse.layers.readers import read_layer
     from arealanalyse.metrics import share_within
     from arealanalyse.metrics.weights import default_home_weight, weight_label, weight_noun
-    from arealanalyse.network import WalkNetwork, point_geometries
+    from arealanalyse.network import point_geometries
 
     if euclidean == (network is not None):
         raise typer.BadParameter(
@@ -320,11 +317,8 @@ def share_within_command(
         weight = weight or default_home_weight(h)
         net = None
         if network is not None:
-            from arealanalyse.layers.catalogue import load_catalogue
-
             say("building the walk network")
-            cat = load_catalogue(network)
-            net = WalkNetwork.from_edges(cat.layer("walk_network"), settings=cat.settings)
+            net = Study.open(network).network
         say("computing distances")
         table = share_within(h, t, distances_m=dists, weight=weight, network=net)
     method = "network" if net is not None else "euclidean"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
@@ -12,6 +13,9 @@ from rich.table import Table
 from arealanalyse.errors import ScenarioError
 from arealanalyse.i18n import check_lang, fmt_number, fmt_quantity, fmt_share, msg
 from arealanalyse.io import check_output_folder, staged_output
+
+if TYPE_CHECKING:
+    from arealanalyse.scenarios.evaluate import ScenarioResult, ValidatedFiles
 
 #: Names ``scenario run`` writes (so an output folder of an older version may be replaced).
 SCENARIO_RUN_FILES = frozenset(
@@ -39,11 +43,12 @@ def _console() -> Console:
     return Console(stderr=True, highlight=False)
 
 
-def _validate_all(files: list[Path], console: Console) -> None:
-    from arealanalyse.scenarios.evaluate import validate_files
+def _validate_all(files: list[Path], console: Console) -> ValidatedFiles:
+    from arealanalyse.scenarios.evaluate import validate_scenarios
 
     with console.status("Validerer scenariofiler") as status:
-        problems = validate_files(files, progress=lambda m: status.update(m))
+        checked = validate_scenarios(files, progress=lambda m: status.update(m))
+    problems = checked.problems
     bad = {f: p for f, p in problems.items() if p}
     listing = Console(highlight=False)  # the list goes to stdout; stderr gets one line
     for f, lines in problems.items():
@@ -60,6 +65,7 @@ def _validate_all(files: list[Path], console: Console) -> None:
             f"{n} problems in {len(bad)} of {len(files)} scenario file(s) (all listed above), "
             f"the first: {first}. Nothing was computed."
         )
+    return checked
 
 
 @app.command("validate")
@@ -114,14 +120,13 @@ def _summary_table(results: list, lang: str) -> Table:
     return table
 
 
-def _evaluate(files: list[Path], console: Console):
-    from arealanalyse.scenarios.evaluate import evaluators_for
-    from arealanalyse.scenarios.model import load_scenario
+def _evaluate(files: list[Path], console: Console) -> list[ScenarioResult]:
+    from arealanalyse.scenarios.evaluate import Evaluator
 
-    _validate_all(files, console)
+    checked = _validate_all(files, console)
     t0 = time.perf_counter()
     say = _progress(console, t0)
-    scenarios = [load_scenario(f) for f in files]
+    scenarios = [checked.scenarios[str(f)] for f in files]
     seen: dict[str, Path] = {}
     for f, sc in zip(files, scenarios, strict=True):
         if sc.name in seen:  # their outputs would share one folder
@@ -130,10 +135,12 @@ def _evaluate(files: list[Path], console: Console):
                 "scenario its own name (or pass the file once)."
             )
         seen[sc.name] = f
-    evaluators = evaluators_for(scenarios, progress=say)
+    evaluators: dict[str, Evaluator] = {}
     results = []
     for sc in scenarios:
         assert sc.catalogue is not None
+        if sc.catalogue not in evaluators:
+            evaluators[sc.catalogue] = Evaluator(checked.studies[sc.catalogue], progress=say)
         results.append(evaluators[sc.catalogue].evaluate(sc))
     return results
 

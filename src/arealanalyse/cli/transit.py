@@ -11,6 +11,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from arealanalyse.errors import CatalogueError
+
 __all__ = ["app"]
 
 app = typer.Typer(
@@ -46,7 +48,9 @@ def _stop_place_layer(path: Path) -> Any:
 
 @app.command("departures")
 def departures(
-    feed: Path = typer.Argument(..., help="GTFS zip or folder, or NeTEx zip, folder or XML."),
+    feed: Path | None = typer.Argument(
+        None, help="GTFS zip or folder, or NeTEx zip, folder or XML (or give --catalogue)."
+    ),
     date: str | None = typer.Option(
         None,
         "--date",
@@ -65,6 +69,12 @@ def departures(
         None, "--stop", help="Only stop places whose name or id contains this text."
     ),
     limit: int = typer.Option(0, "--limit", min=0, help="Show at most N rows (0: all)."),
+    catalogue: Path | None = typer.Option(
+        None,
+        "--catalogue",
+        help="A study area's catalogue: its timetable (the feeds under 'timetables:', merged) "
+        "instead of FEED.",
+    ),
 ) -> None:
     """Departures per stop place (children merged into their parent) in a window of a date.
 
@@ -74,12 +84,33 @@ def departures(
 
     Example: arealanalyse transit departures gtfs.zip --date 2026-03-03 --from 07:00 --to 09:00
     """
-    from arealanalyse.transit import count_departures, read_timetable
+    from arealanalyse.transit import Timetable, count_departures, read_timetable
 
-    layer = None
-    if stop_places is not None:
-        layer = _stop_place_layer(stop_places)
-    tt = read_timetable(feed, format=fmt, stop_places=layer)
+    if (feed is None) == (catalogue is None):
+        raise typer.BadParameter("give a FEED or --catalogue, not both.", param_hint="FEED")
+    tt: Timetable | None
+    if catalogue is not None:
+        from arealanalyse.study import Study
+
+        if stop_places is not None or fmt != "auto":
+            raise typer.BadParameter(
+                "--stop-places and --format are the catalogue's (timetables.feeds) with "
+                "--catalogue.",
+                param_hint="--catalogue",
+            )
+        study = Study.open(catalogue)
+        tt = study.timetable()
+        if tt is None:
+            raise CatalogueError(
+                f"Catalogue {catalogue.name!r} has no timetable; add 'timetables:' (a GTFS or "
+                "NeTEx feed) to it, or give the feed itself."
+            )
+        name = catalogue.name
+    else:
+        assert feed is not None
+        layer = _stop_place_layer(stop_places) if stop_places is not None else None
+        tt = read_timetable(feed, format=fmt, stop_places=layer)
+        name = feed.name
     result = count_departures(tt, date=date, start=start, end=end)
     table = result.table
     if stop:
@@ -107,7 +138,7 @@ def departures(
         return
     out = Console()
     out.print(
-        f"[bold]{feed.name}[/] ({tt.format.upper()}): {result.date_note}, {result.window}",
+        f"[bold]{name}[/] ({tt.format.upper()}): {result.date_note}, {result.window}",
         soft_wrap=True,
     )
     for note in tt.notes:

@@ -319,8 +319,8 @@ def fetch_kommune(
     max_age_days
         Redo steps fetched longer ago than this, bypassing the HTTP cache for them.
     verify
-        Load the written catalogue back through :func:`~arealanalyse.layers.catalogue.
-        load_catalogue` (what ``arealanalyse layers check`` does).
+        Load the written catalogue's layers back through
+        :meth:`arealanalyse.study.Study.open` (what ``arealanalyse layers check`` does).
     on_step
         Callback ``on_step(step, status)`` with status ``start``, ``done``, ``resumed``,
         ``skipped``, ``failed`` or ``kept``.
@@ -764,11 +764,9 @@ class _Run:
         self._write_manifest()
         write_catalogue(res.catalogue, cat)
         if verify:
-            from arealanalyse.layers.catalogue import load_catalogue
+            from arealanalyse.study import Study
 
-            loaded = load_catalogue(res.catalogue)
-            for kind in loaded.kinds:
-                loaded.layer(kind)
+            Study.open(res.catalogue).layers()
         res.requests_sent = self.client.requests_sent
         res.cache_hits = self.client.cache_hits
         return res

@@ -19,8 +19,9 @@ Examples
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal, TypeAlias
 
 import geopandas as gpd
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -38,17 +39,15 @@ from arealanalyse.limits import (
 from arealanalyse.settings import Settings
 from arealanalyse.yamlfiles import load_model
 
-if TYPE_CHECKING:
-    from arealanalyse.transit import Timetable
-
 __all__ = [
     "Catalogue",
     "CatalogueModel",
     "LayerSpec",
     "MissingSpec",
+    "SourceLike",
+    "SourceSpec",
     "TimetablesSpec",
     "load_catalogue",
-    "network_facts",
 ]
 
 
@@ -190,6 +189,11 @@ class SourceSpec(_Strict):
     url: str = ""
 
 
+#: A data source as maps and reports take it: a catalogue's entry, a mapping of the same keys
+#: (``name``, ``licence``, ``attribution``, ``url``) or a line of text.
+SourceLike: TypeAlias = SourceSpec | Mapping[str, str] | str
+
+
 class MissingSpec(_Strict):
     """A layer the catalogue lacks, why, and how to supply it by hand (written by ``fetch``)."""
 
@@ -267,7 +271,6 @@ class Catalogue:
                 settings = settings.model_copy(update={"transit": transit})
         self.settings = settings
         self._cache: dict[str, gpd.GeoDataFrame] = {}
-        self._timetable: Timetable | None = None
         for feed in model.timetables.feeds if model.timetables else []:
             if feed.stop_places is not None and feed.stop_places not in model.layers:
                 raise CatalogueError(
@@ -363,6 +366,10 @@ class Catalogue:
     def has(self, kind: str) -> bool:
         """Whether the catalogue has a layer of ``kind``."""
         return kind in self.model.layers
+
+    def is_loaded(self, kind: str) -> bool:
+        """Whether the layer ``kind`` was read already (the next :meth:`layer` is cheap)."""
+        return kind in self._cache
 
     def layer(self, kind: str) -> gpd.GeoDataFrame:
         """Return the canonical layer ``kind`` (a copy; the cache is never exposed)."""
@@ -479,41 +486,17 @@ class Catalogue:
         """Whether the catalogue names timetable feeds."""
         return self.model.timetables is not None
 
-    def timetable(self) -> Timetable | None:
-        """Return the study area's timetable (feeds merged; read once), or None without one."""
-        from arealanalyse.errors import TimetableError
-        from arealanalyse.transit import merge_timetables, read_timetable
-
-        if self.model.timetables is None:
-            return None
-        if self._timetable is None:
-            parts = []
-            for feed, path in zip(self.model.timetables.feeds, self.timetable_paths(), strict=True):
-                layer = self.layer(feed.stop_places) if feed.stop_places else None
-                try:
-                    parts.append(read_timetable(path, format=feed.format, stop_places=layer))
-                except TimetableError as exc:
-                    raise TimetableError(f"Catalogue {self.path.name!r}: {exc}") from None
-            self._timetable = merge_timetables(parts)
-        return self._timetable
-
-    def service_levels(self, *, settings: Settings | None = None) -> gpd.GeoDataFrame | None:
-        """Stop places with frequency measures (:func:`arealanalyse.transit.service_levels`)."""
-        tt = self.timetable()
-        if tt is None:
-            return None
-        from arealanalyse.transit import service_levels
-
-        return service_levels(tt, settings=settings or self.settings)
-
     def load_all(self) -> dict[str, gpd.GeoDataFrame]:
         """Load every layer; returns ``{kind: GeoDataFrame}``."""
         return {k: self.layer(k) for k in self.kinds}
 
-    def check(self) -> list[dict[str, Any]]:
-        """Load every layer and raster; return one status row each (errors are collected)."""
+    def check_layers(self) -> list[dict[str, Any]]:
+        """Load every layer; return one status row each (errors are collected, not raised).
+
+        The study's check (:meth:`arealanalyse.study.Study.check`) adds the walk network, the
+        timetable and the rasters.
+        """
         from arealanalyse.layers.validate import load_report
-        from arealanalyse.transit.timetable import day_to_date
 
         rows: list[dict[str, Any]] = []
         for kind in self.kinds:
@@ -547,36 +530,15 @@ class Catalogue:
                 and rep.get("dropped_reason")
             ):
                 row["dropped_by_reason"] = {rep["dropped_reason"]: rep["dropped"]}
-            if kind == "walk_network":
-                try:
-                    row["network"] = network_facts(gdf, settings=self.settings)
-                except ArealanalyseError as exc:
-                    rows.append({"kind": kind, "ok": False, "error": str(exc)})
-                    continue
             rows.append(row)
-        if self.model.timetables is not None:
-            try:
-                tt = self.timetable()
-                assert tt is not None
-                day, _ = tt.resolve_day(self.settings.transit.date)
-                n = int(tt.departures_per_day().get(day, 0))
-                rows.append(
-                    {
-                        "kind": "timetable",
-                        "ok": True,
-                        "features": len(tt.stop_places),
-                        "repaired": 0,
-                        "dropped": 0,
-                        "weight": f"departures={n:,} on {day_to_date(day)}",
-                        "source": ", ".join(f.path for f in self.model.timetables.feeds),
-                        "error": "",
-                    }
-                )
-            except ArealanalyseError as exc:
-                rows.append({"kind": "timetable", "ok": False, "error": str(exc)})
-        for kind in self.model.rasters:
-            from arealanalyse.layers.rasterinfo import raster_info
+        return rows
 
+    def check_rasters(self) -> list[dict[str, Any]]:
+        """Read every raster's header and range; one status row each (errors are collected)."""
+        from arealanalyse.layers.rasterinfo import raster_info
+
+        rows: list[dict[str, Any]] = []
+        for kind in self.model.rasters:
             path = self.raster_path(kind)
             assert path is not None
             try:
@@ -597,22 +559,6 @@ class Catalogue:
                 }
             )
         return rows
-
-
-def network_facts(
-    walk_network: gpd.GeoDataFrame, /, *, settings: Settings | None = None
-) -> dict[str, Any]:
-    """Build the walk graph of a ``walk_network`` layer and say what its topology step did."""
-    from arealanalyse.network import WalkNetwork
-
-    net = WalkNetwork.from_edges(walk_network, settings=settings)
-    return {
-        "nodes": net.n_nodes,
-        "edges": net.n_edges,
-        "components": int(net.component.max()) + 1,
-        "largest_component_share": round(net.largest_component_share, 4),
-        "topology": net.topology,
-    }
 
 
 def load_catalogue(path: str | Path, /, *, settings: Settings | None = None) -> Catalogue:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 
 import folium
 import geopandas as gpd
@@ -22,6 +22,9 @@ from arealanalyse.maps._base import (
     line_style,
     poly_style,
 )
+
+if TYPE_CHECKING:
+    from arealanalyse.layers.catalogue import SourceLike
 
 __all__ = ["access_map", "add_boundary", "add_share_layers", "share_columns"]
 
@@ -200,7 +203,7 @@ def access_map(
     title: str,
     boundary: gpd.GeoDataFrame | None = None,
     synthetic: bool = False,
-    sources: Sequence[Any] = (),
+    sources: Sequence[SourceLike] = (),
     lang: Lang = "nb",
     subtitle: str = "",
 ) -> folium.Map:

@@ -24,6 +24,7 @@ from arealanalyse.maps._base import SIMPLIFY_M, LegendItem, LegendSection, MapBu
 
 if TYPE_CHECKING:
     from arealanalyse.arealregnskap.compute import Arealregnskap
+    from arealanalyse.layers.catalogue import SourceLike
 
 __all__ = ["arealregnskap_map"]
 
@@ -141,7 +142,7 @@ def arealregnskap_map(
     layers: Mapping[str, gpd.GeoDataFrame] | None = None,
     title: str,
     synthetic: bool = False,
-    sources: Sequence[Any] = (),
+    sources: Sequence[SourceLike] = (),
     lang: Lang = "nb",
     simplify_m: float = SIMPLIFY_M,
 ) -> folium.Map:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import folium
 import geopandas as gpd
@@ -29,6 +29,9 @@ from arealanalyse.maps.access import (
     share_columns,
     share_legend,
 )
+
+if TYPE_CHECKING:
+    from arealanalyse.layers.catalogue import SourceLike
 
 __all__ = ["compare_map", "default_popup_columns", "scenario_map"]
 
@@ -188,7 +191,7 @@ def scenario_map(
     columns: Sequence[str] | None = None,
     boundary: gpd.GeoDataFrame | None = None,
     synthetic: bool = False,
-    sources: Sequence[Any] = (),
+    sources: Sequence[SourceLike] = (),
     lang: Lang = "nb",
     subtitle: str = "",
     simplify_m: float = SIMPLIFY_M,
@@ -344,7 +347,7 @@ def compare_map(
     labels: Mapping[str, str] | None = None,
     boundary: gpd.GeoDataFrame | None = None,
     synthetic: bool = False,
-    sources: Sequence[Any] = (),
+    sources: Sequence[SourceLike] = (),
     lang: Lang = "nb",
     subtitle: str = "",
     simplify_m: float = SIMPLIFY_M,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import folium
 import geopandas as gpd
@@ -33,6 +33,9 @@ from arealanalyse.maps._base import (
     poly_style,
 )
 from arealanalyse.maps.transit import add_oev_classes, add_stop_places
+
+if TYPE_CHECKING:
+    from arealanalyse.layers.catalogue import SourceLike
 
 __all__ = ["study_area_map"]
 
@@ -327,7 +330,7 @@ def study_area_map(
     *,
     title: str,
     synthetic: bool = False,
-    sources: Sequence[Any] = (),
+    sources: Sequence[SourceLike] = (),
     service_areas: gpd.GeoSeries | gpd.GeoDataFrame | None = None,
     lang: Lang = "nb",
     subtitle: str = "",

@@ -147,8 +147,9 @@ def snap_points(net: WalkNetwork, points: Points, /, *, max_snap_m: float) -> Sn
 class WalkNetwork:
     """An undirected walk graph in the working CRS.
 
-    Build it with :meth:`from_edges` (the canonical ``walk_network`` layer), :meth:`from_osmnx`
-    or :meth:`from_catalogue`; cache it with :meth:`save`/:meth:`load` or :meth:`cached`.
+    Build it with :meth:`from_edges` (the canonical ``walk_network`` layer) or :meth:`from_osmnx`;
+    cache it with :meth:`save`/:meth:`load` or :meth:`cached`. A study area's network is built
+    once by :attr:`arealanalyse.study.Study.network`.
 
     Examples
     --------
@@ -310,11 +311,6 @@ class WalkNetwork:
             crs=edges.crs,
         )
         return cls.from_edges(out, settings=s)
-
-    @classmethod
-    def from_catalogue(cls, catalogue: Any, /, *, settings: Settings | None = None) -> WalkNetwork:
-        """Build the graph from a layer catalogue's ``walk_network`` layer."""
-        return cls.from_edges(catalogue.layer("walk_network"), settings=settings)
 
     # ---------------------------------------------------------------- cache
     def save(self, path: str | os.PathLike[str]) -> Path:

@@ -30,7 +30,7 @@ from arealanalyse.rules.measures import (
 )
 from arealanalyse.rules.model import Rule, RuleSet, load_rules, parse_rules
 from arealanalyse.rules.proposal import read_proposal
-from arealanalyse.rules.review import CheckResult, check
+from arealanalyse.rules.review import CheckResult, Proposal, check, load_proposal
 
 __all__ = [
     "BUSINESS_USES",
@@ -41,6 +41,7 @@ __all__ = [
     "CheckResult",
     "Evaluation",
     "Measure",
+    "Proposal",
     "ProposalTables",
     "Rule",
     "RuleSet",
@@ -50,6 +51,7 @@ __all__ = [
     "default_arealregnskap_rules_path",
     "default_rules_path",
     "evaluate",
+    "load_proposal",
     "load_rules",
     "parse_rules",
     "read_proposal",

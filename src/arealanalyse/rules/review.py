@@ -7,8 +7,9 @@ plan's development areas (:func:`proposal_scenario`). Either way the scenario en
 once (:class:`arealanalyse.scenarios.evaluate.Evaluator`) and the rules read that run's site table,
 rezonings and totals: the review report and the scenario outputs show the same numbers.
 
-Everything is validated before any heavy work: the rule file, the proposal or scenario, and the
-catalogue's existence.
+Files first: :func:`load_proposal` reads and validates the proposal or scenario (and the files
+it names) and checks that its catalogue exists; the caller opens the study area once
+(:meth:`arealanalyse.study.Study.open`) and :func:`check` evaluates and judges it.
 """
 
 from __future__ import annotations
@@ -16,10 +17,9 @@ from __future__ import annotations
 import math
 import os
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import geopandas as gpd
 from pydantic import ValidationError
@@ -29,11 +29,22 @@ from arealanalyse.limits import YEAR_MAX, YEAR_MIN
 from arealanalyse.rules.evaluate import Evaluation, evaluate
 from arealanalyse.rules.model import RuleSet, load_rules
 from arealanalyse.rules.proposal import PROPOSAL_SUFFIXES, read_proposal
+from arealanalyse.scenarios.evaluate import Evaluator, ScenarioResult
+from arealanalyse.scenarios.model import (
+    Period,
+    Scenario,
+    ScenarioValidationError,
+    check_merged,
+    load_scenario,
+)
 from arealanalyse.settings import Settings, resolve
+from arealanalyse.study import Progress, Study
+from arealanalyse.yamlfiles import format_validation_error
 
 __all__ = [
     "BRA_PER_DWELLING_M2",
     "CheckResult",
+    "Proposal",
     "check",
     "default_catalogue_path",
     "load_proposal",
@@ -44,8 +55,6 @@ __all__ = [
 #: without a dwellings column (a rule of thumb for flats in Bærum's growth areas; give a
 #: ``dwellings`` column to use the plan's own numbers).
 BRA_PER_DWELLING_M2: float = 90.0
-
-Progress = Callable[[str], None]
 
 
 def default_catalogue_path() -> Path:
@@ -65,12 +74,28 @@ def default_catalogue_path() -> Path:
 
 
 @dataclass
+class Proposal:
+    """What a reviewer received, read and validated: the scenario it amounts to."""
+
+    scenario: Scenario
+    kind: Literal["scenario", "proposal"]
+    path: Path
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def catalogue(self) -> Path:
+        """The catalogue of the study area the proposal is checked on."""
+        assert self.scenario.catalogue is not None  # check_merged demands one
+        return Path(self.scenario.catalogue)
+
+
+@dataclass
 class CheckResult:
     """A checked proposal: the verdicts and the scenario run they were computed from."""
 
     evaluation: Evaluation
-    result: Any  # arealanalyse.scenarios.evaluate.ScenarioResult
-    kind: str  # "scenario" or "proposal"
+    result: ScenarioResult
+    kind: Literal["scenario", "proposal"]
     synthetic: bool = False
     notes: list[str] = field(default_factory=list)
     sources: list[dict[str, Any]] = field(default_factory=list)
@@ -118,7 +143,7 @@ def proposal_scenario(
     title: str = "",
     period: str | tuple[int, int] | None = None,
     settings: Settings | None = None,
-) -> tuple[Any, list[str]]:
+) -> tuple[Scenario, list[str]]:
     """Turn a proposal's development areas into a scenario (sites with inline geometry).
 
     Parameters
@@ -193,9 +218,6 @@ def proposal_scenario(
     per = _parse_period(period, label)
     if per is not None:
         raw["period"] = per
-    from arealanalyse.scenarios.model import Scenario, ScenarioValidationError, check_merged
-    from arealanalyse.yamlfiles import format_validation_error
-
     try:
         scenario = Scenario.model_validate(raw)
     except ValidationError as exc:
@@ -215,16 +237,13 @@ def load_proposal(
     layer: str | None = None,
     settings: Settings | None = None,
     encoding: str | None = None,
-) -> tuple[Any, str, list[str]]:
-    """Load and validate what a reviewer received: a scenario file or a plan proposal file.
+) -> Proposal:
+    """Read and validate what a reviewer received: a scenario file or a plan proposal file.
 
-    Returns
-    -------
-    tuple
-        ``(scenario, kind, notes)`` with kind ``"scenario"`` or ``"proposal"``.
+    Everything is read here (the file, the geometry files a scenario names); the study area's
+    catalogue must exist, and is opened by the caller (:meth:`arealanalyse.study.Study.open`
+    on :attr:`Proposal.catalogue`).
     """
-    from arealanalyse.scenarios.model import ScenarioValidationError, check_merged, load_scenario
-
     p = Path(path)
     notes: list[str] = []
     if p.suffix.lower() in (".yaml", ".yml"):
@@ -234,19 +253,17 @@ def load_proposal(
             updates["catalogue"] = str(Path(catalogue).resolve())
         per = _parse_period(period, p.name)
         if per is not None:
-            from arealanalyse.scenarios.model import Period
-
             updates["period"] = Period(**per)
         if updates:
             changed = scenario.model_copy(update=updates)
             changed._path, changed._chain = scenario._path, scenario._chain
-            changed._origins = scenario._origins
+            changed._origins, changed._inputs = scenario._origins, scenario._inputs
             scenario = changed
             # the new period (or catalogue) must hold for the file's own site years too
             problems = check_merged(scenario, f"{p.name} (with --period {period})")
             if problems:
                 raise ScenarioValidationError(problems)
-        return scenario, "scenario", notes
+        return _with_catalogue(Proposal(scenario, "scenario", p, notes))
     if p.suffix.lower() not in PROPOSAL_SUFFIXES:
         raise ScenarioError(
             f"{p.name!r}: unknown kind of file; give a scenario (.yaml) or a plan proposal "
@@ -265,85 +282,69 @@ def load_proposal(
         period=period,
         settings=settings,
     )
-    return scenario, "proposal", notes + more
+    return _with_catalogue(Proposal(scenario, "proposal", p, notes + more))
+
+
+def _with_catalogue(proposal: Proposal) -> Proposal:
+    if not proposal.catalogue.is_file():
+        raise CatalogueError(
+            f"Catalogue {str(proposal.catalogue)!r} does not exist; build the demo study area "
+            "(arealanalyse demo build) or give one with --catalogue."
+        )
+    return proposal
 
 
 def check(
-    proposal: str | os.PathLike[str],
+    study: Study,
+    proposal: Proposal,
     /,
     *,
     rules: RuleSet | str | os.PathLike[str] | None = None,
-    catalogue: str | os.PathLike[str] | None = None,
-    period: str | tuple[int, int] | None = None,
-    layer: str | None = None,
-    settings: Settings | None = None,
-    evaluator: Any = None,
+    evaluator: Evaluator | None = None,
     progress: Progress | None = None,
-    encoding: str | None = None,
 ) -> CheckResult:
-    """Check a scenario file or plan proposal file against a rule set.
+    """Check a loaded proposal (or scenario) on its study area against a rule set.
 
     Parameters
     ----------
+    study
+        The study area the proposal lies in (opened from :attr:`Proposal.catalogue`).
     proposal
-        Scenario YAML, or a plan proposal as GeoPackage/GeoJSON/SOSI-GML.
+        From :func:`load_proposal`.
     rules
         A rule set or rule file; default the shipped Bærum arealstrategi.
-    catalogue
-        Study area of a proposal file (default: the demo catalogue); for a scenario file,
-        overrides its ``catalogue``.
-    period
-        Plan period ``"2026-2040"`` (proposal files have none; scenario files may override).
-    layer
-        Layer of a multi-layer proposal file.
-    settings
-        Run settings.
     evaluator
-        A ready :class:`~arealanalyse.scenarios.evaluate.Evaluator` on the same catalogue (reuses
-        its network and baseline; handy for many checks in one session).
+        A ready :class:`~arealanalyse.scenarios.evaluate.Evaluator` on ``study`` (reuses its
+        baseline metrics; handy for many checks in one session).
     progress
         Called with a short message at each step.
-    encoding
-        Text encoding of a proposal file that is not UTF-8 (``latin-1``, ``cp1252``).
 
     Returns
     -------
     CheckResult
         The evaluation and the scenario run it was computed from.
     """
-    from arealanalyse.layers.catalogue import load_catalogue
-    from arealanalyse.rules import default_rules_path
-    from arealanalyse.scenarios.evaluate import Evaluator
+    from arealanalyse.rules import default_rules_path  # the package's own __init__
 
     say = progress or (lambda _msg: None)
     if not isinstance(rules, RuleSet):
         rules = load_rules(rules if rules is not None else default_rules_path())
-    scenario, kind, notes = load_proposal(
-        proposal,
-        catalogue=catalogue,
-        period=period,
-        layer=layer,
-        settings=settings,
-        encoding=encoding,
-    )
-    cat_path = Path(str(scenario.catalogue))
-    if not cat_path.is_file():
-        raise CatalogueError(
-            f"Catalogue {str(cat_path)!r} does not exist; build the demo study area "
-            "(arealanalyse demo build) or give one with --catalogue."
-        )
-    cat = load_catalogue(cat_path, settings=settings)
     if evaluator is None:
-        evaluator = Evaluator.from_catalogue(cat_path, settings=settings, progress=say)
+        evaluator = Evaluator(study, progress=say)
+    elif evaluator.study is not study:
+        raise ValueError("the evaluator works on another study; pass one made on this study")
+    scenario = proposal.scenario
     say(f"Kontrollerer {scenario.name} mot studieområdet")
     sites = evaluator.check(scenario)
     result = evaluator.evaluate(scenario, sites=sites)
     say(f"Vurderer {len(rules.rules)} regler")
     ev = evaluate(result, rules)
-    sources = [
-        src.model_dump(exclude_none=True) if hasattr(src, "model_dump") else dict(src)
-        for src in cat.sources
-    ]
+    sources = [src.model_dump(exclude_none=True) for src in study.sources]
     return CheckResult(
-        ev, result, kind, synthetic=bool(cat.synthetic), notes=notes, sources=sources
+        ev,
+        result,
+        proposal.kind,
+        synthetic=study.synthetic,
+        notes=list(proposal.notes),
+        sources=sources,
     )

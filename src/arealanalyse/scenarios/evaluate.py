@@ -11,9 +11,8 @@ them); see ``docs/scenarios.md`` for their meaning.
 
 from __future__ import annotations
 
-import hashlib
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,15 +21,11 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from arealanalyse.errors import ScenarioError
+from arealanalyse.errors import ArealanalyseError, ScenarioError
 from arealanalyse.io import write_geopackage, write_json, write_table, write_text
-from arealanalyse.layers.rasters import (
-    Raster,
-    read_raster,
-    slope_degrees,
-    surface_from_points,
-    zonal_stats,
-)
+from arealanalyse.layers.rasters import slope_degrees, surface_from_points, zonal_stats
+from arealanalyse.metrics import Accessibility, SuiteResult, run_suite
+from arealanalyse.metrics.frequency import oev_classes
 from arealanalyse.metrics.grid import share_difference
 from arealanalyse.scenarios.apply import (
     Applied,
@@ -47,14 +42,23 @@ from arealanalyse.scenarios.sitetable import (
     site_table,
 )
 from arealanalyse.settings import Settings
+from arealanalyse.study import Progress, Study
+from arealanalyse.transit import service_levels
+from arealanalyse.transit.classes import abc_from_distances
 
 __all__ = [
+    "CHECK_KINDS",
     "SITE_TABLE_COLUMNS",
     "Evaluator",
     "ScenarioResult",
+    "ValidatedFiles",
     "abc_class",
+    "check_scenario",
     "evaluate_scenario",
+    "load_scenario_files",
     "site_table",
+    "validate_files",
+    "validate_scenarios",
 ]
 
 
@@ -67,19 +71,9 @@ SURFACE_CELL_M = 100.0
 #: Search bound (m) for a site's network distance to rail/metro (longer than the suite's).
 SITE_SEARCH_M = 20_000.0
 
-Progress = Callable[[str], None]
-
 
 def _quiet(_: str) -> None:
     return None
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 @dataclass
@@ -92,8 +86,8 @@ class ScenarioResult:
     rezonings: pd.DataFrame
     totals: dict[str, Any]
     inputs: dict[str, str] = field(default_factory=dict)
-    suite_before: Any = None
-    suite_after: Any = None
+    suite_before: SuiteResult | None = None
+    suite_after: SuiteResult | None = None
     layers_after: dict[str, gpd.GeoDataFrame] = field(default_factory=dict)
 
     @property
@@ -145,7 +139,7 @@ class ScenarioResult:
             for col in ("dist_rail_m", "dist_e18_m", "dist_green_m", "dist_knutepunkt_m"):
                 gpkg[col] = gpkg[col].replace([np.inf], np.nan)
             written.append(write_geopackage({"sites": gpkg}, out / "sites.gpkg"))
-        per_home = getattr(self.suite_after, "per_home", None)
+        per_home = None if self.suite_after is None else self.suite_after.per_home
         if per_home is not None and len(per_home):
             for col in SURFACE_COLUMNS:
                 if col in per_home.columns and np.isfinite(per_home[col]).any():
@@ -161,105 +155,31 @@ class Evaluator:
 
     Parameters
     ----------
-    layers
-        Canonical baseline layers ``{kind: GeoDataFrame}`` (never modified).
-    net
-        The walk network (:class:`arealanalyse.network.WalkNetwork`).
-    noise, dem
-        Rasters (:func:`~arealanalyse.layers.rasters.read_raster`), or None.
-    settings
-        Run settings.
-    inputs
-        ``{label: sha256}`` of the files the baseline came from (for manifests).
+    study
+        The study area (:class:`arealanalyse.study.Study`): its layers (never modified), walk
+        network, rasters (noise, DEM), timetable, settings, access cache and input hashes are
+        used as they are, so one Study serves every evaluator, check and map of a run.
     progress
-        Called with a short message at each step.
-    timetable
-        The study area's timetable (:class:`arealanalyse.transit.Timetable`), or None. With one,
-        the suite adds the frequency metrics and the site table's ABC class uses frequency
-        (``settings.transit.abc_basis``); scenarios may add lines or change headways.
+        Called with a short message at each step (default: the study's).
+
+    With a timetable, the suite adds the frequency metrics and the site table's ABC class uses
+    frequency (``settings.transit.abc_basis``); scenarios may add lines or change headways.
     """
 
-    def __init__(
-        self,
-        layers: dict[str, gpd.GeoDataFrame],
-        net: Any,
-        /,
-        *,
-        noise: Raster | None = None,
-        dem: Raster | None = None,
-        settings: Settings | None = None,
-        inputs: dict[str, str] | None = None,
-        progress: Progress | None = None,
-        timetable: Any = None,
-    ) -> None:
-        from arealanalyse.metrics import AccessCache
-
-        self.layers = dict(layers)
-        self.net = net
-        self.noise = noise
-        self.dem = dem
-        self.slope = slope_degrees(dem) if dem is not None else None
-        self.settings = settings or Settings()
-        self.inputs = dict(inputs or {})
-        self.progress = progress or _quiet
-        self.cache = AccessCache()
-        self._baseline_suite: Any = None
+    def __init__(self, study: Study, /, *, progress: Progress | None = None) -> None:
+        self.study = study
+        self.progress = progress or study.progress
+        self.settings = study.settings
+        self.layers = study.layers()
+        self.net = study.network
+        self.noise = study.raster("noise")
+        self.dem = study.raster("dem")
+        self.slope = slope_degrees(self.dem) if self.dem is not None else None
+        self.timetable = study.timetable()
+        self.inputs = study.input_hashes()
+        self.cache = study.access_cache
+        self._baseline_suite: SuiteResult | None = None
         self._baseline_extra: pd.DataFrame | None = None
-        self._workplace_access: Any = None
-        self.timetable = timetable
-        self._baseline_service: gpd.GeoDataFrame | None = None
-
-    @classmethod
-    def from_catalogue(
-        cls,
-        path: str | os.PathLike[str],
-        /,
-        *,
-        settings: Settings | None = None,
-        progress: Progress | None = None,
-    ) -> Evaluator:
-        """Load a catalogue's layers, rasters and walk network (with the network file cache)."""
-        from arealanalyse.layers.catalogue import load_catalogue
-        from arealanalyse.network import WalkNetwork
-
-        say = progress or _quiet
-        cat = load_catalogue(Path(path), settings=settings)
-        s = settings or cat.settings
-        say(f"Leser lag fra {cat.path.name}")
-        layers = cat.load_all()
-        inputs = {f"catalogue:{cat.path.name}": _sha256(cat.path)}
-        hashed: dict[Path, str] = {}
-        for kind in cat.kinds:
-            src = cat.source_path(kind)
-            if src.is_file():
-                if src not in hashed:  # several kinds often share one GeoPackage
-                    hashed[src] = _sha256(src)
-                inputs[f"layer:{kind}:{src.name}"] = hashed[src]
-        rasters: dict[str, Raster | None] = {}
-        for kind in ("noise", "dem"):
-            rp = cat.raster_path(kind)
-            rasters[kind] = read_raster(rp, name=kind, settings=s) if rp is not None else None
-            if rp is not None:
-                inputs[f"raster:{kind}:{rp.name}"] = _sha256(rp)
-        timetable = None
-        if cat.has_timetable:
-            say("Leser rutetabellen")
-            timetable = cat.timetable()
-            for path in cat.timetable_paths():
-                if path.is_file():
-                    inputs[f"timetable:{path.name}"] = _sha256(path)
-        say(f"Bygger gangnettet ({len(layers.get('walk_network', []))} segmenter)")
-        net = WalkNetwork.from_edges(layers["walk_network"], settings=s)
-        return cls(
-            layers,
-            net,
-            noise=rasters["noise"],
-            dem=rasters["dem"],
-            settings=s,
-            inputs=inputs,
-            progress=say,
-            timetable=timetable,
-        )
 
     # ------------------------------------------------------------------ pieces
     def _abc(self, scenario: Scenario) -> tuple[float, float]:
@@ -269,9 +189,7 @@ class Evaluator:
 
     def _suite(
         self, layers: dict[str, gpd.GeoDataFrame], service: gpd.GeoDataFrame | None = None
-    ) -> Any:
-        from arealanalyse.metrics import run_suite
-
+    ) -> SuiteResult:
         return run_suite(
             layers,
             self.net,
@@ -283,23 +201,15 @@ class Evaluator:
 
     def baseline_service(self) -> gpd.GeoDataFrame | None:
         """Return the stop places' frequency measures of the baseline timetable (or None)."""
-        if self.timetable is None:
-            return None
-        if self._baseline_service is None:
-            from arealanalyse.transit import service_levels
-
-            self._baseline_service = service_levels(self.timetable, settings=self.settings)
-        return self._baseline_service
+        return self.study.service_levels()
 
     def service_after(self, applied: Applied) -> gpd.GeoDataFrame | None:
         """Return the frequency measures after a scenario (the baseline's when unchanged)."""
         if applied.timetable is None or applied.timetable is self.timetable:
             return self.baseline_service()
-        from arealanalyse.transit import service_levels
-
         return service_levels(applied.timetable, settings=self.settings)
 
-    def baseline_suite(self) -> Any:
+    def baseline_suite(self) -> SuiteResult:
         """Return the metric suite on the baseline layers (computed once)."""
         if self._baseline_suite is None:
             self.progress("Beregner nøkkeltall for dagens situasjon")
@@ -312,10 +222,6 @@ class Evaluator:
         """Frequency-based ABC class, nearest knutepunkt and ÖV-Güteklasse of each site."""
         if service is None or sites.empty:
             return None
-        from arealanalyse.metrics import Accessibility
-        from arealanalyse.metrics.frequency import oev_classes
-        from arealanalyse.transit.classes import abc_from_distances
-
         acc = Accessibility(self.net, sites, settings=self.settings, cache=self.cache, name="sites")
         svc = service.to_crs(self.net.crs)
 
@@ -337,8 +243,6 @@ class Evaluator:
     def _rail_distance(
         self, points: gpd.GeoDataFrame, transit: gpd.GeoDataFrame | None, *, limit: float
     ) -> pd.Series:
-        from arealanalyse.metrics import Accessibility
-
         rail = open_rail_nodes(transit)
         if rail.empty or points.empty:
             return pd.Series(np.inf, index=points.index)
@@ -387,7 +291,7 @@ class Evaluator:
                 )
         return pd.DataFrame(rows, columns=["metric", "value", "unit", "label_nb"])
 
-    def _metric_frame(self, suite: Any, extra: pd.DataFrame) -> pd.DataFrame:
+    def _metric_frame(self, suite: SuiteResult | None, extra: pd.DataFrame) -> pd.DataFrame:
         summary = suite.summary if suite is not None else pd.DataFrame()
         cols = ["metric", "value", "unit", "label_nb"]
         if summary is None or summary.empty:
@@ -450,12 +354,7 @@ class Evaluator:
         merged["diff"] = merged["after"] - merged["before"]
         metrics = merged[["metric", "before", "after", "diff", "unit", "label_nb"]]
         metrics = metrics.set_index("metric")
-        inputs = dict(self.inputs)
-        for p in scenario.chain:
-            inputs[f"scenario:{p.name}"] = _sha256(p)
-        for site in scenario.sites:
-            if site.file:
-                inputs[f"site_file:{Path(site.file).name}"] = _sha256(Path(site.file))
+        inputs = {**self.inputs, **scenario.inputs}
         rezonings = applied.rezonings.copy()
         if self.noise is not None and len(rezonings):
             nz = zonal_stats(
@@ -516,47 +415,17 @@ def totals(
     }
 
 
-def evaluate_scenario(
-    path: str | os.PathLike[str],
-    /,
-    *,
-    settings: Settings | None = None,
-    evaluator: Evaluator | None = None,
-) -> ScenarioResult:
-    """Load, validate and evaluate one scenario file.
+def evaluate_scenario(study: Study, scenario: Scenario, /) -> ScenarioResult:
+    """Check one loaded scenario against its study area and evaluate it.
 
-    The evaluator (layers, network, baseline metrics) is built from the scenario's catalogue
-    unless one is given; pass the same evaluator to evaluate many scenarios fast. The file is
-    validated completely (also against the study area) before the network is built.
+    A one-off: to evaluate several scenarios (or one again after an edit), keep one
+    :class:`Evaluator` on the study so its baseline metrics are computed once.
     """
-    scenario = load_scenario(path)
-    if evaluator is None:
-        assert scenario.catalogue is not None
-        problems = validate_files([path], settings=settings)[str(path)]
-        if problems:
-            raise ScenarioValidationError(problems)
-        evaluator = Evaluator.from_catalogue(scenario.catalogue, settings=settings)
-    sites = evaluator.check(scenario)
-    return evaluator.evaluate(scenario, sites=sites)
-
-
-def evaluators_for(
-    scenarios: Iterable[Scenario],
-    /,
-    *,
-    settings: Settings | None = None,
-    progress: Progress | None = None,
-) -> dict[str, Evaluator]:
-    """One evaluator per distinct catalogue among ``scenarios`` (keyed by catalogue path)."""
-    out: dict[str, Evaluator] = {}
-    for sc in scenarios:
-        if sc.catalogue is None:
-            raise ScenarioError(f"Scenario {sc.name!r} names no catalogue; add catalogue: to it.")
-        if sc.catalogue not in out:
-            out[sc.catalogue] = Evaluator.from_catalogue(
-                sc.catalogue, settings=settings, progress=progress
-            )
-    return out
+    problems = check_scenario(study, scenario)  # cheap: before the network is built
+    if problems:
+        raise ScenarioValidationError(problems)
+    evaluator = Evaluator(study)
+    return evaluator.evaluate(scenario, sites=evaluator.check(scenario))
 
 
 #: Light layers needed to check scenarios against the study area (no network is built).
@@ -573,47 +442,99 @@ CHECK_KINDS: tuple[str, ...] = (
 )
 
 
+def check_scenario(study: Study, scenario: Scenario, /) -> list[str]:
+    """Check a loaded scenario against the study area; one line per problem (empty: valid).
+
+    Reads only the light layers (:data:`CHECK_KINDS`) and, for new lines or headways, the
+    timetable; no network or metric is computed.
+    """
+    layers = study.layers(CHECK_KINDS)
+    try:
+        sites = resolve_sites(scenario, layers, settings=study.settings)
+        timetable = None
+        if scenario.transit.lines or scenario.transit.frequency:  # only these need it
+            timetable = study.timetable()
+        apply_scenario(scenario, layers, sites=sites, settings=study.settings, timetable=timetable)
+    except ArealanalyseError as exc:
+        return list(getattr(exc, "problems", [str(exc)]))
+    return []
+
+
+def load_scenario_files(
+    paths: Iterable[str | os.PathLike[str]], /
+) -> tuple[dict[str, Scenario], dict[str, list[str]]]:
+    """Load and validate scenario files on their own: ``(scenarios, problems)`` by file.
+
+    Every file gets an entry in ``problems`` (empty when it loaded); those that loaded are in
+    ``scenarios``.
+    """
+    scenarios: dict[str, Scenario] = {}
+    problems: dict[str, list[str]] = {}
+    for p in paths:
+        key = str(p)
+        try:
+            scenarios[key] = load_scenario(p)
+            problems[key] = []
+        except ScenarioError as exc:
+            problems[key] = list(getattr(exc, "problems", [str(exc)]))
+    return scenarios, problems
+
+
+@dataclass
+class ValidatedFiles:
+    """Scenario files read and checked against their study areas (:func:`validate_scenarios`)."""
+
+    scenarios: dict[str, Scenario]
+    """The files that loaded, by file as given."""
+    problems: dict[str, list[str]]
+    """One line per problem, by file (an empty list: the file is valid)."""
+    studies: dict[str, Study]
+    """The study areas the scenarios were checked on, by catalogue path."""
+
+    @property
+    def ok(self) -> bool:
+        """Whether every file is valid."""
+        return not any(self.problems.values())
+
+
+def validate_scenarios(
+    paths: Iterable[str | os.PathLike[str]],
+    /,
+    *,
+    studies: Mapping[str, Study] | None = None,
+    settings: Settings | None = None,
+    progress: Progress | None = None,
+) -> ValidatedFiles:
+    """Read scenario files, then check each against its study area (files first).
+
+    Every file is checked. ``studies`` are open studies by catalogue path (as the scenario files
+    name them, resolved) to check against; the others are opened (with ``settings``). No
+    network or metric is computed, so this is cheap enough to run before any heavy work; the
+    studies it returns have their light layers loaded for the evaluation that follows.
+    """
+    say = progress or _quiet
+    loaded, problems = load_scenario_files(paths)
+    opened = dict(studies or {})
+    for key, sc in loaded.items():
+        assert sc.catalogue is not None  # load_scenario demands one
+        if sc.catalogue not in opened:
+            say(f"Leser studieområdet {Path(sc.catalogue).name}")
+            opened[sc.catalogue] = Study.open(sc.catalogue, settings=settings)
+        problems[key] = check_scenario(opened[sc.catalogue], sc)
+    return ValidatedFiles(loaded, problems, opened)
+
+
 def validate_files(
     paths: Iterable[str | os.PathLike[str]],
     /,
     *,
+    studies: Mapping[str, Study] | None = None,
     settings: Settings | None = None,
     progress: Progress | None = None,
 ) -> dict[str, list[str]]:
     """Validate scenario files (schema, then against their study area); ``{file: problems}``.
 
-    Every file is checked; an empty list means the file is valid. No network or metric is
-    computed, so this is cheap enough to run before any heavy work.
+    Every file is checked; an empty list means the file is valid (see
+    :func:`validate_scenarios`, which also returns the loaded scenarios and studies).
     """
-    from arealanalyse.errors import ArealanalyseError
-    from arealanalyse.layers.catalogue import load_catalogue
-
-    say = progress or _quiet
-    out: dict[str, list[str]] = {}
-    loaded: dict[str, Scenario] = {}
-    for p in paths:
-        key = str(p)
-        try:
-            loaded[key] = load_scenario(p)
-            out[key] = []
-        except ScenarioError as exc:
-            out[key] = list(getattr(exc, "problems", [str(exc)]))
-    light: dict[str, dict[str, gpd.GeoDataFrame]] = {}
-    cats: dict[str, Any] = {}
-    for key, sc in loaded.items():
-        assert sc.catalogue is not None
-        if sc.catalogue not in light:
-            say(f"Leser studieområdet {Path(sc.catalogue).name}")
-            cat = load_catalogue(Path(sc.catalogue), settings=settings)
-            cats[sc.catalogue] = cat
-            light[sc.catalogue] = {k: cat.layer(k) for k in CHECK_KINDS if cat.has(k)}
-        layers = light[sc.catalogue]
-        try:
-            sites = resolve_sites(sc, layers, settings=settings)
-            timetable = None
-            if sc.transit.lines or sc.transit.frequency:  # only these need the timetable
-                timetable = cats[sc.catalogue].timetable()
-            apply_scenario(sc, layers, sites=sites, settings=settings, timetable=timetable)
-        except ArealanalyseError as exc:
-            out[key] = list(getattr(exc, "problems", [str(exc)]))
-    return out
+    return validate_scenarios(paths, studies=studies, settings=settings, progress=progress).problems
