@@ -20,7 +20,7 @@ from pathlib import Path
 import yaml
 
 from arealanalyse.scenarios.evaluate import Evaluator, validate_files
-from arealanalyse.scenarios.model import load_scenario
+from arealanalyse.scenarios.load import load_scenario
 from arealanalyse.study import Study
 
 ROOT = Path(__file__).resolve().parents[1]

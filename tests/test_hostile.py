@@ -898,7 +898,7 @@ def test_area_names_close_together_are_one_area(
 def test_a_rule_where_selects_sites(source: Path) -> None:
     from arealanalyse.rules import evaluate, load_rules
     from arealanalyse.scenarios.evaluate import evaluate_scenario
-    from arealanalyse.scenarios.model import load_scenario
+    from arealanalyse.scenarios.load import load_scenario
     from arealanalyse.study import Study
 
     rules = copy.deepcopy(_yaml(source, "rules.yaml"))

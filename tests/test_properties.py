@@ -23,7 +23,7 @@ from arealanalyse.errors import ArealanalyseError, FilterError
 from arealanalyse.filters import parse_filter
 from arealanalyse.layers.catalogue import load_catalogue
 from arealanalyse.rules import load_rules
-from arealanalyse.scenarios.model import load_scenario
+from arealanalyse.scenarios.load import load_scenario
 
 SETTINGS = settings(
     max_examples=int(os.environ.get("AREALANALYSE_HYPOTHESIS_EXAMPLES", "120")),

@@ -761,7 +761,7 @@ def test_omregulering_fails_the_rezoning_rule(checked):
 @pytest.mark.slow
 def test_report_numbers_equal_the_scenario_run(checked, rule_scenarios, demo_evaluator, tmp_path):
     from arealanalyse.report import review_dict
-    from arealanalyse.scenarios.model import load_scenario
+    from arealanalyse.scenarios.load import load_scenario
 
     res = checked["spredt"]
     # One computation: the rules read the run's own tables, not a copy or a recomputation.

@@ -30,7 +30,7 @@ from arealanalyse.layers import catalogue as catalogue_module
 from arealanalyse.metrics import run_suite
 from arealanalyse.network import WalkNetwork
 from arealanalyse.scenarios.evaluate import Evaluator, check_scenario
-from arealanalyse.scenarios.model import load_scenario
+from arealanalyse.scenarios.load import load_scenario
 from arealanalyse.study import Study, network_facts
 from test_scenarios import CRS, X0, Y0, build_world, write_scenario
 from test_transit_classes import world_feed

@@ -25,7 +25,7 @@ from arealanalyse.layers import load_catalogue
 from arealanalyse.metrics import run_suite
 from arealanalyse.scenarios.apply import apply_scenario
 from arealanalyse.scenarios.evaluate import Evaluator, validate_files
-from arealanalyse.scenarios.model import load_scenario
+from arealanalyse.scenarios.load import load_scenario
 from arealanalyse.settings import Settings, TransitSettings
 from arealanalyse.study import Study
 from arealanalyse.transit import count_departures, read_gtfs, service_levels

@@ -184,7 +184,7 @@ def _scenario_map(
     from arealanalyse.rules import default_rules_path, evaluate, load_rules
     from arealanalyse.rules.model import RuleSet
     from arealanalyse.scenarios.evaluate import evaluate_scenario
-    from arealanalyse.scenarios.model import load_scenario
+    from arealanalyse.scenarios.load import load_scenario
 
     scenario = load_scenario(path)  # files first: the scenario, then the rules
     rules: RuleSet | None = None

@@ -30,13 +30,8 @@ from arealanalyse.rules.evaluate import Evaluation, evaluate
 from arealanalyse.rules.model import RuleSet, load_rules
 from arealanalyse.rules.proposal import PROPOSAL_SUFFIXES, read_proposal
 from arealanalyse.scenarios.evaluate import Evaluator, ScenarioResult
-from arealanalyse.scenarios.model import (
-    Period,
-    Scenario,
-    ScenarioValidationError,
-    check_merged,
-    load_scenario,
-)
+from arealanalyse.scenarios.load import check_merged, load_scenario
+from arealanalyse.scenarios.model import Period, Scenario, ScenarioValidationError
 from arealanalyse.settings import Settings, resolve
 from arealanalyse.study import Progress, Study
 from arealanalyse.yamlfiles import format_validation_error

@@ -3,7 +3,8 @@
 A scenario adds development sites (BRA by use, dwellings), rezones areas, opens or closes transit
 nodes and adds or removes green areas and services. See ``docs/scenarios.md``.
 
-Modules: :mod:`~arealanalyse.scenarios.model` (schema, ``extends``, validation),
+Modules: :mod:`~arealanalyse.scenarios.model` (schema), :mod:`~arealanalyse.scenarios.load`
+(reading a file, its ``extends`` chain and the files it names; validation),
 :mod:`~arealanalyse.scenarios.jobs` (jobs per 1,000 m²), :mod:`~arealanalyse.scenarios.apply`
 (sites placed, layers changed), :mod:`~arealanalyse.scenarios.evaluate` (site table, before/after
 metrics, :class:`Evaluator`), :mod:`~arealanalyse.scenarios.compare` (ranking). The evaluation
@@ -15,7 +16,8 @@ from __future__ import annotations
 from typing import Any
 
 from arealanalyse.scenarios.jobs import JOBS_PER_1000M2, USES, jobs_for
-from arealanalyse.scenarios.model import Scenario, ScenarioValidationError, load_scenario
+from arealanalyse.scenarios.load import load_scenario
+from arealanalyse.scenarios.model import Scenario, ScenarioValidationError
 
 __all__ = [
     "JOBS_PER_1000M2",

@@ -507,7 +507,7 @@ def apply_scenario(
     Parameters
     ----------
     scenario
-        A loaded scenario (:func:`~arealanalyse.scenarios.model.load_scenario`).
+        A loaded scenario (:func:`~arealanalyse.scenarios.load.load_scenario`).
     layers
         Canonical baseline layers ``{kind: GeoDataFrame}`` in the working CRS.
     sites

@@ -34,7 +34,8 @@ from arealanalyse.scenarios.apply import (
     resolve_sites,
 )
 from arealanalyse.scenarios.jobs import BUSINESS_USES, NON_BUSINESS_USES, USES
-from arealanalyse.scenarios.model import Scenario, ScenarioValidationError, load_scenario
+from arealanalyse.scenarios.load import load_scenario
+from arealanalyse.scenarios.model import Scenario, ScenarioValidationError
 from arealanalyse.scenarios.sitetable import (
     REZONING_COLUMNS,
     SITE_TABLE_COLUMNS,
