@@ -26,6 +26,7 @@ from pydantic import ValidationError
 
 from arealanalyse.errors import CatalogueError, ScenarioError
 from arealanalyse.limits import YEAR_MAX, YEAR_MIN
+from arealanalyse.resources import default_rules_path
 from arealanalyse.rules.evaluate import Evaluation, evaluate
 from arealanalyse.rules.model import RuleSet, load_rules
 from arealanalyse.rules.proposal import PROPOSAL_SUFFIXES, read_proposal
@@ -319,8 +320,6 @@ def check(
     CheckResult
         The evaluation and the scenario run it was computed from.
     """
-    from arealanalyse.rules import default_rules_path  # the package's own __init__
-
     say = progress or (lambda _msg: None)
     if not isinstance(rules, RuleSet):
         rules = load_rules(rules if rules is not None else default_rules_path())
