@@ -7,7 +7,6 @@ Built on the message table (:mod:`arealanalyse.i18n.messages`) and the number fo
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from arealanalyse.i18n.messages import msg, msg_or
 from arealanalyse.i18n.numbers import (
@@ -17,6 +16,7 @@ from arealanalyse.i18n.numbers import (
     fmt_share,
     fmt_year,
     is_missing,
+    to_float,
 )
 
 __all__ = [
@@ -64,7 +64,7 @@ def zoning_label(category: str, lang: str = "nb") -> str:
     return msg_or(f"zoning.{category}", category, lang)
 
 
-def ar5_label(arealtype: Any, lang: str = "nb") -> str:
+def ar5_label(arealtype: object, lang: str = "nb") -> str:
     """Name of an AR5 class; 0 is land outside the AR5 layer.
 
     Examples
@@ -72,7 +72,7 @@ def ar5_label(arealtype: Any, lang: str = "nb") -> str:
     >>> ar5_label(60), ar5_label(0, "en"), ar5_label(21, "en")
     ('Myr', 'Not in AR5', 'Fully cultivated land')
     """
-    code = int(arealtype)
+    code = int(to_float(arealtype))
     if code == 0:
         return msg("ar5_outside", lang)
     return msg_or(f"ar5.{code}", str(code), lang)
@@ -117,7 +117,7 @@ def column_label(column: str, lang: str = "nb", labels: Mapping[str, str] | None
     return column.replace("_", " ").strip().capitalize()
 
 
-def cell_text(column: str, value: Any, lang: str = "nb") -> str:
+def cell_text(column: str, value: object, lang: str = "nb") -> str:
     """Text of one table or popup cell: classes and verdicts in words, numbers formatted.
 
     Verdicts (``verdict``, ``verdict_*``, ``rule_*``), ABC and ÖV classes, area types and
@@ -156,7 +156,7 @@ def cell_text(column: str, value: Any, lang: str = "nb") -> str:
     return fmt_number(value, lang)
 
 
-def fmt_value(value: Any, unit: str, lang: str = "nb") -> str:
+def fmt_value(value: object, unit: str, lang: str = "nb") -> str:
     """Format a measured value or threshold with its unit, as reports and rule messages show it.
 
     Numbers go through :func:`~arealanalyse.i18n.fmt_quantity`; names (categories) are shown

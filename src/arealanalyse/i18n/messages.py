@@ -18,9 +18,12 @@ travel with the data; :func:`pick` chooses the language's column.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from arealanalyse.i18n import _arealregnskap, _cli, _core, _maps, _reports, _rules
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["MESSAGES", "lang_column", "msg", "msg_or", "msgs", "pick"]
 
@@ -110,7 +113,7 @@ def lang_column(field: str, lang: str = "nb", /) -> str:
     return f"{field}_{lang}"
 
 
-def pick(row: Any, field: str, lang: str = "nb", /) -> Any:
+def pick(row: Mapping[str, object] | pd.Series, field: str, lang: str = "nb", /) -> object:
     """Return ``row[f"{field}_{lang}"]`` (a mapping or a table row) in the language's column.
 
     Examples

@@ -33,7 +33,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, Final, Literal
+from typing import Final, Literal, SupportsFloat, SupportsIndex
 
 from arealanalyse.i18n.messages import msg, msg_or
 
@@ -48,6 +48,7 @@ __all__ = [
     "fmt_share",
     "fmt_year",
     "is_missing",
+    "to_float",
     "unit_label",
 ]
 
@@ -130,7 +131,7 @@ def _symbols(lang: str) -> _Symbols:
     )
 
 
-def is_missing(value: Any) -> bool:
+def is_missing(value: object) -> bool:
     """Return whether ``value`` is missing: None, NaN, ``pd.NA`` or ``pd.NaT``.
 
     Examples
@@ -147,9 +148,24 @@ def is_missing(value: Any) -> bool:
     try:
         import pandas as pd
 
-        return bool(pd.isna(value))
+        return bool(pd.isna([value])[0])  # a one-element list: isna takes any scalar in one
     except (TypeError, ValueError):
         return False
+
+
+def to_float(value: object, /) -> float:
+    """Return ``float(value)`` of a number-like value (also numpy scalars and numeric text).
+
+    Raises ``TypeError`` for anything else, as ``float()`` does.
+
+    Examples
+    --------
+    >>> to_float(2), to_float("2.5")
+    (2.0, 2.5)
+    """
+    if isinstance(value, SupportsFloat | SupportsIndex | str | bytes):
+        return float(value)
+    raise TypeError(f"not a number: {value!r}")
 
 
 def _auto_decimals(x: float) -> int:
@@ -175,7 +191,7 @@ def _digits(x: float, decimals: int, lang: str, *, signed: bool = False) -> str:
 
 
 def fmt_number(
-    value: Any, lang: str = "nb", decimals: int | None = None, *, signed: bool = False
+    value: object, lang: str = "nb", decimals: int | None = None, *, signed: bool = False
 ) -> str:
     """Format a number for planners (see the module docstring for the rules).
 
@@ -211,7 +227,7 @@ def fmt_number(
         check_lang(lang)
         return MISSING
     try:
-        x = float(value)
+        x = to_float(value)
     except (TypeError, ValueError):
         return str(value)
     if math.isinf(x):
@@ -232,7 +248,7 @@ def unit_label(unit: str, lang: str = "nb") -> str:
     return msg_or(f"unit.{unit}", unit, lang)
 
 
-def fmt_quantity(value: Any, unit: str, lang: str = "nb", decimals: int | None = None) -> str:
+def fmt_quantity(value: object, unit: str, lang: str = "nb", decimals: int | None = None) -> str:
     """Format a value with its unit: ``1 280 m``, ``81,00 daa``, ``12,5 %``.
 
     Decimals default to the unit's (:data:`UNIT_DECIMALS`, else 1). Missing and infinite values
@@ -255,7 +271,7 @@ def fmt_quantity(value: Any, unit: str, lang: str = "nb", decimals: int | None =
     if not unit or isinstance(value, str) or is_missing(value):
         return text
     try:
-        if math.isinf(float(value)):
+        if math.isinf(to_float(value)):
             return text
     except (TypeError, ValueError):
         return text
@@ -265,7 +281,7 @@ def fmt_quantity(value: Any, unit: str, lang: str = "nb", decimals: int | None =
 
 
 def fmt_share(
-    share: Any,
+    share: object,
     lang: str = "nb",
     decimals: int = 0,
     *,
@@ -288,7 +304,7 @@ def fmt_share(
     if is_missing(share):
         return MISSING
     try:
-        x = float(share) * 100.0
+        x = to_float(share) * 100.0
     except (TypeError, ValueError):
         return str(share)
     if not math.isfinite(x):
@@ -299,7 +315,7 @@ def fmt_share(
     return text + _symbols(lang).percent_space + "%"
 
 
-def fmt_year(value: Any) -> str:
+def fmt_year(value: object) -> str:
     """Format a year without separators (``2026``); missing as "–".
 
     Examples
@@ -310,6 +326,6 @@ def fmt_year(value: Any) -> str:
     if is_missing(value):
         return MISSING
     try:
-        return str(int(float(value)))
+        return str(int(to_float(value)))
     except (TypeError, ValueError, OverflowError):
         return str(value)

@@ -40,6 +40,7 @@ from arealanalyse.report.sources import source_dict, source_text
 
 if TYPE_CHECKING:
     from arealanalyse.arealregnskap.compute import Arealregnskap
+    from arealanalyse.layers.catalogue import SourceLike
     from arealanalyse.rules.evaluate import Evaluation
 
 __all__ = [
@@ -320,7 +321,7 @@ def write_arealregnskap_report(
     lang: str = "nb",
     title: str = "",
     synthetic: bool = False,
-    sources: Sequence[Any] = (),
+    sources: Sequence[SourceLike] = (),
     evaluation: Evaluation | None = None,
     links: Mapping[str, str] | None = None,
 ) -> dict[str, Path]:
@@ -378,7 +379,7 @@ def write_arealregnskap_outputs(
     lang: str = "nb",
     title: str = "",
     synthetic: bool = False,
-    sources: Sequence[Any] = (),
+    sources: Sequence[SourceLike] = (),
     offline: bool = True,
     progress: Callable[[str], None] | None = None,
 ) -> dict[str, Path]:

@@ -20,6 +20,7 @@ from arealanalyse.i18n import Lang, msg
 from arealanalyse.rules.evaluate import Evaluation, site_verdict_table
 
 if TYPE_CHECKING:
+    from arealanalyse.layers.catalogue import SourceLike
     from arealanalyse.scenarios.evaluate import ScenarioResult
 
 __all__ = [
@@ -52,7 +53,7 @@ def study_map(
     service: gpd.GeoDataFrame | None = None,
     classes: gpd.GeoDataFrame | None = None,
     synthetic: bool = False,
-    sources: Sequence[Any] = (),
+    sources: Sequence[SourceLike] = (),
     lang: Lang = "nb",
 ) -> folium.Map:
     """Draw the study-area map of canonical layers (those of :data:`MAP_KINDS`).
@@ -92,7 +93,7 @@ def scenario_result_map(
     subtitle: str = "",
     boundary: gpd.GeoDataFrame | None = None,
     synthetic: bool = False,
-    sources: Sequence[Any] = (),
+    sources: Sequence[SourceLike] = (),
     lang: Lang = "nb",
 ) -> folium.Map:
     """Draw one scenario run: sites (verdicts when ``evaluation`` is given) and access layers.
@@ -128,7 +129,7 @@ def access_today_map(
     title: str | None = None,
     boundary: gpd.GeoDataFrame | None = None,
     synthetic: bool = False,
-    sources: Sequence[Any] = (),
+    sources: Sequence[SourceLike] = (),
     lang: Lang = "nb",
 ) -> folium.Map:
     """Draw the baseline's access shares per cell ("Tilgang i dag" unless ``title`` is given)."""
@@ -151,7 +152,7 @@ def saved_results_map(
     color_by: str = "abc_class",
     boundary: gpd.GeoDataFrame | None = None,
     synthetic: bool = False,
-    sources: Sequence[Any] = (),
+    sources: Sequence[SourceLike] = (),
     lang: Lang = "nb",
 ) -> folium.Map | None:
     """Draw results read back from files: a scenario run's sites, else a suite's access grid.
@@ -182,7 +183,7 @@ def comparison_map(
     color_by: str = "abc_class",
     boundary: gpd.GeoDataFrame | None = None,
     synthetic: bool = False,
-    sources: Sequence[Any] = (),
+    sources: Sequence[SourceLike] = (),
     lang: Lang = "nb",
 ) -> folium.Map:
     """Draw the sites of several scenarios ("Sammenligning av scenarioer" without ``title``)."""

@@ -20,7 +20,7 @@ import math
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import jinja2
 import numpy as np
@@ -46,6 +46,22 @@ from arealanalyse.rules.evaluate import VERDICTS, Evaluation, site_verdict_table
 from arealanalyse.rules.measures import MEASURES
 
 __all__ = ["render_html", "render_markdown", "review_dict", "write_review"]
+
+
+class Section(Protocol):
+    """A section appended to a review (e.g. :class:`.arealregnskap.ReportSection`)."""
+
+    @property
+    def title(self) -> str:
+        """Its heading."""
+
+    @property
+    def markdown(self) -> str:
+        """Its body as Markdown."""
+
+    @property
+    def html(self) -> str:
+        """Its body as HTML."""
 
 
 _OP = {"<=": "≤", "<": "<", ">=": "≥", ">": ">", "==": "=", "!=": "≠", "in": "∈", "not_in": "∉"}
@@ -262,7 +278,7 @@ def _context(
     synthetic: bool,
     notes: Sequence[str],
     sources: Sequence[Mapping[str, Any]] = (),
-    sections: Sequence[Any] = (),
+    sections: Sequence[Section] = (),
 ) -> dict[str, Any]:
     from arealanalyse import __version__
 
@@ -309,7 +325,7 @@ def render_markdown(
     synthetic: bool = False,
     notes: Sequence[str] = (),
     sources: Sequence[Mapping[str, Any]] = (),
-    sections: Sequence[Any] = (),
+    sections: Sequence[Section] = (),
 ) -> str:
     """Render the review as Markdown for the case file.
 
@@ -350,7 +366,7 @@ def render_html(
     sources: Sequence[Mapping[str, Any]] = (),
     interactive_map: bool = True,
     offline: bool = True,
-    sections: Sequence[Any] = (),
+    sections: Sequence[Section] = (),
 ) -> str:
     """Render the review as one self-contained HTML page.
 
@@ -477,7 +493,7 @@ def write_review(
     sources: Sequence[Mapping[str, Any]] = (),
     interactive_map: bool = True,
     offline: bool = True,
-    sections: Sequence[Any] = (),
+    sections: Sequence[Section] = (),
 ) -> dict[str, Path]:
     """Write ``review.html``, ``review.md`` and ``review.json`` into ``out_dir`` (atomically).
 

@@ -3,27 +3,34 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from arealanalyse.layers.catalogue import SourceLike
 
 __all__ = ["source_dict", "source_text"]
 
 _FIELDS = ("name", "licence", "attribution", "url")
 
 
-def source_dict(src: Any, /) -> dict[str, str]:
-    """Return a data source (a mapping or an object such as ``Catalogue.sources[i]``) as a dict.
+def source_dict(src: SourceLike, /) -> dict[str, str]:
+    """Return a data source (a catalogue's entry, a mapping or a line of text) as a dict.
 
     Examples
     --------
     >>> source_dict({"name": "Kartverket", "licence": "CC BY 4.0"})
     {'name': 'Kartverket', 'licence': 'CC BY 4.0'}
+    >>> source_dict("SSB")
+    {'name': 'SSB'}
     """
+    if isinstance(src, str):
+        return {"name": src} if src else {}
     if isinstance(src, Mapping):
         return {str(k): str(v) for k, v in src.items()}
     return {k: str(getattr(src, k, "")) for k in _FIELDS if getattr(src, k, "")}
 
 
-def source_text(src: Any, /) -> str:
+def source_text(src: SourceLike, /) -> str:
     """Return one line naming a data source: ``name (attribution, licence)``.
 
     Examples
