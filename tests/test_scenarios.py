@@ -21,11 +21,12 @@ from shapely.geometry import LineString, Point, box
 
 from arealanalyse.errors import ScenarioError
 from arealanalyse.layers.rasters import write_geotiff
-from arealanalyse.scenarios.apply import apply_scenario, resolve_sites
+from arealanalyse.scenarios.apply import apply_scenario
 from arealanalyse.scenarios.compare import criteria_values, parse_weights, rank
 from arealanalyse.scenarios.evaluate import SITE_TABLE_COLUMNS, Evaluator
 from arealanalyse.scenarios.load import load_scenario
 from arealanalyse.scenarios.model import ScenarioValidationError
+from arealanalyse.scenarios.place import resolve_sites
 from arealanalyse.study import Study
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -202,9 +202,10 @@ def test_no_any_in_signatures_between_packages() -> None:
     assert not bad, "\n".join(bad)
 
 
-def test_apply_only_transforms() -> None:
-    """`scenarios/apply.py` opens no file: no reader, no I/O module, no open()."""
-    tree = MODULES["arealanalyse.scenarios.apply"]
+@pytest.mark.parametrize("module", ["arealanalyse.scenarios.apply", "arealanalyse.scenarios.place"])
+def test_apply_only_transforms(module: str) -> None:
+    """Placing and applying a scenario open no file: no reader, no I/O module, no open()."""
+    tree = MODULES[module]
     imported = {
         n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module is not None
     } | {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}

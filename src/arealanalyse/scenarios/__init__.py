@@ -5,8 +5,9 @@ nodes and adds or removes green areas and services. See ``docs/scenarios.md``.
 
 Modules: :mod:`~arealanalyse.scenarios.model` (schema), :mod:`~arealanalyse.scenarios.load`
 (reading a file, its ``extends`` chain and the files it names; validation),
-:mod:`~arealanalyse.scenarios.jobs` (jobs per 1,000 m²), :mod:`~arealanalyse.scenarios.apply`
-(sites placed, layers changed), :mod:`~arealanalyse.scenarios.evaluate` (site table, before/after
+:mod:`~arealanalyse.scenarios.jobs` (jobs per 1,000 m²), :mod:`~arealanalyse.scenarios.place`
+(sites placed), :mod:`~arealanalyse.scenarios.apply` (layers changed),
+:mod:`~arealanalyse.scenarios.evaluate` (site table, before/after
 metrics, :class:`Evaluator`), :mod:`~arealanalyse.scenarios.compare` (ranking). The evaluation
 and ranking names are imported on first use, so importing the schema stays light.
 """

@@ -27,15 +27,11 @@ from arealanalyse.layers.rasters import slope_degrees, surface_from_points, zona
 from arealanalyse.metrics import Accessibility, SuiteResult, run_suite
 from arealanalyse.metrics.frequency import oev_classes
 from arealanalyse.metrics.grid import share_difference
-from arealanalyse.scenarios.apply import (
-    Applied,
-    apply_scenario,
-    open_rail_nodes,
-    resolve_sites,
-)
+from arealanalyse.scenarios.apply import Applied, apply_scenario
 from arealanalyse.scenarios.jobs import BUSINESS_USES, NON_BUSINESS_USES, USES
 from arealanalyse.scenarios.load import load_scenario
 from arealanalyse.scenarios.model import Scenario, ScenarioValidationError
+from arealanalyse.scenarios.place import open_rail_nodes, resolve_sites
 from arealanalyse.scenarios.sitetable import (
     REZONING_COLUMNS,
     SITE_TABLE_COLUMNS,

@@ -13,7 +13,7 @@ Validation happens in two cheap stages before any heavy work:
    cycle), then the merged result (unique site ids, phasing years inside the period, a catalogue
    is named), and reads every geometry file the scenario names and the inputs' hashes: after
    loading, nothing reads a file again and :mod:`~arealanalyse.scenarios.apply` only transforms.
-2. :func:`arealanalyse.scenarios.apply.resolve_sites` checks the scenario against the study area
+2. :func:`arealanalyse.scenarios.place.resolve_sites` checks the scenario against the study area
    (named areas, transit nodes, sites inside the boundary, no overlapping sites).
 
 Every problem is one line ``<file>: <key path>: <problem>; <fix>``, raised as
