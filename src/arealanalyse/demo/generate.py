@@ -16,29 +16,17 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from shapely import affinity
 
 from arealanalyse.demo import anchors as A
 from arealanalyse.demo import landcover
-from arealanalyse.demo.fields import (
-    LEVEL_MARKA,
-    LEVEL_SUBURBAN,
-    LEVEL_URBAN,
-    Grid,
-    dem_field,
-    density_field,
-    level_field,
-    noise_field,
-)
+from arealanalyse.demo.fields import LEVEL_SUBURBAN, Grid, dem_field, noise_field
+from arealanalyse.demo.land import Land, build_land, to_line, to_xy
 from arealanalyse.demo.network import Network, build_network
 from arealanalyse.demo.people import homes_layer, services_layer, workplaces_layer
 from arealanalyse.demo.plan import revised_plan
 from arealanalyse.demo.zoning import PLOT_RADIUS_M, PUBLIC_PLOTS, zoning_layer
 
-__all__ = ["CELL_M", "Demo", "Land", "generate"]
-
-#: Raster cell size of the DEM and noise rasters.
-CELL_M = 25.0
+__all__ = ["Demo", "generate"]
 
 # Real crossing points of E18 (bridges/underpasses), west to east (lon, lat; approximate).
 _E18_CROSSINGS = (
@@ -73,36 +61,6 @@ _RAIL_CROSSINGS = (
 
 
 @dataclass
-class Land:
-    """Land masks and vector anchors shared by the generators."""
-
-    grid: Grid
-    outline: shapely.MultiPolygon
-    inside: np.ndarray
-    marka: shapely.Geometry
-    farm_belts: shapely.Geometry
-    density: np.ndarray
-    level: np.ndarray
-    areas: gpd.GeoDataFrame
-    lines: dict[str, shapely.Geometry]
-    centres: list[tuple[str, float, float]]
-    rng: np.random.Generator
-    crs: str
-    hospital: tuple[float, float] | None = None
-    seed: int = 0
-
-    def nearest_centre(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-        """Name of the nearest centre of each point."""
-        cx = np.array([c[1] for c in self.centres])
-        cy = np.array([c[2] for c in self.centres])
-        d = (np.asarray(x)[:, None] - cx[None, :]) ** 2 + (
-            np.asarray(y)[:, None] - cy[None, :]
-        ) ** 2
-        names = np.array([c[0] for c in self.centres], dtype=object)
-        return names[np.argmin(d, axis=1)]
-
-
-@dataclass
 class Demo:
     """One generated study area: canonical layers, rasters and the walk network."""
 
@@ -112,23 +70,6 @@ class Demo:
     grid: Grid
     network: Network
     plan: gpd.GeoDataFrame | None = None
-
-
-def _pt(lon: float, lat: float, crs: str) -> tuple[float, float]:
-    x, y = A.to_utm(lon, lat, crs)
-    return float(x), float(y)
-
-
-def _line(coords: tuple[tuple[float, float], ...], crs: str) -> shapely.LineString:
-    lon = np.array([c[0] for c in coords])
-    lat = np.array([c[1] for c in coords])
-    x, y = A.to_utm(lon, lat, crs)
-    return shapely.LineString(np.round(np.column_stack([x, y]), 2))
-
-
-def _ellipse(x: float, y: float, hx: float, hy: float, angle: float) -> shapely.Polygon:
-    circle = shapely.Point(x, y).buffer(1.0, quad_segs=16)
-    return affinity.rotate(affinity.scale(circle, hx, hy), angle)
 
 
 def _blob(
@@ -149,102 +90,11 @@ def _blob(
     return shapely.polygons(np.round(ring, 2))
 
 
-def _land(seed: int, crs: str) -> Land:
-    rng = np.random.default_rng(seed)
-    outline = A.baerum_outline(crs)
-    grid = Grid.around(outline.bounds, CELL_M, 1000.0)
-    inside = grid.burn([outline])
-    # Marka: north of the Marka edge, minus the Lommedalen valley, plus Kolsåstoppen's forest.
-    edge = _line(A.MARKA_EDGE, crs)
-    ex = list(edge.coords)
-    top = outline.bounds[3] + 5000
-    north = shapely.Polygon(
-        [
-            *ex,
-            (ex[-1][0] + 5000, ex[-1][1]),
-            (ex[-1][0] + 5000, top),
-            (ex[0][0] - 5000, top),
-            (ex[0][0] - 5000, ex[0][1]),
-        ]
-    )
-    valley = _line(A.LOMMEDALEN_VALLEY[0], crs).buffer(A.LOMMEDALEN_VALLEY[1])
-    kx, ky = _pt(A.HILLS[0][0], A.HILLS[0][1], crs)
-    kolsas_forest = _ellipse(kx, ky, 650, 480, 20)
-    marka = shapely.intersection(
-        shapely.union(shapely.difference(north, valley), kolsas_forest), outline
-    )
-    belts = []
-    for _name, lon, lat, hx, hy, ang in A.FARMLAND_BELTS:
-        x, y = _pt(lon, lat, crs)
-        belts.append(_ellipse(x, y, hx, hy, ang))
-    farm_belts = shapely.difference(shapely.intersection(shapely.union_all(belts), outline), marka)
-    centres = [(c.name, *_pt(c.lon, c.lat, crs)) for c in A.CENTRES]
-    density = density_field(
-        grid, [(*_pt(c.lon, c.lat, crs), c.peak, c.radius_m) for c in A.CENTRES]
-    )
-    marka_mask = grid.burn([marka])
-    farm_mask = grid.burn([farm_belts])
-    level = level_field(inside, marka_mask, farm_mask, density)
-    lines = {
-        "E18": _line(A.E18, crs),
-        "E16": _line(A.E16, crs),
-        "railway": _line(A.RAILWAY, crs),
-        "fornebubanen": _line(tuple((s.lon, s.lat) for s in A.FORNEBU_LINE), crs),
-    }
-    for name, _cls, _ref, pts in A.MAIN_ROADS:
-        lines[name] = _line(pts, crs)
-    areas = _areas(outline, crs)
-    business = grid.burn(
-        list(areas.geometry[areas["area_type"].isin(["e18_corridor", "business_park"])])
-    )
-    level = np.where(business & (level >= LEVEL_SUBURBAN), LEVEL_URBAN, level)
-    # Islands (Ostøya, Kalvøya, ...) have no bridges here: paths only, no homes.
-    parts = sorted(outline.geoms, key=lambda p: -p.area)
-    islands = grid.burn(parts[1:])
-    level = np.where(islands & (level > 0), LEVEL_MARKA, level)
-    land = Land(
-        grid, outline, inside, marka, farm_belts, density, level, areas, lines, centres, rng, crs
-    )
-    land.seed = seed
-    land.hospital = _pt(10.5140, 59.9105, crs)  # Bærum sykehus (approximate)
-    return land
-
-
-def _areas(outline: shapely.Geometry, crs: str) -> gpd.GeoDataFrame:
-    names, types, geoms, jobs, uses = [], [], [], [], []
-    for a in A.NAMED_AREAS:
-        x, y = _pt(a.lon, a.lat, crs)
-        names.append(a.name)
-        types.append(a.area_type)
-        geoms.append(_ellipse(x, y, a.half_x_m, a.half_y_m, a.angle_deg))
-        jobs.append(a.jobs)
-        uses.append(a.use)
-    for s in (*A.RAIL_STATIONS, *A.METRO_STATIONS, *A.FORNEBU_LINE):
-        x, y = _pt(s.lon, s.lat, crs)
-        label = {"rail": f"{s.name} stasjon", "metro": f"{s.name} T"}[s.mode]
-        if s.name.endswith(" T"):
-            label = s.name
-        if s.status == "planned":
-            label += " (planlagt)"
-        names.append(f"Knutepunkt {label}")
-        types.append("node")
-        geoms.append(shapely.Point(x, y).buffer(600.0 if s.mode == "rail" else 500.0, quad_segs=16))
-        jobs.append(0.0)
-        uses.append("")
-    geo = shapely.set_precision(shapely.intersection(np.array(geoms), outline), 0.01)
-    gdf = gpd.GeoDataFrame(
-        {"name": names, "area_type": types, "jobs": jobs, "use": uses}, geometry=geo, crs=crs
-    )
-    gdf = gdf[~gdf.geometry.is_empty].reset_index(drop=True)
-    gdf["area_daa"] = gdf.geometry.area / 1000.0
-    return gdf
-
-
 def _network(land: Land, seed: int) -> Network:
     crs = land.crs
     barriers = [
-        (land.lines["E18"], [_pt(lon, lat, crs) for lon, lat in _E18_CROSSINGS]),
-        (land.lines["railway"], [_pt(lon, lat, crs) for lon, lat in _RAIL_CROSSINGS]),
+        (land.lines["E18"], [to_xy(lon, lat, crs) for lon, lat in _E18_CROSSINGS]),
+        (land.lines["railway"], [to_xy(lon, lat, crs) for lon, lat in _RAIL_CROSSINGS]),
     ]
     return build_network(land.grid, land.level, land.outline, barriers, seed=seed)
 
@@ -374,7 +224,7 @@ def _green(land: Land, net: Network, farmland: gpd.GeoDataFrame) -> gpd.GeoDataF
     out_names = [names[i] for i in accepted]
     # Marka as forest, split into named parts (Vestmarka west of Lommedalen, Krokskogen north,
     # Bærumsmarka east); Kolsåstoppen stays one part.
-    lx, _ly = _pt(10.47, 59.96, land.crs)
+    lx, _ly = to_xy(10.47, 59.96, land.crs)
     mx0, my0, mx1, my1 = land.marka.bounds
     parts = {
         "Vestmarka": shapely.box(mx0 - 1, my0 - 1, lx, my1 + 1),
@@ -404,7 +254,7 @@ def _transit(land: Land, net: Network) -> gpd.GeoDataFrame:
     rng = land.rng
     rows = []
     for s in (*A.RAIL_STATIONS, *A.METRO_STATIONS, *A.FORNEBU_LINE, *A.BUS_HUBS):
-        x, y = _pt(s.lon, s.lat, land.crs)
+        x, y = to_xy(s.lon, s.lat, land.crs)
         rows.append((s.name, s.mode, s.nsr_id, s.departures_per_hour, s.status, x, y))
     # Local bus stops: network nodes on collector streets, at least 450 m apart.
     mask = (net.highway == "tertiary") & (net.level <= LEVEL_SUBURBAN)
@@ -479,7 +329,7 @@ def _barriers(land: Land) -> gpd.GeoDataFrame:
         ("railway", "Drammenbanen", land.lines["railway"], _RAIL_CROSSINGS),
     ):
         gaps = shapely.union_all(
-            [shapely.Point(_pt(lon, lat, land.crs)).buffer(20.0) for lon, lat in crossings]
+            [shapely.Point(to_xy(lon, lat, land.crs)).buffer(20.0) for lon, lat in crossings]
         )
         rows.append((btype, name, shapely.intersection(line.difference(gaps), clip)))
     geoms = shapely.set_precision(np.array([r[2] for r in rows]), 0.01)
@@ -493,12 +343,12 @@ def _barriers(land: Land) -> gpd.GeoDataFrame:
 def _rasters(land: Land, seed: int) -> tuple[np.ndarray, np.ndarray]:
     grid, crs = land.grid, land.crs
     gx, gy = grid.centres()
-    sx, sy = _pt(10.5257, 59.8929, crs)
-    lx, _ = _pt(10.6420, 59.9134, crs)
+    sx, sy = to_xy(10.5257, 59.8929, crs)
+    lx, _ = to_xy(10.6420, 59.9134, crs)
     sea = ~land.inside & (gy < sy + 2200) & (gx < lx + 200) & (gx > sx - 4500)
     sea |= ~land.inside & (gy < sy - 900)
-    hills = [(*_pt(lon, lat, crs), h, r) for lon, lat, h, r in A.HILLS]
-    valley = grid.burn([_line(A.LOMMEDALEN_VALLEY[0], crs).buffer(300)])
+    hills = [(*to_xy(lon, lat, crs), h, r) for lon, lat, h, r in A.HILLS]
+    valley = grid.burn([to_line(A.LOMMEDALEN_VALLEY[0], crs).buffer(300)])
     dem = dem_field(grid, sea, hills, valley, np.random.default_rng(seed + 1))
     sources = [
         ([land.lines["E18"]], 77.0),
@@ -535,7 +385,7 @@ def generate(
     """
     step = progress or (lambda _label: None)
     step("land")
-    land = _land(seed, crs)
+    land = build_land(seed, crs)
     step("walk network")
     net = _network(land, seed)
     step("farmland")

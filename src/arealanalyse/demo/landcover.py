@@ -30,7 +30,7 @@ from arealanalyse.demo import anchors as A
 from arealanalyse.layers.codes import AR5_ARTYPE
 
 if TYPE_CHECKING:
-    from arealanalyse.demo.generate import Land
+    from arealanalyse.demo.land import Land
 
 __all__ = [
     "ar5_layer",

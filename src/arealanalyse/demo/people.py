@@ -21,7 +21,7 @@ from arealanalyse.demo.fields import LEVEL_SUBURBAN
 from arealanalyse.layers.codes import SERVICE_CATEGORIES
 
 if TYPE_CHECKING:
-    from arealanalyse.demo.generate import Land
+    from arealanalyse.demo.land import Land
     from arealanalyse.demo.network import Network
 
 __all__ = ["SERVICE_COUNTS", "homes_layer", "services_layer", "workplaces_layer"]

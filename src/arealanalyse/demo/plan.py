@@ -32,7 +32,7 @@ from arealanalyse.demo import anchors as A
 from arealanalyse.layers.codes import AREALFORMAL
 
 if TYPE_CHECKING:
-    from arealanalyse.demo.generate import Land
+    from arealanalyse.demo.land import Land
 
 __all__ = ["CHANGES", "PLAN_ID", "Change", "revised_plan"]
 

@@ -23,7 +23,7 @@ from arealanalyse.demo import anchors as A
 from arealanalyse.layers.codes import AREALFORMAL
 
 if TYPE_CHECKING:
-    from arealanalyse.demo.generate import Land
+    from arealanalyse.demo.land import Land
 
 __all__ = ["PLOT_RADIUS_M", "PUBLIC_PLOTS", "zoning_layer"]
 
