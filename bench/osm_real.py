@@ -56,8 +56,7 @@ def _cpu_s() -> float:
 def task_load(pbf: str, folder: str) -> dict[str, Any]:
     """PBF -> every layer and the walk graph (one read of the file); layers saved for the rest."""
     t0, cpu0 = time.perf_counter(), _cpu_s()
-    from arealanalyse.layers.osm import read_osm
-    from arealanalyse.layers.osm_layers import osm_extract
+    from arealanalyse.layers.osm import osm_extract, read_osm
     from arealanalyse.network import WalkNetwork
 
     t_import = time.perf_counter() - t0

@@ -616,8 +616,7 @@ def test_recordings_are_small(rec):
 @pytest.mark.realdata
 def test_fetched_extract_goes_through_the_pbf_mapping(real_data, tmp_path):
     """The real PBF, answered as Overpass would (OSM XML), gives the same layers as the PBF."""
-    from arealanalyse.layers.osm import read_osm
-    from arealanalyse.layers.osm_files import convert_to_osm_xml
+    from arealanalyse.layers.osm import convert_to_osm_xml, read_osm
 
     pbf = real_data / "otp-osm-fixture-skoyen" / "skoyen.osm.pbf"
     answer = tmp_path / "answer.osm"

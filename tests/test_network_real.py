@@ -9,8 +9,7 @@ import numpy as np
 import pytest
 import shapely
 
-from arealanalyse.layers.osm import OSM_KINDS, read_osm
-from arealanalyse.layers.osm_layers import osm_extract
+from arealanalyse.layers.osm import OSM_KINDS, osm_extract, read_osm
 from arealanalyse.metrics import Accessibility
 from arealanalyse.network import WalkNetwork
 

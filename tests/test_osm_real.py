@@ -21,8 +21,7 @@ import pytest
 import shapely
 from pyproj import Transformer
 
-from arealanalyse.layers.osm import OSM_KINDS, read_osm
-from arealanalyse.layers.osm_layers import osm_extract
+from arealanalyse.layers.osm import OSM_KINDS, osm_extract, read_osm
 from arealanalyse.network import WalkNetwork
 
 pytestmark = pytest.mark.realdata

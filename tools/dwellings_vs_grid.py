@@ -49,7 +49,7 @@ from pyproj import Transformer
 from arealanalyse.errors import ArealanalyseError
 from arealanalyse.fetch.compare import compare_dwellings_to_grid
 from arealanalyse.layers.dwellings import estimate_dwellings
-from arealanalyse.layers.osm_layers import osm_extract
+from arealanalyse.layers.osm import osm_extract
 from arealanalyse.layers.readers import read_layer, read_source
 from arealanalyse.layers.ssbgrid import GRID_CRS
 from arealanalyse.settings import Settings

@@ -458,8 +458,7 @@ class Catalogue:
         """Read every kind the catalogue takes from the same OSM file (and clip) in one pass."""
         if not self._is_osm(kind):
             return
-        from arealanalyse.layers.osm import OSM_KINDS
-        from arealanalyse.layers.osm_layers import clip_polygon_lonlat, osm_extract
+        from arealanalyse.layers.osm import OSM_KINDS, clip_polygon_lonlat, osm_extract
 
         spec = self.model.layers[kind]
         group = [

@@ -1,22 +1,9 @@
-"""OpenStreetMap → canonical layers, shared by the PBF/XML reader and the Overpass fetcher.
+"""OSM tags → canonical layers: the one mapping every OSM source goes through.
 
-There is exactly one mapping from OSM data to the canonical kinds, and every OSM source goes
-through it:
-
-* an ``.osm.pbf`` extract, an ``.osm``/``.osm.xml`` file, an Overpass JSON answer, or the
-  Overpass XML answer saved by :mod:`arealanalyse.fetch.osm` → :func:`read_osm`;
-* a walk graph built by osmnx (``ox.graph_from_*``) → :func:`graph_to_walk_network`;
-* OSM features with tag columns, as ``ox.features_from_*`` returns them →
-  :func:`osm_features_to_layer`.
-
-:func:`read_osm` streams the file with pyosmium (:mod:`arealanalyse.layers.osm_read`; an
-Overpass JSON answer is parsed directly), keeps what clipped extracts leave usable and counts what
-it drops or repairs, by reason, in the layer's load report (see :mod:`arealanalyse.layers.
-osm_layers`). It can cut the file to a boundary while reading. The walk network is osmnx's
-``"walk"`` network type: the way filter string is taken from osmnx (:func:`walk_way_filter`) and
-evaluated on each way's tags; each way becomes one line (split where the extract cut it) with its
-vertical ``level`` (``layer``, bridge, tunnel), and :class:`~arealanalyse.network.WalkNetwork`
-nodes the lines at shared nodes, T-junctions and crossings like any other line source.
+:func:`map_features` maps OSM features with tag columns (as :mod:`arealanalyse.layers.osm.read`
+extracts them from a file, or as ``ox.features_from_*`` returns them, see
+:func:`osm_features_to_layer`) to a canonical kind; :func:`graph_to_walk_network` turns an osmnx
+walk graph into the ``walk_network`` layer.
 
 Tag mappings (first match wins):
 
@@ -41,7 +28,8 @@ Tag mappings (first match wins):
   ``amenity=ferry_terminal`` → ferry.
 * ``roads`` (lines): ``highway`` in :data:`ROAD_CLASSES`; ``ref`` with spaces inside E-road
   numbers removed (OSM ``E 18`` → ``E18``).
-* ``homes``: every building polygon with a dwelling estimate, see :func:`estimate_dwellings`.
+* ``homes``: every building polygon with a dwelling estimate, see
+  :func:`~arealanalyse.layers.dwellings.estimate_dwellings`.
 * ``barriers`` (lines): motorways, trunk roads and railways on the ground (bridges and tunnels
   left out), see :mod:`arealanalyse.layers.barriers`.
 * ``buildings``: every building polygon (footprint), ``building_type`` = the ``building`` value.
@@ -52,7 +40,6 @@ Tag mappings (first match wins):
 from __future__ import annotations
 
 import math
-from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
@@ -63,28 +50,17 @@ import shapely
 
 from arealanalyse.errors import CodeError, EmptyLayerError
 from arealanalyse.layers.barriers import BARRIER_TAGS, osm_barriers
-from arealanalyse.layers.dwellings import DWELLING_RULES, business_ground_floor, estimate_dwellings
-from arealanalyse.layers.osm_files import (
-    overpass_json_to_xml,
-    walk_way_filter,
-    way_filter_predicate,
-)
+from arealanalyse.layers.dwellings import business_ground_floor, estimate_dwellings
 from arealanalyse.layers.validate import normalize
 from arealanalyse.settings import Settings
 
 __all__ = [
-    "DWELLING_RULES",
     "OSM_KINDS",
     "OSM_TAGS",
     "ROAD_CLASSES",
-    "estimate_dwellings",
     "graph_to_walk_network",
     "map_features",
     "osm_features_to_layer",
-    "overpass_json_to_xml",
-    "read_osm",
-    "walk_way_filter",
-    "way_filter_predicate",
 ]
 
 #: The canonical kinds an OSM source can provide.
@@ -534,39 +510,3 @@ def graph_to_walk_network(
     report["components"] = len(comps)
     out.attrs["arealanalyse"] = report
     return out
-
-
-# --------------------------------------------------------------------------------------------
-# Files
-# --------------------------------------------------------------------------------------------
-
-
-def read_osm(
-    path: str | Path,
-    kind: str,
-    /,
-    *,
-    clip: gpd.GeoDataFrame | gpd.GeoSeries | shapely.Geometry | None = None,
-    clip_buffer_m: float = 0.0,
-    settings: Settings | None = None,
-) -> gpd.GeoDataFrame:
-    """Read an OSM file (``.osm.pbf``, ``.osm``, ``.osm.xml``, ``.osm.bz2``, Overpass JSON).
-
-    See :func:`arealanalyse.layers.osm_layers.read_osm` (this is the same function).
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> xml = pathlib.Path(tempfile.mkdtemp()) / "mini.osm"
-    >>> _ = xml.write_text(
-    ...     '<osm version="0.6"><node id="1" lat="59.9" lon="10.6"/>'
-    ...     '<node id="2" lat="59.9" lon="10.601"/><node id="3" lat="59.901" lon="10.601"/>'
-    ...     '<way id="9"><nd ref="1"/><nd ref="2"/><nd ref="3"/>'
-    ...     '<tag k="highway" v="footway"/></way></osm>')
-    >>> net = read_osm(xml, "walk_network")
-    >>> len(net), net.crs.to_epsg(), net["highway"].iloc[0]
-    (1, 25832, 'footway')
-    """
-    from arealanalyse.layers.osm_layers import read_osm as _read
-
-    return _read(path, kind, clip=clip, clip_buffer_m=clip_buffer_m, settings=settings)

@@ -1,15 +1,15 @@
 """OSM files → canonical layers, with a load report that counts every dropped or repaired object.
 
-:func:`read_osm` reads the file with :func:`~arealanalyse.layers.osm_read.extract_osm`, only for
+:func:`read_osm` reads the file with :func:`~arealanalyse.layers.osm.stream.extract_osm`, only for
 the kinds asked for (:func:`osm_extract` reads several at once: a catalogue that takes five kinds
 from one file reads it once; the last two extracts are kept in memory), then for each kind:
 
-1. keeps the objects whose tags belong to the kind (:data:`~arealanalyse.layers.osm.OSM_TAGS`, or
-   osmnx's walk filter for ``walk_network``);
+1. keeps the objects whose tags belong to the kind
+   (:data:`~arealanalyse.layers.osm.tags.OSM_TAGS`, or osmnx's walk filter for ``walk_network``);
 2. applies the geometry rules of the kind to what clipping left: polygon kinds (``homes``,
    ``green``) need a closed outline, point kinds (``services``, ``transit``) take a point on what
    is present, line kinds (``roads``, ``walk_network``) keep the runs of a cut way;
-3. maps tags to canonical columns (:func:`~arealanalyse.layers.osm.map_features`, the mapping
+3. maps tags to canonical columns (:func:`~arealanalyse.layers.osm.tags.map_features`, the mapping
    every OSM source shares) and validates the result.
 
 The load report (``attrs["arealanalyse"]``, shown by ``arealanalyse layers info`` and ``layers
@@ -32,21 +32,16 @@ from pyproj import CRS
 
 from arealanalyse.errors import CodeError, CrsError, EmptyLayerError, LayerFileError
 from arealanalyse.layers.dwellings import BUSINESS_TAGS
-from arealanalyse.layers.osm import (
-    OSM_KINDS,
-    OSM_TAGS,
-    finish_layer,
-    map_features,
-    walk_way_filter,
-    way_filter_predicate,
-)
-from arealanalyse.layers.osm_read import ISSUES, REPAIRS, KindSpec, OsmExtract, extract_osm
+from arealanalyse.layers.osm.collect import ISSUES, REPAIRS, KindSpec, OsmExtract
+from arealanalyse.layers.osm.files import walk_way_filter, way_filter_predicate
+from arealanalyse.layers.osm.stream import extract_osm
+from arealanalyse.layers.osm.tags import OSM_KINDS, OSM_TAGS, finish_layer, map_features
 from arealanalyse.settings import Settings, resolve
 
 __all__ = ["KIND_SPECS", "clip_polygon_lonlat", "layer_from_extract", "osm_extract", "read_osm"]
 
-#: What each feature kind reads from an OSM file (see :class:`~arealanalyse.layers.osm_read.
-#: KindSpec`); the tags come from :data:`~arealanalyse.layers.osm.OSM_TAGS`.
+#: What each feature kind reads from an OSM file (see :class:`~arealanalyse.layers.osm.collect.
+#: KindSpec`); the tags come from :data:`~arealanalyse.layers.osm.tags.OSM_TAGS`.
 KIND_SPECS: dict[str, KindSpec] = {
     # shops and cafés inside a building: its ground floor is not dwellings (aux nodes)
     "homes": KindSpec(
@@ -261,7 +256,7 @@ def read_osm(
     path
         The OSM file. Never modified.
     kind
-        One of :data:`~arealanalyse.layers.osm.OSM_KINDS`: ``walk_network``, ``homes``,
+        One of :data:`~arealanalyse.layers.osm.tags.OSM_KINDS`: ``walk_network``, ``homes``,
         ``services``, ``green``, ``transit``, ``roads``.
     clip
         Cut the file to this area while reading (GeoDataFrame/GeoSeries in any CRS, or a
@@ -280,6 +275,14 @@ def read_osm(
     --------
     >>> import tempfile, pathlib
     >>> xml = pathlib.Path(tempfile.mkdtemp()) / "mini.osm"
+    >>> _ = xml.write_text(
+    ...     '<osm version="0.6"><node id="1" lat="59.9" lon="10.6"/>'
+    ...     '<node id="2" lat="59.9" lon="10.601"/><node id="3" lat="59.901" lon="10.601"/>'
+    ...     '<way id="9"><nd ref="1"/><nd ref="2"/><nd ref="3"/>'
+    ...     '<tag k="highway" v="footway"/></way></osm>')
+    >>> net = read_osm(xml, "walk_network")
+    >>> len(net), net.crs.to_epsg(), net["highway"].iloc[0]
+    (1, 25832, 'footway')
     >>> _ = xml.write_text(
     ...     '<osm version="0.6"><node id="1" lat="59.9" lon="10.6"/>'
     ...     '<node id="2" lat="59.9" lon="10.601"/><node id="3" lat="59.901" lon="10.601"/>'

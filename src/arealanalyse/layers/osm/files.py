@@ -160,7 +160,7 @@ def convert_to_osm_xml(
     ``walk_only`` keeps walkable ways and their nodes. ``keys`` keeps objects tagged with any of
     those keys plus what they are made of (member ways and nodes). Neither: everything. Returns
     the number of objects tagged with ``keys`` (0 without ``keys``). Reading does not go through
-    XML: :func:`arealanalyse.layers.osm.read_osm` streams PBF and XML alike.
+    XML: :func:`arealanalyse.layers.osm.read.read_osm` streams PBF and XML alike.
     """
     import osmium
 

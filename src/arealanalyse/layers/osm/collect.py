@@ -1,10 +1,9 @@
-"""Stream an OpenStreetMap file into the objects the canonical kinds need, surviving clipped data.
+"""What an OSM file yields for the canonical kinds, surviving clipped data.
 
-:func:`extract_osm` reads an ``.osm.pbf``, ``.osm``/``.osm.xml`` (also ``.bz2``/``.gz``) file with
-pyosmium, or an Overpass API ``[out:json]`` answer, in one streaming pass over the nodes and ways
-(plus a first, cheap pass over the relations), and returns an :class:`OsmExtract`: the tagged
-objects as features with tag columns, and the walkable ways as lines. It is the only place that
-touches OSM files; :mod:`arealanalyse.layers.osm` maps the extract to canonical layers.
+A reader (:mod:`arealanalyse.layers.osm.stream`: pyosmium or Overpass JSON) hands every node,
+way and relation a kind may need to a :class:`Builder`, which keeps the tags the kinds read,
+clips, and batches the ways; :func:`build_extract` turns that into an :class:`OsmExtract`: the
+tagged objects as features with tag columns, and the walkable ways as lines.
 
 Every real extract is clipped (Geofabrik, BBBike, ``osmium extract``, an Overpass answer cut at a
 bounding box): ways lose the nodes outside, relations lose members. The rules:
@@ -21,23 +20,14 @@ bounding box): ways lose the nodes outside, relations lose members. The rules:
 
 Each object carries what happened to it in ``issue`` (it cannot be used as it is) and ``repair``
 (it was used in part); the per-kind load report counts both by reason.
-
-**Cut while streaming.** With ``clip`` (a polygon or box in lon/lat), tagged nodes outside it are
-skipped as they are read and ways are tested in batches of 20,000 as they stream by, so a county or
-country file yields a kommune's objects in memory proportional to the kommune (plus pyosmium's node
-location index, 8–16 bytes per node of the file). Objects that reach into the clip area are kept
-whole. The relation members are kept whatever their position, so that a forest crossing the
-boundary still closes.
 """
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
@@ -45,10 +35,21 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from arealanalyse.errors import LayerFileError
-from arealanalyse.layers.osm_multipolygon import assemble_multipolygon
+from arealanalyse.layers.osm.multipolygon import assemble_multipolygon
 
-__all__ = ["ISSUES", "REPAIRS", "KindSpec", "OsmExtract", "TagSpec", "extract_osm", "osm_level"]
+__all__ = [
+    "ISSUES",
+    "REPAIRS",
+    "Builder",
+    "Clip",
+    "KindSpec",
+    "OsmExtract",
+    "TagSpec",
+    "Way",
+    "build_extract",
+    "node_runs",
+    "osm_level",
+]
 
 #: What an ``issue`` code means (the object cannot be used as it is).
 ISSUES: dict[str, str] = {
@@ -168,7 +169,7 @@ def _is_area(tags: Mapping[str, str]) -> bool:
     return tags.get("railway") in ("station", "platform")
 
 
-def _runs(coords: list[tuple[float, float] | None]) -> list[np.ndarray]:
+def node_runs(coords: list[tuple[float, float] | None]) -> list[np.ndarray]:
     """Present runs of a node sequence (``None`` = missing node), each with >= 2 distinct nodes."""
     out: list[np.ndarray] = []
     cur: list[tuple[float, float]] = []
@@ -204,7 +205,7 @@ class KindSpec:
 
 
 @dataclass
-class _Way:
+class Way:
     """One way as read: tags kept, closedness, and either a WKB line or runs of coordinates."""
 
     osm_id: int
@@ -219,11 +220,11 @@ class _Way:
 
 
 @dataclass
-class _Collected:
+class Collected:
     """Everything a reader hands to the builder."""
 
     nodes: list[tuple[int, float, float, dict[str, str]]] = field(default_factory=list)
-    ways: list[tuple[_Way, Any]] = field(default_factory=list)  # (way, geometry)
+    ways: list[tuple[Way, Any]] = field(default_factory=list)  # (way, geometry)
     members: dict[int, tuple[Any, bool]] = field(default_factory=dict)  # way id -> (geom, whole)
     relations: list[tuple[int, dict[str, str], list[tuple[str, int, str]]]] = field(
         default_factory=list
@@ -231,7 +232,7 @@ class _Collected:
     clipped: int = 0
 
 
-class _Clip:
+class Clip:
     """A clip polygon in lon/lat, prepared, with a coarse grid of distances to it.
 
     The grid (cells of about 200 m over the polygon's box plus 5 km) holds, for each cell, a
@@ -267,6 +268,7 @@ class _Clip:
         self.grid: list[list[float]] = lower.tolist()
 
     def point_in(self, lon: float, lat: float) -> bool:
+        """Return whether (lon, lat) lies in the clip polygon."""
         if not (self.minx <= lon <= self.maxx and self.miny <= lat <= self.maxy):
             return False
         return bool(shapely.intersects_xy(self.geom, lon, lat))
@@ -288,13 +290,14 @@ class _Clip:
         return max(0.99 * math.hypot(dlon * k, dlat * self.ky) - 1.0, 0.0)
 
     def keep(self, geoms: np.ndarray) -> np.ndarray:
+        """Return a mask of the geometries that reach into the clip polygon."""
         ok = ~shapely.is_missing(geoms)
         out = np.zeros(len(geoms), dtype=bool)
         out[ok] = shapely.intersects(self.geom, geoms[ok])
         return out
 
 
-def _way_geometry(way: _Way) -> Any:
+def _way_geometry(way: Way) -> Any:
     """Line (or runs) of a way; areas are made later. Complete ways come as WKB."""
     if way.wkb is not None:
         return shapely.from_wkb(way.wkb)
@@ -324,7 +327,7 @@ def _merge_specs(
     return merged
 
 
-class _Builder:
+class Builder:
     """Collects objects from a reader (pyosmium or Overpass JSON) in batches, clipping them."""
 
     def __init__(
@@ -332,7 +335,7 @@ class _Builder:
         kinds: Mapping[str, KindSpec],
         walk: Callable[[Mapping[str, str]], bool] | None,
         walk_keys: Iterable[str],
-        clip: _Clip | None,
+        clip: Clip | None,
     ) -> None:
         self.kind_specs = {kind: _compile([k.tags])[0] for kind, k in kinds.items()}
         self.spec = _merge_specs(self.kind_specs.values())
@@ -355,22 +358,25 @@ class _Builder:
         self.way_keys = sorted(set(self.spec) | ({"highway"} if walk is not None else set()))
         self.walk_ok = walk
         self.clip = clip
-        self.out = _Collected()
+        self.out = Collected()
         self.member_ids: set[int] = set()
-        self._batch: list[_Way] = []
+        self._batch: list[Way] = []
 
     def tags_of(self, tags: Mapping[str, str]) -> dict[str, str]:
+        """Return the tags some kind reads."""
         return {k: v for k, v in tags.items() if k in self.keyset}
 
     def relation(
         self, rid: int, rtype: str | None, kept: dict[str, str], members: list[tuple[str, int, str]]
     ) -> None:
+        """Keep a multipolygon or boundary relation of some kind and note its member ways."""
         if rtype not in ("multipolygon", "boundary") or not _matches(kept, self.spec):
             return
         self.out.relations.append((rid, kept, members))
         self.member_ids.update(ref for t, ref, _ in members if t == "w")
 
     def node(self, nid: int, lon: float, lat: float, kept: dict[str, str]) -> None:
+        """Keep a tagged node some kind needs, unless it lies outside the clip polygon."""
         if not _matches(kept, self.node_spec):
             return
         if self.clip is not None and not self.clip.point_in(lon, lat):
@@ -390,14 +396,16 @@ class _Builder:
             self.out.members[wid] = (geom, True)
         else:
             present = [c for c in coords if c is not None]
-            self.out.members[wid] = (_runs_geometry(_runs(coords), present), False)
+            self.out.members[wid] = (_runs_geometry(node_runs(coords), present), False)
 
-    def way(self, way: _Way) -> None:
+    def way(self, way: Way) -> None:
+        """Add a way to the current batch (clipped when the batch is full)."""
         self._batch.append(way)
         if len(self._batch) >= _BATCH:
             self.flush()
 
     def flush(self) -> None:
+        """Build the geometries of the batch and keep the ways that reach the clip polygon."""
         if not self._batch:
             return
         batch, self._batch = self._batch, []
@@ -416,181 +424,14 @@ class _Builder:
                 self.out.clipped += 1
 
 
-# ------------------------------------------------------------------------------------ readers
-
-
-def _read_pbf_or_xml(path: Path, b: _Builder) -> None:
-    """Up to three passes: relations, their member ways, then nodes and ways with locations."""
-    import osmium
-    from osmium.geom import WKBFactory, use_nodes
-
-    name = path.name.lower()
-    fmt = "pbf" if name.endswith(".pbf") else "osm"
-    for comp in ("bz2", "gz"):
-        if name.endswith("." + comp):
-            fmt = f"osm.{comp}"
-
-    def source() -> Any:
-        return osmium.io.File(str(path), fmt)
-
-    keyset = b.keyset
-    member_refs: dict[int, list[int]] = {}
-    if b.spec:
-        # 1. relations only (the reader skips node and way blocks)
-        rel_filter = osmium.filter.KeyFilter(*b.spec)
-        r: Any
-        for r in osmium.FileProcessor(source(), osmium.osm.RELATION).with_filter(rel_filter):
-            kept = {t.k: t.v for t in r.tags if t.k in keyset}
-            b.relation(r.id, r.tags.get("type"), kept,
-                       [(m.type, m.ref, m.role) for m in r.members])  # fmt: skip
-        # 2. the member ways of those relations, whatever their tags: node ids only
-        if b.member_ids:
-            ids = osmium.filter.IdFilter(b.member_ids)
-            w: Any
-            for w in osmium.FileProcessor(source(), osmium.osm.WAY).with_filter(ids):
-                member_refs[w.id] = [n.ref for n in w.nodes]
-    # 3. nodes and ways; every node location is stored in C++, and only nodes and ways with a
-    #    key some kind needs reach Python
-    proc = osmium.FileProcessor(source(), osmium.osm.NODE | osmium.osm.WAY).with_locations()
-    if b.node_keys:
-        node_filter = osmium.filter.KeyFilter(*b.node_keys)
-        node_filter.enable_for(osmium.osm.NODE)
-        proc.with_filter(node_filter)
-    else:
-        proc.with_filter(osmium.filter.EntityFilter(osmium.osm.WAY))
-    if b.way_keys:
-        way_filter = osmium.filter.KeyFilter(*b.way_keys)
-        way_filter.enable_for(osmium.osm.WAY)
-        proc.with_filter(way_filter)
-    else:
-        proc.with_filter(osmium.filter.EntityFilter(osmium.osm.NODE))
-    factory = WKBFactory()
-    all_nodes = use_nodes.ALL
-    haversine = osmium.geom.haversine_distance
-    keys = b.keys
-    clip = b.clip
-    obj: Any
-    for obj in proc:
-        if obj.is_node():
-            loc = obj.location
-            if loc.valid():
-                if clip is not None and not clip.point_in(loc.lon, loc.lat):
-                    b.out.clipped += 1
-                    continue
-                tags = obj.tags
-                b.node(obj.id, loc.lon, loc.lat,
-                       {k: v for k in keys if (v := tags.get(k)) is not None})  # fmt: skip
-            continue
-        if clip is not None:
-            # cut while streaming: a way that cannot reach the clip area is skipped before its
-            # tags are read (exact: it lies within its own length of its first node)
-            nodes = obj.nodes
-            try:
-                first = nodes[0].location
-                if first.valid():
-                    gap = clip.distance_lb_m(first.lon, first.lat)
-                    if gap > 0 and gap > haversine(nodes):
-                        b.out.clipped += 1
-                        continue
-            except Exception:  # a missing node or an empty way: read it in full
-                pass
-        tags = obj.tags
-        kept = {k: v for k in keys if (v := tags.get(k)) is not None}
-        walk, feature = b.wants(kept)
-        if not (walk or feature):
-            continue
-        way = _Way(obj.id, kept, obj.is_closed(), walk=walk, feature=feature)
-        if walk:
-            way.level = osm_level(kept)
-        try:
-            way.wkb = factory.create_linestring(obj.nodes, all_nodes)
-        except Exception:  # a missing node (InvalidLocationError) or < 2 nodes
-            coords = [
-                (n.location.lon, n.location.lat) if n.location.valid() else None for n in obj.nodes
-            ]
-            way.runs = _runs(coords)
-            way.present = [c for c in coords if c is not None]
-        b.way(way)
-    b.flush()
-    store: Any = proc.node_location_storage
-    for wid, refs in member_refs.items():
-        coords = []
-        for ref in refs:
-            try:
-                loc = store.get(ref)
-            except KeyError:
-                coords.append(None)
-                continue
-            coords.append((loc.lon, loc.lat) if loc.valid() else None)
-        b.member(wid, coords)
-
-
-def _read_overpass_json(path: Path, b: _Builder) -> None:
-    try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-        elements = doc["elements"]
-        if not isinstance(elements, list):
-            raise TypeError("elements is not a list")
-    except (ValueError, KeyError, TypeError) as exc:
-        raise LayerFileError(
-            f"OSM file {path.name!r} is not an Overpass JSON answer ({type(exc).__name__}); "
-            "is it OSM XML or PBF with the wrong suffix?"
-        ) from None
-    nodes: dict[int, tuple[float, float]] = {}
-    for el in elements:
-        if el.get("type") == "relation" and b.spec:
-            members = [
-                (str(m.get("type", ""))[:1], int(m.get("ref", 0)), str(m.get("role", "")))
-                for m in el.get("members", [])
-            ]
-            tags = el.get("tags", {})
-            b.relation(int(el["id"]), tags.get("type"), b.tags_of(tags), members)
-        elif el.get("type") == "node" and "lat" in el and "lon" in el:
-            nodes[int(el["id"])] = (float(el["lon"]), float(el["lat"]))
-    node_keys = set(b.node_keys)
-    for el in elements:
-        tags = el.get("tags") or {}
-        if el.get("type") == "node" and "lat" in el and node_keys.intersection(tags):
-            lon, lat = nodes[int(el["id"])]
-            b.node(int(el["id"]), lon, lat, b.tags_of(tags))
-    for el in elements:
-        if el.get("type") != "way":
-            continue
-        wid = int(el["id"])
-        refs = [int(r) for r in el.get("nodes", [])]
-        geom = el.get("geometry")  # `out geom`: coordinates inline, null where cut away
-        if isinstance(geom, list) and len(geom) == len(refs):
-            coords = [(float(g["lon"]), float(g["lat"])) if g else None for g in geom]
-        else:
-            coords = [nodes.get(r) for r in refs]
-        if wid in b.member_ids:
-            b.member(wid, coords)
-        kept = b.tags_of(el.get("tags", {}))
-        walk, feature = b.wants(kept)
-        if not (walk or feature):
-            continue
-        way = _Way(wid, kept, len(refs) > 2 and refs[0] == refs[-1], walk=walk, feature=feature)
-        if walk:
-            way.level = osm_level(kept)
-        way.runs = _runs(coords)
-        way.present = [c for c in coords if c is not None]
-        if all(c is not None for c in coords) and len(way.runs) == 1:
-            way.wkb = shapely.to_wkb(shapely.linestrings(np.asarray(coords)), hex=True)
-            way.runs = way.present = None
-        b.way(way)
-    b.flush()
-
-
-# ------------------------------------------------------------------------------------ build
-
-
 def _geom_array(geoms: list[Any]) -> np.ndarray:
     arr = np.empty(len(geoms), dtype=object)
     arr[:] = geoms
     return arr
 
 
-def _build(b: _Builder, source: str) -> OsmExtract:
+def build_extract(b: Builder, source: str) -> OsmExtract:
+    """Turn what a reader collected into an :class:`OsmExtract` (areas, relations, issues)."""
     out = b.out
     rows: list[dict[str, Any]] = []
     geoms: list[Any] = []
@@ -674,56 +515,3 @@ def _build(b: _Builder, source: str) -> OsmExtract:
         clipped_out=out.clipped,
         source=source,
     )
-
-
-def extract_osm(
-    path: str | Path,
-    /,
-    *,
-    kinds: Mapping[str, KindSpec],
-    walk: Callable[[Mapping[str, str]], bool] | None = None,
-    walk_keys: Iterable[str] = (),
-    clip: Any = None,
-) -> OsmExtract:
-    """Read an OSM file (PBF, XML or Overpass JSON) into an :class:`OsmExtract`.
-
-    Parameters
-    ----------
-    path
-        The file. Never modified.
-    kinds
-        The feature kinds wanted, each with its :class:`KindSpec`.
-    walk
-        Predicate on a way's tags: is it part of the walk network? ``None``: no walk network.
-    walk_keys
-        The tag keys ``walk`` reads.
-    clip
-        A polygon (shapely, EPSG:4326) to cut the file to while reading, or ``None``.
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "cut.osm"
-    >>> _ = p.write_text('<osm version="0.6"><node id="1" lat="59.9" lon="10.6"/>'
-    ...     '<node id="2" lat="59.9" lon="10.601"/><node id="4" lat="59.901" lon="10.601"/>'
-    ...     '<way id="9"><nd ref="1"/><nd ref="2"/><nd ref="3"/><nd ref="4"/><nd ref="5"/>'
-    ...     '<tag k="highway" v="footway"/></way></osm>')
-    >>> ext = extract_osm(p, kinds={}, walk=lambda t: True)
-    >>> ext.walk[["repair"]].to_dict("index"), ext.walk.geometry.iloc[0].geom_type
-    ({'way/9': {'repair': 'split_at_gaps'}}, 'LineString')
-    """
-    src = Path(path)
-    builder = _Builder(kinds, walk, walk_keys, _Clip(clip) if clip is not None else None)
-    if src.name.lower().endswith(".json"):
-        _read_overpass_json(src, builder)
-    else:
-        try:
-            _read_pbf_or_xml(src, builder)
-        except LayerFileError:
-            raise
-        except (RuntimeError, ValueError, OSError) as exc:  # osmium's parse errors
-            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            raise LayerFileError(
-                f"OSM file {src.name!r} cannot be read ({first}); is it an OSM PBF or XML file?"
-            ) from None
-    return _build(builder, str(src))
