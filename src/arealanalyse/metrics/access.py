@@ -37,15 +37,8 @@ from scipy.sparse import csc_matrix
 from scipy.spatial import cKDTree
 
 from arealanalyse.errors import GeometryError, NetworkError
-from arealanalyse.metrics.cache import (
-    AccessCache,
-    _geom_hash,
-    _hash,
-    _pairs_store,
-    _point_keys,
-    _rows_lookup,
-    _rows_store,
-)
+from arealanalyse.metrics.cache import AccessCache, _pairs_store, _rows_lookup, _rows_store
+from arealanalyse.metrics.keys import digest, geometry_digest, point_keys
 from arealanalyse.metrics.targets import (
     TargetSet,
     _check_layer_crs,
@@ -166,13 +159,13 @@ class Accessibility:
 
     # ------------------------------------------------------------------ set-up
     def _snap(self, points: np.ndarray) -> Snap:
-        key = _hash("snap", _geom_hash(points), self.settings.max_snap_m)
+        key = digest("snap", geometry_digest(points), self.settings.max_snap_m)
         self.homes_key = key
         snap = self.cache.get(self.cache.snaps, key)
         if snap is None:
             xy = shapely.get_coordinates(points) if len(points) else np.zeros((0, 2))
-            keys = _point_keys(xy) if len(xy) == len(points) else None
-            name = _hash("rows-snap", self.settings.max_snap_m)
+            keys = point_keys(xy) if len(xy) == len(points) else None
+            name = digest("rows-snap", self.settings.max_snap_m)
             found = _rows_lookup(self.cache, name, keys)
             if found is not None and found[0].any():
                 hit, pos, (edge, pos_m, acc, sxy) = found
@@ -199,7 +192,7 @@ class Accessibility:
     @cached_property
     def point_keys(self) -> np.ndarray:
         """A 64-bit key of each home's exact coordinates (for row-level reuse of results)."""
-        return _point_keys(self.xy)
+        return point_keys(self.xy)
 
     def _subset(self, idx: np.ndarray) -> Accessibility:
         """Return the homes at positions ``idx`` (sharing network, settings and cache)."""
@@ -209,7 +202,7 @@ class Accessibility:
         other.index = self.index[idx]
         other.points = self.points[idx]
         other.snap = self.snap.take(idx)
-        other.homes_key = _hash("subset", self.homes_key, idx)
+        other.homes_key = digest("subset", self.homes_key, idx)
         return other
 
     def extended(self, new_homes: gpd.GeoDataFrame | gpd.GeoSeries, /) -> Accessibility:
@@ -226,7 +219,7 @@ class Accessibility:
         other.index = self.index.append(new_homes.index)
         other.points = np.concatenate([self.points, new_pts])
         add = other._snap(new_pts)
-        other.homes_key = _hash("extended", self.homes_key, other.homes_key)
+        other.homes_key = digest("extended", self.homes_key, other.homes_key)
         other.snap = Snap(
             np.concatenate([self.snap.edge, add.edge]),
             np.concatenate([self.snap.pos_m, add.pos_m]),
@@ -274,13 +267,13 @@ class Accessibility:
                 "Target layer has missing or empty geometries; drop them before computing access."
             )
         s = self.settings
-        key = _hash(
+        key = digest(
             "targets",
-            _geom_hash(geoms),
+            geometry_digest(geoms),
             s.max_snap_m,
             s.green_entrance_spacing_m,
             s.green_access_link_m,
-            _geom_hash(self.barriers) if self.barriers is not None else "",
+            geometry_digest(self.barriers) if self.barriers is not None else "",
             np.asarray(targets.index.astype(str), dtype=str),
         )
         ts = self.cache.get(self.cache.targets, key)
@@ -317,10 +310,10 @@ class Accessibility:
         """
         limit = float(max_distance_m if max_distance_m is not None else self.settings.max_search_m)
         ts = self.targets(targets)
-        rkey = _hash("nearest", self.homes_key, ts.key, limit, euclidean)
+        rkey = digest("nearest", self.homes_key, ts.key, limit, euclidean)
         out = self.cache.get(self.cache.results, rkey)
         if out is None:
-            name = _hash("rows-nearest", ts.key, limit, euclidean, self.settings.max_snap_m)
+            name = digest("rows-nearest", ts.key, limit, euclidean, self.settings.max_snap_m)
             found = _rows_lookup(self.cache, name, self.point_keys)
             if found is not None and found[0].any():
                 hit, pos, (vals,) = found
@@ -350,7 +343,7 @@ class Accessibility:
     def node_field(self, targets: gpd.GeoDataFrame | TargetSet, /, *, limit: float) -> np.ndarray:
         """Bounded distance from the nearest target to every network node (memoised)."""
         ts = self.targets(targets)
-        fkey = _hash("field", ts.key)
+        fkey = digest("field", ts.key)
         hit = self.cache.get(self.cache.fields, fkey)
         if hit is not None and hit[0] >= limit:
             field = hit[1]
@@ -446,10 +439,10 @@ class Accessibility:
         """
         limit = float(max_distance_m)
         ts = self.targets(targets)
-        pkey = _hash("pairs", self.homes_key, ts.key, limit, euclidean)
+        pkey = digest("pairs", self.homes_key, ts.key, limit, euclidean)
         frame = self.cache.get(self.cache.results, pkey)
         if frame is None:
-            name = _hash("rows-pairs", ts.key, limit, euclidean, self.settings.max_snap_m)
+            name = digest("rows-pairs", ts.key, limit, euclidean, self.settings.max_snap_m)
             store = self.cache.rows.get(name)
             keys = self.point_keys
             if store is not None and np.isin(keys, store[0]).any():
@@ -500,7 +493,7 @@ class Accessibility:
         Stored entries are reachable distances; zero distances are stored as a tiny epsilon.
         """
         ts = self.targets(targets)
-        fkey = _hash("groups", ts.key)
+        fkey = digest("groups", ts.key)
         hit = self.cache.get(self.cache.group_fields, fkey)
         if hit is not None and hit[0] >= limit:
             mat = hit[1]

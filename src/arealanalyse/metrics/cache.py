@@ -7,13 +7,11 @@ can never be returned. Per-home results are also stored by the exact coordinates
 
 from __future__ import annotations
 
-import hashlib
 from collections import OrderedDict
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 import pandas as pd
-import shapely
 from scipy.sparse import csc_matrix
 
 from arealanalyse.network import Snap, WalkNetwork
@@ -74,34 +72,6 @@ class AccessCache:
         store[key] = value
         while len(store) > self.max_entries:
             store.popitem(last=False)
-
-
-def _hash(*parts: Any) -> str:
-    h = hashlib.sha256()
-    for p in parts:
-        if isinstance(p, np.ndarray):
-            h.update(np.ascontiguousarray(p).tobytes())
-            h.update(str(p.dtype).encode())
-        else:
-            h.update(repr(p).encode())
-        h.update(b"|")
-    return h.hexdigest()[:24]
-
-
-def _geom_hash(geoms: np.ndarray) -> str:
-    h = hashlib.sha256()
-    for b in shapely.to_wkb(geoms):
-        h.update(b)
-    return h.hexdigest()[:24]
-
-
-_MIX = np.uint64(0x9E3779B97F4A7C15)
-
-
-def _point_keys(xy: np.ndarray) -> np.ndarray:
-    """64-bit keys of exact coordinate pairs (a mix of the two floats' bits)."""
-    bits = np.ascontiguousarray(xy, dtype=np.float64).view(np.uint64).reshape(-1, 2)
-    return (bits[:, 0] * _MIX) ^ (bits[:, 1] + (bits[:, 1] << np.uint64(7)))
 
 
 def _rows_lookup(

@@ -30,9 +30,10 @@ from arealanalyse.io import write_geopackage, write_table
 from arealanalyse.layers.codes import DAILY_SERVICES, SERVICE_CATEGORIES
 from arealanalyse.layers.overlap import check_overlap
 from arealanalyse.metrics.access import Accessibility
-from arealanalyse.metrics.cache import AccessCache, _geom_hash, _hash
+from arealanalyse.metrics.cache import AccessCache
 from arealanalyse.metrics.green import merge_green_areas
 from arealanalyse.metrics.grid import cell_ids, cell_polygons
+from arealanalyse.metrics.keys import digest, geometry_digest
 from arealanalyse.metrics.landtake import land_take
 from arealanalyse.metrics.targets import points_in_polygons
 from arealanalyse.network import WalkNetwork, island_snaps, point_geometries
@@ -727,7 +728,7 @@ def _per_zone(
     if zoning is not None and len(zoning) and "category" in zoning.columns:
         zgeoms = np.asarray(zoning.geometry.values, dtype=object)
         zcat = zoning["category"].astype(str).to_numpy()
-        key = _hash("zones", acc.homes_key, _geom_hash(zgeoms), zcat.astype(str))
+        key = digest("zones", acc.homes_key, geometry_digest(zgeoms), zcat.astype(str))
         hit = acc.cache.get(acc.cache.results, key)
         if hit is None:
             h, z = points_in_polygons(acc.points, zgeoms)

@@ -12,7 +12,7 @@ import shapely
 from scipy.spatial import cKDTree
 
 from arealanalyse.errors import CrsError, GeometryError
-from arealanalyse.metrics.cache import _MIX
+from arealanalyse.metrics.keys import MIX
 from arealanalyse.network import WalkNetwork, point_geometries
 from arealanalyse.network.nearest import SegmentIndex
 from arealanalyse.settings import Settings
@@ -53,8 +53,8 @@ def _entry_signatures(ts: TargetSet) -> np.ndarray:
     e = ts.entry_edge.astype(np.uint64)
     p = np.ascontiguousarray(ts.entry_pos_m, dtype=np.float64).view(np.uint64)
     a = np.ascontiguousarray(ts.entry_access_m, dtype=np.float64).view(np.uint64)
-    mixed = ((e * _MIX) ^ (p + (p << np.uint64(13)))) * _MIX ^ (a + (a >> np.uint64(7)))
-    mixed = mixed * _MIX
+    mixed = ((e * MIX) ^ (p + (p << np.uint64(13)))) * MIX ^ (a + (a >> np.uint64(7)))
+    mixed = mixed * MIX
     sig = np.zeros(ts.n, dtype=np.uint64)
     np.add.at(sig, ts.entry_group, mixed)
     counts = np.bincount(ts.entry_group, minlength=ts.n).astype(np.uint64)
