@@ -11,7 +11,7 @@ import shapely
 from shapely.geometry import LineString, MultiLineString, Point, Polygon
 
 from arealanalyse.errors import CrsError, EmptyLayerError, GeometryError, NetworkError
-from arealanalyse.network import WalkNetwork, snap_points
+from arealanalyse.network import WalkNetwork, service_areas, snap_points
 from arealanalyse.network.nearest import SegmentIndex
 from arealanalyse.settings import Settings
 
@@ -173,7 +173,7 @@ def test_service_area_follows_the_network_and_cuts_edges():
     ]
     net = WalkNetwork.from_edges(lines_gdf(arms))
     pts = gpd.GeoDataFrame(geometry=[Point(0, 0), Point(5000, 5000)], index=["x", "far"], crs=CRS)
-    areas = net.service_areas(pts, distance_m=200, buffer_m=25)
+    areas = service_areas(net, pts, distance_m=200, buffer_m=25)
     assert list(areas.index) == ["x", "far"]
     assert areas.loc["x"].bounds == pytest.approx((-225, -225, 225, 225))
     # not a convex hull / circle: a point at (150, 150) is off every arm
@@ -185,7 +185,7 @@ def test_service_area_follows_the_network_and_cuts_edges():
 def test_service_area_rejects_other_crs():
     net = WalkNetwork.from_edges(lines_gdf([LineString([(0, 0), (1, 0)])]))
     with pytest.raises(CrsError):
-        net.service_areas(gpd.GeoSeries([Point(10, 59)], crs=4326), distance_m=100)
+        service_areas(net, gpd.GeoSeries([Point(10, 59)], crs=4326), distance_m=100)
 
 
 def test_nodes_and_edges_frames():

@@ -18,7 +18,9 @@ Examples
 from __future__ import annotations
 
 from arealanalyse.network.components import island_snaps, island_summary
-from arealanalyse.network.graph import Snap, WalkNetwork, point_geometries, snap_points
+from arealanalyse.network.graph import WalkNetwork, snap_points
+from arealanalyse.network.points import Snap, point_geometries
+from arealanalyse.network.service import service_areas
 from arealanalyse.network.topology import TopologyReport, node_lines
 
 __all__ = [
@@ -29,5 +31,6 @@ __all__ = [
     "island_summary",
     "node_lines",
     "point_geometries",
+    "service_areas",
     "snap_points",
 ]

@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from arealanalyse.network.graph import Points, Snap, WalkNetwork
+from arealanalyse.network.graph import WalkNetwork
+from arealanalyse.network.points import Points, Snap
 
 __all__ = ["ISLAND_COLUMNS", "island_snaps", "island_summary"]
 

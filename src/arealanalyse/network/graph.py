@@ -17,99 +17,34 @@ points that were nearest to an isolated piece and where they went instead.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import connected_components, dijkstra
+from scipy.sparse.csgraph import connected_components
 
 if TYPE_CHECKING:
     import networkx as nx
     from pyproj import CRS
 
-from arealanalyse.errors import CrsError, EmptyLayerError, GeometryError, NetworkError
-from arealanalyse.io import atomic_path
-from arealanalyse.network.nearest import Geometries, SegmentIndex
+from arealanalyse.errors import EmptyLayerError, GeometryError, NetworkError
+from arealanalyse.network import search, store
+from arealanalyse.network.nearest import SegmentIndex
+from arealanalyse.network.points import Points, Snap, check_crs
 from arealanalyse.network.topology import node_lines
 from arealanalyse.settings import Settings, resolve
 
-__all__ = ["Points", "Snap", "WalkNetwork", "point_geometries", "snap_points"]
+__all__ = ["WalkNetwork", "snap_points"]
 
-#: Point geometries (other geometries stand for their representative point): a GeoSeries, an
-#: object array or a sequence of shapely geometries.
-Points: TypeAlias = gpd.GeoSeries | Geometries
-
-_CACHE_VERSION = 2
 _FloatArray = np.ndarray[Any, np.dtype[np.float64]]
 _IntArray = np.ndarray[Any, np.dtype[np.int64]]
-
-
-@dataclass(frozen=True)
-class Snap:
-    """Points placed on the network: edge id, position along it from ``u`` and access distance.
-
-    ``edge`` is ``-1`` for points farther than the snap limit from every edge ("not reached").
-    """
-
-    edge: _IntArray
-    pos_m: _FloatArray
-    access_m: _FloatArray
-    xy: np.ndarray | None = None  # the snapped points' coordinates (NaN where not reached)
-
-    @property
-    def reached(self) -> np.ndarray:
-        """Boolean mask of points that were snapped."""
-        return self.edge >= 0
-
-    def __len__(self) -> int:
-        return len(self.edge)
-
-    def take(self, idx: np.ndarray) -> Snap:
-        """Return the snaps of the points at positions ``idx``."""
-        xy = None if self.xy is None else self.xy[idx]
-        return Snap(self.edge[idx], self.pos_m[idx], self.access_m[idx], xy)
-
-
-def point_geometries(geoms: Points, /, *, name: str = "points") -> np.ndarray:
-    """Return one point per feature: points as they are, other geometries' representative point.
-
-    Examples
-    --------
-    >>> from shapely.geometry import Point, box
-    >>> [p.wkt for p in point_geometries([Point(1, 2), box(0, 0, 2, 2)])]
-    ['POINT (1 2)', 'POINT (1 1)']
-    """
-    arr = np.asarray(geoms.values if isinstance(geoms, gpd.GeoSeries) else geoms, dtype=object)
-    if len(arr) and (shapely.is_missing(arr) | shapely.is_empty(arr)).any():
-        raise GeometryError(
-            f"Layer {name!r} has missing or empty geometries; drop them or load the layer through "
-            "arealanalyse.layers (which reports them)."
-        )
-    types = shapely.get_type_id(arr)
-    out = arr.copy()
-    other = types != 0
-    if other.any():
-        out[other] = shapely.point_on_surface(arr[other])
-    return out
-
-
-def _check_crs(gdf: gpd.GeoDataFrame | gpd.GeoSeries, name: str, crs: Any) -> None:
-    if gdf.crs is None:
-        raise CrsError(f"Layer {name!r} has no CRS; set one (e.g. EPSG:25832) before using it.")
-    if crs is not None and not gdf.crs.equals(crs):
-        raise CrsError(
-            f"Layer {name!r} is in {gdf.crs.to_string()}, the walk network in {crs}; "
-            "reproject it with .to_crs(...) (arealanalyse.layers does this on load)."
-        )
 
 
 def snap_points(net: WalkNetwork, points: Points, /, *, max_snap_m: float) -> Snap:
@@ -233,7 +168,7 @@ class WalkNetwork:
                 f"Layer {name!r} must be a GeoDataFrame of LineStrings; load it with "
                 "arealanalyse.layers.readers.read_layer(path, 'walk_network')."
             )
-        _check_crs(walk_network, name, None)
+        check_crs(walk_network, name, None)
         gdf = (
             walk_network if isinstance(walk_network, gpd.GeoDataFrame) else walk_network.to_frame()
         )
@@ -326,60 +261,24 @@ class WalkNetwork:
         >>> WalkNetwork.load(p).key == net.key
         True
         """
-        target = Path(path)
-        wkb = shapely.to_wkb(self.edge_geoms)
-        offsets = np.cumsum([0] + [len(b) for b in wkb])
-        blob = np.frombuffer(b"".join(wkb), dtype=np.uint8)
-        with atomic_path(target) as tmp, open(tmp, "wb") as fh:
-            np.savez(
-                fh,
-                version=np.array([_CACHE_VERSION]),
-                node_xy=self.node_xy,
-                u=self.u,
-                v=self.v,
-                wkb=blob,
-                wkb_offsets=offsets,
-                highway=self.highway.astype(str),
-                source_index=self.source_index.astype(str),
-                crs=np.array([self.crs.to_string()]),
-                key=np.array([self.key]),
-                topology=np.array([json.dumps(self.topology)]),
-                snap_components=np.array([self.snap_components]),
-            )
-        return target
+        return store.write_network(
+            path,
+            node_xy=self.node_xy,
+            u=self.u,
+            v=self.v,
+            edge_geoms=self.edge_geoms,
+            highway=self.highway,
+            source_index=self.source_index,
+            crs=self.crs.to_string(),
+            key=self.key,
+            topology=self.topology,
+            snap_components=self.snap_components,
+        )
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> WalkNetwork:
         """Read a network written by :meth:`save`."""
-        p = Path(path)
-        try:
-            with np.load(p, allow_pickle=False) as z:
-                if int(z["version"][0]) != _CACHE_VERSION:
-                    raise NetworkError(
-                        f"Network cache {p} has an old format; delete it and rebuild the network."
-                    )
-                blob, off = z["wkb"].tobytes(), z["wkb_offsets"]
-                geoms = shapely.from_wkb(
-                    np.array([blob[off[i] : off[i + 1]] for i in range(len(off) - 1)], dtype=object)
-                )
-                return cls(
-                    z["node_xy"],
-                    z["u"],
-                    z["v"],
-                    geoms,
-                    crs=str(z["crs"][0]),
-                    highway=z["highway"],
-                    source_index=z["source_index"],
-                    key=str(z["key"][0]),
-                    topology=json.loads(str(z["topology"][0])),
-                    snap_components=str(z["snap_components"][0]),
-                )
-        except (OSError, KeyError, ValueError) as exc:
-            if isinstance(exc, NetworkError):
-                raise
-            raise NetworkError(
-                f"Network cache {p} cannot be read ({exc}); delete it and rebuild."
-            ) from exc
+        return cls(**store.read_network(path))
 
     @classmethod
     def cached(
@@ -546,25 +445,7 @@ class WalkNetwork:
         >>> net.node_field(np.array([0]), np.array([5.0]), limit=200).tolist()
         [5.0, 105.0, inf]
         """
-        n = self.n_nodes
-        best = np.full(n, np.inf)
-        np.minimum.at(best, np.asarray(node, dtype=np.int64), np.asarray(cost, dtype=np.float64))
-        sel = np.flatnonzero(best <= limit)
-        if len(sel) == 0:
-            return np.full(n, np.inf)
-        base = self.csgraph
-        indptr = base.indptr.copy()
-        indptr[-1] += len(sel)
-        g = csr_matrix(
-            (
-                np.concatenate([base.data, best[sel]]),
-                np.concatenate([base.indices, sel.astype(base.indices.dtype)]),
-                indptr,
-            ),
-            shape=base.shape,
-        )
-        d = dijkstra(g, directed=True, indices=n, limit=limit)
-        return np.asarray(d[:n], dtype=np.float64)
+        return search.node_field(self.csgraph, node, cost, limit=limit)
 
     def group_fields(
         self,
@@ -587,57 +468,16 @@ class WalkNetwork:
         ids, fields)`` with ``fields`` of shape ``(len(group ids), len(node ids))``, ``inf``
         beyond ``limit``.
         """
-        n = self.n_nodes
-        core = self.csgraph[:n, :n].tocsr()
-        group = np.asarray(group, dtype=np.int64)
-        node = np.asarray(node, dtype=np.int64)
-        cost = np.asarray(cost, dtype=np.float64)
-        keep = cost <= limit
-        group, node, cost = group[keep], node[keep], cost[keep]
-        if len(group) == 0:
-            return
-        order = np.lexsort((node, group))
-        group, node, cost = group[order], node[order], cost[order]
-        counts = np.bincount(group, minlength=n_groups)
-        starts = np.concatenate([[0], np.cumsum(counts)])
-        present = np.flatnonzero(counts)
-        # spatial order of the groups (by their first source) so that chunks are compact
-        first_xy = self.node_xy[node[starts[present]]]
-        cell = max(limit, 1.0)
-        gx = np.floor((first_xy[:, 0] - first_xy[:, 0].min()) / cell).astype(np.int64)
-        gy = np.floor((first_xy[:, 1] - first_xy[:, 1].min()) / cell).astype(np.int64)
-        snake = np.where(gy % 2 == 0, gx, gx.max() - gx)
-        present = present[np.lexsort((snake, gy))]
-        x, y = self.node_xy[:, 0], self.node_xy[:, 1]
-        for c0 in range(0, len(present), chunk):
-            ids = np.sort(present[c0 : c0 + chunk])
-            rows = np.concatenate([np.arange(starts[i], starts[i + 1]) for i in ids])
-            sx, sy = self.node_xy[node[rows], 0], self.node_xy[node[rows], 1]
-            box = (
-                (x >= sx.min() - limit)
-                & (x <= sx.max() + limit)
-                & (y >= sy.min() - limit)
-                & (y <= sy.max() + limit)
-            )
-            sub = np.flatnonzero(box)
-            m = len(sub)
-            g_sub = core[sub][:, sub].tocsr()
-            local = np.searchsorted(sub, node[rows])
-            which = np.searchsorted(ids, group[rows])
-            cnt = np.bincount(which, minlength=len(ids))
-            extra_ptr = g_sub.indptr[-1] + np.cumsum(cnt)
-            indptr = np.concatenate([g_sub.indptr, extra_ptr])
-            size = m + len(ids)
-            g = csr_matrix(
-                (
-                    np.concatenate([g_sub.data, cost[rows]]),
-                    np.concatenate([g_sub.indices, local.astype(g_sub.indices.dtype)]),
-                    indptr,
-                ),
-                shape=(size, size),
-            )
-            d = dijkstra(g, directed=True, indices=m + np.arange(len(ids)), limit=limit)
-            yield ids, sub.astype(np.int64), np.asarray(d[:, :m])
+        yield from search.group_fields(
+            self.csgraph,
+            self.node_xy,
+            group,
+            node,
+            cost,
+            n_groups=n_groups,
+            limit=limit,
+            chunk=chunk,
+        )
 
     def point_distances(self, field: _FloatArray, snap: Snap) -> _FloatArray:
         """Distance at snapped points from a node field: access + nearer edge end.
@@ -652,39 +492,6 @@ class WalkNetwork:
         via_v = field[self.v[e]] + self.length[e] - pos
         out[ok] = snap.access_m[ok] + np.minimum(via_u, via_v)
         return out
-
-    # ---------------------------------------------------------------- service areas
-    def service_areas(
-        self,
-        points: gpd.GeoDataFrame | gpd.GeoSeries,
-        /,
-        *,
-        distance_m: float,
-        buffer_m: float = 30.0,
-        settings: Settings | None = None,
-    ) -> gpd.GeoSeries:
-        """Network-based walk areas around points, indexed like ``points``.
-
-        The street segments reachable within ``distance_m`` (access distance included; edges
-        cut where the distance runs out) are buffered by ``buffer_m`` and unioned. Points
-        farther than ``settings.max_snap_m`` from the network get an empty polygon.
-
-        Examples
-        --------
-        >>> import geopandas as gpd
-        >>> from shapely.geometry import LineString, Point
-        >>> net = WalkNetwork.from_edges(gpd.GeoDataFrame(
-        ...     geometry=[LineString([(0, 0), (1000, 0)])], crs=25832))
-        >>> pts = gpd.GeoSeries([Point(500, 0)], index=["stop"], crs=25832)
-        >>> area = net.service_areas(pts, distance_m=100, buffer_m=10)
-        >>> round(area.loc["stop"].bounds[0]), round(area.loc["stop"].bounds[2])
-        (390, 610)
-        """
-        from arealanalyse.network.service import service_areas
-
-        return service_areas(
-            self, points, distance_m=distance_m, buffer_m=buffer_m, settings=settings
-        )
 
     def __repr__(self) -> str:
         return (

@@ -10,7 +10,8 @@ import numpy as np
 import shapely
 from shapely import ops
 
-from arealanalyse.network.graph import WalkNetwork, _check_crs, point_geometries
+from arealanalyse.network.graph import WalkNetwork
+from arealanalyse.network.points import check_crs, point_geometries
 from arealanalyse.settings import Settings, resolve
 
 __all__ = ["reach_pieces", "service_areas"]
@@ -27,7 +28,9 @@ def service_areas(
 ) -> gpd.GeoSeries:
     """Network-based walk areas around points, indexed like ``points``.
 
-    See :meth:`arealanalyse.network.WalkNetwork.service_areas`. Each point gets one bounded
+    The street segments reachable within ``distance_m`` (access distance included; edges cut
+    where the distance runs out) are buffered by ``buffer_m`` and unioned. Points farther than
+    ``settings.max_snap_m`` from the network get an empty polygon. Each point gets one bounded
     search (on the subgraph within reach, several points at a time); the reached segments, cut
     where the distance runs out, are buffered and unioned.
 
@@ -42,7 +45,7 @@ def service_areas(
     [-5, -5, 5, 205]
     """
     s = resolve(settings)
-    _check_crs(points, "points", net.crs)
+    check_crs(points, "points", net.crs)
     geoms = point_geometries(points.geometry, name="points")
     snap = net.snap(geoms, max_snap_m=s.max_snap_m)
     out: list[Any] = [shapely.Polygon()] * len(geoms)
@@ -101,7 +104,7 @@ def reach_pieces(
     out: dict[float, list[Any]] = {d: [] for d in dists}
     if len(points) == 0 or not dists:
         return out
-    _check_crs(points, "points", net.crs)
+    check_crs(points, "points", net.crs)
     geoms = point_geometries(points.geometry, name="points")
     snap = net.snap(geoms, max_snap_m=s.max_snap_m)
     ok = np.flatnonzero(snap.reached)

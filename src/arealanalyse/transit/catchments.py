@@ -25,7 +25,7 @@ from scipy import ndimage
 
 from arealanalyse.layers.codes import NODE_MODES
 from arealanalyse.network import WalkNetwork
-from arealanalyse.network.service import reach_pieces
+from arealanalyse.network.service import reach_pieces, service_areas
 from arealanalyse.settings import Settings, resolve
 
 __all__ = ["node_walk_areas", "oev_class_areas"]
@@ -55,7 +55,7 @@ def node_walk_areas(
         nodes = open_
     if nodes.empty:
         return None
-    return net.service_areas(nodes, distance_m=resolve(settings).service_distance_m)
+    return service_areas(net, nodes, distance_m=resolve(settings).service_distance_m)
 
 
 #: Most grid cells used; a larger study area gets coarser cells.
