@@ -26,6 +26,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from arealanalyse.layers.gtfs import gtfs_route_type
+
 __all__ = ["DemoLine", "demo_feed", "demo_lines"]
 
 AGENCY = "agency_id,agency_name,agency_url,agency_timezone,agency_lang\n" + (
@@ -57,7 +59,7 @@ EXTERNAL_STOPS: dict[str, tuple[float, float, str]] = {
     "Oslo bussterminal": (10.759700, 59.911500, "bus"),
 }
 #: GTFS route_type and speed (km/h, incl. stops) per mode.
-ROUTE_TYPE = {"rail": 2, "metro": 1, "bus": 3}
+ROUTE_TYPE = {m: gtfs_route_type(m) for m in ("rail", "metro", "bus")}
 SPEED_KMH = {"rail": 55.0, "metro": 32.0, "bus": 22.0}
 DWELL_S = {"rail": 60, "metro": 30, "bus": 20}
 

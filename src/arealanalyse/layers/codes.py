@@ -17,7 +17,7 @@ Norwegian tables here are read from it, so a code and its names are defined once
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Final, Literal
 
 from arealanalyse.i18n import msgs
 
@@ -32,10 +32,14 @@ __all__ = [
     "DAILY_SERVICES",
     "GREEN_TYPES",
     "HAZARD_TYPES",
+    "HIGH_CAPACITY",
+    "MODE_PRIORITY",
     "NODE_MODES",
     "OEV_CLASSES",
+    "RAIL_METRO",
     "SERVICE_CATEGORIES",
     "TRANSIT_MODES",
+    "TransitMode",
     "arealformal_category",
 ]
 
@@ -134,8 +138,26 @@ SERVICE_CATEGORIES: Final[dict[str, str]] = msgs("service", "nb")
 #: The categories that together make up "daily services" (daglige tjenester).
 DAILY_SERVICES: Final[tuple[str, ...]] = ("grocery", "school", "kindergarten", "health")
 
-#: Transit modes (``transit.mode``). Rail, metro and tram are "high-capacity" in SDG 11.2.1.
+#: A transit mode (``transit.mode``): every source's modes (GTFS route types, NeTEx transport
+#: modes, OSM tags, scenario lines) map to one of these.
+TransitMode = Literal["rail", "metro", "tram", "bus", "ferry"]
+
+#: Transit modes (``transit.mode``) with their Norwegian labels.
 TRANSIT_MODES: Final[dict[str, str]] = msgs("transit_mode", "nb")
+
+# Named groups of modes: code asks for a group by name and never spells out a set of modes.
+
+#: High-capacity transit, the rail-bound modes (bane: train, metro, tram): SDG 11.2.1's 1,000 m
+#: walk, the ABC classes' B nodes, and the ``rail`` of output names (``dist_rail_m``,
+#: ``within_1000m_rail``).
+HIGH_CAPACITY: Final[tuple[str, ...]] = ("rail", "metro", "tram")
+
+#: Train and metro (jernbane og T-bane): the stations of "jobs and floor space near rail/metro",
+#: the ``rail_metro`` of output names (``jobs_within_1000m_rail_metro``).
+RAIL_METRO: Final[tuple[str, ...]] = ("rail", "metro")
+
+#: Every mode from highest to lowest capacity: a stop place served by several gets the first.
+MODE_PRIORITY: Final[tuple[str, ...]] = ("rail", "metro", "tram", "ferry", "bus")
 
 #: Modes whose stops are transit nodes (knutepunkter) on the maps, with walk areas; bus stops
 #: are drawn small and get walk areas only where a study area has no node.

@@ -30,15 +30,18 @@ import numpy as np
 import pandas as pd
 
 from arealanalyse.errors import CodeError, EmptyLayerError, LayerFileError, MissingColumnError
+from arealanalyse.layers.codes import MODE_PRIORITY
 from arealanalyse.layers.encodings import decode_text
 
-__all__ = ["MODE_PRIORITY", "gtfs_mode", "read_gtfs_stops"]
+__all__ = ["GTFS_ROUTE_TYPES", "gtfs_mode", "gtfs_route_type", "read_gtfs_stops"]
 
 #: Integer fields of GTFS stops.txt (with Entur's vehicle_type extension).
 _INTEGER_FIELDS = ("location_type", "wheelchair_boarding", "vehicle_type", "route_type")
 
-#: Canonical modes from highest to lowest capacity: a stop place served by several gets the first.
-MODE_PRIORITY: tuple[str, ...] = ("rail", "metro", "tram", "ferry", "bus")
+#: GTFS basic ``route_type`` codes -> canonical mode (extended codes: see :func:`gtfs_mode`).
+GTFS_ROUTE_TYPES: dict[int, str] = {
+    0: "tram", 1: "metro", 2: "rail", 3: "bus", 4: "ferry", 5: "tram", 11: "bus",
+}  # fmt: skip
 
 
 def gtfs_mode(code: float | str) -> str | None:
@@ -53,9 +56,8 @@ def gtfs_mode(code: float | str) -> str | None:
         c = int(float(code))
     except (TypeError, ValueError):
         return None
-    basic = {0: "tram", 1: "metro", 2: "rail", 3: "bus", 4: "ferry", 5: "tram", 11: "bus"}
-    if c in basic:
-        return basic[c]
+    if c in GTFS_ROUTE_TYPES:
+        return GTFS_ROUTE_TYPES[c]
     if 100 <= c < 200:
         return "rail"
     if 400 <= c < 500:
@@ -67,6 +69,20 @@ def gtfs_mode(code: float | str) -> str | None:
     if 1000 <= c < 1100 or 1200 <= c < 1300:
         return "ferry"
     return None
+
+
+def gtfs_route_type(mode: str, /) -> int:
+    """GTFS basic ``route_type`` of a canonical mode (the first code of :data:`GTFS_ROUTE_TYPES`).
+
+    Examples
+    --------
+    >>> [gtfs_route_type(m) for m in ("rail", "metro", "tram", "bus", "ferry")]
+    [2, 1, 0, 3, 4]
+    """
+    for code, m in GTFS_ROUTE_TYPES.items():
+        if m == mode:
+            return code
+    raise CodeError(f"Transit mode {mode!r} has no GTFS route_type; use one of {MODE_PRIORITY}.")
 
 
 def _primary(modes: set[str]) -> str | None:

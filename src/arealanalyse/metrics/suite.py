@@ -27,7 +27,7 @@ import shapely
 
 from arealanalyse.errors import EmptyLayerError, MissingColumnError, NetworkError
 from arealanalyse.io import write_geopackage, write_table
-from arealanalyse.layers.codes import DAILY_SERVICES, SERVICE_CATEGORIES
+from arealanalyse.layers.codes import DAILY_SERVICES, HIGH_CAPACITY, RAIL_METRO, SERVICE_CATEGORIES
 from arealanalyse.layers.overlap import check_overlap
 from arealanalyse.metrics.access import Accessibility
 from arealanalyse.metrics.cache import AccessCache
@@ -41,10 +41,6 @@ from arealanalyse.settings import Settings, resolve
 
 __all__ = ["SuiteResult", "home_weights", "run_suite", "weighted_share"]
 
-#: Modes counted as high-capacity transit in SDG 11.2.1.
-HIGH_CAPACITY = ("rail", "metro", "tram")
-#: Modes whose stations count for "jobs and floor space near rail/metro".
-RAIL_METRO = ("rail", "metro")
 #: Zoning categories whose planned areas count as development for the default land-take table.
 BUILD_CATEGORIES = (
     "bolig",

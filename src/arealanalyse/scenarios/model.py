@@ -43,7 +43,7 @@ from pydantic import (
 )
 
 from arealanalyse.errors import ScenarioError
-from arealanalyse.layers.codes import AREALFORMAL, GREEN_TYPES, SERVICE_CATEGORIES
+from arealanalyse.layers.codes import AREALFORMAL, GREEN_TYPES, SERVICE_CATEGORIES, TransitMode
 from arealanalyse.limits import (
     BRA_M2_MAX,
     DISTANCE_M_MAX,
@@ -266,7 +266,7 @@ class NewLine(_Strict):
 
     id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.:-]+$", description="Line id.")
     name: str = Field("", description="Public name, e.g. 'Fornebubanen'.")
-    mode: Literal["rail", "metro", "tram", "bus", "ferry"]
+    mode: TransitMode
     stops: list[str] = Field(
         min_length=2, description="Names of transit-layer nodes (existing or planned), in order."
     )

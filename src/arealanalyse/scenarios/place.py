@@ -26,6 +26,7 @@ import pandas as pd
 import shapely
 from pyproj import CRS, Transformer
 
+from arealanalyse.layers.codes import HIGH_CAPACITY
 from arealanalyse.scenarios.jobs import rates
 from arealanalyse.scenarios.model import (
     Located,
@@ -36,7 +37,6 @@ from arealanalyse.scenarios.model import (
 from arealanalyse.settings import Settings, resolve
 
 __all__ = [
-    "HIGH_CAPACITY_MODES",
     "SITE_COLUMNS",
     "TOLERANCE_M2",
     "located_geometry",
@@ -47,8 +47,6 @@ __all__ = [
     "union",
 ]
 
-#: Transit modes that count as rail/metro for ``dist_rail_m`` and the ABC classes.
-HIGH_CAPACITY_MODES: tuple[str, ...] = ("rail", "metro", "tram")
 
 #: Smallest overlap (m²) that counts as overlapping sites / a site outside the boundary.
 TOLERANCE_M2 = 1.0
@@ -97,7 +95,7 @@ def open_rail_nodes(transit: gpd.GeoDataFrame | None, /) -> gpd.GeoDataFrame:
     """
     if transit is None or transit.empty:
         return gpd.GeoDataFrame({"name": []}, geometry=[], crs="EPSG:25832")
-    keep = transit["mode"].isin(HIGH_CAPACITY_MODES)
+    keep = transit["mode"].isin(HIGH_CAPACITY)
     if "status" in transit:
         keep &= transit["status"].fillna("existing") == "existing"
     return transit[keep]
@@ -228,7 +226,7 @@ def resolve_sites(
     after = transit_after(scenario, layers.get("transit"))
     nodes = after
     if after is not None and not after.empty:
-        rail = after[after["mode"].isin(HIGH_CAPACITY_MODES)]
+        rail = after[after["mode"].isin(HIGH_CAPACITY)]
         nodes = rail if not rail.empty else after
     rate = rates(scenario.jobs_per_1000m2)
     taken: dict[str, shapely.Geometry] = {}

@@ -26,20 +26,18 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy.spatial import cKDTree
 
+from arealanalyse.layers.codes import HIGH_CAPACITY
 from arealanalyse.settings import Settings, TransitSettings, resolve
 from arealanalyse.transit.departures import mode_counts
 from arealanalyse.transit.timetable import MODES, Timetable, day_to_date
 
 __all__ = [
-    "HIGH_CAPACITY",
     "abc_from_distances",
     "oev_category",
     "oev_class_at",
     "service_levels",
 ]
 
-#: Modes that count as high-capacity (SDG 11.2.1's 1,000 m, ABC B nodes).
-HIGH_CAPACITY: tuple[str, ...] = ("rail", "metro", "tram")
 _ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV", 5: "V", 6: "VI", 7: "VII"}
 
 
