@@ -15,8 +15,10 @@ from arealanalyse.metrics.access import (
     euclidean_distance,
 )
 from arealanalyse.metrics.landtake import land_take
+from arealanalyse.metrics.result import SuiteResult
 from arealanalyse.metrics.share import share_within
-from arealanalyse.metrics.suite import SuiteResult, home_weights, run_suite, weighted_share
+from arealanalyse.metrics.suite import run_suite
+from arealanalyse.metrics.tables import home_weights, weighted_share
 
 __all__ = [
     "AccessCache",

@@ -37,13 +37,14 @@ from scipy.sparse import csc_matrix
 from scipy.spatial import cKDTree
 
 from arealanalyse.errors import GeometryError, NetworkError
+from arealanalyse.metrics import aggregate
 from arealanalyse.metrics.cache import AccessCache, _pairs_store, _rows_lookup, _rows_store
+from arealanalyse.metrics.fields import nearest_field, target_fields
 from arealanalyse.metrics.keys import digest, geometry_digest, point_keys
 from arealanalyse.metrics.targets import (
     TargetSet,
     _check_layer_crs,
     _coincident,
-    _entry_signatures,
     _euclid_nearest,
     _prepare_targets,
     euclidean_distance,
@@ -342,24 +343,7 @@ class Accessibility:
 
     def node_field(self, targets: gpd.GeoDataFrame | TargetSet, /, *, limit: float) -> np.ndarray:
         """Bounded distance from the nearest target to every network node (memoised)."""
-        ts = self.targets(targets)
-        fkey = digest("field", ts.key)
-        hit = self.cache.get(self.cache.fields, fkey)
-        if hit is not None and hit[0] >= limit:
-            field = hit[1]
-            return np.where(field <= limit, field, np.inf) if hit[0] > limit else field
-        e = ts.entry_edge
-        node = np.concatenate([self.net.u[e], self.net.v[e]])
-        cost = np.concatenate(
-            [
-                ts.entry_access_m + ts.entry_pos_m,
-                ts.entry_access_m + self.net.length[e] - ts.entry_pos_m,
-            ]
-        )
-        field = self.net.node_field(node, cost, limit=limit)
-        field.setflags(write=False)
-        self.cache.put(self.cache.fields, fkey, (limit, field))
-        return field
+        return nearest_field(self.net, self.cache, self.targets(targets), limit=limit)
 
     def _network_nearest(self, ts: TargetSet, limit: float) -> _FloatArray:
         field = self.node_field(ts, limit=limit)
@@ -492,49 +476,7 @@ class Accessibility:
 
         Stored entries are reachable distances; zero distances are stored as a tiny epsilon.
         """
-        ts = self.targets(targets)
-        fkey = digest("groups", ts.key)
-        hit = self.cache.get(self.cache.group_fields, fkey)
-        if hit is not None and hit[0] >= limit:
-            mat = hit[1]
-            if hit[0] > limit:
-                mat = mat.copy()
-                mat.data[mat.data > limit + 1e-9] = 0.0
-                mat.eliminate_zeros()
-            return mat
-        # per-target fields are memoised by a signature of that target's entry points, so a
-        # layer with one target added or moved only searches from that target
-        sig = _entry_signatures(ts)
-        store = self.cache.target_fields
-        need = np.array([(int(k), limit) not in store for k in sig.tolist()], dtype=bool)
-        if need.any():
-            sel = need[ts.entry_group]
-            e = ts.entry_edge[sel]
-            grp = ts.entry_group[sel]
-            acc, pos = ts.entry_access_m[sel], ts.entry_pos_m[sel]
-            group = np.concatenate([grp, grp])
-            node = np.concatenate([self.net.u[e], self.net.v[e]])
-            cost = np.concatenate([acc + pos, acc + self.net.length[e] - pos])
-            found: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-            for ids, sub, block in self.net.group_fields(
-                group, node, cost, n_groups=ts.n, limit=limit
-            ):
-                for j, gid in enumerate(ids.tolist()):
-                    r = np.flatnonzero(np.isfinite(block[j]))
-                    found[gid] = (sub[r], np.maximum(block[j, r], 1e-9))
-            if len(store) > 200_000:
-                store.clear()
-            empty = (np.zeros(0, np.int64), np.zeros(0))
-            for gid in np.flatnonzero(need).tolist():
-                store[(int(sig[gid]), limit)] = found.get(gid, empty)
-        parts = [store[(int(k), limit)] for k in sig.tolist()]
-        lengths = np.array([len(p[0]) for p in parts], dtype=np.int64)
-        rows_all = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, np.int64)
-        vals_all = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0)
-        cols_all = np.repeat(np.arange(ts.n, dtype=np.int64), lengths)
-        mat = csc_matrix((vals_all, (rows_all, cols_all)), shape=(self.net.n_nodes, ts.n)).tocsr()
-        self.cache.put(self.cache.group_fields, fkey, (limit, mat))
-        return mat
+        return target_fields(self.net, self.cache, self.targets(targets), limit=limit)
 
     def _network_pairs(
         self, ts: TargetSet, limit: float
@@ -597,19 +539,10 @@ class Accessibility:
         Columns ``n_within_<d>m_<key>``; indexed like the homes. A polygon target counts once.
         """
         ts = self.targets(targets)
-        dists = sorted(float(d) for d in distances_m)
-        p = self.pairs(ts, max_distance_m=max(dists), euclidean=euclidean)
-        w = np.ones(ts.n) if weight is None else np.asarray(weight, dtype=np.float64)
-        out = {}
-        for d in dists:
-            sel = p["distance_m"].to_numpy() <= d
-            vals = np.bincount(
-                p["home"].to_numpy()[sel],
-                weights=w[p["target"].to_numpy()[sel]],
-                minlength=len(self),
-            )
-            out[f"n_within_{d:g}m_{key}"] = vals
-        return pd.DataFrame(out, index=self.index.copy())
+        p = self.pairs(ts, max_distance_m=max(distances_m), euclidean=euclidean)
+        return aggregate.opportunities(
+            p, ts.n, self.index, distances_m=distances_m, key=key, weight=weight
+        )
 
     def gravity(
         self,
@@ -627,10 +560,7 @@ class Accessibility:
         b = self.settings.gravity_beta if beta is None else float(beta)
         limit = float(max_distance_m if max_distance_m is not None else self.settings.max_search_m)
         p = self.pairs(ts, max_distance_m=limit, euclidean=euclidean)
-        w = np.ones(ts.n) if weight is None else np.asarray(weight, dtype=np.float64)
-        vals = w[p["target"].to_numpy()] * np.exp(-b * p["distance_m"].to_numpy())
-        out = np.bincount(p["home"].to_numpy(), weights=vals, minlength=len(self))
-        return pd.Series(out, index=self.index.copy(), name=f"gravity_{key}")
+        return aggregate.gravity(p, ts.n, self.index, beta=b, key=key, weight=weight)
 
     def catchments(
         self,
@@ -647,15 +577,7 @@ class Accessibility:
         Columns ``homes_within_<d>m`` and ``<col>_within_<d>m``; indexed like the targets.
         """
         ts = self.targets(targets)
-        dists = sorted(float(d) for d in distances_m)
-        p = self.pairs(ts, max_distance_m=max(dists), euclidean=euclidean)
-        out: dict[str, np.ndarray] = {}
-        w = weights.reindex(self.index) if weights is not None else pd.DataFrame(index=self.index)
-        for d in dists:
-            sel = p["distance_m"].to_numpy() <= d
-            hh, gg = p["home"].to_numpy()[sel], p["target"].to_numpy()[sel]
-            out[f"homes_within_{d:g}m"] = np.bincount(gg, minlength=ts.n).astype(np.float64)
-            for col in w.columns:
-                vals = np.nan_to_num(w[col].to_numpy(dtype=np.float64))
-                out[f"{col}_within_{d:g}m"] = np.bincount(gg, weights=vals[hh], minlength=ts.n)
-        return pd.DataFrame(out, index=ts.index.copy())
+        p = self.pairs(ts, max_distance_m=max(distances_m), euclidean=euclidean)
+        return aggregate.catchments(
+            p, self.index, ts.index, distances_m=distances_m, weights=weights
+        )

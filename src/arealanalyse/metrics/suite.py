@@ -13,33 +13,34 @@ unchanged target sets are reused (they are keyed by hashes of their geometry and
 
 from __future__ import annotations
 
-import os
 import time
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import shapely
 
 from arealanalyse.errors import EmptyLayerError, MissingColumnError, NetworkError
-from arealanalyse.io import write_geopackage, write_table
 from arealanalyse.layers.codes import DAILY_SERVICES, HIGH_CAPACITY, RAIL_METRO, SERVICE_CATEGORIES
 from arealanalyse.layers.overlap import check_overlap
 from arealanalyse.metrics.access import Accessibility
 from arealanalyse.metrics.cache import AccessCache
 from arealanalyse.metrics.green import merge_green_areas
-from arealanalyse.metrics.grid import cell_ids, cell_polygons
-from arealanalyse.metrics.keys import digest, geometry_digest
 from arealanalyse.metrics.landtake import land_take
-from arealanalyse.metrics.targets import points_in_polygons
+from arealanalyse.metrics.result import SuiteResult
+from arealanalyse.metrics.tables import (
+    Summary,
+    cell_table,
+    home_weights,
+    job_weights,
+    weighted_share,
+    zone_table,
+)
 from arealanalyse.network import WalkNetwork, island_snaps, point_geometries
 from arealanalyse.settings import Settings, resolve
 
-__all__ = ["SuiteResult", "home_weights", "run_suite", "weighted_share"]
+__all__ = ["run_suite"]
 
 #: Zoning categories whose planned areas count as development for the default land-take table.
 BUILD_CATEGORIES = (
@@ -55,187 +56,6 @@ BUILD_CATEGORIES = (
 )
 
 Progress = Callable[[str], None]
-
-
-@dataclass
-class SuiteResult:
-    """Everything :func:`run_suite` computed.
-
-    Attributes
-    ----------
-    summary
-        One row per metric: ``metric``, ``value``, ``unit``, ``label_nb``, ``label_en``, ``weight``.
-    per_home
-        GeoDataFrame indexed like the homes: weights, ``access_m`` (home to network),
-        ``dist_<key>_m`` (network; ``inf`` beyond ``settings.max_search_m``), ``eucl_<key>_m``
-        (straight line), ``within_<d>m_<key>`` (bool), ``sdg_11_2_1`` (bool) and
-        ``n_within_<d>m_services`` (cumulative opportunities: service points within the short
-        walk).
-    per_cell
-        GeoDataFrame of 250 m cells (see :mod:`arealanalyse.metrics.grid`) with homes, dwellings,
-        population and the dwelling-weighted share within each headline distance (``weight``
-        names it: ``dwellings``).
-    per_zone
-        DataFrame per zoning category (homes are matched to the zone they stand in).
-    catchments
-        GeoDataFrame of transit nodes with homes, dwellings, population, jobs and BRA within each
-        catchment distance.
-    stop_places
-        The timetable's stop places with their frequency measures (ÖV-Güteklasse category,
-        knutepunkt test, SDG headways; :func:`arealanalyse.transit.service_levels`), or None
-        when the study area has no timetable.
-    land_take
-        Land taken per development polygon (planned zoning by default), or None.
-    cache
-        The :class:`AccessCache` to pass to the next :func:`run_suite` call on the same network.
-    timings_s
-        Wall time per step, in seconds.
-    snapping
-        Homes, services and transit stops whose nearest edge was on an isolated piece of the
-        walk network, and where they were snapped instead (see
-        :func:`arealanalyse.network.island_snaps`); empty when none.
-    """
-
-    summary: pd.DataFrame
-    per_home: gpd.GeoDataFrame
-    per_cell: gpd.GeoDataFrame
-    per_zone: pd.DataFrame
-    catchments: gpd.GeoDataFrame
-    land_take: pd.DataFrame | None
-    cache: AccessCache
-    accessibility: Accessibility
-    timings_s: dict[str, float] = field(default_factory=dict)
-    snapping: pd.DataFrame = field(default_factory=pd.DataFrame)
-    stop_places: gpd.GeoDataFrame | None = None
-
-    def write(self, out_dir: str | os.PathLike[str], /) -> dict[str, Path]:
-        """Write all tables to ``out_dir`` (GeoPackage + CSV + Parquet, atomic, stable bytes).
-
-        Returns the paths written, by name.
-        """
-        import pyogrio
-
-        out = Path(out_dir)
-        out.mkdir(parents=True, exist_ok=True)
-        paths: dict[str, Path] = {}
-        layers = {"per_home": self.per_home, "per_cell": self.per_cell}
-        if len(self.catchments):
-            layers["catchments"] = self.catchments
-        if self.stop_places is not None and len(self.stop_places):
-            layers["stop_places"] = self.stop_places
-        old = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
-        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": "2000-01-01T00:00:00.000Z"})
-        try:
-            paths["gpkg"] = write_geopackage(
-                {k: _gpkg_safe(v) for k, v in layers.items()}, out / "metrics.gpkg"
-            )
-        finally:
-            pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": old})
-        tables: dict[str, pd.DataFrame] = {
-            "summary": self.summary.set_index("metric"),
-            "per_home": self.per_home,
-            "per_cell": self.per_cell,
-            "per_zone": self.per_zone,
-            "catchments": self.catchments,
-        }
-        if self.land_take is not None:
-            tables["land_take"] = self.land_take
-        if len(self.snapping):
-            snap = self.snapping.set_index(["layer", "feature"])
-            for col in ("island_m", "snapped_m", "snapped_x", "snapped_y"):  # cm, not %.6g
-                snap[col] = snap[col].map(lambda v: f"{v:.2f}")
-            paths["snapping_csv"] = write_table(snap, out / "snapping.csv")
-        if self.stop_places is not None:
-            tables["stop_places"] = self.stop_places
-        for name, table in tables.items():
-            paths[f"{name}_csv"] = write_table(table, out / f"{name}.csv")
-            paths[f"{name}_parquet"] = write_table(table, out / f"{name}.parquet")
-        return paths
-
-
-def _gpkg_safe(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """GeoPackage cannot store inf: write it as NULL."""
-    out = gdf.copy()
-    for col in out.columns:
-        if col != "geometry" and pd.api.types.is_float_dtype(out[col]):
-            out[col] = out[col].where(np.isfinite(out[col]))
-    return out.reset_index()
-
-
-def home_weights(homes: gpd.GeoDataFrame, /, *, settings: Settings | None = None) -> pd.DataFrame:
-    """Dwellings and population of each home, deriving a missing one from the other.
-
-    Examples
-    --------
-    >>> import geopandas as gpd
-    >>> from shapely.geometry import Point
-    >>> h = gpd.GeoDataFrame({"population": [4.6, None]}, geometry=[Point(0, 0)] * 2, crs=25832)
-    >>> home_weights(h).round(2).to_dict("list")
-    {'dwellings': [2.0, 0.0], 'population': [4.6, 0.0]}
-    """
-    s = resolve(settings)
-    ppd = s.persons_per_dwelling
-    dw = homes["dwellings"].astype(float) if "dwellings" in homes.columns else None
-    pop = homes["population"].astype(float) if "population" in homes.columns else None
-    if dw is None and pop is None:
-        dw = pd.Series(1.0, index=homes.index)
-    if dw is None:
-        assert pop is not None
-        dw = pop / ppd
-    if pop is None:
-        pop = dw * ppd
-    dw = dw.fillna(pop / ppd)
-    pop = pop.fillna(dw * ppd)
-    return pd.DataFrame({"dwellings": dw.fillna(0.0), "population": pop.fillna(0.0)})
-
-
-def weighted_share(within: pd.Series | np.ndarray, weight: pd.Series | np.ndarray | None) -> float:
-    """Weighted share (0-1) of True values; NaN when the total weight is 0.
-
-    Examples
-    --------
-    >>> weighted_share(np.array([True, False]), np.array([3.0, 1.0]))
-    0.75
-    """
-    w_in = np.asarray(within, dtype=bool)
-    w = np.ones(len(w_in)) if weight is None else np.asarray(weight, dtype=np.float64)
-    total = float(w.sum())
-    return float(w[w_in].sum() / total) if total > 0 else float("nan")
-
-
-class _Summary:
-    def __init__(self) -> None:
-        self.rows: list[dict[str, Any]] = []
-
-    def add(self, metric: str, value: float, unit: str, nb: str, en: str, weight: str = "") -> None:
-        self.rows.append(
-            {
-                "metric": metric,
-                "value": float(value),
-                "unit": unit,
-                "label_nb": nb,
-                "label_en": en,
-                "weight": weight,
-            }
-        )
-
-    def shares(self, metric: str, within: pd.Series, w: pd.DataFrame, nb: str, en: str) -> None:
-        for col, nb_w, en_w in (
-            ("dwellings", "boliger", "dwellings"),
-            ("population", "bosatte", "residents"),
-        ):
-            self.add(
-                f"{metric}_{col}",
-                100.0 * weighted_share(within, w[col]),
-                "%",
-                f"Andel {nb_w} {nb}",
-                f"Share of {en_w} {en}",
-                col,
-            )
-
-    def frame(self) -> pd.DataFrame:
-        cols = ["metric", "value", "unit", "label_nb", "label_en", "weight"]
-        return pd.DataFrame(self.rows, columns=cols)
 
 
 def run_suite(
@@ -320,7 +140,7 @@ def run_suite(
         )
     w = home_weights(homes, settings=s)
     cols: dict[str, Any] = {"dwellings": w["dwellings"], "population": w["population"]}
-    summ = _Summary()
+    summ = Summary()
     summ.add("homes", len(homes), "count", "Antall boligpunkter", "Number of home features")
     summ.add("dwellings", w["dwellings"].sum(), "count", "Antall boliger", "Dwellings")
     summ.add("population", w["population"].sum(), "count", "Bosatte", "Residents")
@@ -474,7 +294,7 @@ def run_suite(
                 jobs_acc = Accessibility(
                     net, workplaces, settings=s, cache=cache, name="workplaces"
                 )
-                wj = _job_weights(workplaces)
+                wj = job_weights(workplaces)
                 catch = catch.join(
                     jobs_acc.catchments(transit, distances_m=dists, weights=wj).drop(
                         columns=[f"homes_within_{d:g}m" for d in dists]
@@ -488,7 +308,7 @@ def run_suite(
             rail = transit.loc[mode.isin(RAIL_METRO).to_numpy()]
             if jobs_acc is not None and len(rail):
                 say("jobs near rail")
-                wj = _job_weights(workplaces)
+                wj = job_weights(workplaces)
                 dj = jobs_acc.distance_to(rail, key="rail_metro")
                 near = (dj <= s.rail_distance_m).to_numpy()
                 d = f"{s.rail_distance_m:g}"
@@ -537,7 +357,7 @@ def run_suite(
             service.to_crs(net.crs),
             weights=w,
             workplaces=workplaces,
-            job_weights=None if workplaces is None else _job_weights(workplaces)["jobs"],
+            job_weights=None if workplaces is None else job_weights(workplaces)["jobs"],
             settings=s,
         )
         cols.update({str(c): freq.per_home[c] for c in freq.per_home.columns})
@@ -593,8 +413,8 @@ def run_suite(
         pd.DataFrame(cols, index=homes.index.copy()), geometry=homes.geometry.values, crs=homes.crs
     )
     per_home.insert(2, "access_m", acc.snap.access_m)
-    per_cell = _per_cell(per_home, acc, headline, s)
-    per_zone = _per_zone(per_home, acc, zoning, headline)
+    per_cell = cell_table(per_home, acc, headline, s)
+    per_zone = zone_table(per_home, acc, zoning, headline)
     timings["tables"] = time.perf_counter() - t
     t = time.perf_counter()
     snapping = _island_snaps(layers, net, acc, s)
@@ -662,76 +482,3 @@ def _empty_snapping() -> pd.DataFrame:
     from arealanalyse.network.components import ISLAND_COLUMNS
 
     return pd.DataFrame({c: pd.Series(dtype=object) for c in ISLAND_COLUMNS})
-
-
-def _job_weights(workplaces: gpd.GeoDataFrame) -> pd.DataFrame:
-    jobs = (
-        workplaces["jobs"].astype(float)
-        if "jobs" in workplaces.columns
-        else pd.Series(0.0, index=workplaces.index)
-    )
-    bra = (
-        workplaces["bra_m2"].astype(float)
-        if "bra_m2" in workplaces.columns
-        else pd.Series(0.0, index=workplaces.index)
-    )
-    return pd.DataFrame({"jobs": jobs.fillna(0.0), "bra_m2": bra.fillna(0.0)})
-
-
-def _grouped_shares(
-    per_home: pd.DataFrame, groups: pd.Series, headline: Sequence[str]
-) -> pd.DataFrame:
-    frame = pd.DataFrame(
-        {
-            "group": groups.to_numpy(),
-            "dwellings": per_home["dwellings"].to_numpy(),
-            "population": per_home["population"].to_numpy(),
-        }
-    )
-    for col in headline:
-        frame[f"w_{col}"] = per_home[col].to_numpy(dtype=bool) * frame["dwellings"].to_numpy()
-    agg = frame.groupby("group", sort=True).agg(
-        homes=("dwellings", "size"),
-        dwellings=("dwellings", "sum"),
-        population=("population", "sum"),
-        **{f"w_{c}": (f"w_{c}", "sum") for c in headline},
-    )
-    for col in headline:
-        share = agg.pop(f"w_{col}") / agg["dwellings"].where(agg["dwellings"] > 0)
-        agg[f"share_{col}"] = share.round(6)
-    agg["homes"] = agg["homes"].astype(np.int64)
-    agg["weight"] = "dwellings"  # what the share_* columns weigh ("andel boliger")
-    return agg
-
-
-def _per_cell(
-    per_home: gpd.GeoDataFrame, acc: Accessibility, headline: Sequence[str], s: Settings
-) -> gpd.GeoDataFrame:
-    ids = cell_ids(acc.xy, cell_m=s.grid_cell_m, crs=per_home.crs)  # SSB's grid (EPSG:25833)
-    agg = _grouped_shares(per_home, ids, headline)
-    agg.index.name = "cell_id"
-    geom = cell_polygons(agg.index, cell_m=s.grid_cell_m, crs=per_home.crs)
-    return gpd.GeoDataFrame(agg, geometry=geom.values, crs=per_home.crs)
-
-
-def _per_zone(
-    per_home: gpd.GeoDataFrame,
-    acc: Accessibility,
-    zoning: gpd.GeoDataFrame | None,
-    headline: Sequence[str],
-) -> pd.DataFrame:
-    cat = np.full(len(per_home), "outside_zoning", dtype=object)
-    if zoning is not None and len(zoning) and "category" in zoning.columns:
-        zgeoms = np.asarray(zoning.geometry.values, dtype=object)
-        zcat = zoning["category"].astype(str).to_numpy()
-        key = digest("zones", acc.homes_key, geometry_digest(zgeoms), zcat.astype(str))
-        hit = acc.cache.get(acc.cache.results, key)
-        if hit is None:
-            h, z = points_in_polygons(acc.points, zgeoms)
-            first = np.unique(h, return_index=True)[1]
-            hit = (h[first], z[first])
-            acc.cache.put(acc.cache.results, key, hit)
-        cat[hit[0]] = zcat[hit[1]]
-    agg = _grouped_shares(per_home, pd.Series(cat), headline)
-    agg.index.name = "category"
-    return agg

@@ -17,7 +17,7 @@ from arealanalyse.network import WalkNetwork, point_geometries
 from arealanalyse.network.nearest import SegmentIndex
 from arealanalyse.settings import Settings
 
-__all__ = ["TargetSet", "euclidean_distance", "points_in_polygons"]
+__all__ = ["TargetSet", "entry_signatures", "euclidean_distance", "points_in_polygons"]
 
 _FloatArray = np.ndarray[Any, np.dtype[np.float64]]
 _IntArray = np.ndarray[Any, np.dtype[np.int64]]
@@ -48,7 +48,7 @@ class TargetSet:
         return self.polygons is not None
 
 
-def _entry_signatures(ts: TargetSet) -> np.ndarray:
+def entry_signatures(ts: TargetSet) -> np.ndarray:
     """Return a 64-bit signature of each target's entry points (order-independent)."""
     e = ts.entry_edge.astype(np.uint64)
     p = np.ascontiguousarray(ts.entry_pos_m, dtype=np.float64).view(np.uint64)
