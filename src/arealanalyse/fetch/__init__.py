@@ -17,14 +17,8 @@ from arealanalyse.fetch.catalogue import ENDPOINTS, SOURCES
 from arealanalyse.fetch.compare import compare_dwellings_to_grid, dasymetric_homes
 from arealanalyse.fetch.dryrun import format_plan, plan_fetch
 from arealanalyse.fetch.http import HttpClient, Request
-from arealanalyse.fetch.run import (
-    HOMES_MODES,
-    PARTIAL_EXIT_CODE,
-    STEPS,
-    FetchResult,
-    Missing,
-    fetch_kommune,
-)
+from arealanalyse.fetch.run import fetch_kommune
+from arealanalyse.fetch.steps import HOMES_MODES, PARTIAL_EXIT_CODE, STEPS, FetchResult, Missing
 
 __all__ = [
     "ENDPOINTS",

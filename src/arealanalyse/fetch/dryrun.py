@@ -24,7 +24,8 @@ from arealanalyse.fetch import osm as osm_fetch
 from arealanalyse.fetch._common import bbox_lonlat, union
 from arealanalyse.fetch.catalogue import ENDPOINTS
 from arealanalyse.fetch.http import HttpClient, Request
-from arealanalyse.fetch.run import HOMES_MODES, STEP_INFO, STEPS, find_previous
+from arealanalyse.fetch.manifest import find_previous
+from arealanalyse.fetch.steps import HOMES_MODES, STEP_INFO, STEPS
 
 __all__ = ["PlannedStep", "format_plan", "plan_fetch"]
 

@@ -23,24 +23,19 @@ layer (the run says so and counts as partial).
 Output: ``<out>/<name>.yaml`` (the catalogue, ``docs/architecture.md`` format, with sources,
 licences and the ``missing:`` section) and ``<out>/<name>/<layer>.gpkg``, one GeoPackage per
 layer, each written atomically. :attr:`FetchResult.exit_code` is 0 when nothing failed and
-:data:`PARTIAL_EXIT_CODE` (4) when some layer is missing because its step failed.
+:data:`~arealanalyse.fetch.steps.PARTIAL_EXIT_CODE` (4) when some layer is missing because its
+step failed.
 """
 
 from __future__ import annotations
 
 import copy
-import datetime as dt
-import hashlib
-import json
 import os
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
-import shapely
 
 from arealanalyse.errors import ArealanalyseError, FetchError
 from arealanalyse.fetch import entur, kartverket, plans, ssb
@@ -54,200 +49,27 @@ from arealanalyse.fetch.catalogue import (
 )
 from arealanalyse.fetch.compare import compare_dwellings_to_grid, dasymetric_homes
 from arealanalyse.fetch.http import HttpClient
+from arealanalyse.fetch.manifest import (
+    age_days,
+    file_digest,
+    find_previous,
+    geometry_digest,
+    now_stamp,
+    plain_json,
+    slugify,
+)
+from arealanalyse.fetch.steps import (
+    HOMES_MODES,
+    STEP_INFO,
+    STEPS,
+    FetchResult,
+    Missing,
+    StepCallback,
+)
 from arealanalyse.io import write_geopackage, write_json
 from arealanalyse.settings import Settings, resolve
 
-__all__ = [
-    "HOMES_MODES",
-    "PARTIAL_EXIT_CODE",
-    "STEPS",
-    "STEP_INFO",
-    "FetchResult",
-    "Missing",
-    "StepInfo",
-    "fetch_kommune",
-    "find_previous",
-    "slugify",
-]
-
-#: Fetch steps in order (``skip=`` takes any of them except ``boundary``).
-STEPS: tuple[str, ...] = (
-    "boundary", "walk_network", "services", "green", "roads", "osm_buildings", "ssb_grid",
-    "homes", "transit", "farmland", "zoning",
-)  # fmt: skip
-
-#: How the ``homes`` layer is made.
-HOMES_MODES: tuple[str, ...] = ("osm_ssb", "osm", "ssb")
-
-#: Exit code of ``arealanalyse fetch`` when the catalogue was written but a step failed.
-PARTIAL_EXIT_CODE = 4
-
-_OSM_SUPPLY = (
-    "download an OpenStreetMap extract that covers the municipality (e.g. Geofabrik's "
-    "norway-latest.osm.pbf) and add layers.{layer}: {{path: <file>.osm.pbf, format: osm}} to "
-    "the catalogue, or run again later or with --endpoint overpass=<mirror>"
-)
-
-
-@dataclass(frozen=True)
-class StepInfo:
-    """What a step delivers, from where, and how a planner supplies it by hand."""
-
-    layer: str
-    service: str
-    supply: str
-    source: str | None = None
-    endpoint: str | None = None
-
-
-#: Every step's layer, service, catalogue source key, endpoint key and the manual fallback.
-STEP_INFO: dict[str, StepInfo] = {
-    "boundary": StepInfo(
-        "boundary", kartverket.SERVICE,
-        "add layers.boundary: any polygon file of the municipality (e.g. Kartverket's "
-        "'Kommuner' from Geonorge), or run again when the service answers",
-        "kartverket", "kommuneinfo",
-    ),
-    **{
-        kind: StepInfo(kind, osm_fetch.SERVICE, _OSM_SUPPLY.format(layer=kind), "osm",
-                       "overpass")
-        for kind in ("walk_network", "services", "green", "roads")
-    },
-    "osm_buildings": StepInfo(
-        "homes", osm_fetch.SERVICE, _OSM_SUPPLY.format(layer="homes"), "osm", "overpass"
-    ),
-    "ssb_grid": StepInfo(
-        "homes", ssb.SERVICE,
-        "download 'Befolkning på rutenett 250 m' from Geonorge (GML) or SSB (CSV) and add it "
-        "as layers.homes, or point --endpoint ssb_grid=URL at a copy",
-        "ssb", "ssb_grid",
-    ),
-    "homes": StepInfo(
-        "homes", "OSM buildings and/or the SSB grid",
-        "supply OSM buildings or the SSB grid (see those entries) and run again",
-    ),
-    "transit": StepInfo(
-        "transit", entur.SERVICE,
-        "download the county's stop register (storage.googleapis.com/marduk-production/tiamat/"
-        "<county>_latest.zip) or a GTFS feed from Entur and add it as layers.transit",
-        "entur", "entur_nsr",
-    ),
-    "farmland": StepInfo(
-        "farmland", farmland_fetch.AR50_SERVICE,
-        "export FKB-AR5 for the municipality (GML, SOSI, GeoPackage or FileGDB, from the "
-        "municipality's FKB or Geonorge with a Norge digitalt login) and run again with "
-        "--farmland FILE, or add it as layers.farmland",
-        "ar50", "ar50",
-    ),
-    "zoning": StepInfo(
-        "zoning", "kommuneplan file",
-        "run again with --plan FILE (SOSI, SOSI-GML, GeoPackage...) or add layers.zoning",
-    ),
-}  # fmt: skip
-
-StepCallback = Callable[[str, str], None]
-
-
-@dataclass
-class Missing:
-    """A layer the run did not get (one entry of the catalogue's ``missing:`` section)."""
-
-    layer: str
-    step: str
-    service: str
-    reason: str
-    supply: str
-    status: str = "failed"
-
-    def as_dict(self) -> dict[str, str]:
-        """Return the catalogue entry."""
-        return {
-            "layer": self.layer,
-            "step": self.step,
-            "service": self.service,
-            "reason": self.reason,
-            "supply": self.supply,
-            "status": self.status,
-        }
-
-
-@dataclass
-class FetchResult:
-    """What :func:`fetch_kommune` did."""
-
-    catalogue: Path
-    name: str
-    layers: dict[str, Path] = field(default_factory=dict)
-    counts: dict[str, int] = field(default_factory=dict)
-    fetched: list[str] = field(default_factory=list)
-    resumed: list[str] = field(default_factory=list)
-    missing: list[Missing] = field(default_factory=list)
-    kept: dict[str, str] = field(default_factory=dict)
-    dwelling_comparison: dict[str, Any] = field(default_factory=dict)
-    requests_sent: int = 0
-    cache_hits: int = 0
-
-    @property
-    def failed(self) -> list[Missing]:
-        """Missing layers whose step was tried and failed (or whose input failed)."""
-        return [m for m in self.missing if m.status == "failed"]
-
-    @property
-    def complete(self) -> bool:
-        """True when no step failed (steps skipped on request do not count)."""
-        return not self.failed and not self.kept
-
-    @property
-    def exit_code(self) -> int:
-        """0 when complete, :data:`PARTIAL_EXIT_CODE` otherwise."""
-        return 0 if self.complete else PARTIAL_EXIT_CODE
-
-
-def slugify(text: str) -> str:
-    """Return a file-name-safe lower-case ASCII name.
-
-    Examples
-    --------
-    >>> slugify("Bærum"), slugify("Nord-Odal"), slugify("Ørland Å")
-    ('baerum', 'nord-odal', 'orland-a')
-    """
-    text = text.lower().replace("æ", "ae").replace("ø", "o").replace("å", "a")
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    out = "".join(c if c.isalnum() else "-" for c in text)
-    return "-".join(p for p in out.split("-") if p) or "kommune"
-
-
-def find_previous(out_dir: str | os.PathLike[str], kommunenummer: str, /) -> dict[str, Any]:
-    """Return the manifest of an earlier fetch of ``kommunenummer`` into ``out_dir`` (or {}).
-
-    Lets a rerun resume before it knows the municipality's name (from the boundary step).
-    """
-    for path in sorted(Path(out_dir).glob("*/fetch-manifest.json")):
-        try:
-            manifest = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        if manifest.get("kommunenummer") == kommunenummer:
-            manifest.setdefault("name", path.parent.name)
-            return dict(manifest)
-    return {}
-
-
-def _file_digest(path: Path) -> str:
-    """sha256 of a file, or of every file in a folder (a FileGDB)."""
-    h = hashlib.sha256()
-    files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
-    for f in files:
-        h.update(str(f.relative_to(path) if path.is_dir() else f.name).encode())
-        with f.open("rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                h.update(block)
-    return h.hexdigest()[:16]
-
-
-def _geometry_digest(gdf: gpd.GeoDataFrame) -> str:
-    geom = shapely.union_all(gdf.to_crs("EPSG:25832").geometry.to_numpy())
-    return hashlib.sha256(shapely.to_wkb(shapely.set_precision(geom, 0.01))).hexdigest()[:16]
+__all__ = ["farmland_is_url", "fetch_kommune"]
 
 
 def _one_line(exc: BaseException) -> str:
@@ -255,18 +77,6 @@ def _one_line(exc: BaseException) -> str:
     if not isinstance(exc, ArealanalyseError):
         text = f"{type(exc).__name__}: {text} (unexpected; please report it)"
     return text
-
-
-def _now() -> str:
-    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _age_days(stamp: str) -> float:
-    try:
-        when = dt.datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
-    except (TypeError, ValueError):
-        return float("inf")
-    return (dt.datetime.now(dt.UTC) - when).total_seconds() / 86400.0
 
 
 def fetch_kommune(
@@ -430,7 +240,7 @@ class _Run:
         return dict(rec) if rec else None
 
     def _fresh(self, rec: dict[str, Any]) -> bool:
-        return self.max_age_days is None or _age_days(rec.get("fetched", "")) <= self.max_age_days
+        return self.max_age_days is None or age_days(rec.get("fetched", "")) <= self.max_age_days
 
     def _read_back(self, step: str, rec: dict[str, Any]) -> gpd.GeoDataFrame | None:
         path = self.folder / str(rec.get("file", ""))
@@ -448,8 +258,8 @@ class _Run:
             "features": len(gdf),
             "source": source or "derived",
             "key": key,
-            "fetched": _now(),
-            "report": _jsonable(gdf.attrs.get("arealanalyse", {})),
+            "fetched": now_stamp(),
+            "report": plain_json(gdf.attrs.get("arealanalyse", {})),
         }
         self._write_manifest()
         self.result.layers[step] = path
@@ -536,7 +346,7 @@ class _Run:
     def run(self, *, verify: bool) -> FetchResult:
         k, s, ep, client = self.k, self.s, self.ep, self.client
         self._boundary()
-        bkey = _geometry_digest(self.layers["boundary"]) if "boundary" in self.layers else "none"
+        bkey = geometry_digest(self.layers["boundary"]) if "boundary" in self.layers else "none"
         need = ("boundary",)
 
         def osm_step(kind: str) -> Callable[[], gpd.GeoDataFrame]:
@@ -689,7 +499,7 @@ class _Run:
                 lambda: farmland_fetch.read_farmland_file(
                     path, boundary(), work_dir=work, settings=s
                 ),
-                key=f"file:{_file_digest(path)}|b:{bkey}",
+                key=f"file:{file_digest(path)}|b:{bkey}",
                 needs=("boundary",),
                 source="fkb_ar5",
                 service=f"FKB-AR5 file {path.name}",
@@ -706,7 +516,7 @@ class _Run:
         self.step(
             "zoning",
             lambda: plans.read_plan(path, settings=self.s),
-            key=f"plan:{_file_digest(path)}",
+            key=f"plan:{file_digest(path)}",
             service=f"kommuneplan file {path.name}",
         )
 
@@ -770,12 +580,3 @@ class _Run:
         res.requests_sent = self.client.requests_sent
         res.cache_hits = self.client.cache_hits
         return res
-
-
-def _jsonable(obj: Any) -> Any:
-    """Return the load report as plain JSON (numpy numbers become Python numbers)."""
-
-    def plain(o: Any) -> Any:
-        return o.item() if hasattr(o, "item") else str(o)
-
-    return json.loads(json.dumps(obj, default=plain))
