@@ -49,9 +49,9 @@ import pandas as pd
 
 from arealanalyse.errors import FilterError
 from arealanalyse.filters.evaluate import evaluate
-from arealanalyse.filters.syntax import columns_of, parse_tree
+from arealanalyse.filters.syntax import MAX_DEPTH, columns_of, parse_tree
 
-__all__ = ["MAX_FILTER_LENGTH", "Filter", "check_filter", "parse_filter"]
+__all__ = ["MAX_DEPTH", "MAX_FILTER_LENGTH", "Filter", "check_filter", "parse_filter"]
 
 #: Longest filter accepted (characters); longer text is refused before parsing.
 MAX_FILTER_LENGTH = 2000
