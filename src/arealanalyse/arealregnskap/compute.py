@@ -19,7 +19,6 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
@@ -151,12 +150,6 @@ class Arealregnskap:
         its ``area_daa``: what the map draws.
         """
         return T.dissolve(self.pieces[self.pieces[flag].astype(bool)], by)
-
-    def write(self, out_dir: str | Path, /, **kwargs: Any) -> dict[str, Path]:
-        """Write the tables (CSV, Excel), the overlay GeoPackage and the figures (JSON)."""
-        from arealanalyse.arealregnskap.write import write_arealregnskap
-
-        return write_arealregnskap(self, out_dir, **kwargs)
 
 
 def _describe(plan: gpd.GeoDataFrame, label: str) -> Callable[[int], str]:

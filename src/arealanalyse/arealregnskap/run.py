@@ -21,6 +21,7 @@ import geopandas as gpd
 
 from arealanalyse.arealregnskap.compute import Arealregnskap, compute_arealregnskap
 from arealanalyse.arealregnskap.labels import plan_label
+from arealanalyse.arealregnskap.write import write_arealregnskap
 from arealanalyse.errors import CatalogueError, LayerFileError
 from arealanalyse.i18n import check_lang
 from arealanalyse.rules.evaluate import Evaluation, evaluate
@@ -180,7 +181,8 @@ def run_arealregnskap(
             result.as_tables(name=Path(str(plan_name or "plan")).stem, title=plan_name), rule_set
         )
     say("Skriver tabeller, regneark og GeoPackage")
-    paths = result.write(
+    paths = write_arealregnskap(
+        result,
         out,
         lang=lang,
         title=title,
