@@ -19,13 +19,9 @@ import pytest
 import shapely
 from shapely.geometry import Point, box
 
-from arealanalyse.arealregnskap import (
-    compute_arealregnskap,
-    is_development,
-    reserve_areas,
-    run_arealregnskap,
-)
+from arealanalyse.arealregnskap import compute_arealregnskap, is_development, reserve_areas
 from arealanalyse.arealregnskap.overlay import Tiles, dice, make_planar, overlay
+from arealanalyse.arealregnskap.run import run_arealregnskap
 from arealanalyse.cli import main
 from arealanalyse.errors import ArealanalyseError, CatalogueError, PlanOverlapError
 from arealanalyse.rules import evaluate, parse_rules

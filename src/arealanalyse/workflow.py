@@ -473,7 +473,7 @@ def run_main_job(
     ar_status = ""
     plan_path = _revised_plan(study, plan)
     if plan_path is not None:
-        from arealanalyse.arealregnskap import run_arealregnskap
+        from arealanalyse.arealregnskap.run import run_arealregnskap
         from arealanalyse.rules import default_arealregnskap_rules_path
 
         say(f"Arealregnskap for {plan_path.name}")

@@ -15,7 +15,10 @@ plus the KOSTRA skjema 32 pre-check of dyrka and dyrkbar jord in utbyggingsformÃ
     >>> "bolig" in DEVELOPMENT_CATEGORIES
     True
 
-See ``docs/arealregnskap.md`` for every figure, the guide's chapter it follows and what differs.
+The whole job (read the plan, compute, check rules, write every output) is
+:func:`arealanalyse.arealregnskap.run.run_arealregnskap`; it sits above the report package and
+is not imported here. See ``docs/arealregnskap.md`` for every figure, the guide's chapter it
+follows and what differs.
 """
 
 from __future__ import annotations
@@ -26,24 +29,17 @@ from arealanalyse.arealregnskap.compute import (
     compute_arealregnskap,
     parse_period,
 )
+from arealanalyse.arealregnskap.plan import LAYER_KINDS, read_plan
 from arealanalyse.arealregnskap.reserve import DEVELOPMENT_CATEGORIES, is_development, reserve_areas
-from arealanalyse.arealregnskap.run import (
-    LAYER_KINDS,
-    ArealregnskapRun,
-    read_plan,
-    run_arealregnskap,
-)
 
 __all__ = [
     "DEVELOPMENT_CATEGORIES",
     "LAYER_KINDS",
     "OVERLAYS",
     "Arealregnskap",
-    "ArealregnskapRun",
     "compute_arealregnskap",
     "is_development",
     "parse_period",
     "read_plan",
     "reserve_areas",
-    "run_arealregnskap",
 ]

@@ -109,7 +109,7 @@ def arealregnskap(
     """
     import geopandas as gpd
 
-    from arealanalyse.arealregnskap import run_arealregnskap
+    from arealanalyse.arealregnskap.run import run_arealregnskap
     from arealanalyse.errors import PlanOverlapError
     from arealanalyse.study import Study
 
