@@ -13,7 +13,7 @@ from arealanalyse.i18n import LANGS, Lang, check_lang, msg
 from arealanalyse.study import Study
 
 if TYPE_CHECKING:
-    import folium
+    from arealanalyse.maps import WebMap
 
 __all__ = ["detect_input", "map_command"]
 
@@ -77,7 +77,7 @@ def _context(study: Study | None) -> dict[str, Any]:
     }
 
 
-def _catalogue_map(study: Study, lang: Lang, status: Any) -> folium.Map:
+def _catalogue_map(study: Study, lang: Lang, status: Any) -> WebMap:
     from arealanalyse.errors import NetworkError
     from arealanalyse.report.maps import MAP_KINDS, study_map
     from arealanalyse.transit.catchments import node_walk_areas, oev_class_areas
@@ -111,7 +111,7 @@ def _catalogue_map(study: Study, lang: Lang, status: Any) -> folium.Map:
     )
 
 
-def _results_map(path: Path, lang: Lang, ctx: dict[str, Any], color_by: str) -> folium.Map:
+def _results_map(path: Path, lang: Lang, ctx: dict[str, Any], color_by: str) -> WebMap:
     import geopandas as gpd
     import pyogrio
 
@@ -155,7 +155,7 @@ def _results_map(path: Path, lang: Lang, ctx: dict[str, Any], color_by: str) -> 
     )
 
 
-def _compare_map(path: Path, lang: Lang, ctx: dict[str, Any], color_by: str) -> folium.Map:
+def _compare_map(path: Path, lang: Lang, ctx: dict[str, Any], color_by: str) -> WebMap:
     import geopandas as gpd
 
     from arealanalyse.report.maps import comparison_map
@@ -178,7 +178,7 @@ def _compare_map(path: Path, lang: Lang, ctx: dict[str, Any], color_by: str) -> 
 
 def _scenario_map(
     path: Path, lang: Lang, color_by: str, rules_path: Path | None, status: Any
-) -> folium.Map:
+) -> WebMap:
     from arealanalyse.errors import RuleError
     from arealanalyse.report.maps import scenario_result_map
     from arealanalyse.rules import default_rules_path, evaluate, load_rules

@@ -21,6 +21,10 @@ walk areas) is :mod:`arealanalyse.report.maps`'s job. See ``docs/maps.md``.
 
 from __future__ import annotations
 
+from typing import TypeAlias
+
+import folium
+
 from arealanalyse.maps._base import READY_FLAG
 from arealanalyse.maps.access import access_map, share_columns
 from arealanalyse.maps.arealregnskap import arealregnskap_map
@@ -29,6 +33,10 @@ from arealanalyse.maps.scenario import compare_map, default_popup_columns, scena
 from arealanalyse.maps.study import study_area_map
 from arealanalyse.maps.style import ABC_COLOURS, AR5_COLOURS, VERDICT_COLOURS, ZONING_COLOURS
 
+#: What every map function returns (a folium map), for annotations outside this package, which
+#: never imports folium itself.
+WebMap: TypeAlias = folium.Map
+
 __all__ = [
     "ABC_COLOURS",
     "AR5_COLOURS",
@@ -36,6 +44,7 @@ __all__ = [
     "VERDICT_COLOURS",
     "ZONING_COLOURS",
     "OfflineAssetError",
+    "WebMap",
     "access_map",
     "arealregnskap_map",
     "compare_map",
