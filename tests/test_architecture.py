@@ -1,6 +1,7 @@
 """The package's shape, read from the source: what ``docs/architecture.md`` promises holds.
 
-* no import circles between modules;
+* no import circles between modules, and no submodule importing from its own package's
+  ``__init__`` (the package root, which holds the version, aside);
 * no module over :data:`MAX_LINES` lines (:data:`SIZE_EXCEPTIONS` lists any module allowed to be
   longer, with the reason);
 * no private name (``_x``, or a name inside a private module) imported from another package;
@@ -187,6 +188,15 @@ def private_imports(g: Graph) -> list[str]:
     return out
 
 
+def own_package_imports(g: Graph) -> list[str]:
+    """Submodules that import a name from their own package's ``__init__`` (the root aside)."""
+    return [
+        f"{e.where()}: {e.source} imports {', '.join(e.names)} from {e.target}"
+        for e in g.edges
+        if e.target in g.packages and e.target != g.package and e.source.startswith(e.target + ".")
+    ]
+
+
 @pytest.fixture(scope="module")
 def graph() -> Graph:
     return build_graph(SRC, PACKAGE)
@@ -223,6 +233,19 @@ def test_the_checker_sees_circles_through_functions_packages_and_type_checking(t
     ]
     g2 = _tree(tmp_path / "two", {"pkg/__init__.py": "", "pkg/x.py": "from pkg import y\n"})
     assert cycles(g2) == []
+    g3 = _tree(
+        tmp_path / "three",
+        {
+            "pkg/__init__.py": "__version__ = '1'\n",
+            "pkg/b.py": "from pkg import __version__\n",
+            "pkg/sub/__init__.py": "X = 1\n",
+            "pkg/sub/a.py": "from pkg.sub import X\nfrom . import X\n",
+        },
+    )
+    assert own_package_imports(g3) == [
+        "pkg/sub/a.py:1: pkg.sub.a imports X from pkg.sub",
+        "pkg/sub/a.py:2: pkg.sub.a imports X from pkg.sub",
+    ]
 
 
 def test_the_checker_sees_private_names_across_packages(tmp_path):
@@ -279,6 +302,14 @@ def test_no_module_over_the_size_limit(graph: Graph):
         if len((SRC / rel).read_text(encoding="utf-8").splitlines()) <= MAX_LINES
     ]
     assert not stale, f"no longer over {MAX_LINES} lines; drop from SIZE_EXCEPTIONS: {stale}"
+
+
+def test_submodules_do_not_import_their_own_package(graph: Graph):
+    found = own_package_imports(graph)
+    assert not found, (
+        "submodules importing from their own package's __init__ (import from the module that "
+        "defines the name):\n" + "\n".join(found)
+    )
 
 
 def test_no_private_names_imported_across_packages(graph: Graph):
