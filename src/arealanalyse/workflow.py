@@ -23,6 +23,7 @@ Everything is written under ``out_dir`` with an ``index.html`` linking it all::
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
 from collections.abc import Mapping, Sequence
@@ -33,10 +34,34 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
+from arealanalyse import maps
+from arealanalyse.arealregnskap.run import run_arealregnskap
+from arealanalyse.demo import build_demo, demo_is_current, revised_plan_path
+from arealanalyse.demo.project import locate_demo, prepare_demo
 from arealanalyse.errors import CatalogueError, ScenarioError
-from arealanalyse.io import write_json
+from arealanalyse.io import write_geopackage, write_json, write_text
+from arealanalyse.layers.schema import KINDS
+from arealanalyse.report import (
+    access_today_map,
+    comparison_map,
+    render_index,
+    scenario_result_map,
+    study_map,
+    summary_dict,
+    write_ranking,
+    write_review,
+)
+from arealanalyse.rules import (
+    default_arealregnskap_rules_path,
+    default_rules_path,
+    evaluate,
+    load_rules,
+)
+from arealanalyse.scenarios.compare import rank
+from arealanalyse.scenarios.evaluate import Evaluator, check_scenario, load_scenario_files
 from arealanalyse.settings import Settings
 from arealanalyse.study import Progress, Study
+from arealanalyse.transit.catchments import node_walk_areas, oev_class_areas
 
 __all__ = [
     "HEADLINE_METRICS",
@@ -102,7 +127,6 @@ class MainJobResult:
 
     def moved_to(self, out_dir: Path) -> MainJobResult:
         """Return the same result with every path under ``out_dir`` (after a staged write)."""
-        import dataclasses
 
         def mv(p: Path) -> Path:
             return Path(out_dir) / Path(p).relative_to(self.out_dir)
@@ -149,8 +173,6 @@ def layer_summary(layers: Mapping[str, gpd.GeoDataFrame], /) -> pd.DataFrame:
     >>> layer_summary({"homes": homes}).to_dict("records")
     [{'layer': 'homes', 'features': 2, 'total': 'dwellings 5, population 11'}]
     """
-    from arealanalyse.layers.schema import KINDS
-
     rows = []
     for kind, gdf in layers.items():
         spec = KINDS.get(kind)
@@ -186,8 +208,6 @@ def open_study(
     """
     say = progress or _quiet
     if catalogue is None:  # the demo: this folder's project, else the data folder's
-        from arealanalyse.demo.project import locate_demo, prepare_demo
-
         catalogue = prepare_demo(locate_demo(data_dir=data_dir), progress=say).catalogue
     cat_path = Path(catalogue)
     if not cat_path.is_file():
@@ -224,7 +244,6 @@ def _ensure_demo(study: Study, say: Progress) -> bool:
             )
         return False
     missing += [p.name for p in feeds]
-    from arealanalyse.demo import build_demo, demo_is_current, revised_plan_path
 
     gpkgs = {cat.source_path(k) for k in cat.kinds if cat.source_path(k).suffix == ".gpkg"}
     stale = [g for g in gpkgs if g.exists() and not demo_is_current(g)]
@@ -246,8 +265,6 @@ def demo_scenario_files(
 
     None for any other study area (a checkout's demo or a real one: their ``scenarios/``).
     """
-    from arealanalyse.demo.project import locate_demo
-
     project = locate_demo(data_dir=data_dir)
     if not project.managed or study.path is None:
         return None
@@ -278,7 +295,6 @@ def _revised_plan(study: Study, plan: str | os.PathLike[str] | None) -> Path | N
     cat = study.catalogue
     if cat is None or not cat.synthetic or "zoning" not in cat.kinds:
         return None
-    from arealanalyse.demo import revised_plan_path
 
     path = revised_plan_path(cat.source_path("zoning"))
     return path if path.exists() else None
@@ -323,22 +339,6 @@ def run_main_job(
     progress
         Called with a short message at each step (default: the study's).
     """
-    from arealanalyse import maps
-    from arealanalyse.report import (
-        access_today_map,
-        comparison_map,
-        render_index,
-        scenario_result_map,
-        study_map,
-        summary_dict,
-        write_ranking,
-        write_review,
-    )
-    from arealanalyse.rules import default_rules_path, evaluate, load_rules
-    from arealanalyse.scenarios.compare import rank
-    from arealanalyse.scenarios.evaluate import Evaluator, check_scenario, load_scenario_files
-    from arealanalyse.transit.catchments import node_walk_areas, oev_class_areas
-
     if lang not in ("nb", "en"):
         raise ValueError(f"lang must be 'nb' or 'en', not {lang!r}")
     say = progress or study.progress
@@ -399,8 +399,6 @@ def run_main_job(
     service = evaluator.baseline_service()
     classes = None
     if service is not None and len(service):
-        from arealanalyse.io import write_geopackage
-
         say("Tegner kollektivklassene (ÖV-Güteklassen)")
         classes = oev_class_areas(service, evaluator.net, settings=evaluator.settings)
         if len(classes):
@@ -473,9 +471,6 @@ def run_main_job(
     ar_status = ""
     plan_path = _revised_plan(study, plan)
     if plan_path is not None:
-        from arealanalyse.arealregnskap.run import run_arealregnskap
-        from arealanalyse.rules import default_arealregnskap_rules_path
-
         say(f"Arealregnskap for {plan_path.name}")
         period = next(
             (
@@ -533,7 +528,6 @@ def run_main_job(
         arealregnskap_plan=plan_path,
         inputs=study.input_files(),
     )
-    from arealanalyse.io import write_text
 
     write_text(result.index, render_index(result, title=study.title, lang=lang))
     write_json(out / "summary.json", summary_dict(result))

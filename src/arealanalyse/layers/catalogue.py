@@ -18,18 +18,27 @@ Examples
 
 from __future__ import annotations
 
+import datetime as dt
+import difflib
 import math
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal, TypeAlias
 
 import geopandas as gpd
+import shapely
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pyproj import CRS
+from pyproj.exceptions import CRSError
 
 from arealanalyse.errors import ArealanalyseError, CatalogueError, CrsError
 from arealanalyse.filters import check_filter
-from arealanalyse.layers.readers import check_encoding, read_layer
+from arealanalyse.layers.osm import OSM_KINDS, clip_polygon_lonlat, osm_extract
+from arealanalyse.layers.overlap import check_overlap
+from arealanalyse.layers.rasterinfo import raster_info
+from arealanalyse.layers.readers import check_encoding, detect_format, read_layer
 from arealanalyse.layers.schema import KINDS, RASTER_KINDS
+from arealanalyse.layers.validate import load_report
 from arealanalyse.limits import (
     DISTANCE_M_MAX,
     MAX_SCALE_DISTORTION,
@@ -52,9 +61,6 @@ __all__ = [
 
 
 def _parse_crs(value: str) -> None:
-    from pyproj import CRS
-    from pyproj.exceptions import CRSError
-
     try:
         CRS.from_user_input(value)
     except (CRSError, TypeError, ValueError):
@@ -171,8 +177,6 @@ class TimetablesSpec(_Strict):
     @classmethod
     def _is_date(cls, v: str | None) -> str | None:
         if v is not None:
-            import datetime as dt
-
             try:
                 dt.date.fromisoformat(v)
             except ValueError:
@@ -238,8 +242,6 @@ class CatalogueModel(_Strict):
     def _known_kinds(cls, v: dict[str, LayerSpec]) -> dict[str, LayerSpec]:
         unknown = sorted(set(v) - set(KINDS))
         if unknown:
-            import difflib
-
             k = unknown[0]
             close = difflib.get_close_matches(k, list(KINDS), n=1)
             hint = f"did you mean {close[0]!r}?" if close else f"use one of {sorted(KINDS)}"
@@ -408,10 +410,6 @@ class Catalogue:
 
     def _check_meets_boundary(self, kind: str) -> None:
         """Raise when a layer has nothing within reach of the study area (wrong CRS or file)."""
-        import shapely
-
-        from arealanalyse.layers.overlap import check_overlap
-
         area = shapely.union_all(self.layer("boundary").geometry.values)
         check_overlap(
             self._cache[kind],
@@ -440,14 +438,10 @@ class Catalogue:
         if clip is None:
             return None
         if clip.bbox is not None:
-            import shapely
-
             return gpd.GeoSeries([shapely.box(*clip.bbox)], crs=clip.bbox_crs)
         return self.layer(clip.to)
 
     def _is_osm(self, kind: str) -> bool:
-        from arealanalyse.layers.readers import detect_format
-
         spec = self.model.layers[kind]
         path = self.source_path(kind)
         return spec.format == "osm" or (
@@ -458,7 +452,6 @@ class Catalogue:
         """Read every kind the catalogue takes from the same OSM file (and clip) in one pass."""
         if not self._is_osm(kind):
             return
-        from arealanalyse.layers.osm import OSM_KINDS, clip_polygon_lonlat, osm_extract
 
         spec = self.model.layers[kind]
         group = [
@@ -495,8 +488,6 @@ class Catalogue:
         The study's check (:meth:`arealanalyse.study.Study.check`) adds the walk network, the
         timetable and the rasters.
         """
-        from arealanalyse.layers.validate import load_report
-
         rows: list[dict[str, Any]] = []
         for kind in self.kinds:
             try:
@@ -534,8 +525,6 @@ class Catalogue:
 
     def check_rasters(self) -> list[dict[str, Any]]:
         """Read every raster's header and range; one status row each (errors are collected)."""
-        from arealanalyse.layers.rasterinfo import raster_info
-
         rows: list[dict[str, Any]] = []
         for kind in self.model.rasters:
             path = self.raster_path(kind)
