@@ -19,7 +19,7 @@ from scipy.sparse.csgraph import connected_components
 
 from arealanalyse.settings import Settings, resolve
 
-__all__ = ["green_areas_at_least", "merge_green_areas"]
+__all__ = ["green_areas_at_least", "green_groups", "merge_green_areas"]
 
 
 def merge_green_areas(
@@ -52,32 +52,18 @@ def merge_green_areas(
     >>> merged["area_daa"].round(2).tolist(), merged["n_parts"].tolist()
     ([6.0, 0.1], [2, 1])
     """
-    s = resolve(settings)
-    gap = s.green_merge_gap_m if gap_m is None else gap_m
     if len(green) == 0:
         out = green.copy()
         out["n_parts"] = pd.Series(dtype="int64")
         return out
     geoms = np.asarray(green.geometry.values, dtype=object)
-    gtype = (
-        green["green_type"].astype(str).to_numpy()
-        if "green_type" in green.columns
-        else np.full(len(green), "other", dtype=object)
-    )
+    gtype = _green_types(green)
     names = (
         green["name"].astype(str).fillna("").to_numpy()
         if "name" in green.columns
         else np.full(len(green), "", dtype=object)
     )
-    tree = shapely.STRtree(geoms)
-    if gap > 0:
-        a, b = tree.query(geoms, predicate="dwithin", distance=gap)
-    else:
-        a, b = tree.query(geoms, predicate="intersects")
-    same = gtype[a] == gtype[b]
-    n = len(geoms)
-    adj = coo_matrix((np.ones(int(same.sum())), (a[same], b[same])), shape=(n, n))
-    _, label = connected_components(adj, directed=False)
+    label = green_groups(green, gap_m=gap_m, settings=settings)
     order = np.argsort(label, kind="stable")  # members of a component in layer order
     counts = np.bincount(label)
     starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
@@ -106,6 +92,48 @@ def merge_green_areas(
         geometry=out_geoms,
         crs=green.crs,
     )
+
+
+def _green_types(green: gpd.GeoDataFrame) -> np.ndarray:
+    return (
+        green["green_type"].astype(str).to_numpy()
+        if "green_type" in green.columns
+        else np.full(len(green), "other", dtype=object)
+    )
+
+
+def green_groups(
+    green: gpd.GeoDataFrame, /, *, gap_m: float | None = None, settings: Settings | None = None
+) -> np.ndarray:
+    """Label of the merged area each green polygon belongs to (see :func:`merge_green_areas`).
+
+    Polygons of the same ``green_type`` closer than ``gap_m`` (default
+    ``settings.green_merge_gap_m``) share a label, transitively.
+
+    Examples
+    --------
+    >>> from shapely.geometry import box
+    >>> parts = gpd.GeoDataFrame({"green_type": ["park", "park", "wood"]}, crs=25832,
+    ...     geometry=[box(0, 0, 10, 10), box(10, 0, 20, 10), box(20, 0, 30, 10)])
+    >>> green_groups(parts).tolist()
+    [0, 0, 1]
+    """
+    s = resolve(settings)
+    gap = s.green_merge_gap_m if gap_m is None else gap_m
+    if len(green) == 0:
+        return np.zeros(0, dtype=np.int64)
+    geoms = np.asarray(green.geometry.values, dtype=object)
+    gtype = _green_types(green)
+    tree = shapely.STRtree(geoms)
+    if gap > 0:
+        a, b = tree.query(geoms, predicate="dwithin", distance=gap)
+    else:
+        a, b = tree.query(geoms, predicate="intersects")
+    same = gtype[a] == gtype[b]
+    n = len(geoms)
+    adj = coo_matrix((np.ones(int(same.sum())), (a[same], b[same])), shape=(n, n))
+    _, label = connected_components(adj, directed=False)
+    return np.asarray(label, dtype=np.int64)
 
 
 def green_areas_at_least(

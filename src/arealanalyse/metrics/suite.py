@@ -40,7 +40,7 @@ from arealanalyse.metrics.tables import (
 from arealanalyse.network import WalkNetwork, island_snaps, point_geometries
 from arealanalyse.settings import Settings, resolve
 
-__all__ = ["run_suite"]
+__all__ = ["BUILD_CATEGORIES", "run_suite", "transit_catchments"]
 
 #: Zoning categories whose planned areas count as development for the default land-take table.
 BUILD_CATEGORIES = (
@@ -288,21 +288,8 @@ def run_suite(
             )
             # catchments of each node
             say("transit catchments")
-            dists = s.catchment_distances_m
-            catch = acc.catchments(transit, distances_m=dists, weights=w)
-            if workplaces is not None and len(workplaces):
-                jobs_acc = Accessibility(
-                    net, workplaces, settings=s, cache=cache, name="workplaces"
-                )
-                wj = job_weights(workplaces)
-                catch = catch.join(
-                    jobs_acc.catchments(transit, distances_m=dists, weights=wj).drop(
-                        columns=[f"homes_within_{d:g}m" for d in dists]
-                    )
-                )
-            keep = [c for c in ("name", "mode", "nsr_id", "status") if c in transit.columns]
-            catchments = gpd.GeoDataFrame(
-                transit[keep].join(catch), geometry=transit.geometry.values, crs=transit.crs
+            catchments, jobs_acc = transit_catchments(
+                acc, transit, weights=w, workplaces=workplaces
             )
             # jobs and floor space near rail/metro stations
             rail = transit.loc[mode.isin(RAIL_METRO).to_numpy()]
@@ -433,6 +420,41 @@ def run_suite(
         snapping=snapping,
         stop_places=service,
     )
+
+
+def transit_catchments(
+    acc: Accessibility,
+    transit: gpd.GeoDataFrame,
+    /,
+    *,
+    weights: pd.DataFrame,
+    workplaces: gpd.GeoDataFrame | None = None,
+) -> tuple[gpd.GeoDataFrame, Accessibility | None]:
+    """Homes, dwellings, population (and jobs, BRA) within each catchment distance of each node.
+
+    ``weights`` is indexed like ``acc``'s homes (:func:`home_weights`); distances are
+    ``settings.catchment_distances_m``. Returns the catchments (indexed like ``transit``) and the
+    :class:`Accessibility` of the workplaces (None without workplaces), which shares ``acc``'s
+    cache.
+    """
+    dists = acc.settings.catchment_distances_m
+    catch = acc.catchments(transit, distances_m=dists, weights=weights)
+    jobs_acc: Accessibility | None = None
+    if workplaces is not None and len(workplaces):
+        jobs_acc = Accessibility(
+            acc.net, workplaces, settings=acc.settings, cache=acc.cache, name="workplaces"
+        )
+        wj = job_weights(workplaces)
+        catch = catch.join(
+            jobs_acc.catchments(transit, distances_m=dists, weights=wj).drop(
+                columns=[f"homes_within_{d:g}m" for d in dists]
+            )
+        )
+    keep = [c for c in ("name", "mode", "nsr_id", "status") if c in transit.columns]
+    catchments = gpd.GeoDataFrame(
+        transit[keep].join(catch), geometry=transit.geometry.values, crs=transit.crs
+    )
+    return catchments, jobs_acc
 
 
 def _check_layers_meet(
