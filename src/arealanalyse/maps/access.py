@@ -97,10 +97,12 @@ def add_share_layers(
     group: str = "indicators",
     show_first: bool = True,
     fit: bool = True,
+    name_column: str | None = None,
 ) -> list[str]:
     """Add one classed choropleth layer per column of a prepared (lon/lat) grid layer.
 
-    Cells with a missing value (no homes) are not drawn. Returns the layer names.
+    Cells with a missing value (no homes) are not drawn; ``name_column`` names each polygon in
+    its tooltip (e.g. the partitions of a batch). Returns the layer names.
     """
     if diverging:
         colours, classify = style.DIFF_COLOURS, style.diff_class
@@ -126,12 +128,15 @@ def add_share_layers(
         idx = [classify(x) for x in v]
         tips = []
         counts = sub[count_col].to_numpy(dtype=float) if count_col else None
+        area_names = sub[name_column].astype(str).tolist() if name_column else None
         for j, x in enumerate(v):
             tip = fmt_share(
                 x, b.lang, signed=diverging, points=diverging
             )  # the label goes in front once per layer (tooltip_prefix)
             if counts is not None and np.isfinite(counts[j]):
                 tip += f" ({fmt_number(counts[j], b.lang)} {homes_word})"
+            if area_names is not None:
+                tip = f"{area_names[j]}: {tip}"
             tips.append(html.escape(tip))
         if grid is None:  # the cells are written once and shared by every indicator's layer
             grid = b.share(web)
@@ -206,6 +211,7 @@ def access_map(
     sources: Sequence[SourceLike] = (),
     lang: Lang = "nb",
     subtitle: str = "",
+    name_column: str | None = None,
 ) -> folium.Map:
     """Choropleth of access shares on grid cells (or hexagons): one layer per indicator.
 
@@ -222,6 +228,8 @@ def access_map(
         Layer names by column; default Norwegian (or English) labels of known columns.
     title, boundary, synthetic, sources, lang, subtitle
         As for :func:`study_area_map`; ``boundary`` is drawn as an outline.
+    name_column
+        A column naming each polygon, shown in its tooltip (e.g. a batch's partitions).
 
     Returns
     -------
@@ -249,6 +257,7 @@ def access_map(
     _check_columns(per_cell, cols, name=name)
     b = MapBuilder(title=title, lang=lang, synthetic=synthetic, sources=sources, subtitle=subtitle)
     keep = [c for c in cols] + [c for c in COUNT_COLUMNS if c in per_cell.columns]
+    keep += [name_column] if name_column else []
     web = b.prepare(
         per_cell[[*dict.fromkeys(keep), per_cell.geometry.name]],
         name=b.t("grid"),
@@ -257,7 +266,7 @@ def access_map(
     if not cols:
         b.note(b.t("no_share_columns"))
     if web is not None and cols:
-        names = add_share_layers(b, web, cols, labels=labels)
+        names = add_share_layers(b, web, cols, labels=labels, name_column=name_column)
         b.legend.append(share_legend(b, layer=names))
     add_boundary(b, boundary)
     return b.build()
