@@ -88,6 +88,9 @@ def _register() -> None:
     from arealanalyse.cli import transit as _transit
 
     app.add_typer(_transit.app, name="transit")
+    from arealanalyse.cli import batch as _batch
+
+    app.command("batch")(_batch.batch)
 
 
 _register()
