@@ -111,6 +111,7 @@ class WalkNetwork:
         key: str = "",
         topology: dict[str, Any] | None = None,
         snap_components: str = "largest",
+        snap_mask: np.ndarray | None = None,
     ) -> None:
         self.node_xy = np.asarray(node_xy, dtype=np.float64)
         self.u = np.asarray(u, dtype=np.int64)
@@ -134,11 +135,20 @@ class WalkNetwork:
             )
         #: ``"largest"``: points snap to the largest component only; ``"all"``: to any edge.
         self.snap_components = snap_components
+        #: Edges points may snap to, when given (overrides :attr:`snap_components`).
+        self.snap_mask = None if snap_mask is None else np.asarray(snap_mask, dtype=bool)
+        if self.snap_mask is not None and len(self.snap_mask) != m:
+            raise NetworkError(f"snap_mask has {len(self.snap_mask)} values for {m} edges.")
 
     # ---------------------------------------------------------------- construction
     @classmethod
     def from_edges(
-        cls, walk_network: gpd.GeoDataFrame, /, *, settings: Settings | None = None
+        cls,
+        walk_network: gpd.GeoDataFrame,
+        /,
+        *,
+        settings: Settings | None = None,
+        snap_column: str | None = None,
     ) -> WalkNetwork:
         """Build the graph from line segments (the canonical ``walk_network`` layer).
 
@@ -148,6 +158,10 @@ class WalkNetwork:
         ``level`` (a column of the layer; OSM bridges and tunnels get their own). Each segment
         becomes one edge weighted by its length; zero-length segments are dropped. What was
         noded and merged is in :attr:`topology`.
+
+        ``snap_column`` names a boolean column: points then snap only to the edges of rows
+        where it is True, instead of the largest component (``settings.snap_components``).
+        A network cut from a larger one (a batch partition) uses it to snap as the whole would.
 
         Examples
         --------
@@ -206,6 +220,17 @@ class WalkNetwork:
                 "Layer 'walk_network' has only zero-length segments; check the source."
             )
         source_index = gdf.index.to_numpy()[src]
+        key = _hash_geoms(noded.lines)
+        snap_mask = None
+        if snap_column is not None:
+            if snap_column not in gdf.columns:
+                raise NetworkError(
+                    f"Layer {name!r} has no column {snap_column!r} naming the edges points may "
+                    "snap to; add it or build the network without snap_column."
+                )
+            snap_mask = gdf[snap_column].to_numpy(dtype=bool)[src][noded.source]
+            mask_bytes = key.encode() + np.packbits(snap_mask).tobytes()
+            key = hashlib.sha256(mask_bytes).hexdigest()[:20]
         return cls(
             noded.node_xy,
             noded.u,
@@ -214,9 +239,10 @@ class WalkNetwork:
             crs=s.crs,
             highway=highway[noded.source],
             source_index=source_index[noded.source],
-            key=_hash_geoms(noded.lines),
+            key=key,
             topology=noded.report.as_dict(),
             snap_components=s.snap_components,
+            snap_mask=snap_mask,
         )
 
     @classmethod
@@ -273,6 +299,7 @@ class WalkNetwork:
             key=self.key,
             topology=self.topology,
             snap_components=self.snap_components,
+            snap_mask=self.snap_mask,
         )
 
     @classmethod
@@ -364,6 +391,8 @@ class WalkNetwork:
     @cached_property
     def snappable(self) -> np.ndarray:
         """Boolean mask of the edges points may snap to (see :attr:`snap_components`)."""
+        if self.snap_mask is not None:
+            return self.snap_mask
         if self.snap_components == "all" or self.n_edges == 0:
             return np.ones(self.n_edges, dtype=bool)
         return np.asarray(self.component[self.u] == 0)

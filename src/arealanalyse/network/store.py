@@ -33,6 +33,7 @@ def write_network(
     key: str,
     topology: dict[str, Any],
     snap_components: str,
+    snap_mask: np.ndarray | None = None,
 ) -> Path:
     """Write a network's arrays to ``path`` (atomic); :func:`read_network` reads them back."""
     target = Path(path)
@@ -54,6 +55,7 @@ def write_network(
             key=np.array([key]),
             topology=np.array([json.dumps(topology)]),
             snap_components=np.array([snap_components]),
+            snap_mask=np.zeros(0, dtype=bool) if snap_mask is None else snap_mask,
         )
     return target
 
@@ -71,6 +73,7 @@ def read_network(path: str | os.PathLike[str], /) -> dict[str, Any]:
             geoms = shapely.from_wkb(
                 np.array([blob[off[i] : off[i + 1]] for i in range(len(off) - 1)], dtype=object)
             )
+            mask = z["snap_mask"] if "snap_mask" in z.files else np.zeros(0, dtype=bool)
             return {
                 "node_xy": z["node_xy"],
                 "u": z["u"],
@@ -82,6 +85,7 @@ def read_network(path: str | os.PathLike[str], /) -> dict[str, Any]:
                 "key": str(z["key"][0]),
                 "topology": json.loads(str(z["topology"][0])),
                 "snap_components": str(z["snap_components"][0]),
+                "snap_mask": mask if len(mask) else None,
             }
     except (OSError, KeyError, ValueError) as exc:
         if isinstance(exc, NetworkError):
