@@ -6,7 +6,13 @@ partition alone, never from the batch code.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import io
+import itertools
 import json
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import geopandas as gpd
@@ -16,6 +22,7 @@ import pytest
 import shapely
 import yaml
 from shapely.geometry import Point, box
+from shapely.ops import substring
 
 X_CUT, Y_CUT = 583_500.0, 6_644_000.0
 
@@ -30,12 +37,28 @@ def _absolute(doc: dict, root: Path) -> dict:
     return doc
 
 
-@pytest.fixture(scope="module")
-def area(demo_catalogue: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
-    """The demo with one school added just east of the west/east border, and the partitions."""
+@contextlib.contextmanager
+def _shared(tmp_path_factory: pytest.TempPathFactory, name: str) -> Iterator[Path]:
+    """A folder of this test run that pytest-xdist workers share; held under a lock.
+
+    The first worker to get the lock makes what the others then read (as ``demo_catalogue``).
+    """
+    base = tmp_path_factory.getbasetemp()
+    run_dir = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    folder = run_dir / name
+    folder.mkdir(exist_ok=True)
+    with (folder / ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield folder
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _make_area(demo_catalogue: Path, tmp: Path) -> dict:
+    """Write the demo with one school added just east of the west/east border; return facts."""
     from arealanalyse.layers.catalogue import load_catalogue
 
-    tmp = tmp_path_factory.mktemp("batch-demo")
     cat = load_catalogue(demo_catalogue)
     homes, walk = cat.layer("homes"), cat.layer("walk_network")
     services = cat.layer("services")
@@ -71,13 +94,31 @@ def area(demo_catalogue: Path, tmp_path_factory: pytest.TempPathFactory) -> dict
     parts_file = tmp / "delomrader.gpkg"
     parts.to_file(parts_file, driver="GPKG")
     return {
-        "catalogue": catalogue,
-        "partitions": parts_file,
-        "parts": parts,
-        "home": home_id,
-        "school": school_at,
-        "tmp": tmp,
+        "catalogue": str(catalogue),
+        "partitions": str(parts_file),
+        "home": int(home_id),
+        "school": shapely.to_wkt(school_at),
     }
+
+
+@pytest.fixture(scope="module")
+def area(demo_catalogue: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """The demo with one school added just east of the west/east border, and the partitions."""
+    with _shared(tmp_path_factory, "batch-demo") as tmp:
+        facts = tmp / "area.json"
+        if not facts.is_file():
+            facts.write_text(json.dumps(_make_area(demo_catalogue, tmp)), encoding="utf-8")
+        area = json.loads(facts.read_text(encoding="utf-8"))
+    area.update(
+        {
+            "catalogue": Path(area["catalogue"]),
+            "partitions": Path(area["partitions"]),
+            "parts": gpd.read_file(area["partitions"]),
+            "school": shapely.from_wkt(area["school"]),
+            "tmp": tmp,
+        }
+    )
+    return area
 
 
 @pytest.fixture(scope="module")
@@ -121,37 +162,28 @@ def _alone(union: dict, polygon: shapely.Geometry) -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def batch(area: dict) -> dict:
-    """One batch run of the three partitions on two local workers."""
-    import contextlib
-    import io
-
+def batch(area: dict, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """One batch run of the three partitions on two local workers (once per test run)."""
     from arealanalyse.cli import main
 
-    out = area["tmp"] / "batch"
-    args = [
-        "batch",
-        str(area["catalogue"]),
-        "--partitions",
-        str(area["partitions"]),
-        "--by",
-        "navn",
-        "--workers",
-        "2",
-        "--out",
-        str(out),
-        "--json",
-    ]
-    buf = io.StringIO()
-    with contextlib.redirect_stdout(buf):
-        code = main(args)
-    assert code == 0, buf.getvalue()
+    with _shared(tmp_path_factory, "batch-demo"):
+        out = area["tmp"] / "batch"
+        said = area["tmp"] / "batch.json"
+        if not said.is_file():
+            args = [str(area["catalogue"]), "--partitions", str(area["partitions"])]
+            args += ["--by", "navn", "--workers", "2", "--out", str(out), "--json"]
+            buf = io.StringIO()
+            with contextlib.redirect_stdout(buf):
+                code = main(["batch", *args])
+            assert code == 0, buf.getvalue()
+            said.write_text(buf.getvalue(), encoding="utf-8")
+        payload = said.read_text(encoding="utf-8")
     import dask_geopandas
 
     per_home = dask_geopandas.read_parquet(out / "datasets" / "per_home")
     return {
         "out": out,
-        "payload": json.loads(buf.getvalue()),
+        "payload": json.loads(payload),
         "dask_per_home": per_home,
         "per_home": per_home.compute(),
     }
@@ -265,3 +297,98 @@ def test_catchments_of_border_stations_count_homes_across_the_border(union, batc
     got = gpd.read_parquet(batch["out"] / "datasets" / "catchments")
     assert len(got) == len(want) and got.index.is_unique
     assert _differences(got, want) == {}
+
+
+def _segments(points: list[tuple[float, float]], step_m: float) -> list[shapely.LineString]:
+    """A path through ``points`` as lines of at most ``step_m`` (as real networks come)."""
+    path = shapely.LineString(points)
+    cuts = np.append(np.arange(0.0, path.length, step_m), path.length)
+    return [substring(path, a, b) for a, b in itertools.pairwise(cuts)]
+
+
+def test_a_peninsula_joined_beyond_the_halo_snaps_as_in_the_union():
+    """A street 150 m off the main grid, joined to it only by a path far beyond the halo."""
+    from arealanalyse.batch import SNAP_COLUMN, CatalogueSplit, halo_m, partition_suite
+    from arealanalyse.metrics import run_suite
+    from arealanalyse.network import WalkNetwork
+    from arealanalyse.settings import Settings
+
+    s = Settings()
+    crs = "EPSG:25832"
+    grid = [shapely.LineString([(x, 0), (x, 3000)]) for x in range(0, 3001, 200)]
+    grid += [shapely.LineString([(0, y), (3000, y)]) for y in range(0, 3001, 200)]
+    peninsula = _segments([(1000, 3150), (1600, 3150)], 100)
+    far = 3300 + halo_m(s) + 1000  # the detour runs this far north, east and south
+    detour = _segments(
+        [(1600, 3150), (1600, far), (3000 + far, far), (3000 + far, -far), (3000, -far), (3000, 0)],
+        200,
+    )
+    walk = gpd.GeoDataFrame(geometry=grid + peninsula + detour, crs=crs)
+    homes = gpd.GeoDataFrame(
+        {"dwellings": [1.0] * 5},
+        geometry=[Point(x, 3160) for x in (1050, 1250, 1450)] + [Point(310, 410), Point(2690, 10)],
+        crs=crs,
+    )
+    school = gpd.GeoDataFrame(
+        {"category": "school", "name": ["på halvøya", "i rutenettet"]},
+        geometry=[Point(1590, 3140), Point(200, 190)],
+        crs=crs,
+    )
+    layers = {"homes": homes, "walk_network": walk, "services": school}
+    parts = gpd.GeoDataFrame(
+        {"key": ["x", "y"], "label": ["x", "y"]},
+        geometry=[box(-100, -100, 3100, 3300), box(3100, -50_000, 50_000, 50_000)],
+        crs=crs,
+    )
+    union = run_suite(layers, WalkNetwork.from_edges(walk, settings=s), settings=s).per_home
+    sub, own = CatalogueSplit(layers, parts, settings=s).subset(0)
+    assert len(sub["walk_network"]) < len(walk)  # the detour's far part is not in the halo
+    got = partition_suite(sub, own=own, settings=s).per_home
+    on_peninsula = homes.index[:3]
+    # in the union the peninsula's homes walk along it to its school, 100-550 m
+    assert union.loc[on_peninsula, "dist_school_m"].between(100, 560).all()
+    assert _differences(got, union.loc[got.index]) == {}
+    # without the mark, the cut's largest piece is the grid: the homes snap 160 m across
+    # the water to it and their school is another
+    plain = {**sub, "walk_network": sub["walk_network"].drop(columns=SNAP_COLUMN)}
+    wrong = partition_suite(plain, own=own, settings=s).per_home
+    assert (wrong.loc[on_peninsula, "access_m"] > 150).all()
+    assert (
+        wrong.loc[on_peninsula, "dist_school_m"] > union.loc[on_peninsula, "dist_school_m"]
+    ).all()
+
+
+def test_a_station_where_nobody_lives_reports_its_catchment():
+    """A partition that owns a station but no homes, none within its halo either."""
+    from arealanalyse.batch import CatalogueSplit, partition_suite, summary_row
+    from arealanalyse.settings import Settings
+
+    s = Settings()
+    crs = "EPSG:25832"
+    walk = gpd.GeoDataFrame(
+        geometry=[shapely.LineString([(0, 0), (20000, 0)]), *_segments([(0, 0), (0, 500)], 100)],
+        crs=crs,
+    )
+    homes = gpd.GeoDataFrame({"dwellings": [2.0]}, geometry=[Point(19_000, 10)], crs=crs)
+    station = gpd.GeoDataFrame(
+        {"name": ["Ødemark"], "mode": ["rail"], "status": ["existing"]},
+        geometry=[Point(0, 10)],
+        crs=crs,
+    )
+    parts = gpd.GeoDataFrame(
+        {"key": ["tom", "by"], "label": ["tom", "by"]},
+        geometry=[box(-1000, -1000, 1000, 1000), box(18_000, -1000, 20_000, 1000)],
+        crs=crs,
+    )
+    layers = {"homes": homes, "walk_network": walk, "transit": station}
+    sub, own = CatalogueSplit(layers, parts, settings=s).subset(0)
+    assert len(sub["homes"]) == 0 and own["transit"].tolist() == [True]
+    r = partition_suite(sub, own=own, settings=s)
+    assert len(r.per_home) == 0
+    assert r.catchments["name"].tolist() == ["Ødemark"]
+    assert r.catchments[["homes_within_500m", "homes_within_1000m"]].to_numpy().tolist() == [
+        [0.0, 0.0]
+    ]
+    row = summary_row(r)
+    assert (row["homes"], row["dwellings"], row["population"]) == (0.0, 0.0, 0.0)
+    assert not any(k.startswith("share_") for k in row)

@@ -15,18 +15,25 @@ from __future__ import annotations
 
 from arealanalyse.batch.compute import (
     OWNED_KINDS,
+    SNAP_COLUMN,
     SUITE_KINDS,
     PartitionResult,
     partition_suite,
     summary_row,
 )
-from arealanalyse.batch.inputs import CatalogueSplit, catalogue_inputs, suite_layers
+from arealanalyse.batch.inputs import (
+    CatalogueSplit,
+    catalogue_inputs,
+    mark_main_component,
+    suite_layers,
+)
 from arealanalyse.batch.partitions import HALO_MARGIN_M, halo_m, owner_of, read_partitions
 from arealanalyse.batch.runner import BatchReport, Progress, run_batch
 
 __all__ = [
     "HALO_MARGIN_M",
     "OWNED_KINDS",
+    "SNAP_COLUMN",
     "SUITE_KINDS",
     "BatchReport",
     "CatalogueSplit",
@@ -34,6 +41,7 @@ __all__ = [
     "Progress",
     "catalogue_inputs",
     "halo_m",
+    "mark_main_component",
     "owner_of",
     "partition_suite",
     "read_partitions",

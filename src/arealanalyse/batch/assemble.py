@@ -95,7 +95,8 @@ def _conform(path: str, key: str, meta: gpd.GeoDataFrame, fills: dict[str, Any])
 def write_datasets(parts: Mapping[str, Path], folder: Path, /) -> dict[str, int]:
     """Write each table of :data:`DATASETS` as a GeoParquet dataset under ``folder``.
 
-    ``parts`` maps partition keys to their result folders (finished partitions only). Returns the
+    ``parts`` maps partition keys to their result folders (finished partitions only); a part
+    without rows (a partition where nobody lives has no per-home rows) is left out. Returns the
     number of rows per dataset. The work runs on Dask's threaded scheduler in this process.
     """
     import dask
@@ -105,7 +106,7 @@ def write_datasets(parts: Mapping[str, Path], folder: Path, /) -> dict[str, int]
     rows: dict[str, int] = {}
     for table in DATASETS:
         files = {k: p / f"{table}.parquet" for k, p in parts.items()}
-        files = {k: f for k, f in files.items() if f.is_file()}
+        files = {k: f for k, f in files.items() if f.is_file() and _row_count(f)}
         if not files:
             continue
         meta, fills = _meta(list(files.values()))
@@ -140,8 +141,9 @@ def summary_frame(
 ) -> tuple[gpd.GeoDataFrame, dict[str, dict[str, str]]]:
     """One row per partition (in order) with its polygon, and the metrics' labels.
 
-    A metric that some partitions report and a finished partition lacks had no target in that
-    partition's reach (no such service, no transit): its share and count are 0 there.
+    A metric that some partitions report and a finished partition with homes lacks had no
+    target in that partition's reach (no such service, no transit): its share and count are 0
+    there. A partition where nobody lives has no shares.
     """
     labels: dict[str, dict[str, str]] = {}
     records = []
@@ -158,6 +160,8 @@ def summary_frame(
     frame = pd.DataFrame.from_records(records)
     metrics = [c for c in frame.columns if c in labels or c.startswith("share_")]
     ok = (frame["status"] == "ok").to_numpy(dtype=bool)
+    if "homes" in frame.columns:
+        ok = ok & (frame["homes"].fillna(0).to_numpy(dtype=float) > 0)
     for c in metrics:
         frame.loc[ok & frame[c].isna().to_numpy(), c] = 0.0
     for c in ("homes", "dwellings", "population"):

@@ -29,9 +29,9 @@ import pandas as pd
 import shapely
 
 from arealanalyse.io import write_table
+from arealanalyse.metrics.access import Accessibility
 from arealanalyse.metrics.suite import (
     BUILD_CATEGORIES,
-    SuiteResult,
     home_weights,
     run_suite,
     transit_catchments,
@@ -41,8 +41,10 @@ from arealanalyse.settings import Settings, resolve
 
 __all__ = [
     "OWNED_KINDS",
+    "SNAP_COLUMN",
     "SUITE_KINDS",
     "PartitionResult",
+    "owns_more_than_homes",
     "partition_suite",
     "summary_row",
 ]
@@ -59,6 +61,9 @@ SUITE_KINDS = (
     "farmland",
     "barriers",
 )
+#: Column of a partition's ``walk_network`` marking the lines on the largest component of the
+#: whole network, where points may snap (:func:`arealanalyse.batch.inputs.mark_main_component`).
+SNAP_COLUMN = "_batch_snappable"
 #: Layers whose features belong to one partition each (the rest are targets or context only).
 #: ``stop_places`` is the timetable's stop places with their frequency measures.
 OWNED_KINDS = ("homes", "services", "transit", "workplaces", "zoning", "stop_places")
@@ -144,10 +149,13 @@ def partition_suite(
         ``walk_network`` required), in the working CRS, plus optionally ``stop_places`` (the
         timetable's stop places with frequency measures,
         :func:`arealanalyse.transit.service_levels`).
+        A ``walk_network`` with a :data:`SNAP_COLUMN` lets points snap only to the lines where
+        it is True (the main component of the whole network, which a cut of it cannot tell).
     own
         For kinds in :data:`OWNED_KINDS`: a boolean array (one value per feature of that layer)
         that is True for the features the partition owns and reports. A kind without a mask is
-        owned whole. At least one home must be owned.
+        owned whole. A partition without homes of its own (a station or a planned zone in a
+        partition where nobody lives) reports its catchments, land take and jobs only.
     settings
         Run settings (distances, thresholds).
     include_planned_transit
@@ -177,12 +185,16 @@ def partition_suite(
     t0 = time.perf_counter()
     homes = layers["homes"]
     own_homes = _mask(own, "homes", len(homes))
-    if not own_homes.any():
-        raise ValueError("partition_suite: the partition owns no homes")
-    net = WalkNetwork.from_edges(layers["walk_network"], settings=s)
+    has_homes = bool(own_homes.any())
+    if not has_homes and not owns_more_than_homes(layers, own):
+        raise ValueError("partition_suite: the partition owns nothing to report")
+    walk = layers["walk_network"]
+    snap_column = SNAP_COLUMN if SNAP_COLUMN in walk.columns else None
+    net = WalkNetwork.from_edges(walk, settings=s, snap_column=snap_column)
     t_net = time.perf_counter() - t0
     suite_layers = {k: v for k, v in layers.items() if k in SUITE_KINDS and k != "walk_network"}
-    suite_layers["homes"] = homes.loc[own_homes]
+    # without homes of its own the suite runs on the halo's homes, and none of it is reported
+    suite_layers["homes"] = homes.loc[own_homes] if has_homes else homes
     workplaces = layers.get("workplaces")
     if workplaces is not None:
         suite_layers["workplaces"] = workplaces.loc[_mask(own, "workplaces", len(workplaces))]
@@ -194,6 +206,8 @@ def partition_suite(
         )
         sites = zoning.loc[planned.to_numpy() & _mask(own, "zoning", len(zoning))]
     service = layers.get("stop_places")
+    if len(suite_layers["homes"]) == 0:  # nobody lives within the halo either
+        return _nobody(suite_layers, layers, own, net, sites, s, include_planned_transit, t0)
     result = run_suite(
         suite_layers,
         net,
@@ -203,12 +217,28 @@ def partition_suite(
         service=service,
     )
     t1 = time.perf_counter()
+    covered = own_homes if has_homes else np.ones(len(homes), dtype=bool)
     catchments = _own_catchments(
-        result, layers, own, settings=s, include_planned_transit=include_planned_transit
+        result.accessibility,
+        covered,
+        layers,
+        own,
+        settings=s,
+        include_planned_transit=include_planned_transit,
+        empty=result.catchments.iloc[:0],
     )
     stop_places = result.stop_places
     if stop_places is not None:
         stop_places = stop_places.loc[_mask(own, "stop_places", len(stop_places))]
+    summary, per_home, per_cell, per_zone = (
+        result.summary,
+        result.per_home,
+        result.per_cell,
+        result.per_zone,
+    )
+    if not has_homes:
+        summary = _without_homes(summary)
+        per_home, per_cell, per_zone = per_home.iloc[:0], per_cell.iloc[:0], per_zone.iloc[:0]
     timings = {
         "network": t_net,
         "suite": t1 - t0 - t_net,
@@ -216,10 +246,10 @@ def partition_suite(
         "total": time.perf_counter() - t0,
     }
     return PartitionResult(
-        summary=result.summary,
-        per_home=result.per_home,
-        per_cell=result.per_cell,
-        per_zone=result.per_zone,
+        summary=summary,
+        per_home=per_home,
+        per_cell=per_cell,
+        per_zone=per_zone,
         catchments=catchments,
         land_take=result.land_take,
         stop_places=stop_places,
@@ -234,30 +264,140 @@ def partition_suite(
     )
 
 
+def owns_more_than_homes(
+    layers: Mapping[str, gpd.GeoDataFrame], own: Mapping[str, np.ndarray], /
+) -> bool:
+    """Whether a partition owns features with results of their own (transit, zones, jobs).
+
+    Examples
+    --------
+    >>> import geopandas as gpd, numpy as np
+    >>> stops = gpd.GeoDataFrame(geometry=gpd.points_from_xy([0, 1], [0, 0]), crs=25832)
+    >>> owns_more_than_homes({"transit": stops}, {"transit": np.array([False, False])})
+    False
+    >>> owns_more_than_homes({"transit": stops}, {"transit": np.array([False, True])})
+    True
+    """
+    kinds = ("transit", "zoning", "workplaces", "stop_places")
+    return any(len(layers[k]) and _mask(own, k, len(layers[k])).any() for k in kinds if k in layers)
+
+
+def _without_homes(summary: pd.DataFrame) -> pd.DataFrame:
+    """Return the summary of a partition where nobody lives: no homes; land take and jobs."""
+    counts = summary["metric"].isin(["homes", "dwellings", "population"]).to_numpy()
+    keep = counts | (summary["unit"] == "daa").to_numpy()
+    keep |= summary["weight"].isin(["jobs", "bra_m2"]).to_numpy()
+    out = summary.loc[keep].copy()
+    out.loc[counts[keep], "value"] = 0.0
+    return out.reset_index(drop=True)
+
+
+def _nobody(
+    suite_layers: Mapping[str, gpd.GeoDataFrame],
+    layers: Mapping[str, gpd.GeoDataFrame],
+    own: Mapping[str, np.ndarray],
+    net: WalkNetwork,
+    sites: gpd.GeoDataFrame | None,
+    s: Settings,
+    include_planned_transit: bool,
+    t0: float,
+) -> PartitionResult:
+    """Compute a partition that owns features but has no homes, within its halo either."""
+    from arealanalyse.metrics import land_take
+
+    homes = suite_layers["homes"]
+    acc = Accessibility(net, homes, settings=s, barriers=layers.get("barriers"))
+    empty = gpd.GeoDataFrame(geometry=[], crs=net.crs)
+    catchments = _own_catchments(
+        acc,
+        np.ones(len(homes), dtype=bool),
+        layers,
+        own,
+        settings=s,
+        include_planned_transit=include_planned_transit,
+        empty=empty,
+    )
+    taken = None
+    if sites is not None:
+        taken = land_take(sites, layers.get("farmland"), layers.get("green"))
+    zero = {"value": 0.0, "unit": "count", "weight": ""}
+    summary = pd.DataFrame(
+        [
+            {"metric": "homes", "label_nb": "Antall boligpunkter", "label_en": "Homes", **zero},
+            {"metric": "dwellings", "label_nb": "Antall boliger", "label_en": "Dwellings", **zero},
+            {"metric": "population", "label_nb": "Bosatte", "label_en": "Residents", **zero},
+        ],
+        columns=["metric", "value", "unit", "label_nb", "label_en", "weight"],
+    )
+    stop_places = layers.get("stop_places")
+    if stop_places is not None:
+        stop_places = stop_places.loc[_mask(own, "stop_places", len(stop_places))]
+    cols = ["dwellings", "population", "geometry"]
+    return PartitionResult(
+        summary=summary,
+        per_home=gpd.GeoDataFrame({c: [] for c in cols[:2]}, geometry=[], crs=net.crs),
+        per_cell=gpd.GeoDataFrame(geometry=[], crs=net.crs),
+        per_zone=pd.DataFrame(),
+        catchments=catchments,
+        land_take=taken,
+        stop_places=stop_places,
+        snapping=_own_snapping(_target_islands(layers, net, s), layers, own),
+        network={
+            "n_nodes": float(net.n_nodes),
+            "n_edges": float(net.n_edges),
+            "largest_component_share": float(net.largest_component_share),
+        },
+        halo_homes=0,
+        timings_s={"total": time.perf_counter() - t0},
+    )
+
+
+def _target_islands(
+    layers: Mapping[str, gpd.GeoDataFrame], net: WalkNetwork, s: Settings
+) -> pd.DataFrame:
+    """Services and transit nodes nearest an island of the network (as the suite reports)."""
+    from arealanalyse.network.components import ISLAND_COLUMNS, island_snaps
+
+    frames = [pd.DataFrame({c: pd.Series(dtype=object) for c in ISLAND_COLUMNS})]
+    for kind in ("services", "transit"):
+        gdf = layers.get(kind)
+        if gdf is not None and len(gdf):
+            pts = point_geometries(gdf.geometry, name=kind)
+            found = island_snaps(net, pts, max_snap_m=s.max_snap_m, layer=kind, index=gdf.index)
+            if len(found):
+                frames.append(found)
+    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+
+
 def _own_catchments(
-    result: SuiteResult,
+    acc: Accessibility,
+    covered: np.ndarray,
     layers: Mapping[str, gpd.GeoDataFrame],
     own: Mapping[str, np.ndarray],
     *,
     settings: Settings,
     include_planned_transit: bool,
+    empty: gpd.GeoDataFrame,
 ) -> gpd.GeoDataFrame:
-    """Catchments of the partition's own transit nodes, counting homes and jobs in the halo."""
+    """Catchments of the partition's own transit nodes, counting homes and jobs in the halo.
+
+    ``acc`` holds the homes of ``layers["homes"]`` where ``covered`` is True.
+    """
     transit = layers.get("transit")
     if transit is None or len(transit) == 0:
-        return result.catchments
+        return empty
     mine = transit.loc[_mask(own, "transit", len(transit))]
     if not include_planned_transit and "status" in mine.columns:
         mine = mine.loc[(mine["status"].astype(str) == "existing").to_numpy()]
     if len(mine) == 0:
-        return result.catchments.iloc[:0]
+        return empty
     reach = max(settings.catchment_distances_m)
     nodes = point_geometries(mine.geometry, name="transit")
     homes = layers["homes"]
-    others = homes.loc[~_mask(own, "homes", len(homes))]
+    others = homes.loc[~covered]
     # a home farther than the largest catchment in a straight line cannot be within it
     extra = _near(others, nodes, reach)
-    acc = result.accessibility.extended(extra) if len(extra) else result.accessibility
+    acc = acc.extended(extra) if len(extra) else acc
     weights = home_weights(homes.loc[acc.index], settings=settings)
     workplaces = layers.get("workplaces")
     if workplaces is not None:

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from arealanalyse.batch.compute import OWNED_KINDS, SUITE_KINDS
+from arealanalyse.batch.compute import OWNED_KINDS, SNAP_COLUMN, SUITE_KINDS
 from arealanalyse.batch.partitions import halo_m, owner_of
 from arealanalyse.errors import CatalogueError
 from arealanalyse.io import write_json, write_table
@@ -39,6 +39,7 @@ __all__ = [
     "CatalogueSplit",
     "catalogue_inputs",
     "hash_frame",
+    "mark_main_component",
     "mark_own",
     "read_inputs",
     "suite_layers",
@@ -117,6 +118,38 @@ def catalogue_inputs(
     return layers, own, cat.settings, polygon
 
 
+def mark_main_component(
+    walk_network: gpd.GeoDataFrame, /, *, settings: Settings | None = None
+) -> gpd.GeoDataFrame:
+    """Return the walk network one line part a row, with :data:`SNAP_COLUMN` on its main part.
+
+    Points snap to the largest connected component of the network
+    (``settings.snap_components``). A partition's cut of the network cannot tell which that is:
+    a peninsula joined to the rest only by a path beyond the halo, or a partition whose own
+    streets are a smaller piece of its cut than a neighbour's, would snap differently from a
+    run on the whole. The network is built once here and the lines of its largest component
+    marked, so every partition snaps as the whole would.
+
+    Examples
+    --------
+    >>> from shapely.geometry import LineString
+    >>> walk = gpd.GeoDataFrame(geometry=[LineString([(0, 0), (100, 0)]),
+    ...     LineString([(100, 0), (200, 0)]), LineString([(0, 50), (20, 50)])], crs=25832)
+    >>> mark_main_component(walk)[SNAP_COLUMN].tolist()
+    [True, True, False]
+    """
+    from arealanalyse.network import WalkNetwork
+
+    parts = walk_network.explode(index_parts=False, ignore_index=True)
+    net = WalkNetwork.from_edges(parts, settings=settings)
+    main = np.zeros(len(parts), dtype=bool)
+    on_main = net.component[net.u] == 0
+    main[np.asarray(net.source_index[on_main], dtype=np.int64)] = True
+    parts[SNAP_COLUMN] = main
+    parts.attrs = dict(walk_network.attrs)
+    return parts
+
+
 class CatalogueSplit:
     """One catalogue's layers cut into partitions, each with the halo it needs.
 
@@ -142,6 +175,10 @@ class CatalogueSplit:
 
         self.settings = resolve(settings)
         self.layers = dict(layers)
+        if self.settings.snap_components == "largest":
+            self.layers["walk_network"] = mark_main_component(
+                self.layers["walk_network"], settings=self.settings
+            )
         self.partitions = partitions
         self.halo_m = halo_m(self.settings)
         self.owner = {

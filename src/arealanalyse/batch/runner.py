@@ -75,6 +75,10 @@ OWNED = frozenset(
 )
 
 
+#: Seconds to wait for an existing scheduler's first worker.
+WORKER_WAIT_S = 60.0
+
+
 class Progress:
     """Callbacks a front end implements to show a batch's progress (all optional)."""
 
@@ -265,12 +269,23 @@ def _client(workers: int | None, scheduler: str | None) -> Iterator[tuple[Any, i
                 f"Cannot reach the Dask scheduler at {scheduler!r} ({one_line(exc)}); start it "
                 "(dask scheduler) or check --scheduler, e.g. tcp://10.0.0.5:8786."
             ) from None
+        try:  # without a worker the tasks would wait forever
+            client.wait_for_workers(1, timeout=WORKER_WAIT_S)
+        except TimeoutError:
+            client.close()
+            raise ArealanalyseError(
+                f"The Dask scheduler at {scheduler!r} has no workers after {WORKER_WAIT_S:g} s; "
+                f"start some (dask worker {scheduler}) and run the same command again."
+            ) from None
     else:
         cluster = LocalCluster(
             n_workers=workers or 1,
             threads_per_worker=1,
             processes=True,
-            dashboard_address=None,
+            # the scheduler's HTTP endpoints on a free port (8787 may be another cluster's);
+            # no dashboard, which needs bokeh
+            dashboard_address="127.0.0.1:0",
+            scheduler_kwargs={"dashboard": False},
             silence_logs=logging.ERROR,
         )
         client = Client(cluster)

@@ -21,7 +21,12 @@ from typing import Any
 import numpy as np
 import shapely
 
-from arealanalyse.batch.compute import PartitionResult, partition_suite, summary_row
+from arealanalyse.batch.compute import (
+    PartitionResult,
+    owns_more_than_homes,
+    partition_suite,
+    summary_row,
+)
 from arealanalyse.batch.inputs import catalogue_inputs, read_inputs
 from arealanalyse.errors import ArealanalyseError
 from arealanalyse.io import staged_output, write_json, write_text
@@ -93,7 +98,7 @@ def run_partition(task: PartitionTask, /) -> dict[str, Any]:
         homes = layers["homes"]
         mine = own.get("homes", np.ones(len(homes), dtype=bool))
         row["homes"] = int(np.count_nonzero(mine))
-        if row["homes"] == 0:
+        if row["homes"] == 0 and not owns_more_than_homes(layers, own):
             row["status"] = "empty"
         else:
             result = partition_suite(
