@@ -55,10 +55,11 @@ class _RichProgress(BatchProgress):
         self.counts[status] = self.counts.get(status, 0) + 1
         self.bar.advance(self.task)
         self._tally()
-        if status == "failed":
+        if status == "failed" and self.enabled:  # one line each, never wrapped
             self.bar.console.print(
                 f"[red]partition {row.get('label', row.get('key'))} failed:[/] {row.get('error')}",
                 highlight=False,
+                soft_wrap=True,
             )
 
     def _tally(self) -> None:
@@ -162,7 +163,7 @@ def batch(
         }
         typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
-        con = Console()
+        con = Console(soft_wrap=True)
         n = len(report.rows)
         con.print(
             f"{n} partitions: {len(report.computed)} computed on {report.workers} worker(s), "
