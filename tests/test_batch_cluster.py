@@ -112,6 +112,15 @@ def test_batch_on_a_separate_scheduler_records_a_failure_and_resumes(tmp_path, c
         assert code == 0
         assert payload["computed"] == ["brutt"]
         assert sorted(payload["skipped"]) == ["nord", "sor"]
+
+        # without --json: the progress bar over partitions and where the outputs went
+        from arealanalyse.cli import main
+
+        assert main(["batch", *args[:-1]]) == 0
+        said = capsys.readouterr()
+        assert "3 partitions: 0 computed" in said.out and "3 unchanged (skipped)" in said.out
+        assert f"outputs written to {out}" in said.out
+        assert "3/3" in said.err and "3 unchanged (skipped)" in said.err  # the bar's last state
     summary = pd.read_csv(out / "summary.csv", index_col="key")
     assert (summary["status"] == "ok").all()
     # each study area reports the homes inside its boundary (those off its outer streets are

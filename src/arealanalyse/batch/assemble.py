@@ -27,7 +27,7 @@ __all__ = ["DATASETS", "summary_frame", "write_datasets", "write_summary_map"]
 DATASETS = ("per_home", "per_cell", "catchments")
 
 _FIRST = ["key", "label", "status", "error", "homes", "dwellings", "population"]
-_LAST = ["halo_homes", "seconds", "peak_rss_mb", "worker", "started", "finished"]
+_LAST = ["halo_homes", "seconds", "cpu_seconds", "peak_rss_mb", "worker", "started", "finished"]
 
 
 def _fill_value(column: str, dtype: Any) -> Any:

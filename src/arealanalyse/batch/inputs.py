@@ -21,7 +21,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import numpy as np
@@ -34,6 +34,9 @@ from arealanalyse.errors import CatalogueError
 from arealanalyse.io import write_json, write_table
 from arealanalyse.settings import Settings, resolve
 
+if TYPE_CHECKING:
+    from arealanalyse.layers.catalogue import Catalogue
+
 __all__ = [
     "OWN_COLUMN",
     "CatalogueSplit",
@@ -41,6 +44,7 @@ __all__ = [
     "hash_frame",
     "mark_main_component",
     "mark_own",
+    "open_study",
     "read_inputs",
     "suite_layers",
     "write_inputs",
@@ -74,7 +78,14 @@ def hash_frame(gdf: pd.DataFrame, /) -> str:
     return h.hexdigest()
 
 
-def suite_layers(cat: Any, /) -> dict[str, gpd.GeoDataFrame]:
+def open_study(path: str | Path, /) -> Catalogue:
+    """Open a study area's catalogue: the one place a batch does (driver and workers alike)."""
+    from arealanalyse.layers.catalogue import load_catalogue
+
+    return load_catalogue(path)
+
+
+def suite_layers(cat: Catalogue, /) -> dict[str, gpd.GeoDataFrame]:
     """Load a catalogue's layers the suite reads, plus its timetable's stop places."""
     name = cat.path.name
     for kind in ("homes", "walk_network"):
@@ -102,9 +113,7 @@ def catalogue_inputs(
     With a ``boundary`` layer the partition owns the features whose analysis point lies inside
     it; without one it owns everything.
     """
-    from arealanalyse.layers.catalogue import load_catalogue
-
-    cat = load_catalogue(path)
+    cat = open_study(path)
     layers = suite_layers(cat)
     own: dict[str, np.ndarray] = {}
     polygon = None

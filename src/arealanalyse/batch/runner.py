@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import shutil
 import time
 from collections.abc import Iterator, Sequence
@@ -36,6 +37,7 @@ from arealanalyse.batch.inputs import (
     CatalogueSplit,
     hash_frame,
     mark_own,
+    open_study,
     suite_layers,
     write_inputs,
 )
@@ -129,8 +131,6 @@ class _Plan:
 def _plan_catalogues(
     catalogues: Sequence[Path], out: Path, code: str, include_planned: bool, say: Progress
 ) -> _Plan:
-    from arealanalyse.layers.catalogue import load_catalogue
-
     tasks: list[PartitionTask] = []
     finished: list[str] = []
     failed: list[dict[str, Any]] = []
@@ -140,7 +140,7 @@ def _plan_catalogues(
     for path in catalogues:
         say.phase(f"checking {path.name}")
         try:
-            cat = load_catalogue(path)
+            cat = open_study(path)
         except ArealanalyseError as exc:  # this study area fails, the others go on
             key = safe_key(path.stem)
             task = PartitionTask(key, path.name, str(path), True, str(out / "partitions" / key), "")
@@ -169,8 +169,9 @@ def _plan_catalogues(
             }
         )
         folder = out / "partitions" / key
+        size = sum(os.path.getsize(p) for p in files.values() if os.path.isfile(p))
         task = PartitionTask(
-            key, cat.name, str(path.resolve()), True, str(folder), h, include_planned
+            key, cat.name, str(path.resolve()), True, str(folder), h, include_planned, size
         )
         state = partition_state(folder)
         if state and state.get("batch_hash") == h and state.get("status") in FINISHED:
@@ -191,10 +192,9 @@ def _plan_split(
     include_planned: bool,
     say: Progress,
 ) -> _Plan:
-    from arealanalyse.layers.catalogue import load_catalogue
     from arealanalyse.layers.overlap import check_overlap
 
-    cat = load_catalogue(catalogue)
+    cat = open_study(catalogue)
     s = cat.settings
     say.phase(f"reading {catalogue.name}")
     layers = suite_layers(cat)
@@ -240,8 +240,11 @@ def _plan_split(
             with staged_output(source, command="batch inputs") as stage:
                 write_inputs(stage.path, frames, settings=s, polygon=poly)
                 stage.extra["batch_hash"] = h
+        size = sum(len(f) for f in frames.values())
         tasks.append(
-            PartitionTask(key, str(label), str(source), False, str(folder), h, include_planned)
+            PartitionTask(
+                key, str(label), str(source), False, str(folder), h, include_planned, size
+            )
         )
     return _Plan(
         list(parts["key"]),
@@ -318,6 +321,8 @@ def _compute(
     with _client(workers, scheduler) as (client, n_workers):
         timings["cluster_start"] = time.perf_counter() - t0
         t1 = time.perf_counter()
+        # the biggest first: the last task to start should be a short one
+        tasks = sorted(tasks, key=lambda t: -t.size)
         futures = {
             client.submit(
                 run_partition,
@@ -402,7 +407,7 @@ def run_batch(
     with batch_lock(out):
         write_json(out / "batch.json", {"arealanalyse_output": "batch", "note": "in progress"})
         code = code_hash()
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         if partitions is None:
             plan = _plan_catalogues(paths, out, code, include_planned_transit, say)
         else:
@@ -418,16 +423,18 @@ def run_batch(
                 say,
             )
         timings["plan"] = time.perf_counter() - t0
+        timings["plan_cpu"] = time.process_time() - c0
         say.start(len(plan.tasks) + len(plan.failed), len(plan.finished))
         for row in plan.failed:
             say.done(row)
         n_workers = workers or 1
         if plan.tasks:
             n_workers = _compute(plan.tasks, workers, scheduler, say, timings)
-        t1 = time.perf_counter()
+        t1, c1 = time.perf_counter(), time.process_time()
         say.phase("writing the combined outputs")
         report = _assemble(plan, out, paths, lang)
         timings["assemble"] = time.perf_counter() - t1
+        timings["assemble_cpu"] = time.process_time() - c1
         report.workers = n_workers
         report.computed = [t.key for t in plan.tasks] + [str(r["key"]) for r in plan.failed]
         report.skipped = plan.finished

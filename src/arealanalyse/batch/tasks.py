@@ -8,6 +8,7 @@ does not stop the others. Whatever happens, the folder appears whole or not at a
 
 from __future__ import annotations
 
+import contextlib
 import os
 import resource
 import socket
@@ -31,7 +32,15 @@ from arealanalyse.batch.inputs import catalogue_inputs, read_inputs
 from arealanalyse.errors import ArealanalyseError
 from arealanalyse.io import staged_output, write_json, write_text
 
-__all__ = ["ROW_FILE", "PartitionTask", "one_line", "run_partition", "write_failure"]
+__all__ = [
+    "ROW_FILE",
+    "PartitionTask",
+    "one_line",
+    "peak_rss_mb",
+    "reset_peak_rss",
+    "run_partition",
+    "write_failure",
+]
 
 #: The partition's summary row, inside its folder.
 ROW_FILE = "row.json"
@@ -55,6 +64,9 @@ class PartitionTask:
         Hash of inputs, settings and code; recorded so a rerun can skip the partition.
     include_planned_transit
         Count planned transit nodes too.
+    size
+        How big the partition's inputs are (features, or bytes of a catalogue's files): the
+        biggest partitions are submitted first, so a long one does not start last.
     """
 
     key: str
@@ -64,6 +76,7 @@ class PartitionTask:
     folder: str
     batch_hash: str
     include_planned_transit: bool = False
+    size: int = 0
 
 
 def one_line(exc: BaseException, /) -> str:
@@ -77,7 +90,22 @@ def one_line(exc: BaseException, /) -> str:
     return f"internal error ({type(exc).__name__}: {said})"
 
 
-def _peak_rss_mb() -> float:
+def reset_peak_rss() -> None:
+    """Start measuring this process's peak memory afresh (Linux; elsewhere a no-op)."""
+    with contextlib.suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process (MB) since it started or :func:`reset_peak_rss`.
+
+    Linux's ``VmHWM``; elsewhere ``ru_maxrss``, which a worker process may inherit from the
+    process that started it (so it can overstate a worker's own peak).
+    """
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return float(line.split()[1]) / 1024.0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return float(peak) / (1024.0 * 1024.0 if sys.platform == "darwin" else 1024.0)
 
@@ -86,6 +114,8 @@ def run_partition(task: PartitionTask, /) -> dict[str, Any]:
     """Compute one partition and write its folder; return its summary row (never raises)."""
     started = time.time()
     t0 = time.perf_counter()
+    c0 = time.process_time()
+    reset_peak_rss()  # the peak of this task, not of the worker's earlier ones
     row: dict[str, Any] = {"key": task.key, "label": task.label}
     result: PartitionResult | None = None
     trace = ""
@@ -119,10 +149,11 @@ def run_partition(task: PartitionTask, /) -> dict[str, Any]:
     row.update(
         {
             "seconds": time.perf_counter() - t0,
+            "cpu_seconds": time.process_time() - c0,
             "started": started,
             "finished": time.time(),
             "worker": f"{socket.gethostname()}:{os.getpid()}",
-            "peak_rss_mb": _peak_rss_mb(),
+            "peak_rss_mb": peak_rss_mb(),
             "polygon_wkb": None if polygon is None else shapely.to_wkb(polygon, hex=True),
         }
     )

@@ -47,7 +47,10 @@ class _RichProgress(BatchProgress):
 
     def start(self, total: int, skipped: int) -> None:
         self.skipped = skipped
-        self.bar.update(self.task, total=total, completed=0, description="partitions")
+        # over every partition: those unchanged since a finished run count as done
+        self.bar.update(
+            self.task, total=total + skipped, completed=skipped, description="partitions"
+        )
         self._tally()
 
     def done(self, row: dict[str, Any]) -> None:
