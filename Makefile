@@ -66,6 +66,7 @@ bench: install
 	$(BIN)/python -m pip install -q -e ".[bench]"
 	$(BIN)/python bench/bench_scenarios.py --out bench
 	$(BIN)/python bench/bench_transit.py --out bench
+	$(BIN)/python bench/bench_batch.py
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/osm_real.py
 

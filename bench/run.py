@@ -617,6 +617,7 @@ def write_markdown(results: dict[str, Any], path: Path) -> None:
             "",
         ]
     lines += _scenario_section(path.parent.parent / "bench" / "scenarios.json")
+    lines += _batch_section(path.parent.parent / "bench" / "batch.json")
     lines += _real_osm_section(results.get("real_osm"), results.get("osm_readers"))
     lines += [
         "## Why the figures differ",
@@ -732,6 +733,17 @@ def _readers_section(r: dict[str, Any]) -> list[str]:
             f"| {row['library']} | {row['file']} | {row['task']} | {t} | {m} | {row['result']} |"
         )
     return [*lines, ""]
+
+
+def _batch_section(path: Path) -> list[str]:
+    """Markdown for bench/bench_batch.py's figures (Dask batch runs, national projection)."""
+    import json
+
+    if not path.is_file():
+        return []
+    from bench_batch import markdown
+
+    return markdown(json.loads(path.read_text(encoding="utf-8")))
 
 
 def _scenario_section(path: Path) -> list[str]:
