@@ -1,4 +1,4 @@
-"""The batch's combined outputs: partitioned GeoParquet datasets, the summary table and its map.
+"""The batch's combined outputs: partitioned GeoParquet datasets and the summary table.
 
 Per-home, per-cell and catchment results of every finished partition become one GeoParquet
 dataset each, written by dask-geopandas with one file per partition (``<table>/<key>.parquet``),
@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-__all__ = ["DATASETS", "summary_frame", "write_datasets", "write_summary_map"]
+__all__ = ["DATASETS", "summary_frame", "write_datasets"]
 
 #: Per-partition tables combined into partitioned GeoParquet datasets.
 DATASETS = ("per_home", "per_cell", "catchments")
@@ -174,37 +174,3 @@ def summary_frame(
     frame = frame[[*first, *shares, *middle, *last]]
     gdf = gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, crs=crs), crs=crs)
     return gdf, labels
-
-
-def write_summary_map(
-    summary: gpd.GeoDataFrame,
-    labels: Mapping[str, Mapping[str, str]],
-    path: Path,
-    /,
-    *,
-    title: str,
-    synthetic: bool = False,
-    lang: str = "nb",
-) -> Path | None:
-    """Write a map of the partitions coloured by each share; None when there is nothing to show."""
-    from arealanalyse.maps import access_map, save_map
-
-    drawn = summary.loc[summary.geometry.notna().to_numpy() & ~summary.geometry.is_empty]
-    shares = [c for c in drawn.columns if c.startswith("share_")]
-    if drawn.empty or not shares:
-        return None
-    names = {
-        c: labels.get(f"{c.removeprefix('share_')}_dwellings", {}).get(lang, c) for c in shares
-    }
-    layer = drawn[["label", "status", "dwellings", *shares, "geometry"]].copy()
-    m = access_map(
-        layer,
-        columns=shares,
-        labels=names,
-        title=title,
-        synthetic=synthetic,
-        lang="en" if lang == "en" else "nb",
-        subtitle=(f"{len(drawn)} delområder" if lang != "en" else f"{len(drawn)} partitions"),
-        name_column="label",
-    )
-    return save_map(m, path, offline=True)

@@ -32,7 +32,7 @@ from typing import Any
 
 import shapely
 
-from arealanalyse.batch.assemble import summary_frame, write_datasets, write_summary_map
+from arealanalyse.batch.assemble import summary_frame, write_datasets
 from arealanalyse.batch.inputs import (
     CatalogueSplit,
     hash_frame,
@@ -52,6 +52,7 @@ from arealanalyse.batch.state import (
 )
 from arealanalyse.batch.tasks import PartitionTask, one_line, read_row, run_partition, write_failure
 from arealanalyse.errors import ArealanalyseError, CatalogueError
+from arealanalyse.i18n import Lang
 from arealanalyse.io import (
     check_output_folder,
     staged_output,
@@ -121,7 +122,7 @@ class _Plan:
     tasks: list[PartitionTask]
     finished: list[str]
     crs: Any
-    title: str
+    title: dict[str, Any]  # fields of arealanalyse.report.batch.batch_title
     synthetic: bool
     polygons: dict[str, Any]
     unowned_homes: int = 0
@@ -178,7 +179,7 @@ def _plan_catalogues(
             finished.append(key)
         else:
             tasks.append(task)
-    title = "Batch: " + ", ".join(seen) if len(seen) <= 4 else f"Batch: {len(seen)} study areas"
+    title = {"areas": tuple(seen)}
     return _Plan(list(seen), tasks, finished, crs, title, synthetic, {}, failed=failed)
 
 
@@ -251,7 +252,7 @@ def _plan_split(
         tasks,
         finished,
         s.crs,
-        f"{cat.title}: {len(parts)} delområder ({by})",
+        {"title": cat.title, "partitions": len(parts), "by": by},
         cat.synthetic,
         polygons,
         unowned_homes=split.unowned("homes"),
@@ -358,7 +359,7 @@ def run_batch(
     workers: int | None = None,
     scheduler: str | None = None,
     include_planned_transit: bool = False,
-    lang: str = "nb",
+    lang: Lang = "nb",
     progress: Progress | None = None,
 ) -> BatchReport:
     """Run the metric suite for many study areas on Dask; resume finished partitions.
@@ -444,7 +445,7 @@ def run_batch(
     return report
 
 
-def _assemble(plan: _Plan, out: Path, catalogues: list[Path], lang: str) -> BatchReport:
+def _assemble(plan: _Plan, out: Path, catalogues: list[Path], lang: Lang) -> BatchReport:
     folders = {k: out / "partitions" / k for k in plan.keys}
     rows = []
     for k, folder in folders.items():
@@ -470,11 +471,13 @@ def _assemble(plan: _Plan, out: Path, catalogues: list[Path], lang: str) -> Batc
     table = summary.drop(columns="geometry")
     outputs["summary_csv"] = write_table(table.set_index("key"), out / "summary.csv")
     outputs["summary_parquet"] = write_table(summary.set_index("key"), out / "summary.parquet")
-    m = write_summary_map(
+    from arealanalyse.report.batch import batch_title, write_batch_map
+
+    m = write_batch_map(
         summary,
         labels,
         out / "summary_map.html",
-        title=plan.title,
+        title=batch_title(**plan.title, lang=lang),
         synthetic=plan.synthetic,
         lang=lang,
     )

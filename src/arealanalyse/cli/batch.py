@@ -120,9 +120,12 @@ def batch(
     --workers 2 --out output/batch
     """
     from arealanalyse.batch import run_batch
+    from arealanalyse.i18n import check_lang
 
-    if lang not in ("nb", "en"):
-        raise typer.BadParameter("use nb or en.", param_hint="--lang")
+    try:
+        language = check_lang(lang)
+    except ValueError:
+        raise typer.BadParameter(f"{lang!r}: use nb or en.", param_hint="--lang") from None
     if workers is not None and scheduler is not None:
         raise typer.BadParameter("give --workers or --scheduler, not both.", param_hint="--workers")
     if (partitions is None) != (by is None):
@@ -144,7 +147,7 @@ def batch(
             workers=workers,
             scheduler=scheduler,
             include_planned_transit=include_planned,
-            lang=lang,
+            lang=language,
             progress=progress,
         )
     failed = report.failed

@@ -178,4 +178,8 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "Netto nytt næringsareal (BRA m²)",
         "Net new business floor space (BRA m²)",
     ),
+    "batch.title_split": ("{title}: {n} delområder ({by})", "{title}: {n} partitions ({by})"),
+    "batch.title_areas": ("Batch: {names}", "Batch: {names}"),
+    "batch.title_many": ("Batch: {n} studieområder", "Batch: {n} study areas"),
+    "batch.subtitle": ("{n} delområder", "{n} partitions"),
 }

@@ -13,6 +13,7 @@ from :mod:`arealanalyse.maps.style`, map layers from :mod:`arealanalyse.maps`.
 * :mod:`~arealanalyse.report.index` – the main job's ``index.html`` and ``summary.json``;
 * :mod:`~arealanalyse.report.svg` – the inline SVG overview of sites by verdict;
 * :mod:`~arealanalyse.report.ranking` – ``ranking.md``/``.csv``/``.json`` of compared scenarios;
+* :mod:`~arealanalyse.report.batch` – the summary map of a batch run's partitions;
 * :mod:`~arealanalyse.report.maps` – which layers the study, scenario, results and comparison
   maps show.
 """
