@@ -392,3 +392,43 @@ def test_a_station_where_nobody_lives_reports_its_catchment():
     row = summary_row(r)
     assert (row["homes"], row["dwellings"], row["population"]) == (0.0, 0.0, 0.0)
     assert not any(k.startswith("share_") for k in row)
+
+
+@pytest.mark.parametrize(
+    ("change", "says"),
+    [
+        ("by", r"has no column 'kommune'; use --by with one of \['rute'\]"),
+        ("points", "partitions must be polygons"),
+        ("crs", "lies outside the homes of liten.yaml.*CRS"),
+        ("both", "give --workers or --scheduler, not both"),
+        ("two", "--partitions cuts one catalogue; give exactly one"),
+    ],
+)
+def test_bad_batch_input_is_one_line_and_exit_2(tmp_path, capsys, change, says):
+    import re
+
+    from arealanalyse.cli import main
+    from batch_areas import X0, Y0, grid_partitions, lattice_area
+
+    catalogue = lattice_area(tmp_path, "liten", width_m=1200, height_m=1200, homes=40)
+    parts = grid_partitions(tmp_path / "ruter.gpkg", (X0, Y0, X0 + 1200, Y0 + 1200), 2, 1)
+    args = [str(catalogue), "--partitions", str(parts), "--by", "rute", "--workers", "1"]
+    if change == "by":
+        args[4] = "kommune"
+    elif change == "points":
+        gpd.GeoDataFrame(
+            {"rute": ["a"]}, geometry=[Point(X0 + 10, Y0 + 10)], crs="EPSG:25832"
+        ).to_file(parts, driver="GPKG")
+    elif change == "crs":  # the right numbers in the wrong CRS: the grid lands far away
+        gpd.read_file(parts).set_crs("EPSG:25833", allow_override=True).to_file(
+            parts, driver="GPKG"
+        )
+    elif change == "both":
+        args += ["--scheduler", "tcp://127.0.0.1:1"]
+    elif change == "two":
+        args.insert(0, str(catalogue))
+    code = main(["batch", *args, "--out", str(tmp_path / "ut")])
+    err = capsys.readouterr().err.strip()
+    assert code == 2
+    assert "\n" not in err and re.search(says, err), err
+    assert not (tmp_path / "ut" / "summary.csv").exists()

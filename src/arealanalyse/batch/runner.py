@@ -152,7 +152,7 @@ def _plan_catalogues(
         if key in seen:
             raise CatalogueError(
                 f"Catalogues {seen[key].name!r} and {path.name!r} have the same name "
-                f"{cat.name!r}; give each study area its own name: (it keys its results)."
+                f"{cat.name!r}; give each study area its own 'name:' (it names its results)."
             )
         seen[key] = path
         crs = crs or cat.settings.crs

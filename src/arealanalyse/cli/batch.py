@@ -40,6 +40,8 @@ class _RichProgress(BatchProgress):
         return self
 
     def __exit__(self, *exc: Any) -> None:
+        if exc[0] is not None:  # an error ends in its one line: the bar goes away
+            self.bar.live.transient = True
         self.bar.__exit__(*exc)
 
     def phase(self, message: str) -> None:
