@@ -282,16 +282,24 @@ def _client(workers: int | None, scheduler: str | None) -> Iterator[tuple[Any, i
                 f"start some (dask worker {scheduler}) and run the same command again."
             ) from None
     else:
-        cluster = LocalCluster(
-            n_workers=workers or 1,
-            threads_per_worker=1,
-            processes=True,
-            # the scheduler's HTTP endpoints on a free port (8787 may be another cluster's);
-            # no dashboard, which needs bokeh
-            dashboard_address="127.0.0.1:0",
-            scheduler_kwargs={"dashboard": False},
-            silence_logs=logging.ERROR,
-        )
+        try:
+            cluster = LocalCluster(
+                n_workers=workers or 1,
+                threads_per_worker=1,
+                processes=True,
+                # the scheduler's HTTP endpoints on a free port (8787 may be another
+                # cluster's); no dashboard, which needs bokeh
+                dashboard_address="127.0.0.1:0",
+                scheduler_kwargs={"dashboard": False},
+                silence_logs=logging.ERROR,
+            )
+        except RuntimeError as exc:  # the worker processes did not come up
+            raise ArealanalyseError(
+                f"Could not start {workers or 1} local Dask worker process(es) "
+                f"({one_line(exc)}); from a Python script, call run_batch under "
+                "'if __name__ == \"__main__\":' (the workers import the script), or give "
+                "fewer --workers."
+            ) from None
         client = Client(cluster)
     try:
         n = (
