@@ -57,9 +57,9 @@ def _shared(tmp_path_factory: pytest.TempPathFactory, name: str) -> Iterator[Pat
 
 def _make_area(demo_catalogue: Path, tmp: Path) -> dict:
     """Write the demo with one school added just east of the west/east border; return facts."""
-    from arealanalyse.layers.catalogue import load_catalogue
+    from arealanalyse.study import Study
 
-    cat = load_catalogue(demo_catalogue)
+    cat = Study.open(demo_catalogue)
     homes, walk = cat.layer("homes"), cat.layer("walk_network")
     services = cat.layer("services")
     # the home west of the border nearest to it; the school on the first street east of it
@@ -125,11 +125,11 @@ def area(demo_catalogue: Path, tmp_path_factory: pytest.TempPathFactory) -> dict
 def union(area: dict) -> dict:
     """The suite on the whole study area (one run)."""
     from arealanalyse.batch import suite_layers
-    from arealanalyse.layers.catalogue import load_catalogue
     from arealanalyse.metrics import run_suite
     from arealanalyse.network import WalkNetwork
+    from arealanalyse.study import Study
 
-    cat = load_catalogue(area["catalogue"])
+    cat = Study.open(area["catalogue"])
     layers = suite_layers(cat)
     service = layers.pop("stop_places")
     net = WalkNetwork.from_edges(layers["walk_network"], settings=cat.settings)
@@ -432,3 +432,26 @@ def test_bad_batch_input_is_one_line_and_exit_2(tmp_path, capsys, change, says):
     assert code == 2
     assert "\n" not in err and re.search(says, err), err
     assert not (tmp_path / "ut" / "summary.csv").exists()
+
+
+def test_run_batch_takes_a_study_made_in_memory(tmp_path):
+    """A Study of layers in memory is cut by a partition layer (the driver writes the cuts)."""
+    from arealanalyse.batch import run_batch
+    from arealanalyse.study import Study
+    from batch_areas import X0, Y0, grid_partitions, lattice_area
+
+    catalogue = lattice_area(tmp_path, "minne", width_m=1600, height_m=800, homes=60)
+    opened = Study.open(catalogue)
+    study = Study.from_layers(opened.layers(), settings=opened.settings, name="i-minnet")
+    parts = grid_partitions(tmp_path / "ruter.gpkg", (X0, Y0, X0 + 1600, Y0 + 800), 2, 1)
+    report = run_batch(
+        [study], out=tmp_path / "ut", partitions=parts, by="rute", workers=1, lang="en"
+    )
+    assert [r["status"] for r in report.rows] == ["ok", "ok"]
+    homes = opened.layer("homes")
+    inside = homes.geometry.covered_by(box(X0, Y0, X0 + 1600, Y0 + 800))
+    assert sum(r["homes"] for r in report.rows) == int(inside.sum())
+    # a list of study areas is opened by the workers from files: a study in memory cannot be one
+    report = run_batch([study, catalogue], out=tmp_path / "ut2", workers=1)
+    assert [r["status"] for r in report.rows] == ["failed", "ok"]
+    assert "made in memory" in report.rows[0]["error"]

@@ -71,8 +71,8 @@ def test_batch_of_real_kommuner_over_the_real_ssb_grid(real_data, tmp_path, caps
     import dask_geopandas
 
     from arealanalyse.cli import main
-    from arealanalyse.layers.catalogue import load_catalogue
     from arealanalyse.network import point_geometries
+    from arealanalyse.study import Study
 
     catalogue = _catalogue(real_data, tmp_path)
     out = tmp_path / "out"
@@ -84,7 +84,7 @@ def test_batch_of_real_kommuner_over_the_real_ssb_grid(real_data, tmp_path, caps
         ("0301", "3203", "3201"), "ok"
     )
 
-    cat = load_catalogue(catalogue)
+    cat = Study.open(catalogue)
     layers = {k: cat.layer(k) for k in ("homes", "transit", "walk_network")}
     union = _suite(layers, cat.settings)
     homes = layers["homes"]

@@ -114,6 +114,7 @@ class Study:
         inputs: Mapping[str, str] | None = None,
         area: shapely.Geometry | None = None,
         progress: Progress | None = None,
+        snap_column: str | None = None,
     ) -> None:
         if (catalogue is None) == (layers is None):
             raise ValueError("a Study has either a catalogue or layers; use Study.open/from_layers")
@@ -132,6 +133,7 @@ class Study:
         self._service: gpd.GeoDataFrame | None = None
         self._rasters: dict[str, Raster | None] = dict(rasters or {})
         self._network: WalkNetwork | None = None
+        self._snap_column = snap_column
         self._inputs: dict[str, str] | None = dict(inputs) if inputs is not None else None
 
     # ------------------------------------------------------------------ opening
@@ -192,6 +194,7 @@ class Study:
         rasters: Mapping[str, Raster] | None = None,
         inputs: Mapping[str, str] | None = None,
         progress: Progress | None = None,
+        snap_column: str | None = None,
     ) -> Study:
         """Make a study area of canonical layers in memory (tests, notebooks, batch partitions).
 
@@ -212,6 +215,10 @@ class Study:
             ``{label: sha256}`` of the files the layers came from (for manifests).
         progress
             Called with a short message when the network is built.
+        snap_column
+            A boolean column of ``walk_network``: points snap only to its rows that are True
+            (a batch partition's cut marks the whole network's largest component), see
+            :meth:`~arealanalyse.network.WalkNetwork.from_edges`.
         """
         unknown = sorted(set(rasters or {}) - set(RASTER_KINDS))
         if unknown:
@@ -227,6 +234,7 @@ class Study:
             rasters=rasters,
             inputs=inputs if inputs is not None else {},
             progress=progress,
+            snap_column=snap_column,
         )
 
     def subset(self, area: shapely.Geometry, /, *, halo_m: float, name: str | None = None) -> Study:
@@ -367,7 +375,12 @@ class Study:
                 )
             walk = self.layer("walk_network")
             self.progress(f"Bygger gangnettet ({len(walk)} segmenter)")
-            self._network = WalkNetwork.from_edges(walk, settings=self.settings)
+            if self._snap_column is None:
+                self._network = WalkNetwork.from_edges(walk, settings=self.settings)
+            else:
+                self._network = WalkNetwork.from_edges(
+                    walk, settings=self.settings, snap_column=self._snap_column
+                )
             self.access_cache.bind(self._network)
         return self._network
 

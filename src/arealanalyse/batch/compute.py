@@ -188,9 +188,11 @@ def partition_suite(
     has_homes = bool(own_homes.any())
     if not has_homes and not owns_more_than_homes(layers, own):
         raise ValueError("partition_suite: the partition owns nothing to report")
+    from arealanalyse.study import Study
+
     walk = layers["walk_network"]
     snap_column = SNAP_COLUMN if SNAP_COLUMN in walk.columns else None
-    net = WalkNetwork.from_edges(walk, settings=s, snap_column=snap_column)
+    net = Study.from_layers({"walk_network": walk}, settings=s, snap_column=snap_column).network
     t_net = time.perf_counter() - t0
     suite_layers = {k: v for k, v in layers.items() if k in SUITE_KINDS and k != "walk_network"}
     # without homes of its own the suite runs on the halo's homes, and none of it is reported

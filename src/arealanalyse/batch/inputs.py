@@ -35,7 +35,7 @@ from arealanalyse.io import write_json, write_table
 from arealanalyse.settings import Settings, resolve
 
 if TYPE_CHECKING:
-    from arealanalyse.layers.catalogue import Catalogue
+    from arealanalyse.study import Study
 
 __all__ = [
     "OWN_COLUMN",
@@ -78,16 +78,19 @@ def hash_frame(gdf: pd.DataFrame, /) -> str:
     return h.hexdigest()
 
 
-def open_study(path: str | Path, /) -> Catalogue:
-    """Open a study area's catalogue: the one place a batch does (driver and workers alike)."""
-    from arealanalyse.layers.catalogue import load_catalogue
+def open_study(source: str | Path | Study, /) -> Study:
+    """Return the :class:`~arealanalyse.study.Study` of a catalogue path (or the study given).
 
-    return load_catalogue(path)
+    The one place a batch opens a study area, on the driver and on the workers alike.
+    """
+    from arealanalyse.study import Study
+
+    return source if isinstance(source, Study) else Study.open(source)
 
 
-def suite_layers(cat: Catalogue, /) -> dict[str, gpd.GeoDataFrame]:
-    """Load a catalogue's layers the suite reads, plus its timetable's stop places."""
-    name = cat.path.name
+def suite_layers(cat: Study, /) -> dict[str, gpd.GeoDataFrame]:
+    """Load a study's layers the suite reads, plus its timetable's stop places."""
+    name = cat.path.name if cat.path is not None else cat.name
     for kind in ("homes", "walk_network"):
         if not cat.has(kind):
             raise CatalogueError(
@@ -147,10 +150,10 @@ def mark_main_component(
     >>> mark_main_component(walk)[SNAP_COLUMN].tolist()
     [True, True, False]
     """
-    from arealanalyse.network import WalkNetwork
+    from arealanalyse.study import Study
 
     parts = walk_network.explode(index_parts=False, ignore_index=True)
-    net = WalkNetwork.from_edges(parts, settings=settings)
+    net = Study.from_layers({"walk_network": parts}, settings=settings).network
     main = np.zeros(len(parts), dtype=bool)
     on_main = net.component[net.u] == 0
     main[np.asarray(net.source_index[on_main], dtype=np.int64)] = True

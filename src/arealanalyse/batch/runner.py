@@ -47,7 +47,6 @@ from arealanalyse.batch.state import (
     batch_hash,
     batch_lock,
     code_hash,
-    file_hash,
     partition_state,
 )
 from arealanalyse.batch.tasks import PartitionTask, one_line, read_row, run_partition, write_failure
@@ -59,6 +58,7 @@ from arealanalyse.io import (
     write_json,
     write_table,
 )
+from arealanalyse.study import Study
 
 __all__ = ["BatchReport", "Progress", "run_batch"]
 
@@ -130,7 +130,7 @@ class _Plan:
 
 
 def _plan_catalogues(
-    catalogues: Sequence[Path], out: Path, code: str, include_planned: bool, say: Progress
+    catalogues: Sequence[Path | Study], out: Path, code: str, include_planned: bool, say: Progress
 ) -> _Plan:
     tasks: list[PartitionTask] = []
     finished: list[str] = []
@@ -138,16 +138,25 @@ def _plan_catalogues(
     seen: dict[str, Path] = {}
     crs = None
     synthetic = False
-    for path in catalogues:
-        say.phase(f"checking {path.name}")
+    for source in catalogues:
+        label = source.name
+        say.phase(f"checking {label}")
         try:
-            cat = open_study(path)
+            cat = open_study(source)
+            if cat.path is None:
+                raise CatalogueError(
+                    f"Study {cat.name!r} was made in memory; a list of study areas is opened by "
+                    "the workers from catalogue files: give its catalogue, or cut one study "
+                    "with --partitions."
+                )
         except ArealanalyseError as exc:  # this study area fails, the others go on
-            key = safe_key(path.stem)
-            task = PartitionTask(key, path.name, str(path), True, str(out / "partitions" / key), "")
+            stem = source.name if isinstance(source, Study) else source.stem
+            key = safe_key(stem)
+            task = PartitionTask(key, label, str(source), True, str(out / "partitions" / key), "")
             failed.append(write_failure(task, one_line(exc)))
-            seen.setdefault(key, path)
+            seen.setdefault(key, Path(label))
             continue
+        path = cat.path
         key = safe_key(cat.name)
         if key in seen:
             raise CatalogueError(
@@ -157,14 +166,12 @@ def _plan_catalogues(
         seen[key] = path
         crs = crs or cat.settings.crs
         synthetic = synthetic or cat.synthetic
-        files = {label: str(p) for label, p in cat.input_files().items()}
-        files.update({f"timetable:{p.name}": str(p) for p in cat.timetable_paths() if p.is_file()})
+        files = cat.input_files()
         h = batch_hash(
             {
                 "mode": "catalogue",
                 "code": code,
-                "inputs": {label: file_hash(p) for label, p in files.items()},
-                "missing": sorted(str(p) for p in cat.timetable_paths() if not p.is_file()),
+                "inputs": cat.input_hashes(),
                 "settings": cat.settings.model_dump_json(),
                 "include_planned_transit": include_planned,
             }
@@ -184,7 +191,7 @@ def _plan_catalogues(
 
 
 def _plan_split(
-    catalogue: Path,
+    catalogue: Path | Study,
     partitions: Path,
     by: str,
     layer: str | None,
@@ -197,7 +204,8 @@ def _plan_split(
 
     cat = open_study(catalogue)
     s = cat.settings
-    say.phase(f"reading {catalogue.name}")
+    name = cat.path.name if cat.path is not None else cat.name
+    say.phase(f"reading {name}")
     layers = suite_layers(cat)
     say.phase(f"reading the partitions ({partitions.name})")
     parts = read_partitions(partitions, by, layer=layer, settings=s)
@@ -206,9 +214,9 @@ def _plan_split(
         parts,
         shapely.box(*homes.total_bounds),
         name=f"partitions ({partitions.name})",
-        area_name=f"the homes of {catalogue.name}",
+        area_name=f"the homes of {name}",
     )
-    say.phase(f"cutting {catalogue.name} into {len(parts)} partitions (halo {halo_m(s):,.0f} m)")
+    say.phase(f"cutting {name} into {len(parts)} partitions (halo {halo_m(s):,.0f} m)")
     split = CatalogueSplit(layers, parts, settings=s)
     tasks: list[PartitionTask] = []
     finished: list[str] = []
@@ -357,7 +365,7 @@ def _compute(
 
 
 def run_batch(
-    catalogues: Sequence[str | Path],
+    catalogues: Sequence[str | Path | Study],
     /,
     *,
     out: str | Path,
@@ -375,7 +383,9 @@ def run_batch(
     Parameters
     ----------
     catalogues
-        Catalogue YAML files: each one a partition, or one catalogue that ``partitions`` cuts.
+        Catalogue YAML files (or opened :class:`~arealanalyse.study.Study` objects): each one a
+        partition, or one study that ``partitions`` cuts (which may be made in memory,
+        :meth:`Study.from_layers <arealanalyse.study.Study.from_layers>`).
     out
         Output folder (see the module docstring); reused by a rerun.
     partitions, by, partitions_layer
@@ -398,7 +408,7 @@ def run_batch(
     """
     say = progress or Progress()
     t_start = time.perf_counter()
-    paths = [Path(c) for c in catalogues]
+    paths = [c if isinstance(c, Study) else Path(c) for c in catalogues]
     out = Path(out)
     if not paths:
         raise CatalogueError("Give at least one catalogue.")
@@ -453,7 +463,7 @@ def run_batch(
     return report
 
 
-def _assemble(plan: _Plan, out: Path, catalogues: list[Path], lang: Lang) -> BatchReport:
+def _assemble(plan: _Plan, out: Path, catalogues: list[Path | Study], lang: Lang) -> BatchReport:
     folders = {k: out / "partitions" / k for k in plan.keys}
     rows = []
     for k, folder in folders.items():
@@ -494,7 +504,9 @@ def _assemble(plan: _Plan, out: Path, catalogues: list[Path], lang: Lang) -> Bat
     status = {str(r["key"]): str(r.get("status")) for r in rows}
     manifest = {
         "arealanalyse_output": "batch",
-        "catalogues": [str(p) for p in catalogues],
+        "catalogues": [
+            str(p.path or p.name) if isinstance(p, Study) else str(p) for p in catalogues
+        ],
         "code_sha256": code_hash(),
         "partitions": status,
         "dataset_rows": counts,

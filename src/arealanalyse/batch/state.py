@@ -20,14 +20,13 @@ from pathlib import Path
 from typing import Any
 
 from arealanalyse.errors import OutputError
-from arealanalyse.io import MANIFEST, sha256_file
+from arealanalyse.io import MANIFEST
 
 __all__ = [
     "FINISHED",
     "batch_hash",
     "batch_lock",
     "code_hash",
-    "file_hash",
     "partition_state",
 ]
 
@@ -57,17 +56,6 @@ def code_hash() -> str:
             h.update(p.relative_to(root).as_posix().encode())
             h.update(p.read_bytes())
     return h.hexdigest()
-
-
-@functools.cache
-def _file_hash(path: str, size: int, mtime_ns: int) -> str:
-    return sha256_file(path)
-
-
-def file_hash(path: str | os.PathLike[str], /) -> str:
-    """Return the sha256 of a file (memoised while its size and modification time stay)."""
-    st = os.stat(path)
-    return _file_hash(str(Path(path).resolve()), st.st_size, st.st_mtime_ns)
 
 
 def batch_hash(parts: Mapping[str, Any], /) -> str:
