@@ -65,11 +65,12 @@ def oev_classes(
     ts = s.transit
     best = np.full(len(acc), len(CLASSES), dtype=np.int64)  # index into CLASSES; len = none
     cats = service["oev_category"].to_numpy()
+    points = service.geometry  # the distances read nothing else
     for cat in sorted(set(cats.tolist()) - {0}):
         table = sorted(ts.oev_classes.get(int(cat), {}).items())
         if not table:
             continue
-        stops = service.loc[cats == cat]
+        stops = points[cats == cat]
         dist = acc.distance_to(stops, key=f"oev_cat{cat}", max_distance_m=table[-1][0])
         d = dist.to_numpy()
         cls = np.full(len(d), len(CLASSES), dtype=np.int64)
@@ -168,8 +169,9 @@ def frequency_metrics(
                 "jobs",
             )
     # SDG 11.2.1 with the frequency criterion
-    bus = service.loc[service["sdg_frequent_bus"].to_numpy(dtype=bool)]
-    high = service.loc[service["sdg_frequent_high"].to_numpy(dtype=bool)]
+    points = service.geometry  # the distances read nothing else
+    bus = points[service["sdg_frequent_bus"].to_numpy(dtype=bool)]
+    high = points[service["sdg_frequent_high"].to_numpy(dtype=bool)]
     within = pd.Series(False, index=acc.index.copy())
     if len(bus):
         within |= acc.distance_to(bus, key="bus_frequent") <= s.bus_distance_m
@@ -194,7 +196,7 @@ def frequency_metrics(
             col,
         )
     # knutepunkter
-    knut = service.loc[service["knutepunkt"].to_numpy(dtype=bool)]
+    knut = points[service["knutepunkt"].to_numpy(dtype=bool)]
     cols["dist_knutepunkt_m"] = (
         acc.distance_to(knut, key="knutepunkt")
         if len(knut)

@@ -29,8 +29,16 @@ def digest(*parts: Any) -> str:
 
 
 def geometry_digest(geoms: np.ndarray) -> str:
-    """Return a short hex digest of geometries (their WKB)."""
+    """Return a short hex digest of geometries (their WKB; a layer of points: its coordinates)."""
+    geoms = np.asarray(geoms, dtype=object)
     h = hashlib.sha256()
+    if len(geoms) and (shapely.get_type_id(geoms) == 0).all():
+        # only points: their coordinates identify them (several times faster than WKB)
+        xyz = shapely.get_coordinates(geoms, include_z=True)
+        if len(xyz) == len(geoms):  # no empty points
+            h.update(b"points|")
+            h.update(np.ascontiguousarray(xyz, dtype=np.float64).tobytes())
+            return h.hexdigest()[:24]
     for b in shapely.to_wkb(geoms):
         h.update(b)
     return h.hexdigest()[:24]

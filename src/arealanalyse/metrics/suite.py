@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 
@@ -27,6 +28,7 @@ from arealanalyse.layers.overlap import check_overlap
 from arealanalyse.metrics.access import Accessibility
 from arealanalyse.metrics.cache import AccessCache
 from arealanalyse.metrics.green import merge_green_areas
+from arealanalyse.metrics.keys import digest, geometry_digest
 from arealanalyse.metrics.landtake import land_take
 from arealanalyse.metrics.result import SuiteResult
 from arealanalyse.metrics.tables import (
@@ -37,7 +39,7 @@ from arealanalyse.metrics.tables import (
     weighted_share,
     zone_table,
 )
-from arealanalyse.network import WalkNetwork, island_snaps, point_geometries
+from arealanalyse.network import Snap, WalkNetwork, island_snaps, point_geometries
 from arealanalyse.settings import Settings, resolve
 
 __all__ = ["BUILD_CATEGORIES", "run_suite", "transit_catchments"]
@@ -172,9 +174,10 @@ def run_suite(
     if green is not None and len(green):
         say("green areas")
         # one park is one area however it was digitised: merge touching parts, then threshold
-        merged = merge_green_areas(green, settings=s)
+        merged = _merged_green(green, s, cache)
         area = merged["area_daa"]
-        big = merged.loc[area.to_numpy() >= s.green_min_area_daa]
+        # target layers are passed as geometries only (the measures read nothing else)
+        big = merged.geometry[area.to_numpy() >= s.green_min_area_daa]
         _require_reachable(acc, big, "green")
         within = measure("green", big, s.green_distance_m)
         headline.append(f"within_{s.green_distance_m:g}m_green")
@@ -186,7 +189,7 @@ def run_suite(
             f"within a {s.green_distance_m:g} m walk of a green area ≥ "
             f"{s.green_min_area_daa:g} daa",
         )
-        who = merged.loc[area.to_numpy() >= s.who_green_min_area_daa]
+        who = merged.geometry[area.to_numpy() >= s.who_green_min_area_daa]
         within = measure("green_who", who, s.who_green_distance_m)
         summ.shares(
             f"green_who_{s.who_green_distance_m:g}m",
@@ -212,8 +215,9 @@ def run_suite(
         _require_reachable(acc, services, "services")
         cat = services["category"].astype(str)
         present = [c for c in SERVICE_CATEGORIES if (cat == c).any()]
+        points = services.geometry
         for c in present:
-            within = measure(c, services.loc[(cat == c).to_numpy()], sd)
+            within = measure(c, points[(cat == c).to_numpy()], sd)
             label = SERVICE_CATEGORIES[c].lower()
             summ.shares(
                 f"service_{c}_{sd:g}m",
@@ -270,8 +274,9 @@ def run_suite(
                 f"innen {sd:g} m gange fra holdeplass",
                 f"within a {sd:g} m walk of a transit stop",
             )
-            bus = transit.loc[(mode == "bus").to_numpy()]
-            high = transit.loc[mode.isin(HIGH_CAPACITY).to_numpy()]
+            stops = transit.geometry
+            bus = stops[(mode == "bus").to_numpy()]
+            high = stops[mode.isin(HIGH_CAPACITY).to_numpy()]
             w_bus = measure("bus", bus, s.bus_distance_m)
             w_high = measure("rail", high, s.rail_distance_m)
             sdg = w_bus | w_high
@@ -292,7 +297,7 @@ def run_suite(
                 acc, transit, weights=w, workplaces=workplaces
             )
             # jobs and floor space near rail/metro stations
-            rail = transit.loc[mode.isin(RAIL_METRO).to_numpy()]
+            rail = stops[mode.isin(RAIL_METRO).to_numpy()]
             if jobs_acc is not None and len(rail):
                 say("jobs near rail")
                 wj = job_weights(workplaces)
@@ -483,20 +488,67 @@ def _require_reachable(acc: Accessibility, targets: gpd.GeoDataFrame, name: str)
 def _island_snaps(
     layers: Mapping[str, gpd.GeoDataFrame], net: WalkNetwork, acc: Accessibility, s: Settings
 ) -> pd.DataFrame:
-    """Homes and point targets whose nearest edge is on an island (see ``island_snaps``)."""
-    homes = island_snaps(
-        net, acc.points, max_snap_m=s.max_snap_m, layer="homes", index=acc.index, snap=acc.snap
+    """Homes and point targets whose nearest edge is on an island (see ``island_snaps``).
+
+    The table of each layer is memoised in the access cache by the digest of its points (the
+    network is the cache's), with features as positions; the layer's index is applied here.
+    """
+    homes = _islands_of(
+        net, acc.points, acc.index, "homes", s, acc.cache, points_key=acc.homes_key, snap=acc.snap
     )
     frames = [homes]
     for kind in ("services", "transit"):
         gdf = layers.get(kind)
         if gdf is not None and len(gdf):
             pts = point_geometries(gdf.geometry, name=kind)
-            frames.append(
-                island_snaps(net, pts, max_snap_m=s.max_snap_m, layer=kind, index=gdf.index)
-            )
+            frames.append(_islands_of(net, pts, gdf.index, kind, s, acc.cache))
     frames = [f for f in frames if len(f)]
     return pd.concat(frames, ignore_index=True) if frames else _empty_snapping()
+
+
+def _islands_of(
+    net: WalkNetwork,
+    points: np.ndarray,
+    index: pd.Index,
+    layer: str,
+    s: Settings,
+    cache: AccessCache,
+    *,
+    points_key: str | None = None,
+    snap: Snap | None = None,
+) -> pd.DataFrame:
+    """:func:`island_snaps` of one layer, memoised by its points (``points_key``: their digest)."""
+    geoms = points_key if points_key is not None else geometry_digest(points)
+    key = digest("islands", layer, geoms, s.max_snap_m, len(points))
+    by_position = cache.get(cache.results, key)
+    if by_position is None:
+        by_position = island_snaps(net, points, max_snap_m=s.max_snap_m, layer=layer, snap=snap)
+        cache.put(cache.results, key, by_position)
+    if by_position.empty:
+        return by_position.copy()
+    rows = by_position["feature"].to_numpy(dtype=np.int64)
+    return by_position.assign(feature=np.asarray(index)[rows])
+
+
+def _merged_green(green: gpd.GeoDataFrame, s: Settings, cache: AccessCache) -> gpd.GeoDataFrame:
+    """:func:`merge_green_areas`, memoised by what it reads (geometry, type, name, index, CRS)."""
+    cols = [c for c in ("green_type", "name") if c in green.columns]
+    key = digest(
+        "merged-green",
+        geometry_digest(np.asarray(green.geometry.values, dtype=object)),
+        cols,
+        *(green[c].astype(str).to_numpy(dtype=str) for c in cols),
+        np.asarray(green.index.astype(str), dtype=str),
+        str(green.index.dtype),
+        green.index.name,
+        green.crs.to_wkt() if green.crs is not None else None,
+        s.green_merge_gap_m,
+    )
+    merged = cache.get(cache.results, key)
+    if merged is None:
+        merged = merge_green_areas(green, settings=s)
+        cache.put(cache.results, key, merged)
+    return merged
 
 
 def _empty_snapping() -> pd.DataFrame:

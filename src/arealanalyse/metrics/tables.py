@@ -131,38 +131,69 @@ def job_weights(workplaces: gpd.GeoDataFrame) -> pd.DataFrame:
 def grouped_shares(
     per_home: pd.DataFrame, groups: pd.Series, headline: Sequence[str]
 ) -> pd.DataFrame:
-    """Homes, dwellings, residents and the dwelling-weighted share of each headline per group."""
-    frame = pd.DataFrame(
-        {
-            "group": groups.to_numpy(),
-            "dwellings": per_home["dwellings"].to_numpy(),
-            "population": per_home["population"].to_numpy(),
-        }
-    )
+    """Homes, dwellings, residents and the dwelling-weighted share of each headline per group.
+
+    Groups come out sorted; homes without a group (missing) are left out.
+    """
+    return _grouped(per_home, _factorized(groups.to_numpy()), headline)
+
+
+def _factorized(groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Codes and sorted labels of a group per home (code -1: no group)."""
+    codes, labels = pd.factorize(groups, sort=True)
+    return codes, np.asarray(labels)
+
+
+def _grouped(
+    per_home: pd.DataFrame, groups: tuple[np.ndarray, np.ndarray], headline: Sequence[str]
+) -> pd.DataFrame:
+    """:func:`grouped_shares` of homes already grouped (codes and sorted labels)."""
+    codes, labels = groups
+    dw = per_home["dwellings"].to_numpy()
+    data = {"dwellings": dw, "population": per_home["population"].to_numpy()}
     for col in headline:
-        frame[f"w_{col}"] = per_home[col].to_numpy(dtype=bool) * frame["dwellings"].to_numpy()
-    agg = frame.groupby("group", sort=True).agg(
-        homes=("dwellings", "size"),
-        dwellings=("dwellings", "sum"),
-        population=("population", "sum"),
-        **{f"w_{c}": (f"w_{c}", "sum") for c in headline},
-    )
+        data[f"w_{col}"] = per_home[col].to_numpy(dtype=bool) * dw
+    frame = pd.DataFrame(data)
+    keep = codes >= 0
+    if not keep.all():
+        frame, codes = frame.loc[keep], codes[keep]
+    # one grouped sum over every column (each summed in row order, as a per-column sum is)
+    sums = frame.groupby(codes, sort=True).sum()
+    present = sums.index.to_numpy()
+    index = pd.Index(labels[present], name="group")
+    dwellings = pd.Series(sums["dwellings"].to_numpy(), index=index)
+    cols: dict[str, Any] = {
+        "homes": np.bincount(codes, minlength=len(labels))[present].astype(np.int64),
+        "dwellings": dwellings,
+        "population": pd.Series(sums["population"].to_numpy(), index=index),
+    }
+    weighed = dwellings.where(dwellings > 0)
     for col in headline:
-        share = agg.pop(f"w_{col}") / agg["dwellings"].where(agg["dwellings"] > 0)
-        agg[f"share_{col}"] = share.round(6)
-    agg["homes"] = agg["homes"].astype(np.int64)
-    agg["weight"] = "dwellings"  # what the share_* columns weigh ("andel boliger")
-    return agg
+        share = pd.Series(sums[f"w_{col}"].to_numpy(), index=index) / weighed
+        cols[f"share_{col}"] = share.round(6)
+    cols["weight"] = "dwellings"  # what the share_* columns weigh ("andel boliger")
+    return pd.DataFrame(cols, index=index)
 
 
 def cell_table(
     per_home: gpd.GeoDataFrame, acc: Accessibility, headline: Sequence[str], s: Settings
 ) -> gpd.GeoDataFrame:
-    """Aggregate the per-home results to SSB's 250 m grid cells (:func:`grouped_shares`)."""
-    ids = cell_ids(acc.xy, cell_m=s.grid_cell_m, crs=per_home.crs)  # SSB's grid (EPSG:25833)
-    agg = grouped_shares(per_home, ids, headline)
+    """Aggregate the per-home results to SSB's 250 m grid cells (:func:`grouped_shares`).
+
+    The cells of the homes (and their polygons) depend on the homes alone: they are memoised
+    in the access cache by the homes' key.
+    """
+    key = digest("cells", acc.homes_key, s.grid_cell_m, per_home.crs.to_wkt())
+    hit = acc.cache.get(acc.cache.results, key)
+    if hit is None:
+        ids = cell_ids(acc.xy, cell_m=s.grid_cell_m, crs=per_home.crs)  # SSB's grid (EPSG:25833)
+        hit = (_factorized(ids.to_numpy()), None)
+    groups, geom = hit
+    agg = _grouped(per_home, groups, headline)
     agg.index.name = "cell_id"
-    geom = cell_polygons(agg.index, cell_m=s.grid_cell_m, crs=per_home.crs)
+    if geom is None or not geom.index.equals(agg.index):
+        geom = cell_polygons(agg.index, cell_m=s.grid_cell_m, crs=per_home.crs)
+    acc.cache.put(acc.cache.results, key, (groups, geom))
     return gpd.GeoDataFrame(agg, geometry=geom.values, crs=per_home.crs)
 
 
@@ -172,19 +203,23 @@ def zone_table(
     zoning: gpd.GeoDataFrame | None,
     headline: Sequence[str],
 ) -> pd.DataFrame:
-    """Aggregate the per-home results by the zoning category each home stands in."""
+    """Aggregate the per-home results by the zoning category each home stands in.
+
+    The category of each home is memoised in the access cache by the homes and the zoning.
+    """
     cat = np.full(len(per_home), "outside_zoning", dtype=object)
+    groups: tuple[np.ndarray, np.ndarray] | None = None
     if zoning is not None and len(zoning) and "category" in zoning.columns:
         zgeoms = np.asarray(zoning.geometry.values, dtype=object)
         zcat = zoning["category"].astype(str).to_numpy()
-        key = digest("zones", acc.homes_key, geometry_digest(zgeoms), zcat.astype(str))
-        hit = acc.cache.get(acc.cache.results, key)
-        if hit is None:
+        key = digest("zone-groups", acc.homes_key, geometry_digest(zgeoms), zcat.astype(str))
+        groups = acc.cache.get(acc.cache.results, key)
+        if groups is None:
             h, z = points_in_polygons(acc.points, zgeoms)
             first = np.unique(h, return_index=True)[1]
-            hit = (h[first], z[first])
-            acc.cache.put(acc.cache.results, key, hit)
-        cat[hit[0]] = zcat[hit[1]]
-    agg = grouped_shares(per_home, pd.Series(cat), headline)
+            cat[h[first]] = zcat[z[first]]
+            groups = _factorized(cat)
+            acc.cache.put(acc.cache.results, key, groups)
+    agg = _grouped(per_home, groups if groups is not None else _factorized(cat), headline)
     agg.index.name = "category"
     return agg
