@@ -36,6 +36,7 @@ CANDIDATE_CRS: tuple[str, ...] = (
 )
 
 _SAMPLE = 5000  # features looked at (evenly spread over the layer) when diagnosing
+_CHUNK = 2048  # features tested at a time for meeting the area
 
 
 def _sample_points(gdf: gpd.GeoDataFrame | gpd.GeoSeries) -> np.ndarray:
@@ -152,9 +153,11 @@ def check_overlap(
     if len(geoms) == 0:
         return
     zone = area.buffer(tolerance_m) if tolerance_m > 0 else area
-    tree = shapely.STRtree(geoms)
-    if len(tree.query(zone, predicate="intersects")):
-        return
+    if tolerance_m > 0:
+        shapely.prepare(zone)  # our own geometry: many features are tested against it
+    for start in range(0, len(geoms), _CHUNK):  # a layer that meets the area stops early
+        if shapely.intersects(zone, geoms[start : start + _CHUNK]).any():
+            return
     ax, ay = shapely.get_coordinates(area.centroid)[0]
     xy = _sample_points(gdf)
     finite = xy[np.all(np.isfinite(xy), axis=1)]

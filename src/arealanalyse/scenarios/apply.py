@@ -152,7 +152,7 @@ def _apply_timetable(
             )
         return None
     tt = timetable
-    if transit is not None and len(transit):
+    if transit is not None and len(transit) and (tc.close or tc.lines):  # they name stops
         matched = match_stop_places(transit, tt)
         if tc.close:
             closing = matched[transit["name"].isin(tc.close).to_numpy()]

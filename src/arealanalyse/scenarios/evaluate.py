@@ -11,6 +11,7 @@ them); see ``docs/scenarios.md`` for their meaning.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from arealanalyse.errors import ArealanalyseError, ScenarioError
 from arealanalyse.io import write_geopackage, write_json, write_table, write_text
@@ -177,6 +179,7 @@ class Evaluator:
         self.cache = study.access_cache
         self._baseline_suite: SuiteResult | None = None
         self._baseline_extra: pd.DataFrame | None = None
+        self._unions: dict[str, shapely.Geometry] = {}
 
     # ------------------------------------------------------------------ pieces
     def _abc(self, scenario: Scenario) -> tuple[float, float]:
@@ -213,6 +216,25 @@ class Evaluator:
             self._baseline_suite = self._suite(self.layers, self.baseline_service())
         return self._baseline_suite
 
+    def _green_union(self, green: gpd.GeoDataFrame | None) -> shapely.Geometry | None:
+        """Union of the green areas (for the sites' distance to green), kept by their geometry.
+
+        Most scenarios leave the green areas as they are, so the union is computed once; a
+        scenario that takes or adds green land gets its own (keyed by a hash of the geometry).
+        """
+        if green is None or green.empty:
+            return None
+        digest = hashlib.sha256()
+        for wkb in shapely.to_wkb(np.asarray(green.geometry.values, dtype=object)):
+            digest.update(wkb)
+            digest.update(b"|")
+        key = digest.hexdigest()
+        if key not in self._unions:
+            if len(self._unions) >= 8:  # a few scenarios' green layers are plenty
+                self._unions.pop(next(iter(self._unions)))
+            self._unions[key] = shapely.union_all(green.geometry.values)
+        return self._unions[key]
+
     def _site_frequency(
         self, sites: gpd.GeoDataFrame, service: gpd.GeoDataFrame | None, abc: tuple[float, float]
     ) -> pd.DataFrame | None:
@@ -221,11 +243,12 @@ class Evaluator:
             return None
         acc = Accessibility(self.net, sites, settings=self.settings, cache=self.cache, name="sites")
         svc = service.to_crs(self.net.crs)
+        points = svc.geometry  # the distances read nothing else
 
         def dist(mask: np.ndarray, key: str) -> pd.Series:
             if not mask.any():
                 return pd.Series(np.inf, index=sites.index)
-            return acc.distance_to(svc.loc[mask], key=key, max_distance_m=SITE_SEARCH_M)
+            return acc.distance_to(points[mask], key=key, max_distance_m=SITE_SEARCH_M)
 
         knut = dist(svc["knutepunkt"].to_numpy(dtype=bool), "knutepunkt")
         high = dist(svc["frequent_high"].to_numpy(dtype=bool), "frequent_high")
@@ -332,6 +355,7 @@ class Evaluator:
             slope=self.slope,
             abc=self._abc(scenario),
             frequency=frequency,
+            green_union=self._green_union(applied.layers.get("green")),
         )
         before_suite = self.baseline_suite()
         if self._baseline_extra is None:

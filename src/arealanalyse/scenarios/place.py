@@ -117,6 +117,8 @@ def transit_after(scenario: Scenario, transit: gpd.GeoDataFrame | None) -> gpd.G
 def _name_problems(
     names: list[str], layer: gpd.GeoDataFrame | None, kind: str, where: str
 ) -> list[str]:
+    if not names:
+        return []
     known = [] if layer is None or "name" not in layer else sorted(set(layer["name"].astype(str)))
     out = []
     for i, name in enumerate(names):
@@ -176,16 +178,18 @@ def resolve_sites(
     problems: list[str] = []
     areas = layers.get("areas")
     area_names = [] if areas is None else list(areas["name"].astype(str))
+    area_labels = None if areas is None else areas["name"].to_numpy(dtype=object)
+    area_shapes = None if areas is None else np.asarray(areas.geometry.values, dtype=object)
 
     def area_geom(name: str, where: str) -> shapely.Geometry | None:
-        if areas is None:
+        if area_labels is None or area_shapes is None:
             problems.append(
                 f"{where}.area: the catalogue has no 'areas' layer to look up {name!r}; add one "
                 "or give a geometry"
             )
             return None
-        hit = areas[areas["name"] == name]
-        if hit.empty:
+        hit = area_labels == name
+        if not hit.any():
             close = difflib.get_close_matches(name, area_names, n=1, cutoff=0.4)
             hint = (
                 f"did you mean {close[0]!r}?"
@@ -194,7 +198,7 @@ def resolve_sites(
             )
             problems.append(f"{where}.area: unknown named area {name!r}; {hint}")
             return None
-        return shapely.union_all(hit.geometry.values)
+        return shapely.union_all(area_shapes[hit])
 
     problems += [
         f"{label}: {p}"

@@ -130,6 +130,7 @@ def site_table(
     slope: Raster | None,
     abc: tuple[float, float],
     frequency: pd.DataFrame | None = None,
+    green_union: shapely.Geometry | None = None,
 ) -> gpd.GeoDataFrame:
     """Assemble the site table (columns :data:`SITE_TABLE_COLUMNS`), indexed like ``sites``.
 
@@ -139,7 +140,8 @@ def site_table(
     ``frequency`` (from a timetable: ``abc_class``, ``dist_knutepunkt_m``, ``oev_class`` per
     site) makes ``abc_class`` frequency-based (``abc_basis`` ``frequency``; A near a
     knutepunkt, B near frequent rail/metro/tram); ``abc_class_distance`` always keeps the class
-    by distance to rail/metro alone.
+    by distance to rail/metro alone. ``green_union`` is the union of the green areas after the
+    scenario when the caller already has it (computed here otherwise).
     """
     from arealanalyse.metrics.landtake import land_take
 
@@ -186,7 +188,7 @@ def site_table(
     t["dist_e18_m"] = t.geometry.distance(e18).round(1) if not e18.is_empty else np.inf
     green = applied_layers.get("green")
     if green is not None and not green.empty:
-        gu = shapely.union_all(green.geometry.values)
+        gu = shapely.union_all(green.geometry.values) if green_union is None else green_union
         t["dist_green_m"] = t.geometry.distance(gu).round(1)
     else:
         t["dist_green_m"] = np.inf
