@@ -21,6 +21,7 @@ from shapely.geometry import LineString, Point, box
 
 from arealanalyse.errors import ScenarioError
 from arealanalyse.layers.rasters import write_geotiff
+from arealanalyse.metrics import AccessCache, run_suite
 from arealanalyse.scenarios.apply import apply_scenario
 from arealanalyse.scenarios.compare import criteria_values, parse_weights, rank
 from arealanalyse.scenarios.evaluate import SITE_TABLE_COLUMNS, Evaluator
@@ -540,6 +541,87 @@ def test_rerun_is_byte_identical(world: Path, evaluator: Evaluator, tmp_path: Pa
     assert "catalogue:world.yaml" in manifest["inputs_sha256"]
     resolved = yaml.safe_load((tmp_path / "a" / "scenario.resolved.yaml").read_text())
     assert resolved["sites"][0]["bra_m2"] == 12345 and resolved["catalogue"] == "world.yaml"
+
+
+SUITE_TABLES = (
+    "summary",
+    "per_home",
+    "per_cell",
+    "per_zone",
+    "catchments",
+    "land_take",
+    "snapping",
+    "stop_places",
+)
+
+
+def _assert_same_suite(reused, fresh) -> None:
+    """Every table of two suite results is exactly equal (values, dtypes, index, order)."""
+    for name in SUITE_TABLES:
+        a, b = getattr(reused, name), getattr(fresh, name)
+        assert (a is None) == (b is None), name
+        if a is not None:
+            pd.testing.assert_frame_equal(a, b, check_exact=True, obj=name)
+
+
+def _assert_same_result(reused, fresh) -> None:
+    """Every table of two scenario results is exactly equal (values, dtypes, index, order)."""
+    for name in ("sites", "metrics_before_after", "rezonings"):
+        pd.testing.assert_frame_equal(getattr(reused, name), getattr(fresh, name), check_exact=True)
+    assert reused.totals == fresh.totals
+    _assert_same_suite(reused.suite_after, fresh.suite_after)
+
+
+def test_reevaluation_after_editing_one_site_equals_a_fresh_evaluation(world: Path) -> None:
+    """What an evaluator reuses after an edit (snaps, cells, green, unions) changes nothing."""
+    site = {"id": "k", "use": "kontor", "bra_m2": 12000, "geometry": _wkt(400, 900, 600, 1100)}
+    other = {"id": "b", "use": "bolig", "bra_m2": 3000, "dwellings": 30, "area": "Lager D"}
+    body = {"sites": [site, other], "rezone": [{"area": "Lager D", "from": 1300, "to": 1110}]}
+    first = load_scenario(write_scenario(world, "edit_before", body))
+    # the edit: more homes, moved onto the whole park (the green layer loses it)
+    moved = {**other, "dwellings": 60, "geometry": _wkt(940, 790, 1160, 1010)}
+    del moved["area"]
+    edited = load_scenario(write_scenario(world, "edit_after", {**body, "sites": [site, moved]}))
+    ev = Evaluator(Study.open(world / "world.yaml"))
+    again = ev.evaluate(first)
+    reused = ev.evaluate(edited)
+    # site k's nearest green area is now the forest, not the park
+    assert again.sites.loc[0, "dist_green_m"] < reused.sites.loc[0, "dist_green_m"]
+    study = Study.open(world / "world.yaml")
+    _assert_same_result(reused, Evaluator(study).evaluate(edited))
+    # and the suite on the edited layers with nothing memoised at all
+    cold = run_suite(
+        reused.layers_after,
+        study.network,
+        settings=study.settings,
+        cache=AccessCache(),
+        euclidean=False,
+    )
+    _assert_same_suite(reused.suite_after, cold)
+    _assert_same_result(ev.evaluate(first), again)  # and back: nothing stale is returned
+
+
+@pytest.mark.slow
+def test_demo_reevaluation_of_one_edited_site_equals_a_fresh_evaluation(
+    demo_scenarios: Path, tmp_path: Path
+) -> None:
+    """The benchmark's edit on the demo (timetable, islands, grid cells): reuse changes nothing."""
+    for name in ("baseline", "knutepunkt"):
+        shutil.copy(demo_scenarios / f"{name}.yaml", tmp_path / f"{name}.yaml")
+    raw = yaml.safe_load((tmp_path / "knutepunkt.yaml").read_text(encoding="utf-8"))
+    raw["name"] = "knutepunkt-endret"
+    raw["sites"][0]["bra_m2"] = 80_000
+    raw["sites"][3]["area"] = "Ramstadsletta"
+    changed = tmp_path / "knutepunkt-endret.yaml"
+    changed.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), "utf-8")
+    catalogue = load_scenario(changed).catalogue
+    assert catalogue is not None
+    ev = Evaluator(Study.open(catalogue))
+    ev.evaluate(load_scenario(tmp_path / "knutepunkt.yaml"))
+    reused = ev.evaluate(load_scenario(changed))
+    fresh = Evaluator(Study.open(catalogue)).evaluate(load_scenario(changed))
+    assert reused.suite_after is not None and reused.suite_after.stop_places is not None
+    _assert_same_result(reused, fresh)
 
 
 # ---------------------------------------------------------------- compare
