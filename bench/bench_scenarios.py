@@ -10,7 +10,9 @@ Run: ``.venv/bin/python bench/bench_scenarios.py [--repeat 5] [--out bench/resul
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
+import os
 import shutil
 import statistics
 import tempfile
@@ -90,6 +92,8 @@ def main() -> None:
         fresh_ev, t_fresh_load = _timed(_evaluator, catalogue)
         _, t_fresh = _timed(fresh_ev.evaluate, load_scenario(changed))
         results = {
+            "measured_utc": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            "load_average_1min": round(os.getloadavg()[0], 1),
             "demo_build_or_locate_s": round(t_demo, 3),
             "validate_5_files_s": round(t_validate, 3),
             "evaluator_load_s": round(t_load, 3),

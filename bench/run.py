@@ -760,7 +760,12 @@ def _scenario_section(path: Path) -> list[str]:
         "From `bench/bench_scenarios.py` (`bench/scenarios.json`): the planner edits one site of",
         "the *knutepunkt* scenario (more floor space on one site, another moved to a different",
         "area) and re-runs it; the file is loaded and validated again, the network, the baseline",
-        "and the accessibility cache are reused.",
+        "and the accessibility cache are reused."
+        + (
+            f" Measured {r['measured_utc']} (1-minute load average {r['load_average_1min']})."
+            if "measured_utc" in r
+            else ""
+        ),
         "",
         "| step | wall time (s) |",
         "|---|---:|",
