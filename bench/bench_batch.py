@@ -751,11 +751,10 @@ def _relative(path: str) -> str:
 
 def _write_doc(doc: Path) -> None:
     """Rewrite docs/performance.md with bench/run.py (which adds this benchmark's section)."""
-    import run as bench_run
-
     results_file = ROOT / "bench" / "results.json"
     if results_file.is_file():
-        bench_run.write_markdown(json.loads(results_file.read_text()), doc)
+        cmd = [sys.executable, str(ROOT / "bench" / "run.py"), "--doc-only", "--doc", str(doc)]
+        subprocess.run([*cmd, "--out", str(results_file)], check=True)
 
 
 if __name__ == "__main__":

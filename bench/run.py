@@ -799,7 +799,17 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--out", default=str(ROOT / "bench" / "results.json"))
     ap.add_argument("--doc", default=str(ROOT / "docs" / "performance.md"))
+    ap.add_argument(
+        "--doc-only",
+        action="store_true",
+        help="Only rewrite the page from the results files (no measurement).",
+    )
     args = ap.parse_args(argv)
+    if args.doc_only:
+        import json
+
+        write_markdown(json.loads(Path(args.out).read_text()), Path(args.doc))
+        return 0
     synthetic = args.synthetic
     if not synthetic:
         try:
