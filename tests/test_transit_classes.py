@@ -499,3 +499,16 @@ def test_study_map_shows_the_classes(tworld: Path, tmp_path: Path) -> None:
     text = save_map(m, tmp_path / "kart.html").read_text(encoding="utf-8")
     assert "A – svært god kollektivdekning" in text and "Kategori II" in text
     assert "Knutepunkt" in text
+
+
+@pytest.mark.parametrize("bad", ["2026-13-01", "1. mars", "2026-02-30"])
+def test_a_service_date_that_is_not_a_date_is_refused_in_settings_and_catalogue(bad: str) -> None:
+    from pydantic import ValidationError
+
+    from arealanalyse.layers.catalogue import TimetablesSpec
+
+    with pytest.raises(ValidationError, match="is not a date; write YYYY-MM-DD"):
+        TransitSettings(date=bad)
+    with pytest.raises(ValidationError, match="is not a date; write YYYY-MM-DD"):
+        TimetablesSpec(feeds=[{"path": "feed.zip"}], date=bad)
+    assert TransitSettings(date="2026-03-02").date == "2026-03-02"

@@ -14,6 +14,7 @@ a new object::
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from typing import Any, Literal
 
@@ -24,6 +25,7 @@ __all__ = [
     "TRANSIT_PRESETS",
     "Settings",
     "TransitSettings",
+    "check_service_date",
     "resolve",
 ]
 
@@ -40,6 +42,22 @@ DEFAULT_DWELLINGS_PER_DAA: dict[int, float] = {
     1802: 4.0,  # bolig/tjenesteyting
     1803: 4.0,  # bolig/forretning/kontor
 }
+
+
+def check_service_date(value: str | None) -> str | None:
+    """Return a service date ``YYYY-MM-DD`` unchanged (None too); raise ValueError otherwise.
+
+    Examples
+    --------
+    >>> check_service_date("2026-03-02"), check_service_date(None)
+    ('2026-03-02', None)
+    """
+    if value is not None:
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a date; write YYYY-MM-DD") from None
+    return value
 
 
 def _minutes(hhmm: str) -> int:
@@ -159,14 +177,7 @@ class TransitSettings(BaseModel):
     @field_validator("date")
     @classmethod
     def _date(cls, v: str | None) -> str | None:
-        if v is not None:
-            import datetime as dt
-
-            try:
-                dt.date.fromisoformat(v)
-            except ValueError:
-                raise ValueError(f"{v!r} is not a date; write YYYY-MM-DD") from None
-        return v
+        return check_service_date(v)
 
     @model_validator(mode="after")
     def _tables(self) -> TransitSettings:

@@ -18,7 +18,6 @@ Examples
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
 import math
 from collections.abc import Mapping
@@ -45,7 +44,7 @@ from arealanalyse.limits import (
     crs_distortion,
     working_crs_problem,
 )
-from arealanalyse.settings import Settings
+from arealanalyse.settings import Settings, check_service_date
 from arealanalyse.yamlfiles import load_model
 
 __all__ = [
@@ -176,12 +175,7 @@ class TimetablesSpec(_Strict):
     @field_validator("date")
     @classmethod
     def _is_date(cls, v: str | None) -> str | None:
-        if v is not None:
-            try:
-                dt.date.fromisoformat(v)
-            except ValueError:
-                raise ValueError(f"{v!r} is not a date; write YYYY-MM-DD") from None
-        return v
+        return check_service_date(v)
 
 
 class SourceSpec(_Strict):
